@@ -1,0 +1,1 @@
+"""CME Tracker: the children-missing-education register of an English local authority."""

@@ -1,0 +1,52 @@
+"""Writing to the audit trail. Call inside the transaction of the action being recorded."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cme.audit import chain
+from cme.audit.context import current_origin
+from cme.audit.models import AuditEvent, ChainHead
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_id: Any = "",
+    child_id: int | None = None,
+    la_id: int | None = None,
+    summary: str = "",
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the caller's transaction."""
+    origin = current_origin()
+    org = getattr(actor, "organisation", None) if actor is not None else None
+    fields = {
+        "at": timezone.now(),
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_username": actor.get_username() if actor is not None else "",
+        "actor_organisation": org.name if org else "",
+        "actor_organisation_id": org.pk if org else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id) if object_id not in (None, "") else "",
+        "child_id": child_id,
+        "la_id": la_id,
+        "summary": summary[:300],
+        "detail": detail or {},
+        "ip_address": origin.ip_address,
+        "user_agent": origin.user_agent,
+        "via": origin.via,
+    }
+    with transaction.atomic():
+        # Lock the head so that concurrent writers append one after another.
+        head = ChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = ChainHead.objects.create(pk=1, last_hash=chain.GENESIS)
+        fields["hash"] = chain.event_hash(head.last_hash, fields)
+        event = AuditEvent.objects.create(prev_hash=head.last_hash, **fields)
+        ChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
+    return event

@@ -1,0 +1,48 @@
+import pytest
+from django.db import connection
+
+from cme.audit.models import AuditEvent
+from cme.audit.selectors import audit_verify
+from cme.audit.services import audit_record
+
+
+def _three_events(user):
+    for n in range(3):
+        audit_record(actor=user, action="view", object_type="child", object_id=n)
+
+
+def test_untouched_chain_verifies(officer_a):
+    _three_events(officer_a)
+    count, problems = audit_verify()
+    assert count == 3 and problems == []
+
+
+def test_row_edited_in_database_breaks_the_chain(officer_a):
+    _three_events(officer_a)
+    middle = AuditEvent.objects.order_by("id")[1]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET actor_username = %s WHERE id = %s", ["mallory", middle.pk])
+    count, problems = audit_verify()
+    assert [pk for pk, _ in problems] == [middle.pk]
+
+
+def test_row_deleted_in_database_breaks_the_chain(officer_a):
+    _three_events(officer_a)
+    middle = AuditEvent.objects.order_by("id")[1]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [middle.pk])
+    _, problems = audit_verify()
+    assert problems and "removed" in problems[0][1]
+
+
+def test_application_cannot_change_or_delete_events(officer_a):
+    _three_events(officer_a)
+    event = AuditEvent.objects.first()
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.update(summary="x")

@@ -1,0 +1,40 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from cme.cases.models import Stage, StageChange
+from cme.cases.services import case_close, case_reopen, case_stage_advance
+
+
+def test_case_moves_forward_and_records_who_and_when(case_a, officer_a):
+    case = case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.LOCATED)
+    assert case.stage == Stage.LOCATED
+    assert case.located_on is not None
+    change = StageChange.objects.get(case=case, to_stage=Stage.LOCATED)
+    assert change.changed_by == officer_a and change.from_stage == Stage.LOGGED
+
+
+def test_case_cannot_move_back_except_to_locating(case_a, officer_a):
+    case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.NEEDS_DETERMINED)
+    with pytest.raises(ValidationError):
+        case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.LOGGED)
+    case = case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.LOCATING)
+    assert case.stage == Stage.LOCATING
+
+
+def test_closing_needs_an_outcome_and_changes_nothing_without_one(case_a, officer_a):
+    with pytest.raises(ValidationError) as e:
+        case_close(actor=officer_a, case=case_a, outcome="")
+    assert "outcome" in e.value.message_dict
+    case_a.refresh_from_db()
+    assert case_a.stage == Stage.LOGGED
+
+
+def test_stage_move_cannot_close_a_case(case_a, officer_a):
+    with pytest.raises(ValidationError):
+        case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.CLOSED)
+
+
+def test_closed_case_reopens_with_a_reason(case_a, officer_a):
+    case_close(actor=officer_a, case=case_a, outcome="back_in_school")
+    case = case_reopen(actor=officer_a, case=case_a, reason="Stopped attending again")
+    assert case.stage == Stage.LOGGED and case.outcome == ""

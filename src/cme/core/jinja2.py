@@ -1,0 +1,69 @@
+"""The Jinja2 environment: GOV.UK Frontend macros, Django's url/static, and our filters."""
+
+from datetime import date, datetime
+
+from django.contrib.messages import get_messages
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, Undefined
+from markupsafe import Markup
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def govuk_date(value, with_time: bool = False) -> str:
+    """Dates as GOV.UK writes them: 4 June 2026, 2:30pm."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        text = f"{value.day} {value:%B %Y}"
+        if with_time:
+            hour = value.hour % 12 or 12
+            text += f", {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+        return text
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+def age_on(dob: date | None, on: date | None = None) -> int | None:
+    if not dob:
+        return None
+    on = on or timezone.localdate()
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def csrf_input(request) -> Markup:
+    return Markup('<input type="hidden" name="csrfmiddlewaretoken" value="{}">').format(
+        get_token(request)
+    )
+
+
+def environment(**options) -> Environment:
+    loader = options.pop("loader", None)
+    options.setdefault("undefined", StrictUndefined if options.get("debug") else Undefined)
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
+    env = Environment(
+        loader=ChoiceLoader([
+            loader,
+            PackageLoader("govuk_frontend_jinja"),
+        ]) if loader else PackageLoader("govuk_frontend_jinja"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        **{k: v for k, v in options.items() if k not in {"autoescape"}},
+    )
+    env.globals.update(
+        url=url,
+        static=static,
+        get_messages=get_messages,
+        csrf_input=csrf_input,
+        age_on=age_on,
+    )
+    env.filters.update(govuk_date=govuk_date)
+    return env

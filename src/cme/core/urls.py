@@ -1,0 +1,8 @@
+from django.urls import path
+
+from cme.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]

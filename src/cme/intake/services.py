@@ -1,0 +1,198 @@
+"""Receiving referrals and triaging them into cases."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cme.audit.models import Action
+from cme.audit.services import audit_record
+from cme.core.services import sequence_next
+from cme.core.validation import check_date_of_birth
+from cme.intake.models import Channel, Referral, ReferralStatus
+from cme.people.identifiers import normalise_upn, upn_problem
+from cme.providers.models import Organisation, OrgKind
+
+# The working-copy fields a referral carries, and their types in as_received.
+REFERRAL_CHILD_FIELDS = (
+    "child_forename",
+    "child_surname",
+    "child_date_of_birth",
+    "child_sex",
+    "child_upn",
+    "child_address",
+    "child_postcode",
+    "last_known_school",
+    "concerns",
+)
+REFERRER_FIELDS = ("referrer_name", "referrer_organisation", "referrer_email", "referrer_phone")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _check_referral(fields: dict) -> dict:
+    errors: dict[str, str] = {}
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    if not (clean.get("child_forename") or clean.get("child_surname")):
+        errors["child_surname"] = "Enter the child’s first name or last name"
+    if clean.get("child_upn"):
+        clean["child_upn"] = normalise_upn(clean["child_upn"])
+        if problem := upn_problem(clean["child_upn"]):
+            errors["child_upn"] = problem
+    if clean.get("child_sex") not in (None, "", "F", "M"):
+        errors["child_sex"] = "Sex must be F, M or left blank"
+    try:
+        check_date_of_birth(clean.get("child_date_of_birth"), field="child_date_of_birth")
+    except ValidationError as e:
+        errors.update({k: v[0] for k, v in e.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    if clean.get("child_postcode"):
+        clean["child_postcode"] = clean["child_postcode"].upper()
+    return clean
+
+
+def la_for_referrals(la_id: int | None = None) -> Organisation:
+    """The authority a public referral goes to: the one named, or the only one configured."""
+    qs = Organisation.objects.filter(kind=OrgKind.LA)
+    if la_id is not None:
+        qs = qs.filter(pk=la_id)
+    la = qs.order_by("pk").first()
+    if la is None:
+        raise ValidationError({"la": "Choose the council to send the referral to"})
+    return la
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    la: Organisation,
+    channel: str,
+    submitted_by=None,
+    received_at: datetime | None = None,
+    **fields: Any,
+) -> Referral:
+    """Record a contact about a child, keeping exactly what was given in `as_received`."""
+    if channel not in Channel.values:
+        raise ValidationError({"channel": "Choose how the contact was received"})
+    allowed = set(REFERRAL_CHILD_FIELDS) | set(REFERRER_FIELDS)
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: "Unknown field" for name in sorted(unknown)})
+    as_received = {k: _jsonable(v) for k, v in fields.items() if v not in (None, "")}
+    clean = _check_referral(fields)
+    org = getattr(submitted_by, "organisation", None) if submitted_by else None
+    if org is not None:
+        clean.setdefault("referrer_organisation", org.name)
+        if submitted_by and not clean.get("referrer_name"):
+            clean["referrer_name"] = submitted_by.get_full_name()
+    received = received_at or timezone.now()
+    reference = f"R{la.la_code or la.pk}-{sequence_next(name=f'referral-{la.pk}'):06d}"
+    referral = Referral(
+        la=la,
+        reference=reference,
+        channel=channel,
+        received_at=received,
+        as_received={
+            "channel": channel,
+            "received_at": received.isoformat(),
+            "fields": as_received,
+        },
+        submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None,
+        submitted_by_org=org,
+        **{k: v for k, v in clean.items() if v is not None},
+    )
+    referral._history_user = submitted_by if getattr(submitted_by, "pk", None) else None
+    referral.save()
+    audit_record(
+        actor=submitted_by if getattr(submitted_by, "pk", None) else None,
+        action=Action.CREATE,
+        object_type="referral",
+        object_id=referral.reference,
+        la_id=la.pk,
+        summary=f"Referral {referral.reference} received by {referral.get_channel_display().lower()}",
+    )
+    return referral
+
+
+def _require_awaiting(referral: Referral) -> None:
+    if referral.status != ReferralStatus.AWAITING_TRIAGE:
+        raise ValidationError(
+            {"referral": f"Referral {referral.reference} has already been triaged"}
+        )
+
+
+@transaction.atomic
+def referral_update(*, actor, referral: Referral, **changes: Any) -> Referral:
+    """Correct the working copy during triage; the original stays in as_received."""
+    _require_awaiting(referral)
+    unknown = set(changes) - set(REFERRAL_CHILD_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed" for name in sorted(unknown)})
+    clean = _check_referral({**{f: getattr(referral, f) for f in REFERRAL_CHILD_FIELDS}, **changes})
+    changed = [k for k in changes if getattr(referral, k) != clean[k]]
+    for name in changed:
+        setattr(referral, name, clean[name])
+    if changed:
+        referral._history_user = actor
+        referral.save()
+        audit_record(
+            actor=actor,
+            action=Action.CHANGE,
+            object_type="referral",
+            object_id=referral.reference,
+            la_id=referral.la_id,
+            summary=f"Corrected {', '.join(changed)} on {referral.reference}",
+            detail={"fields": changed},
+        )
+    return referral
+
+
+@transaction.atomic
+def referral_close_not_cme(*, actor, referral: Referral, reason: str) -> Referral:
+    _require_awaiting(referral)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why this child is not missing education"})
+    referral.status = ReferralStatus.NOT_CME
+    referral.closed_reason = reason.strip()
+    referral.triaged_by = actor
+    referral.triaged_at = timezone.now()
+    referral._history_user = actor
+    referral.save()
+    audit_record(
+        actor=actor,
+        action=Action.CHANGE,
+        object_type="referral",
+        object_id=referral.reference,
+        la_id=referral.la_id,
+        summary=f"Closed referral {referral.reference} as not CME",
+    )
+    return referral
+
+
+def referral_candidates(*, referral: Referral):
+    """Children already on the register with the same name and date of birth (or UPN).
+
+    A simple check for now: issue 3 replaces it with probabilistic matching.
+    """
+    from django.db.models import Q
+
+    from cme.people.models import Child
+
+    qs = Child.objects.filter(la_id=referral.la_id)
+    condition = Q(pk__in=[])
+    if referral.child_upn:
+        condition |= Q(upn=referral.child_upn) | Q(former_upns__upn=referral.child_upn)
+    if referral.child_surname and referral.child_date_of_birth:
+        condition |= Q(
+            legal_surname__iexact=referral.child_surname,
+            legal_forename__iexact=referral.child_forename,
+            date_of_birth=referral.child_date_of_birth,
+        )
+    return list(qs.filter(condition).distinct().order_by("pk")[:10])

@@ -1,0 +1,97 @@
+"""The only doors to children. Each door is scoped to the user and records the visit."""
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+
+from cme.accounts.models import Role
+from cme.audit.models import Action
+from cme.audit.services import audit_record
+from cme.people.models import Address, Child, VulnerabilityFlag
+from cme.providers.models import Enrolment
+
+
+def children_visible_to(user) -> QuerySet[Child]:
+    """Children this user may see: LA staff their authority's; a school its current pupils."""
+    if not user.is_authenticated or not user.organisation_id:
+        return Child.objects.none()
+    if user.is_la_staff:
+        return Child.objects.filter(la_id=user.organisation_id)
+    if user.has_role(Role.SCHOOL) and user.organisation.is_provider:
+        on_roll = Enrolment.objects.filter(
+            child=OuterRef("pk"), provider_id=user.organisation_id, leaving_date__isnull=True
+        )
+        return Child.objects.filter(Exists(on_roll))
+    return Child.objects.none()
+
+
+def visible_flags(user, child: Child) -> tuple[list[VulnerabilityFlag], bool]:
+    """The flags this user may see, and whether any were withheld."""
+    flags = list(child.flags.all())
+    if user.can_see_restricted:
+        return flags, False
+    shown = [f for f in flags if not f.is_restricted]
+    return shown, len(shown) != len(flags)
+
+
+def visible_addresses(user, child: Child) -> tuple[list[Address], bool]:
+    addresses = list(child.addresses.all())
+    if user.can_see_restricted:
+        return addresses, False
+    shown = [a for a in addresses if not a.is_refuge]
+    return shown, len(shown) != len(addresses)
+
+
+def child_get_for_user(*, user, child_id: int) -> Child:
+    """One child, with everything the child page shows; 404 outside the user's scope."""
+    with transaction.atomic():
+        child = (
+            children_visible_to(user)
+            .select_related("la")
+            .prefetch_related(
+                "other_names",
+                "former_upns",
+                "addresses",
+                "contacts",
+                "flags",
+                Prefetch(
+                    "enrolments",
+                    queryset=Enrolment.objects.select_related("provider").order_by("-entry_date"),
+                ),
+            )
+            .filter(pk=child_id)
+            .first()
+        )
+        if child is None:
+            raise Http404("No such child")
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            object_type="child",
+            object_id=child.pk,
+            child_id=child.pk,
+            la_id=child.la_id,
+            summary=f"Viewed child {child.full_name}",
+        )
+    return child
+
+
+def children_search(*, user, query: str = "", limit: int = 50) -> list[Child]:
+    """Children by name, UPN or date of birth, within scope; the search itself is audited."""
+    qs = children_visible_to(user)
+    query = (query or "").strip()
+    if query:
+        from cme.people.search import filter_children
+
+        qs = filter_children(qs, query)
+    with transaction.atomic():
+        found = list(qs.order_by("legal_surname", "legal_forename", "id")[:limit])
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="child",
+            la_id=user.la_id,
+            summary=f"Searched children for “{query}”"[:300],
+            detail={"query": query, "ids": [c.pk for c in found]},
+        )
+    return found

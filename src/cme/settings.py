@@ -1,0 +1,221 @@
+"""Settings for CME Tracker.
+
+Everything that differs between a laptop, CI and a council's server comes from the environment:
+DATABASE_URL (PostgreSQL; SQLite under CME_DATA_DIR when unset), CME_SECRET_KEY, CME_DEBUG,
+CME_ALLOWED_HOSTS, CME_REQUIRE_2FA.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("CME_DATA_DIR", Path.cwd() / "var")).resolve()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("CME_DEBUG", False)
+SECRET_KEY = os.environ.get("CME_SECRET_KEY") or (
+    # A fixed key is only acceptable where nothing real is stored: tests and the demo.
+    "insecure-development-key-do-not-use-in-production" if DEBUG or env_bool("CME_DEMO", False)
+    or os.environ.get("PYTEST_VERSION") else None
+)
+if not SECRET_KEY:
+    raise RuntimeError("Set CME_SECRET_KEY (or CME_DEBUG=1 for local development).")
+
+ALLOWED_HOSTS = os.environ.get("CME_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "simple_history",
+    "django_tasks_db",
+    "cme.core",
+    "cme.accounts",
+    "cme.providers",
+    "cme.people",
+    "cme.intake",
+    "cme.cases",
+    "cme.audit",
+    "cme.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cme.audit.context.AuditOriginMiddleware",
+    "cme.accounts.middleware.SignInRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "cme.urls"
+WSGI_APPLICATION = "cme.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [PACKAGE_DIR / "core" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "cme.core.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.messages.context_processors.messages",
+                "cme.core.context_processors.service",
+            ],
+        },
+    },
+    {
+        # Kept for third-party pages we never show to users (none today); Jinja2 comes first.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    },
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "cme.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
+                # failing with "database is locked" when it upgrades a read lock.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "core:home"
+
+# Sessions: an officer who walks away is signed out after 30 minutes idle, and at browser close.
+SESSION_COOKIE_AGE = int(os.environ.get("CME_SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("CME_SECURE_COOKIES", not DEBUG and not env_bool("CME_DEMO", False))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Sign-in throttling (django-axes): lock a username+address pair after 5 failures for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("CME_SIGNIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cme.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP) for LA staff. The demo switches it off so people can look around.
+CME_REQUIRE_2FA = env_bool("CME_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "CME Tracker"
+
+# Content Security Policy (Django's own): scripts only from here and with the page's nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+}
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve vendored assets straight from the package, no collectstatic
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cme_cache",
+    }
+}
+RATELIMIT_USE_CACHE = "default"
+# Public referral form: at most this many submissions per address per hour (flood protection).
+CME_PUBLIC_REFERRAL_RATE = os.environ.get("CME_PUBLIC_REFERRAL_RATE", "10/h")
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "CME_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        )
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("CME_FROM_EMAIL", "cme-tracker@localhost")
+
+# Largest JSON body the API accepts; larger bodies are refused with 422 before parsing.
+CME_API_MAX_BODY_BYTES = int(os.environ.get("CME_API_MAX_BODY_BYTES", 64 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Roles that may see restricted detail (child-protection detail, refuge addresses). A council sets
+# this by its own information-sharing agreement; the default is the CME officer, key worker and
+# manager.
+CME_RESTRICTED_ROLES = tuple(
+    os.environ.get("CME_RESTRICTED_ROLES", "cme_officer,ewo,manager").split(",")
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CME_LOG_LEVEL", "WARNING")},
+}

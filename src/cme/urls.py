@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from cme.api.api import api
+
+urlpatterns = [
+    path("", include("cme.core.urls")),
+    path("", include("cme.accounts.urls")),
+    path("", include("cme.intake.urls")),
+    path("", include("cme.cases.urls")),
+    path("", include("cme.people.urls")),
+    path("", include("cme.audit.urls")),
+    path("api/v1/", api.urls),
+]
