@@ -7,7 +7,7 @@ from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, Undefined
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 from markupsafe import Markup
 
 
@@ -50,9 +50,9 @@ def environment(**options) -> Environment:
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
     env = Environment(
         loader=ChoiceLoader([
-            loader,
-            PackageLoader("govuk_frontend_jinja"),
-        ]) if loader else PackageLoader("govuk_frontend_jinja"),
+            *([loader] if loader else []),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -64,6 +64,14 @@ def environment(**options) -> Environment:
         get_messages=get_messages,
         csrf_input=csrf_input,
         age_on=age_on,
+    )
+    from cme.core.forms import choice_params, date_params, error_summary_params, field_params
+
+    env.globals.update(
+        field_params=field_params,
+        choice_params=choice_params,
+        date_params=date_params,
+        error_summary_params=error_summary_params,
     )
     env.filters.update(govuk_date=govuk_date)
     return env

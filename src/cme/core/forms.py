@@ -1,0 +1,171 @@
+"""Django forms rendered with GOV.UK Frontend macros.
+
+Templates call the macros themselves, with parameters built here from a bound field:
+
+    {{ govukInput(field_params(form.child_surname, classes="govuk-input--width-20")) }}
+    {{ govukDateInput(date_params(form.child_date_of_birth)) }}
+    {{ govukErrorSummary(error_summary_params(form)) if form.errors }}
+"""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year boxes, as the GOV.UK date input pattern asks."""
+
+    def __init__(self, attrs=None):
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        return [data.get(f"{name}-{part}", "").strip() for part in ("day", "month", "year")]
+
+
+class GovukDateField(forms.Field):
+    """A date from three boxes, with the GOV.UK error messages for each way it can be wrong."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, label_for_errors: str = "Date", **kwargs):
+        self.label_for_errors = label_for_errors
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> date | None:
+        day, month, year = (value or ["", "", ""])
+        label = self.label_for_errors
+        if not (day or month or year):
+            return None
+        missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise ValidationError(f"{label} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{label} must be a real date")
+        if len(year) != 4:
+            raise ValidationError("Year must include 4 numbers")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{label} must be a real date") from None
+
+
+def _first_error(bound_field) -> dict | None:
+    errors = bound_field.errors
+    return {"text": errors[0]} if errors else None
+
+
+def _value(bound_field) -> Any:
+    value = bound_field.value()
+    return "" if value is None else value
+
+
+def field_params(bound_field, **extra) -> dict:
+    """Parameters for govukInput, govukTextarea, govukCharacterCount or govukSelect."""
+    field = bound_field.field
+    params: dict[str, Any] = {
+        "id": bound_field.id_for_label or bound_field.html_name,
+        "name": bound_field.html_name,
+        "label": {"text": str(bound_field.label)},
+        "value": _value(bound_field),
+        "errorMessage": _first_error(bound_field),
+    }
+    if field.help_text:
+        params["hint"] = {"text": str(field.help_text)}
+    if isinstance(field, forms.ChoiceField):
+        current = str(_value(bound_field))
+        params["items"] = [
+            {"value": str(v), "text": str(t), "selected": str(v) == current}
+            for v, t in field.choices
+        ]
+        params.pop("value")
+    if isinstance(field, forms.CharField) and field.max_length and "maxlength" not in extra:
+        params.setdefault("attributes", {})["maxlength"] = field.max_length
+    label_classes = extra.pop("label_classes", None)
+    is_page_heading = extra.pop("is_page_heading", False)
+    if label_classes or is_page_heading:
+        params["label"]["classes"] = label_classes or "govuk-label--l"
+        params["label"]["isPageHeading"] = is_page_heading
+    params.update(extra)
+    return params
+
+
+def choice_params(bound_field, *, multiple: bool = False, **extra) -> dict:
+    """Parameters for govukRadios or govukCheckboxes."""
+    field = bound_field.field
+    value = bound_field.value()
+    chosen = {str(v) for v in (value or [])} if multiple else {str(value)}
+    params: dict[str, Any] = {
+        "idPrefix": bound_field.id_for_label or bound_field.html_name,
+        "name": bound_field.html_name,
+        "fieldset": {"legend": {"text": str(bound_field.label), "classes": "govuk-fieldset__legend--s"}},
+        "items": [
+            {"value": str(v), "text": str(t), "checked": str(v) in chosen}
+            for v, t in field.choices
+            if str(v) != ""
+        ],
+        "errorMessage": _first_error(bound_field),
+    }
+    if field.help_text:
+        params["hint"] = {"text": str(field.help_text)}
+    legend_classes = extra.pop("legend_classes", None)
+    if legend_classes:
+        params["fieldset"]["legend"]["classes"] = legend_classes
+    params.update(extra)
+    return params
+
+
+def date_params(bound_field, **extra) -> dict:
+    """Parameters for govukDateInput."""
+    day, month, year = bound_field.field.widget.decompress(bound_field.initial) if not bound_field.form.is_bound else bound_field.value()
+    error = _first_error(bound_field)
+    box = "govuk-input--error" if error else ""
+    params = {
+        "id": bound_field.html_name,
+        "namePrefix": bound_field.html_name,
+        "fieldset": {"legend": {"text": str(bound_field.label), "classes": "govuk-fieldset__legend--s"}},
+        "items": [
+            {"name": "day", "label": "Day", "classes": f"govuk-input--width-2 {box}".strip(), "value": day or ""},
+            {"name": "month", "label": "Month", "classes": f"govuk-input--width-2 {box}".strip(), "value": month or ""},
+            {"name": "year", "label": "Year", "classes": f"govuk-input--width-4 {box}".strip(), "value": year or ""},
+        ],
+        "errorMessage": error,
+    }
+    if bound_field.field.help_text:
+        params["hint"] = {"text": str(bound_field.field.help_text)}
+    params.update(extra)
+    return params
+
+
+def error_summary_params(form) -> dict:
+    """Parameters for govukErrorSummary: every error, each linking to its field."""
+    items = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            items.extend({"text": str(e)} for e in errors)
+            continue
+        bound = form[name]
+        anchor = f"{bound.html_name}-day" if isinstance(bound.field, GovukDateField) else (
+            bound.id_for_label or bound.html_name
+        )
+        if isinstance(bound.field, forms.ChoiceField) and isinstance(
+            bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+        ):
+            anchor = bound.id_for_label or bound.html_name
+        items.extend({"text": str(e), "href": f"#{anchor}"} for e in errors)
+    return {"titleText": "There is a problem", "errorList": items}
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, against the field it names."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
