@@ -1,0 +1,68 @@
+# CME Tracker. Two commands set everything up on a fresh machine: `make demo` and `make test`.
+# Run `make` or `make help` for the list.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+CME := $(VENV)/bin/cme
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The demo: fixed fictional data, no two-factor sign-in, static files served by whitenoise.
+DEMO_ENV := CME_DEMO=1 CME_REQUIRE_2FA=0 CME_DEBUG=0
+
+.PHONY: help bootstrap demo demo-data demo-reset serve test lint freeze bench clean distclean
+
+help: ## List the targets
+	@echo "CME Tracker: make <target>"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+bootstrap: ## Create .venv (Python 3.12+) with the locked dependencies; quick when done already
+	@scripts/bootstrap.sh
+
+demo: demo-data ## Set up, load the demo data once, print the sign-ins and serve http://127.0.0.1:8000
+	@$(MAKE) --no-print-directory serve
+
+demo-data: bootstrap ## Migrate the database and load the demo data if it is not there yet
+	@$(DEMO_ENV) $(CME) migrate --no-input -v 0
+	@$(DEMO_ENV) $(CME) createcachetable
+	@$(DEMO_ENV) $(CME) demo_data --if-empty
+
+demo-reset: bootstrap ## Delete the demo database and load the demo data afresh
+	@if [ -n "$${DATABASE_URL:-}" ]; then \
+	    echo "demo-reset: DATABASE_URL is set; refusing to empty that database." >&2; exit 1; fi
+	rm -f var/cme.sqlite3 var/cme.sqlite3-wal var/cme.sqlite3-shm
+	@$(MAKE) --no-print-directory demo
+
+serve: bootstrap ## Serve the demo (HOST=127.0.0.1 PORT=8000) without loading anything
+	@$(DEMO_ENV) $(CME) demo_data --sign-ins
+	@echo "CME Tracker demo: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@$(DEMO_ENV) $(CME) runserver --noreload $(HOST):$(PORT)
+
+test: bootstrap lint ## Lint, then the whole test suite with browser tests (DATABASE_URL if set)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: bootstrap ## ruff check
+	$(VENV)/bin/ruff check .
+
+freeze: bootstrap ## Lock pyproject.toml's dependencies into requirements.txt and requirements-dev.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
+	    --custom-compile-command "make freeze" --quiet -o requirements.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -c requirements.txt --universal \
+	    --python-version 3.12 --custom-compile-command "make freeze" --quiet -o requirements-dev.txt
+	@scripts/bootstrap.sh
+
+bench: bootstrap ## Run the benchmarks in bench/ (see bench/RESULTS.md)
+	@shopt -s nullglob; files=(bench/*.py); \
+	if [ $${#files[@]} -eq 0 ]; then echo "No benchmarks in bench/ yet."; fi; \
+	for f in "$${files[@]}"; do echo "== $$f"; $(PY) "$$f" || exit $$?; done
+
+clean: ## Remove caches and build output (keeps .venv and the demo database in var/)
+	rm -rf .pytest_cache .ruff_cache test-results build dist src/*.egg-info var/static
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean ## Also remove .venv and var/ (the demo database)
+	rm -rf $(VENV) var
