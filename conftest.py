@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cme.accounts.models import Role
 from cme.testing import factories as f
+from cme.testing.pages import PageCheckingClient
 
 
 def sign_in(client: Client, user) -> Client:
@@ -93,8 +94,14 @@ def referral_a(la_a):
 
 
 @pytest.fixture
+def client():
+    """An anonymous test client that checks every HTML page it gets (cme.testing.pages)."""
+    return PageCheckingClient()
+
+
+@pytest.fixture
 def client_for():
-    """client_for(user) -> a signed-in test client."""
+    """client_for(user) -> a signed-in test client that checks every HTML page it gets."""
     def build(user):
-        return sign_in(Client(), user)
+        return sign_in(PageCheckingClient(), user)
     return build

@@ -11,3 +11,7 @@ urlpatterns = [
     path("", include("cme.audit.urls")),
     path("api/v1/", api.urls),
 ]
+
+handler403 = "cme.core.views.permission_denied"
+handler404 = "cme.core.views.page_not_found"
+handler500 = "cme.core.views.server_error"

@@ -143,22 +143,24 @@ def date_params(bound_field, **extra) -> dict:
     return params
 
 
+def _anchor(bound) -> str:
+    """The id of the first box of a field, which its error summary item links to."""
+    if isinstance(bound.field, GovukDateField):
+        return f"{bound.html_name}-day"
+    return bound.id_for_label or bound.html_name
+
+
 def error_summary_params(form) -> dict:
-    """Parameters for govukErrorSummary: every error, each linking to its field."""
+    """Parameters for govukErrorSummary: every error, each linking to its field. An error about
+    the form as a whole links to its first field."""
+    visible = form.visible_fields()
+    first_anchor = _anchor(visible[0]) if visible else None
     items = []
     for name, errors in form.errors.items():
-        if name == "__all__":
-            items.extend({"text": str(e)} for e in errors)
-            continue
-        bound = form[name]
-        anchor = f"{bound.html_name}-day" if isinstance(bound.field, GovukDateField) else (
-            bound.id_for_label or bound.html_name
+        anchor = first_anchor if name == "__all__" else _anchor(form[name])
+        items.extend(
+            {"text": str(e), "href": f"#{anchor}"} if anchor else {"text": str(e)} for e in errors
         )
-        if isinstance(bound.field, forms.ChoiceField) and isinstance(
-            bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
-        ):
-            anchor = bound.id_for_label or bound.html_name
-        items.extend({"text": str(e), "href": f"#{anchor}"} for e in errors)
     return {"titleText": "There is a problem", "errorList": items}
 
 

@@ -5,14 +5,30 @@ from datetime import date, datetime
 from django.contrib.messages import get_messages
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, StrictUndefined, Undefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+    Template,
+    Undefined,
+)
 from markupsafe import Markup
 
 
 def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def url_or_hash(name: str, *args, **kwargs) -> str:
+    """A URL that may not exist yet (another app still being built) is "#", not a crash."""
+    try:
+        return url(name, *args, **kwargs)
+    except NoReverseMatch:
+        return "#"
 
 
 def govuk_date(value, with_time: bool = False) -> str:
@@ -44,6 +60,31 @@ def csrf_input(request) -> Markup:
     )
 
 
+class CsrfInput:
+    """The hidden CSRF field, written either `{{ csrf_input }}` (Django's Jinja2 backend puts that
+    in every context) or `{{ csrf_input(request) }}`. The token is made only when printed."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def __call__(self, request=None) -> Markup:
+        return csrf_input(request or self.request)
+
+    def __html__(self) -> str:
+        return csrf_input(self.request)
+
+    def __str__(self) -> str:
+        return str(self.__html__())
+
+
+class CmeTemplate(Template):
+    def render(self, *args, **kwargs) -> str:
+        context = dict(*args, **kwargs)
+        if context.get("request") is not None:
+            context["csrf_input"] = CsrfInput(context["request"])
+        return super().render(context)
+
+
 def environment(**options) -> Environment:
     loader = options.pop("loader", None)
     options.setdefault("undefined", StrictUndefined if options.get("debug") else Undefined)
@@ -58,8 +99,10 @@ def environment(**options) -> Environment:
         lstrip_blocks=True,
         **{k: v for k, v in options.items() if k not in {"autoescape"}},
     )
+    env.template_class = CmeTemplate
     env.globals.update(
         url=url,
+        url_or_hash=url_or_hash,
         static=static,
         get_messages=get_messages,
         csrf_input=csrf_input,

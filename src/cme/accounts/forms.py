@@ -1,0 +1,33 @@
+from django import forms
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        error_messages={"required": "Enter your username"},
+    )
+    password = forms.CharField(
+        label="Password",
+        max_length=200,
+        strip=False,
+        error_messages={"required": "Enter your password"},
+    )
+
+
+class CodeForm(forms.Form):
+    """The 6-digit code from an authenticator app."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=12,
+        help_text="The code is 6 numbers. It changes every 30 seconds.",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def clean_code(self) -> str:
+        # People copy codes as "123 456"; spaces and dashes are not part of the code.
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "")
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("The code must be 6 numbers")
+        return code
