@@ -1,8 +1,11 @@
 """The only doors to referrals."""
 
+from datetime import timedelta
+
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cme.audit.models import Action
 from cme.audit.services import audit_record
@@ -74,3 +77,91 @@ def referrals_made_by(*, user, limit: int = 100) -> list[Referral]:
             detail={"ids": [r.reference for r in items]},
         )
     return items
+
+
+def referrals_waiting_count(*, user) -> int:
+    """How many referrals wait for triage (a number only: no record is read)."""
+    return referrals_visible_to(user).filter(status=ReferralStatus.AWAITING_TRIAGE).count()
+
+
+def referrals_recently_triaged(*, user, days: int = 30, limit: int = 100) -> list[Referral]:
+    """Referrals triaged in the last `days` days, most recent first."""
+    since = timezone.now() - timedelta(days=days)
+    with transaction.atomic():
+        items = list(
+            referrals_visible_to(user)
+            .exclude(status=ReferralStatus.AWAITING_TRIAGE)
+            .filter(triaged_at__gte=since)
+            .select_related("triaged_by", "case")
+            .order_by("-triaged_at", "-id")[:limit]
+        )
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="referral",
+            la_id=user.la_id,
+            summary="Viewed recently triaged referrals",
+            detail={"ids": [r.reference for r in items]},
+        )
+    return items
+
+
+def referral_candidates_for_user(*, user, referral: Referral) -> list:
+    """Children on the register who may be the referred child, within the user's scope.
+
+    Each carries `open_cases` (a list, at most one) so the page can say the referral would join
+    it. Looking is a search of the register, so it is audited like one.
+    """
+    from cme.cases.models import OPEN_STAGES, Case
+    from cme.intake.services import referral_candidates
+    from cme.people.selectors import children_visible_to
+
+    ids = [c.pk for c in referral_candidates(referral=referral)]
+    if not ids:
+        return []
+    with transaction.atomic():
+        found = list(
+            children_visible_to(user)
+            .filter(pk__in=ids)
+            .prefetch_related(
+                Prefetch(
+                    "cases",
+                    queryset=Case.objects.filter(stage__in=OPEN_STAGES).order_by("-id"),
+                    to_attr="open_cases",
+                )
+            )
+            .order_by("pk")
+        )
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="child",
+            la_id=referral.la_id,
+            summary=f"Checked the register for the child in referral {referral.reference}",
+            detail={"referral": referral.reference, "ids": [c.pk for c in found]},
+        )
+    return found
+
+
+def case_officers_for(user) -> list:
+    """Active staff of the user's authority who work cases: the choices of responsible officer."""
+    from cme.accounts.models import CASEWORK_ROLES, User
+
+    if not user.is_authenticated or not user.is_la_staff:
+        return []
+    return list(
+        User.objects.filter(
+            organisation_id=user.organisation_id,
+            is_active=True,
+            role_grants__role__in=CASEWORK_ROLES,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def councils_taking_referrals() -> list:
+    """The authorities a member of the public may send a referral to."""
+    from cme.providers.models import Organisation, OrgKind
+
+    return list(Organisation.objects.filter(kind=OrgKind.LA).order_by("name"))

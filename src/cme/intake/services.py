@@ -81,6 +81,8 @@ def referral_create(
     """Record a contact about a child, keeping exactly what was given in `as_received`."""
     if channel not in Channel.values:
         raise ValidationError({"channel": "Choose how the contact was received"})
+    if received_at is not None and received_at > timezone.now():
+        raise ValidationError({"received_at": "The date and time received must be in the past"})
     allowed = set(REFERRAL_CHILD_FIELDS) | set(REFERRER_FIELDS)
     unknown = set(fields) - allowed
     if unknown:

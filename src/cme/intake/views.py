@@ -1,0 +1,354 @@
+"""Intake pages: every way a referral comes in, the referral queue, and triage.
+
+Views parse, call one service or selector, and render. Every read of a referral goes through
+cme.intake.selectors, which scope it to the user and audit it.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from cme.accounts.models import Role
+from cme.cases.services import referral_triage
+from cme.core.forms import apply_service_errors
+from cme.intake import selectors
+from cme.intake.forms import (
+    CHILD_FIELD_NAMES,
+    DECISION_NOT_CME,
+    HONEYPOT_FIELD,
+    OfficerReferralForm,
+    PartnerReferralForm,
+    PublicReferralForm,
+    TriageForm,
+)
+from cme.intake.models import Channel, ReferralStatus
+from cme.intake.services import (
+    la_for_referrals,
+    referral_close_not_cme,
+    referral_create,
+    referral_update,
+)
+
+SENT_SALT = "cme.intake.referral-sent"
+
+# What a partner or school is told about a referral it made: the status only, in plain words.
+STATUS_FOR_REFERRER = {
+    ReferralStatus.AWAITING_TRIAGE: ("Received", "A CME officer will look at it soon", "blue"),
+    ReferralStatus.CASE_OPENED: ("Accepted", "A CME officer is working on it", "green"),
+    ReferralStatus.ADDED_TO_CASE: ("Accepted", "A CME officer is working on it", "green"),
+    ReferralStatus.NOT_CME: ("Closed", "The council found the child is not missing education",
+                             "grey"),
+}
+
+
+def _require_la_staff(user) -> None:
+    if not user.is_la_staff:
+        raise PermissionDenied("Only council staff can see referrals")
+
+
+def _require_caseworker(user) -> None:
+    if not user.can_work_cases:
+        raise PermissionDenied("Only officers who work cases can triage referrals")
+
+
+def _require_referrer(user) -> None:
+    if user.is_la_staff or not user.has_role(Role.PARTNER, Role.SCHOOL):
+        raise PermissionDenied("This page is for partner agencies and schools")
+
+
+def case_url(case) -> str | None:
+    """The case page, or None while the cases app has none."""
+    try:
+        return reverse("cases:detail", kwargs={"case_id": case.pk})
+    except NoReverseMatch:
+        return None
+
+
+def age_in_days(received_at) -> int:
+    return (timezone.localdate() - timezone.localdate(received_at)).days
+
+
+def _sent_url(reference: str) -> str:
+    return reverse("intake:sent", args=[signing.dumps(reference, salt=SENT_SALT)])
+
+
+@require_GET
+def queue(request):
+    _require_la_staff(request.user)
+    show = "triaged" if request.GET.get("show") == "triaged" else "waiting"
+    if show == "triaged":
+        referrals = selectors.referrals_recently_triaged(user=request.user)
+    else:
+        referrals = selectors.referral_queue(user=request.user)
+    rows = [{"referral": r, "age": age_in_days(r.received_at)} for r in referrals]
+    return render(request, "intake/queue.html", {
+        "rows": rows,
+        "show": show,
+        "waiting_count": selectors.referrals_waiting_count(user=request.user),
+        "can_triage": request.user.can_work_cases,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def officer_new(request):
+    _require_la_staff(request.user)
+    now = timezone.localtime()
+    form = OfficerReferralForm(
+        request.POST or None,
+        initial={"received_at": now.date(), "received_time": f"{now:%H:%M}"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_create(
+                la=request.user.organisation,
+                channel=form.cleaned_data["channel"],
+                submitted_by=request.user,
+                received_at=form.received_datetime(),
+                **form.referrer_fields(),
+                **form.child_fields(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Referral {referral.reference} recorded")
+            return redirect("intake:detail", reference=referral.reference)
+    return render(request, "intake/officer_new.html", {"form": form})
+
+
+def _as_received_rows(referral) -> list[dict]:
+    """What was given, field by field, labelled as the forms label it; values untouched."""
+    given = (referral.as_received or {}).get("fields", {})
+    labels = dict(AS_RECEIVED_LABELS)
+    rows = [{"label": labels.get(k, k), "value": v, "name": k} for k, v in given.items()]
+    order = {name: i for i, (name, _) in enumerate(AS_RECEIVED_LABELS)}
+    rows.sort(key=lambda r: order.get(r["name"], len(order)))
+    return rows
+
+
+AS_RECEIVED_LABELS = [
+    ("referrer_name", "Referrer’s name"),
+    ("referrer_organisation", "Referrer’s organisation"),
+    ("referrer_phone", "Referrer’s phone"),
+    ("referrer_email", "Referrer’s email"),
+    ("child_forename", "First name"),
+    ("child_surname", "Last name"),
+    ("child_date_of_birth", "Date of birth"),
+    ("child_sex", "Sex"),
+    ("child_upn", "UPN"),
+    ("child_address", "Address"),
+    ("child_postcode", "Postcode"),
+    ("last_known_school", "Last known school"),
+    ("concerns", "Concerns"),
+]
+
+
+def _corrected(referral) -> set[str]:
+    """Working-copy fields an officer has changed from what was given."""
+    given = (referral.as_received or {}).get("fields", {})
+    changed = set()
+    for name in CHILD_FIELD_NAMES:
+        now = getattr(referral, name)
+        now = now.isoformat() if hasattr(now, "isoformat") else (now or "")
+        if str(given.get(name, "")).strip() != str(now).strip():
+            changed.add(name)
+    return changed
+
+
+@require_GET
+def detail(request, reference: str):
+    _require_la_staff(request.user)
+    referral = selectors.referral_get_for_user(user=request.user, reference=reference)
+    return render(request, "intake/detail.html", {
+        "referral": referral,
+        "as_received": _as_received_rows(referral),
+        "corrected": _corrected(referral),
+        "age": age_in_days(referral.received_at),
+        "case_url": case_url(referral.case) if referral.case_id else None,
+        "can_triage": request.user.can_work_cases
+        and referral.status == ReferralStatus.AWAITING_TRIAGE,
+    })
+
+
+# Service errors use the service's names; some fields are named differently on the page.
+# Names not on the form (such as "referral": already triaged) show at the top of the page.
+_TRIAGE_ERROR_FIELDS = {"child": "decision"}
+
+
+def _triage_errors(error: ValidationError, *, closing: bool) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed: dict[str, list[str]] = {}
+    for name, texts in error.message_dict.items():
+        name = "not_cme_reason" if closing and name == "reason" else name
+        renamed.setdefault(_TRIAGE_ERROR_FIELDS.get(name, name), []).extend(texts)
+    return ValidationError(renamed)
+
+
+@require_http_methods(["GET", "POST"])
+def triage(request, reference: str):
+    _require_caseworker(request.user)
+    referral = selectors.referral_get_for_user(user=request.user, reference=reference)
+    if referral.status != ReferralStatus.AWAITING_TRIAGE:
+        messages.info(request, f"Referral {referral.reference} has already been triaged")
+        return redirect("intake:detail", reference=referral.reference)
+    deciding = request.POST.get("action") != "save"
+    candidates = selectors.referral_candidates_for_user(user=request.user, referral=referral)
+    form = TriageForm(
+        request.POST or None,
+        initial=TriageForm.initial_from(referral, request.user),
+        candidates=candidates,
+        officers=selectors.case_officers_for(request.user),
+        deciding=deciding,
+    )
+    if request.method == "POST" and form.is_valid():
+        closing = form.cleaned_data.get("decision") == DECISION_NOT_CME
+        try:
+            # One decision: the corrections and the triage land together or not at all.
+            with transaction.atomic():
+                referral_update(actor=request.user, referral=referral, **form.child_fields())
+                case = None
+                if not deciding:
+                    pass
+                elif closing:
+                    referral_close_not_cme(
+                        actor=request.user, referral=referral,
+                        reason=form.cleaned_data["not_cme_reason"],
+                    )
+                else:
+                    case = referral_triage(
+                        actor=request.user,
+                        referral=referral,
+                        child=form.chosen_child(),
+                        category=form.cleaned_data.get("category") or "",
+                        reason=form.cleaned_data.get("reason") or "",
+                        reason_detail=(form.cleaned_data.get("reason_detail") or "").strip(),
+                        responsible_officer=form.officer(),
+                    )
+        except ValidationError as error:
+            referral.refresh_from_db()  # undo in-memory edits the rolled-back services made
+            apply_service_errors(form, _triage_errors(error, closing=closing))
+        else:
+            if not deciding:
+                messages.success(request, "Changes saved. The register has been checked again.")
+                return redirect("intake:triage", reference=referral.reference)
+            if closing:
+                messages.success(request, f"Referral {referral.reference} closed as not CME")
+                return redirect("intake:detail", reference=referral.reference)
+            referral.refresh_from_db()
+            done = ("Case opened" if referral.status == ReferralStatus.CASE_OPENED
+                    else "Referral added to the open case")
+            messages.success(request, f"{done}: {case.reference}")
+            return redirect(case_url(case) or reverse("intake:detail", args=[referral.reference]))
+    return render(request, "intake/triage.html", {
+        "referral": referral,
+        "form": form,
+        "candidates": candidates,
+        "as_received": _as_received_rows(referral),
+        "age": age_in_days(referral.received_at),
+    }, status=200)
+
+
+def _public_rate(group, request) -> str:
+    # Read at request time so that a council (or a test) can change it without a restart.
+    return settings.CME_PUBLIC_REFERRAL_RATE
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_public_rate, method="POST", block=False)
+def public_new(request):
+    if getattr(request, "limited", False):
+        return render(request, "intake/too_many.html", status=429)
+    councils = selectors.councils_taking_referrals()
+    form = PublicReferralForm(
+        request.POST or None,
+        councils=councils,
+        min_seconds=getattr(settings, "CME_PUBLIC_REFERRAL_MIN_SECONDS", 3),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_create(
+                la=la_for_referrals(form.la_id()),
+                channel=Channel.ONLINE_PUBLIC,
+                **form.referrer_fields(),
+                **form.child_fields(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect(_sent_url(referral.reference))
+    return render(request, "intake/public_new.html", {
+        "form": form,
+        "started": form.started_value(),
+        "honeypot": HONEYPOT_FIELD,
+        "single_council": councils[0] if len(councils) == 1 else None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def partner_new(request):
+    _require_referrer(request.user)
+    user = request.user
+    form = PartnerReferralForm(
+        request.POST or None,
+        initial={
+            "referrer_name": user.get_full_name(),
+            "referrer_email": user.email,
+            "last_known_school": user.organisation.name if user.has_role(Role.SCHOOL) else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_create(
+                la=la_for_referrals(user.la_id),
+                channel=Channel.ONLINE_PARTNER,
+                submitted_by=user,
+                **form.referrer_fields(),
+                **form.child_fields(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect(_sent_url(referral.reference))
+    return render(request, "intake/partner_new.html", {"form": form})
+
+
+@login_not_required
+@require_GET
+def sent(request, token: str):
+    """The confirmation, with the reference number to quote."""
+    try:
+        reference = signing.loads(token, salt=SENT_SALT, max_age=24 * 60 * 60)
+    except signing.BadSignature:
+        return redirect("intake:public-new")
+    user = request.user
+    is_referrer = (
+        user.is_authenticated and not user.is_la_staff and user.has_role(Role.PARTNER, Role.SCHOOL)
+    )
+    return render(request, "intake/sent.html", {"reference": reference, "is_referrer": is_referrer})
+
+
+@require_GET
+def mine(request):
+    _require_referrer(request.user)
+    referrals = selectors.referrals_made_by(user=request.user)
+    rows = []
+    for r in referrals:
+        given = (r.as_received or {}).get("fields", {})
+        # The child as the referrer gave them: the council's corrections are not theirs to see.
+        name = " ".join(
+            str(given[k]).strip() for k in ("child_forename", "child_surname") if given.get(k)
+        )
+        title, meaning, colour = STATUS_FOR_REFERRER[r.status]
+        rows.append({"reference": r.reference, "received_at": r.received_at,
+                     "child": name or "Name not given",
+                     "status": title, "meaning": meaning, "colour": colour})
+    return render(request, "intake/mine.html", {"rows": rows})
