@@ -16,7 +16,7 @@ class Origin:
     via: str = "cli"
 
 
-_origin: ContextVar[Origin] = ContextVar("audit_origin", default=Origin())
+_origin: ContextVar[Origin] = ContextVar("audit_origin", default=Origin())  # noqa: B039 (frozen)
 
 
 def current_origin() -> Origin:

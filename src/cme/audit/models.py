@@ -78,3 +78,23 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class AuditEventChild(models.Model):
+    """A child named by a search or export event (its detail lists them by id), so that a manager
+    can ask who found a child in a list, not only who opened its page.
+
+    An index beside the chain, not part of it: the event's own detail, which is chained, is the
+    record; this table only makes "who searched for this child" one indexed query.
+    """
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="children"
+    )
+    child_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["child_id", "event"])]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} names child {self.child_id}"

@@ -1,7 +1,9 @@
 """Reading the audit trail."""
 
+from django.db.models import Q, QuerySet
+
 from cme.audit import chain
-from cme.audit.models import Action, AuditEvent
+from cme.audit.models import Action, AuditEvent, AuditEventChild
 
 _VERIFY_FIELDS = ("id", "prev_hash", "hash", *chain.CHAINED_FIELDS)
 
@@ -31,10 +33,16 @@ def audit_verify(*, batch_size: int = 5000) -> tuple[int, list[tuple[int, str]]]
     return count, problems
 
 
-def child_viewers(*, child_id: int, la_id: int):
-    """Who has looked at a child: every view, search hit and export naming it."""
+VIEWING_ACTIONS = (Action.VIEW, Action.EXPORT, Action.SEARCH)
+
+
+def child_viewers(*, child_id: int, la_id: int) -> QuerySet[AuditEvent]:
+    """Who has looked at a child: every view of it (or of its cases and referrals), every search
+    or export whose results named it. Newest first."""
+    named_in = AuditEventChild.objects.filter(child_id=child_id).values("event_id")
     return (
-        AuditEvent.objects.filter(child_id=child_id, la_id=la_id)
-        .filter(action__in=[Action.VIEW, Action.EXPORT, Action.SEARCH])
+        AuditEvent.objects.filter(la_id=la_id, action__in=VIEWING_ACTIONS)
+        .filter(Q(child_id=child_id) | Q(pk__in=named_in))
+        .select_related("actor")
         .order_by("-id")
     )

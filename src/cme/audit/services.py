@@ -1,5 +1,6 @@
 """Writing to the audit trail. Call inside the transaction of the action being recorded."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from cme.audit import chain
 from cme.audit.context import current_origin
-from cme.audit.models import AuditEvent, ChainHead
+from cme.audit.models import AuditEvent, AuditEventChild, ChainHead
 
 
 def audit_record(
@@ -20,8 +21,12 @@ def audit_record(
     la_id: int | None = None,
     summary: str = "",
     detail: dict | None = None,
+    child_ids: Iterable[int] = (),
 ) -> AuditEvent:
-    """Append one event to the chain. Must run inside the caller's transaction."""
+    """Append one event to the chain. Must run inside the caller's transaction.
+
+    child_ids: the children a search or export listed, so that "who viewed this child" finds it.
+    """
     origin = current_origin()
     org = getattr(actor, "organisation", None) if actor is not None else None
     fields = {
@@ -49,4 +54,9 @@ def audit_record(
         fields["hash"] = chain.event_hash(head.last_hash, fields)
         event = AuditEvent.objects.create(prev_hash=head.last_hash, **fields)
         ChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
+        named = sorted({int(c) for c in child_ids if c is not None} - {child_id})
+        if named:
+            AuditEventChild.objects.bulk_create(
+                [AuditEventChild(event=event, child_id=c) for c in named]
+            )
     return event

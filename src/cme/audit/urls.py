@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cme.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("children/<int:child_id>/viewers", views.child_viewers_view, name="child-viewers"),
+]

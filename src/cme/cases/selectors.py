@@ -1,17 +1,20 @@
 """The only doors to cases."""
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case as CaseExpr
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
+from cme.accounts.models import CASEWORK_ROLES, User
 from cme.audit.models import Action
 from cme.audit.services import audit_record
-from cme.cases.models import OPEN_STAGES, Case, Stage
-from cme.people.models import RESTRICTED_FLAGS, VulnerabilityFlag
-from cme.providers.models import Enrolment
+from cme.cases.models import OPEN_STAGES, STAGE_ORDER, Case, Stage
+from cme.people.models import RESTRICTED_FLAGS, Child, VulnerabilityFlag
+from cme.providers.models import PROVIDER_KINDS, Enrolment, Organisation
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -73,15 +76,53 @@ def _filtered(user, f: CaseFilters) -> QuerySet[Case]:
     return qs
 
 
-def case_list(*, user, filters: CaseFilters, page: int = 1, per_page: int = 25):
-    """One page of cases, newest referral first, with the total; the search is audited."""
+_STAGE_RANK = CaseExpr(
+    *[When(stage=s, then=Value(n)) for n, s in enumerate(STAGE_ORDER)],
+    output_field=IntegerField(),
+)
+
+# The orders the case list offers: column key -> ORDER BY (ascending). "-key" reverses it.
+CASE_SORTS = {
+    "reference": ("reference",),
+    "child": ("child__legal_surname", "child__legal_forename", "id"),
+    "dob": ("child__date_of_birth", "id"),
+    "category": ("category", "id"),
+    "stage": (_STAGE_RANK, "id"),
+    "officer": ("responsible_officer__last_name", "responsible_officer__first_name", "id"),
+    "referred": ("referred_on", "id"),
+}
+DEFAULT_CASE_SORT = "-referred"
+
+
+def _ordering(sort: str) -> list:
+    key = sort.removeprefix("-")
+    columns = CASE_SORTS.get(key) or CASE_SORTS["referred"]
+    descending = sort.startswith("-") if key in CASE_SORTS else True
+    out = []
+    for col in columns:
+        expr = col if not isinstance(col, str) else None
+        if expr is not None:
+            out.append(expr.desc() if descending else expr.asc())
+        else:
+            out.append(f"-{col}" if descending else col)
+    return out
+
+
+def case_list(
+    *, user, filters: CaseFilters, page: int = 1, per_page: int = 25, sort: str = DEFAULT_CASE_SORT
+):
+    """One page of cases (newest referral first unless asked otherwise), with the total.
+
+    A fixed number of queries whatever the size of the register: one count, one page of rows
+    joined to the child and the officer, and the audit event naming the children listed.
+    """
     qs = _filtered(user, filters)
     page = max(page, 1)
     with transaction.atomic():
         total = qs.count()
         rows = list(
             qs.select_related("child", "responsible_officer")
-            .order_by("-referred_on", "-id")[(page - 1) * per_page : page * per_page]
+            .order_by(*_ordering(sort))[(page - 1) * per_page : page * per_page]
         )
         audit_record(
             actor=user,
@@ -90,8 +131,45 @@ def case_list(*, user, filters: CaseFilters, page: int = 1, per_page: int = 25):
             la_id=user.la_id,
             summary="Searched the case list",
             detail={"filters": filters.as_dict(), "page": page, "ids": [c.pk for c in rows]},
+            child_ids=[c.child_id for c in rows],
         )
     return rows, total
+
+
+def case_officers(*, user) -> list[User]:
+    """The authority's staff who may be named responsible officer (for filters and assigning)."""
+    if not user.is_authenticated or not user.is_la_staff:
+        return []
+    return list(
+        User.objects.filter(
+            organisation_id=user.la_id,
+            is_active=True,
+            role_grants__role__in=CASEWORK_ROLES,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def case_providers(*, user) -> list[Organisation]:
+    """Schools and other providers in the user's authority, for the case list's school filter."""
+    if not user.is_authenticated or not user.is_la_staff:
+        return []
+    return list(
+        Organisation.objects.filter(la_id=user.la_id, kind__in=PROVIDER_KINDS)
+        .only("id", "name")
+        .order_by("name", "id")
+    )
+
+
+def cases_for_child(*, user, child: Child) -> list[Case]:
+    """A child's cases, newest first, for the child page (whose view is audited already)."""
+    return list(
+        cases_visible_to(user)
+        .filter(child_id=child.pk)
+        .select_related("responsible_officer")
+        .order_by("-referred_on", "-id")
+    )
 
 
 def case_get_for_user(*, user, case_id: int) -> Case:
@@ -167,22 +245,61 @@ def case_timeline(*, case: Case) -> list[dict]:
             "text": referral.concerns,
             "reference": referral.reference,
         })
-    history = list(case.history.select_related("history_user").order_by("history_date"))
-    for prev, rec in zip(history, history[1:], strict=False):
-        delta = rec.diff_against(prev, excluded_fields=["updated_at", "stage"])
-        if delta.changes:
-            items.append({
-                "at": rec.history_date,
-                "kind": "change",
-                "title": "Changed " + ", ".join(
-                    Case._meta.get_field(c.field).verbose_name for c in delta.changes
-                ),
-                "by": rec.history_user,
-                "text": "",
-                "changes": [
-                    {"field": Case._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
-                    for c in delta.changes
-                ],
-            })
+    items.extend(_field_changes(case))
     items.sort(key=lambda i: i["at"], reverse=True)
+    return items
+
+
+def _display(field, value):
+    """A value as a person reads it: a choice's label, a date, or the raw value."""
+    if value in (None, ""):
+        return ""
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def _field_changes(case: Case) -> list[dict]:
+    """Field-level before and after from the case's history, with people and places by name.
+
+    One query for the history, and at most one per kind of record named, whatever its length.
+    """
+    history = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
+    items: list[dict] = []
+    wanted: dict[type, set] = {}
+    for prev, rec in itertools.pairwise(history):
+        delta = rec.diff_against(prev, excluded_fields=["updated_at", "stage"])
+        if not delta.changes:
+            continue
+        changes = []
+        for c in delta.changes:
+            field = Case._meta.get_field(c.field)
+            # People and places are shown by name; other links (the child, the LA) never change.
+            related = field.related_model if field.related_model in (User, Organisation) else None
+            if related is not None:
+                wanted.setdefault(related, set()).update(v for v in (c.old, c.new) if v)
+            changes.append({
+                "name": str(field.verbose_name),
+                "field": str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:],
+                "old": _display(field, c.old),
+                "new": _display(field, c.new),
+                "model": related,
+            })
+        items.append({
+            "at": rec.history_date,
+            "kind": "change",
+            "title": "Changed " + ", ".join(ch["name"] for ch in changes),
+            "by": rec.history_user,
+            "text": "",
+            "changes": changes,
+        })
+    names = {model: model.objects.in_bulk(ids) for model, ids in wanted.items()}
+    for item in items:
+        for ch in item["changes"]:
+            model = ch.pop("model")
+            if model is not None:
+                for side in ("old", "new"):
+                    if ch[side] != "":
+                        found = names[model].get(ch[side])
+                        ch[side] = str(found) if found is not None else f"{model._meta.verbose_name} {ch[side]}"
     return items

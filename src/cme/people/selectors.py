@@ -1,7 +1,9 @@
 """The only doors to children. Each door is scoped to the user and records the visit."""
 
+import itertools
+
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from cme.accounts.models import Role
@@ -93,5 +95,113 @@ def children_search(*, user, query: str = "", limit: int = 50) -> list[Child]:
             la_id=user.la_id,
             summary=f"Searched children for “{query}”"[:300],
             detail={"query": query, "ids": [c.pk for c in found]},
+            child_ids=[c.pk for c in found],
         )
     return found
+
+
+def pupils_on_roll(*, user, query: str = "", page: int = 1, per_page: int = 50):
+    """A school's own current pupils, with their year group and entry date; audited.
+
+    Returns (rows, total). Anyone but a school user gets none: staff use the children search.
+    """
+    if not (user.is_authenticated and user.has_role(Role.SCHOOL) and user.organisation.is_provider):
+        return [], 0
+    stay = Enrolment.objects.filter(
+        child=OuterRef("pk"), provider_id=user.organisation_id, leaving_date__isnull=True
+    ).order_by("-entry_date")
+    qs = children_visible_to(user).annotate(
+        year_group=Subquery(stay.values("year_group")[:1]),
+        entry_date=Subquery(stay.values("entry_date")[:1]),
+    )
+    query = (query or "").strip()
+    if query:
+        from cme.people.search import filter_children
+
+        qs = filter_children(qs, query)
+    page = max(page, 1)
+    with transaction.atomic():
+        total = qs.count()
+        rows = list(
+            qs.order_by("legal_surname", "legal_forename", "id")[(page - 1) * per_page : page * per_page]
+        )
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="child",
+            la_id=user.la_id,
+            summary="Listed the school’s pupils" + (f" matching “{query}”" if query else ""),
+            detail={"query": query, "page": page, "ids": [c.pk for c in rows]},
+            child_ids=[c.pk for c in rows],
+        )
+    return rows, total
+
+
+def child_history(*, child: Child) -> list[dict]:
+    """Field-level changes to a child's details, newest first, each with who made it.
+
+    Reached only with a child already fetched through child_get_for_user (which audits the view).
+    """
+    records = list(
+        child.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    items: list[dict] = []
+    if records:
+        first = records[0]
+        items.append({"at": first.history_date, "by": first.history_user, "title": "Added to the register", "changes": []})
+    for prev, rec in itertools.pairwise(records):
+        delta = rec.diff_against(prev, excluded_fields=["updated_at", "la"])
+        if not delta.changes:
+            continue
+        changes = []
+        for c in delta.changes:
+            field = Child._meta.get_field(c.field)
+            changes.append({
+                "name": str(field.verbose_name),
+                "field": str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:],
+                "old": _display(field, c.old),
+                "new": _display(field, c.new),
+            })
+        items.append({
+            "at": rec.history_date,
+            "by": rec.history_user,
+            "title": "Changed " + ", ".join(ch["name"] for ch in changes),
+            "changes": changes,
+        })
+    items.reverse()
+    return items
+
+
+def _display(field, value):
+    if value in (None, ""):
+        return ""
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def children_page(*, user, query: str = "", page: int = 1, per_page: int = 25) -> tuple[list[Child], int]:
+    """One page of children by name, UPN or date of birth within scope, with the total (for
+    the API's paged search); the search is audited as children_search's is."""
+    qs = children_visible_to(user)
+    query = (query or "").strip()
+    if query:
+        from cme.people.search import filter_children
+
+        qs = filter_children(qs, query)
+    page = max(page, 1)
+    with transaction.atomic():
+        total = qs.count()
+        found = list(
+            qs.order_by("legal_surname", "legal_forename", "id")[(page - 1) * per_page : page * per_page]
+        )
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="child",
+            la_id=user.la_id,
+            summary=f"Searched children for “{query}”"[:300],
+            detail={"query": query, "page": page, "ids": [c.pk for c in found]},
+            child_ids=[c.pk for c in found],
+        )
+    return found, total

@@ -22,7 +22,7 @@ def test_row_edited_in_database_breaks_the_chain(officer_a):
     middle = AuditEvent.objects.order_by("id")[1]
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET actor_username = %s WHERE id = %s", ["mallory", middle.pk])
-    count, problems = audit_verify()
+    _, problems = audit_verify()
     assert [pk for pk, _ in problems] == [middle.pk]
 
 

@@ -1,0 +1,286 @@
+"""Case pages: the list with its filter panel, the case page with its timeline, and the actions
+on a case. Thin: scoped selectors to read, services to write."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cme.cases import services, stages
+from cme.cases.forms import (
+    AssignForm,
+    CaseFilterForm,
+    CloseForm,
+    NoteForm,
+    ReopenForm,
+    StageMoveForm,
+)
+from cme.cases.models import Stage
+from cme.cases.paging import page_from, pagination_params, with_params
+from cme.cases.selectors import (
+    CASE_SORTS,
+    DEFAULT_CASE_SORT,
+    case_get_for_user,
+    case_list,
+    case_officers,
+    case_providers,
+    case_timeline,
+)
+from cme.core.forms import apply_service_errors
+from cme.people.selectors import visible_flags
+
+PER_PAGE = 25
+
+# Column headings of the case list: (sort key or None, heading).
+COLUMNS = [
+    ("reference", "Case"),
+    ("child", "Child"),
+    ("category", "Category"),
+    ("stage", "Stage"),
+    ("officer", "Officer"),
+    ("referred", "Referred"),
+]
+
+STAGE_TAG_CLASSES = {
+    Stage.RECEIVED: "govuk-tag--grey",
+    Stage.IDENTIFIED: "govuk-tag--grey",
+    Stage.LOGGED: "govuk-tag--blue",
+    Stage.LOCATING: "govuk-tag--red",
+    Stage.LOCATED: "govuk-tag--orange",
+    Stage.NEEDS_DETERMINED: "govuk-tag--yellow",
+    Stage.PROVISION_IDENTIFIED: "govuk-tag--purple",
+    Stage.ACCESSING_PROVISION: "govuk-tag--turquoise",
+    Stage.IN_PROVISION: "govuk-tag--green",
+    Stage.CLOSED: "govuk-tag--grey",
+}
+
+DATE_PARTS = ("day", "month", "year")
+
+# Short names for the list's narrow category column; the filter and the case page say it in full.
+CATEGORY_SHORT = {"missing": "Missing", "at_risk": "At risk", "not_cme": "Not CME"}
+
+
+def _require_staff(user) -> None:
+    # Cases do not exist for anyone outside the authority's staff (schools, partners).
+    if not user.is_la_staff:
+        raise Http404("No such page")
+
+
+def _require_caseworker(user) -> None:
+    if not user.can_work_cases:
+        raise PermissionDenied("Only officers who work cases can change them")
+
+
+def _effective_params(request) -> QueryDict:
+    """The list opens on open cases; once the filter form is used, its choices stand."""
+    if request.GET:
+        return request.GET
+    params = QueryDict(mutable=True)
+    params["open"] = "1"
+    return params
+
+
+def _selected_filters(form: CaseFilterForm, params: QueryDict) -> list[dict]:
+    """The MoJ filter panel's "Selected filters": one heading per filter, with a link to remove it."""
+    chosen = form.filters()
+    groups = []
+
+    def remove(*keys) -> str:
+        return reverse("cases:list") + with_params(params, page=None, **dict.fromkeys(keys))
+
+    def label_of(name, value) -> str:
+        return dict(form.fields[name].choices).get(str(value), str(value))
+
+    for name, value in (
+        ("stage", chosen.stage),
+        ("category", chosen.category),
+        ("flag", chosen.flag),
+        ("officer", chosen.officer),
+        ("school", chosen.school),
+    ):
+        if value:
+            groups.append({"heading": form.fields[name].label, "text": label_of(name, value), "href": remove(name)})
+    for name, value in (("referred_from", chosen.referred_from), ("referred_to", chosen.referred_to)):
+        if value:
+            keys = [f"{name}-{part}" for part in DATE_PARTS]
+            groups.append({"heading": form.fields[name].label, "text": value, "href": remove(*keys), "is_date": True})
+    if chosen.query:
+        groups.append({"heading": "Search", "text": f"“{chosen.query}”", "href": remove("q")})
+    if chosen.open_only:
+        groups.append({"heading": "Status", "text": "Open cases only", "href": remove("open") + "&open="})
+    return groups
+
+
+def _headers(params: QueryDict, sort: str) -> list[dict]:
+    """Sortable column headings (server-side): each a link, with aria-sort on the sorted one."""
+    heads = []
+    current = sort.removeprefix("-")
+    for key, text in COLUMNS:
+        if key == current:
+            aria = "descending" if sort.startswith("-") else "ascending"
+            next_sort = key if sort.startswith("-") else f"-{key}"
+        else:
+            aria = "none"
+            next_sort = f"-{key}" if key == "referred" else key
+        heads.append({
+            "text": text,
+            "aria_sort": aria,
+            "href": reverse("cases:list") + with_params(params, sort=next_sort, page=None),
+        })
+    return heads
+
+
+@require_http_methods(["GET", "HEAD"])
+def case_list_view(request):
+    user = request.user
+    _require_staff(user)
+    params = _effective_params(request)
+    officers, providers = case_officers(user=user), case_providers(user=user)
+    form = CaseFilterForm(params, user=user, officers=officers, providers=providers)
+    form.is_valid()  # errors are shown; the valid filters still apply
+    sort = params.get("sort") or DEFAULT_CASE_SORT
+    if sort.removeprefix("-") not in CASE_SORTS:
+        sort = DEFAULT_CASE_SORT
+    page = page_from(params)
+    rows, total = case_list(user=user, filters=form.filters(), page=page, per_page=PER_PAGE, sort=sort)
+    return render(request, "cases/list.html", {
+        "form": form,
+        "cases": rows,
+        "total": total,
+        "page": page,
+        "first_shown": (page - 1) * PER_PAGE + 1,
+        "pagination": pagination_params(params=params, page=page, total=total, per_page=PER_PAGE),
+        "selected": _selected_filters(form, params),
+        "headers": _headers(params, sort),
+        "stage_tag": STAGE_TAG_CLASSES,
+        "category_short": CATEGORY_SHORT,
+        "clear_href": reverse("cases:list") + "?open=",
+    })
+
+
+def _detail_context(request, case, **forms) -> dict:
+    user = request.user
+    flags, flags_withheld = visible_flags(user, case.child)
+    return {
+        "case": case,
+        "child": case.child,
+        "flags": [f for f in flags if f.is_current],
+        "flags_withheld": flags_withheld,
+        "timeline": case_timeline(case=case),
+        "can_work": user.can_work_cases,
+        "moves": [Stage(s).label for s in stages.allowed_moves(case.stage)],
+        "note_form": forms.get("note_form") or NoteForm(),
+        "stage_tag": STAGE_TAG_CLASSES,
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+def case_detail_view(request, case_id: int):
+    case = case_get_for_user(user=request.user, case_id=case_id)
+    return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+@require_POST
+def case_note_view(request, case_id: int):
+    case = case_get_for_user(user=request.user, case_id=case_id)
+    _require_caseworker(request.user)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
+        except ValidationError as e:
+            apply_service_errors(form, e)
+        else:
+            messages.success(request, "Note added")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/detail.html", _detail_context(request, case, note_form=form))
+
+
+def _action(request, case_id: int, *, form_class, template: str, perform, done: str, form_kwargs=None):
+    """The shape every case action page shares: show the form, run the service, or show why not."""
+    case = case_get_for_user(user=request.user, case_id=case_id)
+    _require_caseworker(request.user)
+    form_kwargs = form_kwargs(case) if form_kwargs else {}
+    if request.method == "POST":
+        form = form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                perform(case, form)
+            except ValidationError as e:
+                apply_service_errors(form, e)
+            else:
+                messages.success(request, done)
+                return redirect("cases:detail", case.pk)
+    else:
+        form = form_class(**form_kwargs)
+    return render(request, template, {"case": case, "form": form, **_action_context(case)})
+
+
+def _action_context(case) -> dict:
+    return {
+        "moves": [(s, Stage(s).label) for s in stages.allowed_moves(case.stage)],
+        "stage_tag": STAGE_TAG_CLASSES,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def case_stage_view(request, case_id: int):
+    def perform(case, form):
+        services.case_stage_advance(
+            actor=request.user,
+            case=case,
+            to_stage=form.cleaned_data["to_stage"],
+            note=form.cleaned_data["note"],
+            on=form.cleaned_data["on"],
+        )
+
+    return _action(
+        request, case_id, form_class=StageMoveForm, template="cases/stage.html",
+        perform=perform, done="Stage changed",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_assign_view(request, case_id: int):
+    officers = case_officers(user=request.user)
+
+    def perform(case, form):
+        services.case_assign(actor=request.user, case=case, officer=form.officer_user())
+
+    def kwargs(case):
+        return {"officers": officers, "initial": {"officer": str(case.responsible_officer_id or "")}}
+
+    return _action(
+        request, case_id, form_class=AssignForm, template="cases/assign.html",
+        perform=perform, done="Responsible officer changed", form_kwargs=kwargs,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_close_view(request, case_id: int):
+    def perform(case, form):
+        services.case_close(
+            actor=request.user,
+            case=case,
+            outcome=form.cleaned_data["outcome"],
+            detail=form.cleaned_data["detail"],
+            on=form.cleaned_data["on"],
+        )
+
+    return _action(
+        request, case_id, form_class=CloseForm, template="cases/close.html",
+        perform=perform, done="Case closed",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_reopen_view(request, case_id: int):
+    def perform(case, form):
+        services.case_reopen(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+
+    return _action(
+        request, case_id, form_class=ReopenForm, template="cases/reopen.html",
+        perform=perform, done="Case reopened",
+    )

@@ -1,0 +1,188 @@
+"""Children pages: search, a school's pupils, the child page, its edits and its history.
+Thin: scoped selectors to read, services to write."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cme.accounts.models import Role
+from cme.cases.paging import page_from, pagination_params
+from cme.cases.selectors import cases_for_child
+from cme.cases.views import STAGE_TAG_CLASSES
+from cme.core.forms import apply_service_errors
+from cme.people import services
+from cme.people.forms import (
+    AddressForm,
+    ChildDetailsForm,
+    ChildSearchForm,
+    ContactForm,
+    FlagForm,
+    NameForm,
+)
+from cme.people.models import NameKind
+from cme.people.selectors import (
+    child_get_for_user,
+    child_history,
+    children_search,
+    pupils_on_roll,
+    visible_addresses,
+    visible_flags,
+)
+
+PUPILS_PER_PAGE = 50
+
+
+def _is_school_user(user) -> bool:
+    return user.has_role(Role.SCHOOL) and not user.is_la_staff
+
+
+def _require_children_scope(user) -> None:
+    # Partners and other outside users have no children to look at.
+    if not (user.is_la_staff or _is_school_user(user)):
+        raise PermissionDenied("You cannot search the register")
+
+
+def _require_editor(user) -> None:
+    # The register is kept by the authority's staff; a school sees its pupils but edits rolls.
+    if not user.is_la_staff:
+        raise PermissionDenied("Only the authority's staff can change a child's record")
+
+
+@require_http_methods(["GET", "HEAD"])
+def child_search_view(request):
+    user = request.user
+    _require_children_scope(user)
+    form = ChildSearchForm(request.GET or None)
+    searched = form.is_bound and form.is_valid() and bool(form.cleaned_data["q"].strip())
+    found = children_search(user=user, query=form.cleaned_data["q"]) if searched else []
+    return render(request, "people/search.html", {"form": form, "searched": searched, "children": found})
+
+
+@require_http_methods(["GET", "HEAD"])
+def pupils_view(request):
+    user = request.user
+    if not _is_school_user(user):
+        raise PermissionDenied("This page is for schools")
+    form = ChildSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    page = page_from(request.GET)
+    rows, total = pupils_on_roll(user=user, query=query, page=page, per_page=PUPILS_PER_PAGE)
+    return render(request, "people/pupils.html", {
+        "form": form,
+        "pupils": rows,
+        "total": total,
+        "query": query,
+        "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=PUPILS_PER_PAGE),
+    })
+
+
+@require_http_methods(["GET", "HEAD"])
+def child_detail_view(request, child_id: int):
+    user = request.user
+    child = child_get_for_user(user=user, child_id=child_id)
+    if _is_school_user(user):
+        # A school sees its own pupil's basic details and its own roll entries: nothing else.
+        stays = [e for e in child.enrolments.all() if e.provider_id == user.organisation_id]
+        return render(request, "people/detail_school.html", {"child": child, "enrolments": stays})
+    flags, flags_withheld = visible_flags(user, child)
+    addresses, addresses_withheld = visible_addresses(user, child)
+    names = list(child.other_names.all())
+    return render(request, "people/detail.html", {
+        "child": child,
+        "flags": flags,
+        "addresses": addresses,
+        "withheld": flags_withheld or addresses_withheld,
+        "preferred_names": [n for n in names if n.kind == NameKind.PREFERRED],
+        "former_names": [n for n in names if n.kind == NameKind.FORMER],
+        "enrolments": list(child.enrolments.all()),
+        "cases": cases_for_child(user=user, child=child),
+        "stage_tag": STAGE_TAG_CLASSES,
+        "can_edit": user.is_la_staff,
+        "is_manager": user.is_manager,
+    })
+
+
+@require_http_methods(["GET", "HEAD"])
+def child_history_view(request, child_id: int):
+    user = request.user
+    child = child_get_for_user(user=user, child_id=child_id)
+    if not user.is_la_staff:
+        raise PermissionDenied("Only the authority's staff can see a child's change history")
+    return render(request, "people/history.html", {"child": child, "history": child_history(child=child)})
+
+
+def _edit(request, child_id: int, *, form_class, template: str, perform, done: str, initial=None, extra=None):
+    """Every edit of a child: show the form, run the service, or show why not (changing nothing)."""
+    user = request.user
+    child = child_get_for_user(user=user, child_id=child_id)
+    _require_editor(user)
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                perform(child, form.cleaned_data)
+            except ValidationError as e:
+                apply_service_errors(form, e)
+            else:
+                messages.success(request, done)
+                return redirect("people:detail", child.pk)
+    else:
+        form = form_class(initial=initial(child) if initial else None)
+    return render(request, template, {"child": child, "form": form, **(extra or {})})
+
+
+@require_http_methods(["GET", "POST"])
+def child_edit_view(request, child_id: int):
+    def perform(child, data):
+        services.child_update(actor=request.user, child=child, **data)
+
+    return _edit(
+        request, child_id, form_class=ChildDetailsForm, template="people/edit.html",
+        perform=perform, done="Details saved",
+        initial=lambda child: {name: getattr(child, name) for name in ChildDetailsForm.base_fields},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_flag_add_view(request, child_id: int):
+    def perform(child, data):
+        services.child_flag_add(actor=request.user, child=child, **data)
+
+    return _edit(
+        request, child_id, form_class=FlagForm, template="people/flag_add.html",
+        perform=perform, done="Vulnerability added",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_address_add_view(request, child_id: int):
+    def perform(child, data):
+        services.child_address_add(actor=request.user, child=child, **data)
+
+    return _edit(
+        request, child_id, form_class=AddressForm, template="people/address_add.html",
+        perform=perform, done="Address added",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_contact_add_view(request, child_id: int):
+    def perform(child, data):
+        services.child_contact_add(actor=request.user, child=child, **data)
+
+    return _edit(
+        request, child_id, form_class=ContactForm, template="people/contact_add.html",
+        perform=perform, done="Contact added",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_name_add_view(request, child_id: int):
+    def perform(child, data):
+        services.child_name_add(actor=request.user, child=child, **data)
+
+    return _edit(
+        request, child_id, form_class=NameForm, template="people/name_add.html",
+        perform=perform, done="Name added",
+    )
