@@ -17,6 +17,7 @@ from django.utils import timezone
 from cme.cases.models import Category, Reason
 from cme.core.forms import GovukDateField
 from cme.intake.models import Channel
+from cme.people.identifiers import normalise_upn
 
 SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("U", "Not known")]
 # The channels an officer records by hand; online forms and the API record their own.
@@ -348,6 +349,16 @@ class TriageForm(ChildDetailsForm):
                 )
             if not cleaned.get("reason"):
                 self.add_error("reason", "Select a reason")
-        if cleaned["decision"] == DECISION_NOT_CME and not (cleaned.get("not_cme_reason") or "").strip():
-            self.add_error("not_cme_reason", "Enter why the child is not missing education")
+        if cleaned["decision"] == DECISION_NEW:
+            # Until full matching (issue 3), at least never add a second child with one UPN.
+            upn = normalise_upn(cleaned.get("child_upn") or "")
+            if upn and any(
+                upn == c.upn or upn in {f.upn for f in c.former_upns.all()}
+                for c in self.candidates.values()
+            ):
+                self.add_error(
+                    "decision",
+                    "A child is already on the register with this UPN: choose them, "
+                    "or correct the UPN",
+                )
         return cleaned

@@ -124,6 +124,7 @@ def referral_candidates_for_user(*, user, referral: Referral) -> list:
             children_visible_to(user)
             .filter(pk__in=ids)
             .prefetch_related(
+                "former_upns",
                 Prefetch(
                     "cases",
                     queryset=Case.objects.filter(stage__in=OPEN_STAGES).order_by("-id"),
