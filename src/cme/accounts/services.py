@@ -22,9 +22,16 @@ from cme.audit.services import audit_record
 DEVICE_NAME = "Authenticator app"
 
 
+def is_verified(user: User) -> bool:
+    """Whether the user passed two-factor sign-in this session. django-otp's middleware adds
+    is_verified() to request.user; a user just signed in with a password has not got it yet."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
+
+
 def needs_two_factor(user: User) -> bool:
     """Whether this user must pass two-factor sign-in before seeing any page."""
-    return bool(settings.CME_REQUIRE_2FA and user.is_la_staff and not user.is_verified())
+    return bool(settings.CME_REQUIRE_2FA and user.is_la_staff and not is_verified(user))
 
 
 def has_confirmed_device(user: User) -> bool:

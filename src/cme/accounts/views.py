@@ -80,7 +80,7 @@ def two_factor(request):
     """Enter the code from the authenticator app set up earlier."""
     user = request.user
     next_url = _next_url(request)
-    if not user.is_la_staff or user.is_verified():
+    if not user.is_la_staff or services.is_verified(user):
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     if not services.has_confirmed_device(user):
         return redirect("accounts:two-factor-setup")
