@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "cme.matching"
+    label = "matching"
+    verbose_name = "Identity matching"

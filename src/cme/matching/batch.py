@@ -1,0 +1,108 @@
+"""The batch contract of `cme link`: link a referrals CSV to a roll CSV (pure: no Django).
+
+Both inputs are UTF-8 CSV with the header in COLUMNS (any field but id may be empty; dob is
+YYYY-MM-DD; sex is M, F or empty). The output has one row per referral: the best candidate with
+its probability, and an empty roll_id when none reaches the threshold.
+"""
+
+import csv
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from cme.matching.engine import Index, Matcher, Model, Person, train
+
+COLUMNS = ("id", "upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex", "postcode", "address")
+OUTPUT_COLUMNS = ("referral_id", "roll_id", "probability")
+DEFAULT_THRESHOLD = 0.9
+_DOB = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class InputError(ValueError):
+    """Bad input, with a message that names the file, the row and the field."""
+
+
+@dataclass(frozen=True)
+class Link:
+    referral_id: str
+    roll_id: str | None
+    probability: float
+
+
+def _parse_row(name: str, number: int, row: dict[str, str]) -> Person:
+    """One CSV row as a Person; `number` is the spreadsheet row (the header is row 1)."""
+    ident = (row.get("id") or "").strip()
+    where = f"{name} row {number}" + (f" (id {ident})" if ident else "")
+    if not ident:
+        raise InputError(f"{where}, field id: every row needs an id")
+    if None in row:
+        raise InputError(f"{where}: more values than columns in the header")
+    text = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    dob = None
+    if text["dob"]:
+        m = _DOB.match(text["dob"])
+        if not m:
+            raise InputError(f"{where}, field dob: {text['dob']!r} is not a date in the form YYYY-MM-DD")
+        try:
+            dob = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise InputError(f"{where}, field dob: {text['dob']} is not a real date") from None
+    if text["sex"].upper() not in {"", "M", "F"}:
+        raise InputError(f"{where}, field sex: {text['sex']!r} must be M, F or empty")
+    return Person(
+        id=ident, upn=text["upn"], forename=text["forename"], middle_names=text["middle_names"],
+        surname=text["surname"], former_surname=text["former_surname"], dob=dob,
+        sex=text["sex"].upper(), postcode=text["postcode"], address=text["address"],
+    )
+
+
+def parse_people(lines: Iterator[str] | Sequence[str], name: str = "input") -> list[Person]:
+    """Read and check a whole file: the first bad row stops it, and nothing is returned."""
+    reader = csv.DictReader(lines)
+    header = reader.fieldnames or []
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"{name} row 1 (header): missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    people: list[Person] = []
+    seen: set[str] = set()
+    for number, row in enumerate(reader, start=2):
+        person = _parse_row(name, number, row)
+        if person.id in seen:
+            raise InputError(f"{name} row {number} (id {person.id}), field id: the id is used twice")
+        seen.add(person.id)
+        people.append(person)
+    return people
+
+
+def read_people(path: str | Path) -> list[Person]:
+    path = Path(path)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            return parse_people(f, name=path.name)
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path.name}: not UTF-8 text (byte {e.start})") from None
+    except csv.Error as e:
+        raise InputError(f"{path.name}: not a readable CSV file ({e})") from None
+
+
+def link(roll: Sequence[Person], referrals: Sequence[Person], *, model: Model | None = None,
+         threshold: float = DEFAULT_THRESHOLD, seed: int = 0) -> tuple[list[Link], Model]:
+    """Best roll record for every referral; trains on the data themselves when no model is given."""
+    index = Index(roll)
+    model = model or train(roll, referrals, seed=seed, index=index)
+    matcher = Matcher(model, index)
+    links = []
+    for person in referrals:
+        roll_id, probability = matcher.best(person)
+        links.append(Link(person.id, roll_id if probability >= threshold else None, probability))
+    return links, model
+
+
+def write_links(path: str | Path, links: Sequence[Link]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(OUTPUT_COLUMNS)
+        for item in links:
+            writer.writerow([item.referral_id, item.roll_id or "", f"{item.probability:.6f}"])
