@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """Fictional demo data (`cme demo_data`): two neighbouring authorities, rolls and cases."""
+
+    name = "cme.demo"
+    label = "demo"
+    verbose_name = "Demo data"
