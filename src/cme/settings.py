@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "cme.cases",
     "cme.audit",
     "cme.api",
+    "cme.matching",
+    "cme.demo",
 ]
 
 MIDDLEWARE = [
