@@ -43,7 +43,9 @@ serve: bootstrap ## Serve the demo (HOST=127.0.0.1 PORT=8000) without loading an
 	@$(DEMO_ENV) $(CME) runserver --noreload $(HOST):$(PORT)
 
 test: bootstrap lint ## Lint, then the whole test suite with browser tests (DATABASE_URL if set)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@# pytest exits 5 when it collected no test: that is a failure here, never a pass.
+	$(VENV)/bin/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && \
+	    echo "make test: pytest collected no tests" >&2; exit $$rc; }
 
 lint: bootstrap ## ruff check
 	$(VENV)/bin/ruff check .
