@@ -1,3 +1,68 @@
-from ninja import NinjaAPI
+"""The JSON API under /api/v1/: typed with django-ninja, which also writes the OpenAPI document.
 
-api = NinjaAPI(title="CME Tracker API", version="1", urls_namespace="api", docs_url=None)
+Every operation needs a bearer token and acts as the token's user, through the same selectors
+and services as the pages, so scope and audit are the pages' own (see docs/adr/0003).
+"""
+
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from cme.api import errors
+from cme.api.auth import BearerToken
+from cme.api.cases import router as cases_router
+from cme.api.children import router as children_router
+from cme.api.referrals import router as referrals_router
+
+DESCRIPTION = """
+The CME register for systems: school information systems, partner agencies' case systems and the
+authority's own tools.
+
+**Authentication.** Every call needs `Authorization: Bearer <token>`. An administrator makes a
+token with `cme api-token USERNAME`; it acts as that user, sees exactly what the user sees on the
+pages, and everything it reads or changes is in the audit trail under the user's name.
+
+**Scope.** A record outside the caller's scope answers 404, the same as a record that does not
+exist, so that the API does not reveal what exists elsewhere.
+
+**Errors.** Bad input answers 422 with
+`{"detail": [{"loc": ["body", "child", "date_of_birth"], "msg": "...", "type": "..."}]}`:
+`loc` names the field. Nothing is saved when a request is refused. Other refusals answer
+`{"detail": "..."}` (401 no or bad token, 403 not allowed, 404 not found).
+
+**Growth.** New fields may be added to any response object within v1; clients should ignore
+fields they do not know.
+"""
+
+
+class CmeApi(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """Pydantic's errors as {loc, msg, type}, with loc as the client wrote the request."""
+        found = []
+        for context in error_contexts:
+            model = context.model
+            # ninja reads a single body parameter as {name: body}; clients never see that name.
+            single = getattr(model, "__read_from_single_attr__", None)
+            for item in context.pydantic_validation_error.errors(include_url=False):
+                loc = model.__ninja_flatten_map_reverse__.get(item["loc"], item["loc"])
+                if single and loc[:1] == (single,):
+                    loc = loc[1:]
+                found.append(
+                    errors.field_error((model.__ninja_param_source__, *loc), item["msg"], item["type"])
+                )
+        return NinjaValidationError(found)
+
+
+api = CmeApi(
+    title="CME Tracker API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    docs_url=None,  # no Swagger UI: it loads from a CDN, which our CSP (rightly) refuses
+    auth=BearerToken(),
+    parser=errors.JsonObjectParser(),
+)
+errors.install(api)
+api.add_decorator(errors.refuse_large_bodies, mode="view")
+api.add_router("/referrals", referrals_router, tags=["Referrals"])
+api.add_router("/cases", cases_router, tags=["Cases"])
+api.add_router("/children", children_router, tags=["Children"])

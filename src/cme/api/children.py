@@ -1,0 +1,192 @@
+"""GET /children (search, paged) and GET /children/{id} (one child on the register)."""
+
+from datetime import date
+
+from ninja import Field, Path, Query, Router, Schema
+
+from cme.api.schemas import READ_REFUSALS, PageInfo
+from cme.people.models import Child
+from cme.people.selectors import child_get_for_user, children_page, visible_addresses, visible_flags
+
+router = Router()
+
+WITHHELD_NOTE = (
+    "Some restricted detail (child-protection information or a refuge address) is withheld: "
+    "this account's role may not see it."
+)
+
+
+class ChildQuery(Schema):
+    q: str = Field("", max_length=100, description="Name, UPN or date of birth (YYYY-MM-DD)")
+    page: int = Field(1, ge=1)
+    per_page: int = Field(25, ge=1, le=100)
+
+
+class ChildListItem(Schema):
+    id: int
+    forename: str = Field(examples=["Ruby"])
+    surname: str = Field(examples=["Hartley"])
+    date_of_birth: date | None
+    sex: str = Field(description="F, M, or blank when not known")
+    upn: str
+
+    @classmethod
+    def of(cls, child: Child) -> "ChildListItem":
+        return cls(
+            id=child.pk,
+            forename=child.legal_forename,
+            surname=child.legal_surname,
+            date_of_birth=child.date_of_birth,
+            sex=child.sex,
+            upn=child.upn,
+        )
+
+
+class ChildPage(PageInfo):
+    items: list[ChildListItem]
+
+
+class OtherName(Schema):
+    kind: str = Field(description="preferred or former")
+    forename: str
+    surname: str
+    used_from: date | None
+    used_to: date | None
+
+
+class AddressOut(Schema):
+    line1: str
+    line2: str
+    town: str
+    postcode: str
+    lived_from: date | None
+    lived_to: date | None = Field(description="Null for the current address")
+    is_refuge: bool = Field(description="Refuge addresses are shown only to roles that may see them")
+
+
+class ContactOut(Schema):
+    name: str
+    relationship: str
+    parental_responsibility: bool
+    phone: str
+    email: str
+    address: str
+    lives_with_child: bool
+
+
+class VulnerabilityOut(Schema):
+    flag: str = Field(examples=["young_carer"])
+    label: str = Field(examples=["Young carer"])
+    detail: str
+    started_on: date | None
+    ended_on: date | None = Field(description="Null while the flag is current")
+
+
+class ProviderRef(Schema):
+    id: int
+    name: str
+    laestab: str = Field(description="LA code and establishment number, when the provider has them")
+
+
+class EnrolmentOut(Schema):
+    provider: ProviderRef
+    entry_date: date
+    leaving_date: date | None = Field(description="Null while the child is on the roll")
+    year_group: str
+
+
+class ChildOut(ChildListItem):
+    """A child on the register. Objects may gain fields within v1."""
+
+    middle_names: str
+    upn_is_temporary: bool
+    former_upns: list[str]
+    uln: str
+    other_names: list[OtherName]
+    addresses: list[AddressOut]
+    contacts: list[ContactOut] = Field(description="Parents, carers and other contacts")
+    vulnerabilities: list[VulnerabilityOut]
+    enrolments: list[EnrolmentOut] = Field(description="Rolls the child is or was on, newest first")
+    restricted_detail_withheld: bool = Field(
+        description="True when restricted flags or refuge addresses were left out for this caller"
+    )
+    withheld_note: str | None = Field(description="Why something was left out, in words")
+
+    @classmethod
+    def for_user(cls, child: Child, user) -> "ChildOut":
+        flags, flags_withheld = visible_flags(user, child)
+        addresses, addresses_withheld = visible_addresses(user, child)
+        withheld = flags_withheld or addresses_withheld
+        return cls(
+            **ChildListItem.of(child).model_dump(),
+            middle_names=child.legal_middle_names,
+            upn_is_temporary=child.upn_is_temporary,
+            former_upns=[f.upn for f in child.former_upns.all()],
+            uln=child.uln,
+            other_names=[
+                OtherName(kind=n.kind, forename=n.forename, surname=n.surname,
+                          used_from=n.used_from, used_to=n.used_to)
+                for n in child.other_names.all()
+            ],
+            addresses=[
+                AddressOut(line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode,
+                           lived_from=a.lived_from, lived_to=a.lived_to, is_refuge=a.is_refuge)
+                for a in addresses
+            ],
+            contacts=[
+                ContactOut(name=c.name, relationship=c.relationship,
+                           parental_responsibility=c.parental_responsibility, phone=c.phone,
+                           email=c.email, address=c.address, lives_with_child=c.lives_with_child)
+                for c in child.contacts.all()
+            ],
+            vulnerabilities=[
+                VulnerabilityOut(flag=f.flag, label=f.get_flag_display(), detail=f.detail,
+                                 started_on=f.started_on, ended_on=f.ended_on)
+                for f in flags
+            ],
+            enrolments=[
+                EnrolmentOut(
+                    provider=ProviderRef(id=e.provider_id, name=e.provider.name, laestab=e.provider.laestab),
+                    entry_date=e.entry_date, leaving_date=e.leaving_date, year_group=e.year_group,
+                )
+                for e in child.enrolments.all()
+            ],
+            restricted_detail_withheld=withheld,
+            withheld_note=WITHHELD_NOTE if withheld else None,
+        )
+
+
+@router.get(
+    "",
+    response={200: ChildPage, **READ_REFUSALS},
+    summary="Search children",
+    description=(
+        "Children on the register within the caller's scope (the authority's staff: the "
+        "authority's children; a school: its current pupils), by name, UPN or date of birth. "
+        "The search is audited."
+    ),
+    operation_id="child_list",
+)
+def list_children(request, query: Query[ChildQuery]):
+    rows, total = children_page(
+        user=request.auth, query=query.q, page=query.page, per_page=query.per_page
+    )
+    return ChildPage(
+        count=total, page=query.page, per_page=query.per_page, items=[ChildListItem.of(c) for c in rows]
+    )
+
+
+@router.get(
+    "/{child_id}",
+    response={200: ChildOut, **READ_REFUSALS},
+    url_name="child",
+    summary="Read a child",
+    description=(
+        "One child with names, identifiers, addresses, contacts, vulnerabilities and rolls. "
+        "Child-protection detail and refuge addresses are left out for roles that may not see "
+        "them, and `restricted_detail_withheld` says so. Reading it is audited."
+    ),
+    operation_id="child_read",
+)
+def read_child(request, child_id: int = Path(..., ge=1, le=2**63 - 1)):
+    return ChildOut.for_user(child_get_for_user(user=request.auth, child_id=child_id), request.auth)

@@ -1,0 +1,120 @@
+"""One shape for every refusal: {"detail": [{"loc": [...], "msg": "...", "type": "..."}]} for bad
+input (422), {"detail": "..."} for everything else (401, 403, 404).
+
+Pydantic's errors already have the 422 shape; the service's ValidationError, a malformed or
+oversized body are translated into it here, so a client handles one format.
+"""
+
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+
+Loc = tuple[str | int, ...]
+
+
+def field_error(loc: Loc, msg: str, type_: str = "value_error") -> dict:
+    return {"loc": list(loc), "msg": msg, "type": type_}
+
+
+def unprocessable(errors: list[dict]) -> JsonResponse:
+    return JsonResponse({"detail": errors}, status=422)
+
+
+class BodyProblem(ValueError):
+    """The body cannot be read as a JSON object; raised by the parser, answered with 422."""
+
+    def __init__(self, msg: str, type_: str = "json_invalid") -> None:
+        super().__init__(msg)
+        self.error = field_error(("body",), msg, type_)
+
+
+class JsonObjectParser(Parser):
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise BodyProblem(f"The body is not valid JSON: {e}") from e
+        if not isinstance(data, dict):
+            raise BodyProblem("The body must be a JSON object", "model_type")
+        return data
+
+
+def _too_large(limit: int) -> JsonResponse:
+    return unprocessable([
+        field_error(
+            ("body",),
+            f"The body is larger than the {limit:,} bytes the API accepts",
+            "body_too_large",
+        )
+    ])
+
+
+def refuse_large_bodies(run):
+    """Refuse an oversized body before it is read or parsed: by its declared Content-Length
+    first, then by its real length (a client may declare less than it sends)."""
+
+    @wraps(run)
+    def wrapper(request, *args, **kwargs):
+        limit = settings.CME_API_MAX_BODY_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return unprocessable([field_error(("header", "Content-Length"), "Content-Length must be a number")])
+        if declared > limit:
+            return _too_large(limit)
+        if request.method in ("POST", "PUT", "PATCH"):
+            try:
+                body = request.body
+            except RequestDataTooBig:
+                return _too_large(limit)
+            if len(body) > limit:
+                return _too_large(limit)
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+def service_error(exc: DjangoValidationError, locs: dict[str, Loc] | None = None) -> NinjaValidationError:
+    """A service's ValidationError in the 422 shape, each field named where the client sent it."""
+    locs = locs or {}
+    if hasattr(exc, "error_dict"):
+        errors = [
+            field_error(locs.get(name, ("body", name)), message)
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [field_error(("body",), message) for message in exc.messages]
+    return NinjaValidationError(errors)
+
+
+def install(api) -> None:
+    """Register the handlers that give every refusal its shape."""
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorised(request, exc):
+        response = api.create_response(
+            request,
+            {"detail": "Send a valid API token in the Authorization header: 'Bearer <token>'"},
+            status=401,
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="CME Tracker"'
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        # ninja wraps anything the parser raises in a 400; a body we cannot read is bad input.
+        if isinstance(exc.__cause__, BodyProblem):
+            return api.create_response(request, {"detail": [exc.__cause__.error]}, status=422)
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    @api.exception_handler(DjangoValidationError)
+    def validation_error(request, exc):
+        return api.create_response(request, {"detail": service_error(exc).errors}, status=422)

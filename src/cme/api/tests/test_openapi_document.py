@@ -1,0 +1,63 @@
+"""The OpenAPI document at /api/v1/openapi.json is valid, complete and describes the bearer token."""
+
+import pytest
+from django.test import Client
+from openapi_spec_validator import validate
+
+EXPECTED = {
+    ("post", "/api/v1/referrals"),
+    ("get", "/api/v1/referrals/{reference}"),
+    ("get", "/api/v1/cases"),
+    ("get", "/api/v1/cases/{case_id}"),
+    ("get", "/api/v1/children"),
+    ("get", "/api/v1/children/{child_id}"),
+}
+
+
+@pytest.fixture
+def document(db):
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_document_is_valid_openapi(document):
+    validate(document)
+
+
+def test_every_endpoint_is_in_the_document(document):
+    found = {(method, path) for path, ops in document["paths"].items() for method in ops}
+    assert found == EXPECTED
+
+
+def test_every_operation_needs_the_bearer_token_and_is_described(document):
+    scheme = document["components"]["securitySchemes"]["BearerToken"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+    assert "cme api-token" in scheme["description"]
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            assert op["security"] == [{"BearerToken": []}], (method, path)
+            assert op["summary"] and op["description"], (method, path)
+            assert {"401", "422"} <= set(op["responses"]), (method, path)
+
+
+def test_referral_body_has_an_example_and_field_descriptions(document):
+    schemas = document["components"]["schemas"]
+    assert schemas["ReferralIn"]["examples"][0]["child"]["forename"] == "Leo"
+    dob = schemas["ChildIn"]["properties"]["date_of_birth"]
+    assert "aged 25 or under" in dob["description"]
+    flags = schemas["ChildIn"]["properties"]["vulnerabilities"]["items"]["enum"]
+    assert "young_carer" in flags
+
+
+def test_no_swagger_page_is_served(db):
+    assert Client().get("/api/v1/docs").status_code == 404
+
+
+def test_examples_in_the_document_are_accepted_by_the_api(document, officer_a, api_for):
+    """An example that the API itself would refuse teaches clients the wrong thing."""
+    schemas = document["components"]["schemas"]
+    example = schemas["ReferralIn"]["examples"][0]
+    example["child"]["upn"] = schemas["ChildIn"]["properties"]["upn"]["examples"][0]
+    response = api_for(officer_a).post_json("/api/v1/referrals", example)
+    assert response.status_code == 201, response.content
