@@ -29,7 +29,7 @@ demo: demo-data ## Set up, load the demo data once, print the sign-ins and serve
 demo-data: bootstrap ## Migrate the database and load the demo data if it is not there yet
 	@$(DEMO_ENV) $(CME) migrate --no-input -v 0
 	@$(DEMO_ENV) $(CME) createcachetable
-	@$(DEMO_ENV) $(CME) demo_data --if-empty
+	@$(DEMO_ENV) $(CME) demo-data --if-empty
 
 demo-reset: bootstrap ## Delete the demo database and load the demo data afresh
 	@if [ -n "$${DATABASE_URL:-}" ]; then \
@@ -38,7 +38,7 @@ demo-reset: bootstrap ## Delete the demo database and load the demo data afresh
 	@$(MAKE) --no-print-directory demo
 
 serve: bootstrap ## Serve the demo (HOST=127.0.0.1 PORT=8000) without loading anything
-	@$(DEMO_ENV) $(CME) demo_data --sign-ins
+	@$(DEMO_ENV) $(CME) demo-data --sign-ins
 	@echo "CME Tracker demo: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@$(DEMO_ENV) $(CME) runserver --noreload $(HOST):$(PORT)
 
@@ -57,8 +57,11 @@ freeze: bootstrap ## Lock pyproject.toml's dependencies into requirements.txt an
 	    --python-version 3.12 --custom-compile-command "make freeze" --quiet -o requirements-dev.txt
 	@scripts/bootstrap.sh
 
-bench: bootstrap ## Run the benchmarks in bench/ (see bench/RESULTS.md)
-	@shopt -s nullglob; files=(bench/*.py); \
+# Benchmarks are bench/*.py except the data makers (make_*.py, *data.py). BENCH=web runs one.
+bench: bootstrap ## Run the benchmarks in bench/ (BENCH=web for one; see bench/README.md)
+	@shopt -s nullglob; files=(); \
+	for f in bench/$(or $(BENCH),*).py; do \
+	    case "$$(basename $$f)" in make_*|*data.py) ;; *) files+=("$$f") ;; esac; done; \
 	if [ $${#files[@]} -eq 0 ]; then echo "No benchmarks in bench/ yet."; fi; \
 	for f in "$${files[@]}"; do echo "== $$f"; $(PY) "$$f" || exit $$?; done
 

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class DemoConfig(AppConfig):
-    """Fictional demo data (`cme demo_data`): two neighbouring authorities, rolls and cases."""
+    """Fictional demo data (`cme demo-data`): two neighbouring authorities, rolls and cases."""
 
     name = "cme.demo"
     label = "demo"

@@ -16,7 +16,7 @@ from cme.providers.models import Enrolment, Organisation, OrgKind, Phase
 
 @pytest.fixture
 def demo(db):
-    call_command("demo_data", scale=200, cases=12, verbosity=0)
+    call_command("demo-data", scale=200, cases=12, verbosity=0)
 
 
 def test_demo_has_two_neighbouring_authorities_with_schools_of_every_phase(demo):
@@ -86,6 +86,6 @@ def test_every_upn_is_valid_and_pupils_are_on_rolls(demo):
 
 def test_loading_twice_refuses_unless_asked_to_skip(demo):
     with pytest.raises(CommandError, match="already loaded"):
-        call_command("demo_data", scale=200, cases=12, verbosity=0)
-    call_command("demo_data", if_empty=True, verbosity=0)
+        call_command("demo-data", scale=200, cases=12, verbosity=0)
+    call_command("demo-data", if_empty=True, verbosity=0)
     assert Organisation.objects.filter(kind=OrgKind.LA).count() == 2

@@ -1,4 +1,4 @@
-"""`cme demo_data`: load the fictional demo (two authorities, rolls, staff, referrals and cases)."""
+"""`cme demo-data`: load the fictional demo (two authorities, rolls, staff, referrals and cases)."""
 
 import time
 
