@@ -38,6 +38,7 @@ demo-reset: bootstrap ## Delete the demo database and load the demo data afresh
 	@$(MAKE) --no-print-directory demo
 
 serve: bootstrap ## Serve the demo (HOST=127.0.0.1 PORT=8000) without loading anything
+	@mkdir -p "$${CME_DATA_DIR:-var}/static"  # whitenoise warns when STATIC_ROOT is missing
 	@$(DEMO_ENV) $(CME) demo-data --sign-ins
 	@echo "CME Tracker demo: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@$(DEMO_ENV) $(CME) runserver --noreload $(HOST):$(PORT)
