@@ -15,6 +15,8 @@ from pathlib import Path
 from cme.matching.engine import Index, Matcher, Model, Person, train
 
 COLUMNS = ("id", "upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex", "postcode", "address")
+# Optional extra columns a roll may carry (a school information system export has them).
+OPTIONAL_COLUMNS = ("preferred_forename", "preferred_surname")
 OUTPUT_COLUMNS = ("referral_id", "roll_id", "probability")
 DEFAULT_THRESHOLD = 0.9
 _DOB = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -39,7 +41,7 @@ def _parse_row(name: str, number: int, row: dict[str, str]) -> Person:
         raise InputError(f"{where}, field id: every row needs an id")
     if None in row:
         raise InputError(f"{where}: more values than columns in the header")
-    text = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    text = {k: (row.get(k) or "").strip() for k in COLUMNS + OPTIONAL_COLUMNS}
     dob = None
     if text["dob"]:
         m = _DOB.match(text["dob"])
@@ -55,6 +57,7 @@ def _parse_row(name: str, number: int, row: dict[str, str]) -> Person:
         id=ident, upn=text["upn"], forename=text["forename"], middle_names=text["middle_names"],
         surname=text["surname"], former_surname=text["former_surname"], dob=dob,
         sex=text["sex"].upper(), postcode=text["postcode"], address=text["address"],
+        preferred_forename=text["preferred_forename"], preferred_surname=text["preferred_surname"],
     )
 
 

@@ -1,0 +1,305 @@
+"""Make a synthetic English roll and referrals carrying the errors of issue 3, reproducibly.
+
+    .venv/bin/python bench/make_roll.py [--pupils 250000] [--referrals 10000] [--seed 3] [--out bench/data]
+
+Writes roll.csv and referrals.csv in the `cme link` format, and truth.csv
+(referral_id, roll_id or empty when the child is on no roll, error kind). Pupils live in
+households (siblings share surname and address; some are twins), names follow a long-tailed
+frequency, UPNs are valid (3% temporary), and every referral about a pupil carries one main
+error kind from ERROR_KINDS plus the usual gaps (no sex, no address, no UPN).
+"""
+
+# ruff: noqa: SIM905 (word lists read best as text)
+import argparse
+import csv
+import random
+import string
+from datetime import date, timedelta
+from pathlib import Path
+
+import nicknames
+
+from cme.matching.batch import COLUMNS
+from cme.people.identifiers import UPN_ALPHABET, upn_check_letter
+
+BOYS = """Oliver George Noah Arthur Harry Leo Muhammad Jack Charlie Oscar Jacob Henry Thomas Freddie
+Alfie Theo William Theodore Archie Joshua Alexander James Isaac Edward Lucas Tommy Finley Max
+Logan Ethan Mohammed Teddy Benjamin Arlo Joseph Sebastian Adam Reuben Samuel Elijah Hugo Harrison
+Albie Daniel Ronnie Louie Toby Jaxon Dylan Riley Jude Rory Frankie Mason Ezra Ibrahim Jakub Yusuf
+Oakley Stanley Jenson Louis Zachary Jayden Elliot Hunter Luca Harvey Michael Caleb Nathan Liam
+Kai Aaron Ryan Mohammad Jasper Tyler Austin Blake Callum Aleksander Filip Szymon Omar Ali Hamza
+Ayaan Zayn Musa Kacper Antoni Kieran Connor Declan Owen Rhys Dafydd Kwame Emeka Arjun Krish Aarav
+Matthew Christopher Andrew David John Peter Paul Mark Simon Patrick Shaun Sean Stefan Bogdan Luka
+Mateusz Ionut Andrei Darius Mihai Abdirahman Abdullah Bilal Idris Sulaiman Dawud Harun Nikolai""".split()
+GIRLS = """Olivia Amelia Isla Ava Ivy Freya Lily Florence Mia Willow Rosie Sophia Isabella Grace
+Daisy Sienna Poppy Elsie Emily Ella Evelyn Phoebe Sofia Evie Charlotte Harper Millie Matilda
+Maya Sophie Alice Emilia Isabelle Ruby Luna Maisie Aria Penelope Mila Bonnie Eva Hallie Eliza
+Ada Violet Esme Arabella Imogen Jessica Delilah Elizabeth Hannah Layla Zara Aisha Fatima Maryam
+Zainab Khadija Amina Yasmin Nur Hafsa Anaya Aaliyah Jasmine Chloe Zoe Leah Ellie Megan Lauren
+Erin Niamh Aoife Siobhan Cerys Bethan Gwen Zofia Wiktoria Natalia Julia Maja Oliwia Hanna Lena
+Amelie Ioana Andreea Elena Alexandra Aleksandra Katarzyna Victoria Rebecca Abigail Katie Holly
+Courtney Shannon Chantelle Jade Precious Blessing Favour Priya Harpreet Simran Deborah Sarah""".split()
+SURNAMES = """Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson
+Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson Wood
+Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen James Scott
+Phillips Watson Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook Carter Richardson
+Bailey Collins Bell Shaw Murphy Miller Cox Richards Khan Marshall Anderson Simpson Ellis Adams
+Singh Begum Wilkinson Foster Chapman Powell Webb Rogers Gray Mason Ali Hunt Hussain Campbell
+Matthews Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell Barker Fisher Stevens Jenkins
+Murray Dixon Harvey Graham Pearson Ahmed Fletcher Walsh Kaur Gibson Howard Andrews Stewart Elliott
+Reynolds Saunders Payne Fox Ford Pearce Day Brooks West Lawrence Cole Atkinson Bradley Spencer
+Gill Dawson Ball Burton Obrien Watts Rose Booth Perry Ryan Grant Wells Armstrong Francis Rees
+Hayes Hart Hudson Newman Barrett Webster Hunter Gregory Carr Lowe Page Marsh Riley Dunn Woods
+Parsons Berry Stone Reid Holland Hawkins Harding Porter Robertson Newton Oliver Reed Kennedy
+Williamson Bird Gardner Shah Dean Lane Cooke Bates Henderson Parry Burgess Bishop Walton Burns
+Nicholson Shepherd Ross Cross Long Freeman Warren Nicholls Hamilton Byrne Sutton McDonald Yates
+Hodgson Robson Curtis Hopkins OConnor Harper Coleman Watkins Moss McCarthy Chambers ODonnell
+Nowak Kowalski Wisniewski Wojcik Kowalczyk Kaminski Lewandowski Zielinski Szymanski Wozniak
+Popescu Ionescu Popa Dumitru Stan Stoica Mohamed Mohamud Abdi Hassan Farah Warsame Osman Yusuf
+Okafor Adeyemi Okonkwo Mensah Asante Boateng Chowdhury Rahman Islam Miah Uddin Akhtar Iqbal
+Malik Butt Mahmood Hussein Sharma Kumar Gupta Mistry Nguyen Tran Wang Chen Li Zhang Silva Santos
+Ferreira Costa Pereira Rossi Russo Murphy Kelly Doyle Quinn Gallagher Brennan""".split()
+_PREFIX = """Ash Black Brad Brook Hol Mar Whit Ather Bram Cald Card Chad Dal Elm Fair Gold Hart Hazel
+Kings Lang Lock Mid North Oak Ped Red Rush Shel South Stan Thorn Wake West Wins Ack Bux Cran Dun Fen
+Good Ing Kirk Lin Moor New Pen Rams Sand Tad Up Wal Wood Yar""".split()
+_SUFFIX = """ton ley field worth ham wood by ford well more stone bury wick dale shaw cott hurst
+land ridge brook combe low thorpe church mere""".split()
+STREETS = """High Church Station Victoria Park Mill School Queens Kings New Albert Manor Grange
+Chapel York Windsor Springfield Alexandra George Green West North South East London Richmond
+Oak Elm Ash Beech Cedar Willow Meadow Orchard Hawthorn Holly Rowan Chestnut Maple Birch Cherry
+Clifton Stanley Bridge Brook Castle Abbey Priory Market Nelson Wellington Cromwell Fairfield
+Highfield Woodland Heath Moor Hill Valley""".split()
+STREET_KINDS = ["Road", "Street", "Avenue", "Lane", "Close", "Drive", "Way", "Crescent", "Gardens", "Court", "Place", "Terrace"]
+TOWN = "Northmoor"
+MOHAMMED = ["Mohammed", "Muhammad", "Mohamed", "Mohammad", "Muhammed", "Mohamad"]
+VARIANTS = {
+    "Aleksander": "Alexander", "Alexander": "Aleksander", "Aleksandra": "Alexandra", "Alexandra": "Aleksandra",
+    "Jakub": "Jacob", "Jacob": "Jakub", "Katarzyna": "Katherine", "Zofia": "Sophia", "Wiktoria": "Victoria",
+    "Siobhan": "Chevonne", "Niamh": "Neve", "Yusuf": "Yousef", "Dawud": "Dawood", "Harun": "Haroon",
+    "Sulaiman": "Suleiman", "Zainab": "Zaynab", "Aisha": "Ayesha", "Maryam": "Mariam", "Fatima": "Fatimah",
+    "Liam": "William", "William": "Liam", "Elizabeth": "Beth", "Hannah": "Hanna", "Filip": "Philip",
+}
+ERROR_KINDS = [
+    "exact", "misspelt_forename", "misspelt_surname", "nickname", "preferred_name", "former_surname",
+    "double_barrelled", "swapped_names", "dob_day_month_swapped", "dob_typo", "dob_year_off",
+    "missing_fields", "name_variant", "moved_address", "upn_given", "temporary_upn_given",
+]
+
+
+def zipf_choice(rng: random.Random, items: list[str], s: float = 1.0):
+    weights = [1 / (i + 1) ** s for i in range(len(items))]
+    return lambda: rng.choices(items, weights=weights)[0]
+
+
+def make_upn(rng: random.Random, temporary: bool) -> str:
+    body = "901" + f"{rng.randrange(10_000):04d}" + f"{rng.randrange(7, 22):02d}"
+    body += f"{rng.randrange(100):02d}" + rng.choice(UPN_ALPHABET) if temporary else f"{rng.randrange(1000):03d}"
+    return upn_check_letter("X" + body) + body
+
+
+def misspell(rng: random.Random, name: str) -> str:
+    if len(name) < 3:
+        return name + rng.choice("aeiou")
+    i = rng.randrange(1, len(name))
+    kind = rng.choice(["sub", "del", "ins", "swap", "double"])
+    letters = string.ascii_lowercase
+    if kind == "sub":
+        return name[:i] + rng.choice(letters) + name[i + 1:]
+    if kind == "del":
+        return name[:i] + name[i + 1:]
+    if kind == "ins":
+        return name[:i] + rng.choice(letters) + name[i:]
+    if kind == "swap" and i < len(name) - 1:
+        return name[:i] + name[i + 1] + name[i] + name[i + 2:]
+    return name[:i] + name[i] + name[i:]
+
+
+class Generator:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        rng = self.rng
+        tail = [p + s for p in _PREFIX for s in _SUFFIX]
+        rng.shuffle(tail)
+        self.surname = zipf_choice(rng, SURNAMES + tail, 0.9)
+        self.boy = zipf_choice(rng, BOYS, 0.7)
+        self.girl = zipf_choice(rng, GIRLS, 0.7)
+        self.street = zipf_choice(rng, [f"{s} {k}" for s in STREETS for k in STREET_KINDS], 0.3)
+        self.nick = nicknames.NickNamer()
+        self.upns: set[str] = set()
+        self.count = 0
+
+    def postcode(self) -> str:
+        rng = self.rng
+        return f"NM{rng.randint(1, 24)} {rng.randint(0, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+
+    def address(self) -> tuple[str, str]:
+        return f"{self.rng.randint(1, 180)} {self.street()}, {TOWN}", self.postcode()
+
+    def forename(self, sex: str) -> str:
+        name = self.boy() if sex == "M" else self.girl()
+        if name in MOHAMMED[:4]:
+            name = self.rng.choice(MOHAMMED)
+        return name
+
+    def unique_upn(self, temporary: bool) -> str:
+        while True:
+            upn = make_upn(self.rng, temporary)
+            if upn not in self.upns:
+                self.upns.add(upn)
+                return upn
+
+    def household(self) -> list[dict]:
+        rng = self.rng
+        surname = self.surname()
+        if rng.random() < 0.04:
+            surname = f"{surname}-{self.surname()}"
+        address, postcode = self.address()
+        size = rng.choices([1, 2, 3, 4], weights=[50, 35, 12, 3])[0]
+        start, end = date(2007, 9, 1), date(2021, 8, 31)
+        children = []
+        for k in range(size):
+            if k and rng.random() < 0.03:
+                dob = children[-1]["dob"]  # twins
+            else:
+                dob = start + timedelta(days=rng.randrange((end - start).days))
+            sex = rng.choice("MF")
+            forename = self.forename(sex)
+            nicks = sorted(self.nick.nicknames_of(forename))
+            self.count += 1
+            children.append({
+                "id": f"P{self.count:06d}",
+                "upn": self.unique_upn(temporary=rng.random() < 0.03),
+                "forename": forename,
+                "middle_names": self.forename(sex) if rng.random() < 0.7 else "",
+                "surname": surname,
+                "former_surname": self.surname() if rng.random() < 0.05 else "",
+                "preferred_forename": rng.choice(nicks).title() if nicks and rng.random() < 0.06 else "",
+                "dob": dob, "sex": sex, "postcode": postcode, "address": address,
+            })
+        return children
+
+
+def referral_from(g: Generator, child: dict, kind: str, number: int) -> dict:
+    rng = g.rng
+    r = dict(child, id=f"R{number:06d}", upn="")
+    if kind == "misspelt_forename":
+        r["forename"] = misspell(rng, r["forename"].lower()).title()
+    elif kind == "misspelt_surname":
+        r["surname"] = misspell(rng, r["surname"].lower()).title()
+    elif kind == "nickname":
+        nicks = sorted(g.nick.nicknames_of(r["forename"]))
+        r["forename"] = rng.choice(nicks).title() if nicks else VARIANTS.get(r["forename"], r["forename"])
+    elif kind == "preferred_name":
+        r["forename"] = child["preferred_forename"] or r["forename"]
+    elif kind == "former_surname":
+        r["surname"] = child["former_surname"] or r["surname"]
+    elif kind == "double_barrelled":
+        parts = r["surname"].split("-")
+        r["surname"] = rng.choice(parts) if len(parts) > 1 else r["surname"]
+    elif kind == "swapped_names":
+        r["forename"], r["surname"] = r["surname"], r["forename"]
+    elif kind == "dob_day_month_swapped" and r["dob"].day <= 12:
+        r["dob"] = date(r["dob"].year, r["dob"].day, r["dob"].month)
+    elif kind == "dob_typo":
+        text = r["dob"].isoformat()
+        for _ in range(20):
+            i = rng.choice([2, 3, 6, 8, 9])
+            candidate = text[:i] + str(rng.randrange(10)) + text[i + 1:]
+            try:
+                new = date.fromisoformat(candidate)
+            except ValueError:
+                continue
+            if new != r["dob"]:
+                r["dob"] = new
+                break
+    elif kind == "dob_year_off":
+        r["dob"] = r["dob"].replace(year=r["dob"].year + rng.choice([-1, 1])) if r["dob"].month * 100 + r["dob"].day != 229 else r["dob"]
+    elif kind == "missing_fields":
+        for f in rng.sample(["dob", "forename", "postcode", "address"], 2):
+            r[f] = None if f == "dob" else ""
+    elif kind == "name_variant":
+        name = r["forename"]
+        r["forename"] = rng.choice([m for m in MOHAMMED if m != name]) if name in MOHAMMED else VARIANTS.get(name, name)
+    elif kind == "moved_address":
+        r["address"], r["postcode"] = g.address()
+    elif kind == "upn_given":
+        r["upn"] = child["upn"]
+        r["forename"] = misspell(rng, r["forename"].lower()).title()
+    elif kind == "temporary_upn_given":
+        r["upn"] = child["upn"] if child["upn"][-1].isalpha() else ""
+    # The usual gaps of a referral from a partner agency.
+    if rng.random() < 0.4:
+        r["sex"] = ""
+    if rng.random() < 0.25:
+        r["address"] = ""
+    if rng.random() < 0.2:
+        r["postcode"] = ""
+    if rng.random() < 0.3:
+        r["middle_names"] = ""
+    r["former_surname"] = r["preferred_forename"] = ""
+    return r
+
+
+def write(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        columns = (*COLUMNS, "preferred_forename")  # an optional column `cme link` reads
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([r["dob"].isoformat() if c == "dob" and r["dob"] else (r.get(c) or "") for c in columns])
+
+
+def make(pupils: int, referrals: int, seed: int, out: Path) -> None:
+    g = Generator(seed)
+    rng = g.rng
+    roll: list[dict] = []
+    while len(roll) < pupils:
+        roll.extend(g.household())
+    roll = roll[:pupils]
+    outsiders: list[dict] = []
+    while len(outsiders) < referrals // 5:
+        outsiders.extend(g.household())
+    # Pupils fit for each kind, so every kind really is exercised.
+    fit = {
+        "preferred_name": [c for c in roll if c["preferred_forename"]],
+        "former_surname": [c for c in roll if c["former_surname"]],
+        "double_barrelled": [c for c in roll if "-" in c["surname"]],
+        "dob_day_month_swapped": [c for c in roll if c["dob"].day <= 12 and c["dob"].day != c["dob"].month],
+        "name_variant": [c for c in roll if c["forename"] in MOHAMMED or c["forename"] in VARIANTS],
+        "nickname": [c for c in roll if g.nick.nicknames_of(c["forename"]) or c["forename"] in VARIANTS],
+        "temporary_upn_given": [c for c in roll if c["upn"][-1].isalpha()],
+    }
+    refs, truth = [], []
+    for number in range(1, referrals + 1):
+        if number % 5 == 0:
+            child = outsiders[number // 5 - 1]
+            kind = "not_on_roll"
+            refs.append(referral_from(g, child, rng.choice(ERROR_KINDS), number))
+            truth.append((refs[-1]["id"], "", kind))
+            continue
+        kind = ERROR_KINDS[number % len(ERROR_KINDS)]
+        child = rng.choice(fit.get(kind) or roll)
+        refs.append(referral_from(g, child, kind, number))
+        truth.append((refs[-1]["id"], child["id"], kind))
+    out.mkdir(parents=True, exist_ok=True)
+    write(out / "roll.csv", roll)
+    write(out / "referrals.csv", refs)
+    with open(out / "truth.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["referral_id", "roll_id", "kind"])
+        w.writerows(truth)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pupils", type=int, default=250_000)
+    parser.add_argument("--referrals", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "data" / "synthetic")
+    args = parser.parse_args()
+    make(args.pupils, args.referrals, args.seed, args.out)
+    print(f"wrote {args.pupils} pupils and {args.referrals} referrals to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
