@@ -103,6 +103,14 @@ class ChildDetailsForm(forms.Form):
     last_known_school = text("Last known school or other education", 200)
     concerns = text("Concerns", 5000, textarea=True)
 
+    def clean(self):
+        cleaned = super().clean()
+        # The service enforces this too; asking here lists it with the form's other errors.
+        names = (cleaned.get("child_forename"), cleaned.get("child_surname"))
+        if not any((n or "").strip() for n in names) and "child_surname" not in self.errors:
+            self.add_error("child_surname", "Enter the child’s first name or last name")
+        return cleaned
+
     def child_fields(self) -> dict:
         """The child's details as the service takes them."""
         data = {name: self.cleaned_data.get(name) for name in CHILD_FIELD_NAMES if name in self.fields}

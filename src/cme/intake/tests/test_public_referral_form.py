@@ -38,7 +38,7 @@ def test_public_referral_gives_a_reference_and_keeps_what_was_given(client, la_a
     assert "website" not in referral.as_received["fields"]
     page = response.content.decode()
     assert "Referral sent" in page
-    assert referral.reference in page
+    assert f"<strong>{referral.reference}</strong>" in page
     assert "govuk-panel--confirmation" in page
 
 

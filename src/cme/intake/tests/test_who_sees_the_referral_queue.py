@@ -21,7 +21,8 @@ def test_staff_of_la_a_see_referrals_waiting_for_triage_oldest_first(persona, cl
     assert "Referrals waiting for triage" in page
     assert page.index(older.reference) < page.index(newer.reference)
     assert "9 days" in page
-    assert reverse("intake:triage", args=[older.reference]) in page
+    assert f'<a class="govuk-link" href="{reverse("intake:detail", args=[older.reference])}">' in page
+    assert f'<a class="govuk-link" href="{reverse("intake:triage", args=[older.reference])}">' in page
     assert "Phone call" in page
 
 
@@ -50,7 +51,7 @@ def test_recently_triaged_referrals_are_listed_apart(client_for, officer_a, offi
     case = referral_triage(actor=officer_a, referral=referral_a, category="missing", reason="other")
     page = client_for(officer_a).get(reverse("intake:queue") + "?show=triaged").content.decode()
     assert referral_a.reference in page
-    assert case.reference in page
+    assert f'<a class="govuk-link" href="{reverse("cases:detail", args=[case.pk])}">{case.reference}</a>' in page
     assert waiting.reference not in page
     queue = client_for(officer_a).get(reverse("intake:queue")).content.decode()
     assert referral_a.reference not in queue
