@@ -1,0 +1,426 @@
+"""Read and write the batch register file (REG.csv) quickly and in bounded memory.
+
+Pure module: no Django.
+
+Format (issue 4, batch contract): UTF-8, header ``upn,laestab,start_date,marks``, one row per
+pupil per provider. ``marks`` holds space-separated session codes, two per calendar day from
+``start_date`` (AM then PM), ``-`` where there is no session. Marks after the as-of date are
+ignored (neither read nor checked).
+
+Why a hand-written reader: the marks field is 99% of the file (about 1,300 bytes a row, 330 MB
+for 250,000 pupils) and must end as one byte per session. A general CSV reader (the csv module,
+pyarrow, polars) would copy that field into a string column and still leave us to split and
+translate 170 million tokens. Here the file is read in blocks of whole lines, and numpy works on
+the bytes where they lie:
+
+1. line ends are found with one vectorised comparison;
+2. rows of the usual shape (13-character UPN, 7-digit LAESTAB, ISO date, one-character codes)
+   with the most common length and start date are viewed as a 2-D array; each code and the space
+   after it read as one little-endian uint16, whose low byte *is* the code's in-memory byte
+   (codes.py keeps one-character codes as their ASCII byte), so extraction is a cast, not a loop;
+3. the other rows (two-character codes such as C2 or Y1, other start dates, quoted fields) are
+   tokenised together: token boundaries from the spaces, two-character tokens through a
+   65,536-entry pair table;
+4. every session up to as-of is checked against its regime's code set with one table look-up
+   per day (AM and PM together).
+
+Bad input raises RegisterFileError naming the row (the header is row 1) and the field; an
+unknown code names the pupil, date and session too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from cme.attendance import codes as C
+from cme.attendance.screening import Registers
+
+HEADER = b"upn,laestab,start_date,marks"
+OUT_HEADER = "upn,laestab,rule,detail"
+PREFIX = 33  # 13 (UPN) + 1 + 7 (LAESTAB) + 1 + 10 (date) + 1
+BLOCK_BYTES = 48 << 20
+SPACE, NEWLINE, CR, COMMA = 32, 10, 13, 44
+
+
+class RegisterFileError(ValueError):
+    """A register file that cannot be screened: the message names the row and field."""
+
+
+def _tables():
+    single_valid = np.zeros(256, bool)
+    for code in [*C.CODES_2024, *C.CODES_PRE_2024, C.NO_SESSION]:
+        if len(code) == 1:
+            single_valid[ord(code)] = True
+    pair = np.zeros(65536, np.uint8)  # first byte + 256 * second byte -> in-memory byte, 0 = invalid
+    for code, byte in C.TWO_CHARACTER_BYTES.items():
+        pair[ord(code[0]) + 256 * ord(code[1])] = byte
+    upn_ok = np.zeros(256, bool)
+    upn_ok[[*range(48, 58), *range(65, 91)]] = True
+    valid_day = {}
+    for pre in (True, False):
+        v = np.frombuffer(C.valid_table(pre_2024=pre), np.uint8).astype(bool)
+        idx = np.arange(65536)
+        valid_day[pre] = v[idx & 0xFF] & v[idx >> 8]
+    return single_valid, pair, upn_ok, valid_day
+
+
+SINGLE_VALID, PAIR, UPN_OK, VALID_DAY = _tables()
+
+
+def _error(row: int, field: str, message: str) -> RegisterFileError:
+    return RegisterFileError(f"row {row}, field {field}: {message}")
+
+
+def read_registers(source: str | Path | BinaryIO, as_of: dt.date,
+                   block_bytes: int = BLOCK_BYTES) -> Iterator[Registers]:
+    """Yield Registers for successive blocks of rows of a REG.csv file (or binary stream)."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as f:
+            yield from read_registers(f, as_of, block_bytes)
+        return
+    header = source.readline()
+    if header.rstrip(b"\r\n").lstrip(b"\xef\xbb\xbf").replace(b" ", b"") != HEADER:
+        raise _error(1, "header", f"expected {HEADER.decode()!r}, found {header[:60]!r}")
+    next_row = 2
+    buf = bytearray(block_bytes)
+    view = memoryview(buf)
+    carry = 0
+    while True:
+        got = source.readinto(view[carry:])
+        filled = carry + (got or 0)
+        if filled == 0:
+            return
+        if not got:  # end of file: the last line may lack its newline
+            if buf[filled - 1] != NEWLINE:
+                if filled == len(buf):
+                    buf.extend(b"\n")
+                    view = memoryview(buf)
+                else:
+                    buf[filled] = NEWLINE
+                filled += 1
+            cut = filled
+        else:
+            cut = buf.rfind(b"\n", 0, filled) + 1
+            if cut == 0:  # one line longer than the block: grow it
+                buf.extend(bytes(len(buf)))
+                view = memoryview(buf)
+                carry = filled
+                continue
+        regs, rows = _parse_block(np.frombuffer(buf, np.uint8, cut), next_row, as_of)
+        next_row += rows
+        if len(regs):
+            yield regs
+        view[:filled - cut] = view[cut:filled]
+        carry = filled - cut
+        if not got:
+            return
+
+
+def _parse_date(text: bytes, row: int) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.decode("ascii"))
+    except (ValueError, UnicodeDecodeError):
+        raise _error(row, "start_date", f"{text[:20]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _check_fields(upn: bytes, laestab: bytes, row: int) -> None:
+    if not (len(upn) == 13 and all(UPN_OK[b] for b in upn)):
+        raise _error(row, "upn", f"{upn[:20]!r} is not a UPN (13 capital letters and digits)")
+    if not (len(laestab) == 7 and laestab.isdigit()):
+        raise _error(row, "laestab", f"{laestab[:20]!r} is not a LAESTAB (7 digits)")
+
+
+def _parse_block(buf: np.ndarray, first_row: int, as_of: dt.date) -> tuple[Registers, int]:
+    if buf.max() >= 0x80:
+        at = int(np.argmax(buf >= 0x80))
+        row = first_row + int(np.count_nonzero(buf[:at] == NEWLINE))
+        raise _error(row, "marks" if buf[:at].tobytes().rsplit(b"\n", 1)[-1].count(b",") >= 3 else "row",
+                     "contains a character that is not ASCII: UPNs, LAESTABs, dates and attendance "
+                     "codes are all plain ASCII")
+    ends = np.flatnonzero(buf == NEWLINE)
+    n_lines = len(ends)
+    starts = np.empty(n_lines, np.int64)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    row_no = first_row + np.arange(n_lines)
+    ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == CR))
+    keep = ends > starts  # blank lines are skipped
+    if not keep.all():
+        starts, ends, row_no = starts[keep], ends[keep], row_no[keep]
+    n = len(starts)
+    if n == 0:
+        return Registers(np.array([], "S13"), np.array([], "S7"), as_of, np.empty((0, 0), np.uint8)), n_lines
+
+    # Fixed-width prefix: UPN(13),LAESTAB(7),YYYY-MM-DD, checked in bulk.
+    long_enough = (ends - starts) > PREFIX
+    s = np.where(long_enough, starts, 0)
+    prefix = buf[s[:, None] + np.arange(PREFIX)]
+    fixed = long_enough & (prefix[:, 13] == COMMA) & (prefix[:, 21] == COMMA) & (prefix[:, 32] == COMMA)
+    fixed &= UPN_OK[prefix[:, :13]].all(axis=1)
+    fixed &= ((prefix[:, 14:21] - 48) < 10).all(axis=1)
+    upn = prefix[:, :13].copy().view("S13").ravel()
+    laestab = prefix[:, 14:21].copy().view("S7").ravel()
+    date_text = prefix[:, 22:32].copy().view("S10").ravel()
+    marks_start = starts + PREFIX
+
+    slow = np.flatnonzero(~fixed)
+    for k in slow.tolist():
+        line = bytes(buf[starts[k]:ends[k]])
+        fields = line.split(b",")
+        if len(fields) != 4:
+            raise _error(int(row_no[k]), "marks" if len(fields) > 4 else "row",
+                         f"expected 4 fields (upn,laestab,start_date,marks), found {len(fields)}")
+        fields = [f.strip().strip(b'"').strip() for f in fields]
+        _check_fields(fields[0], fields[1], int(row_no[k]))
+        upn[k], laestab[k], date_text[k] = fields[0], fields[1], fields[2]
+        quote = line.rfind(b",") + 1
+        marks_start[k] = starts[k] + quote + (buf[starts[k] + quote] == ord('"'))
+        if buf[ends[k] - 1] == ord('"'):
+            ends[k] -= 1
+
+    uniq, date_idx = np.unique(date_text, return_inverse=True)
+    first_of = np.full(len(uniq), -1)
+    first_of[date_idx[::-1]] = np.arange(n)[::-1]
+    dates = [_parse_date(bytes(u), int(row_no[first_of[j]])) for j, u in enumerate(uniq)]
+    origin = min(dates)
+    days = max(0, (as_of - origin).days + 1)
+    cols = 2 * days
+    off_by_date = np.array([2 * (d - origin).days for d in dates])
+    off = off_by_date[date_idx]
+    marks = np.full((n, cols), C.NO_SESSION_BYTE, np.uint8)
+    want = np.clip(cols - off, 0, None)  # sessions wanted from each row, up to as-of
+
+    # One-character codes: each code and the space after it are one little-endian uint16 whose
+    # low byte is the in-memory byte. Rows whose separators do not line up (two-character codes,
+    # quoting, errors) come back as `bad` and go through the tokeniser.
+    k_tokens = (ends - marks_start + 1) // 2
+    need = np.minimum(k_tokens, want)
+    bad = _extract(buf, marks_start, need, off, np.arange(n), marks)
+    bad = np.union1d(bad, np.flatnonzero((ends - marks_start) % 2 == 0))
+    if len(bad):
+        marks[bad] = C.NO_SESSION_BYTE
+        _tokenise(buf, bad, marks_start, ends, off, want, marks, row_no, upn, dates, date_idx)
+
+    _check_codes(marks, origin, row_no, upn)
+    # UPN and LAESTAB stay fixed-width bytes (S13, S7): decoding 250,000 of them would cost more
+    # than screening; findings decode the few they name.
+    return Registers(upn, laestab, origin, marks, row_no), n_lines
+
+
+BIG_GROUP = 256
+
+
+def _separators_ok(pairs: np.ndarray) -> np.ndarray:
+    """Per row of (code | separator << 8) pairs: every code is followed by a space, except that
+    the last may end the line.
+
+    The pairs of a good row all lie in 0x2000-0x20FF, so two fast reductions decide it. The last
+    separator matters too: when as-of cuts a row short, "C2" must not pass as "C"."""
+    ok = np.ones(len(pairs), bool)
+    if pairs.shape[1] > 1:
+        body = pairs[:, :-1]
+        ok &= (body.min(axis=1) >= 0x2000) & (body.max(axis=1) <= 0x20FF)
+    last = pairs[:, -1] >> 8
+    return ok & ((last == SPACE) | (last == NEWLINE) | (last == CR))
+
+
+def _extract(data: np.ndarray, start: np.ndarray, need: np.ndarray, off: np.ndarray,
+             rows: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """Copy rows of one-character codes (code, space, code, ...) from `data` into marks.
+
+    start/need/off are per row of `marks` (byte offset of the first code in `data`, sessions to
+    take, first column); `rows` says which rows to take. Returns the rows whose separators are
+    not all spaces: they hold garbage, which the caller clears and reads again.
+    """
+    rows = rows[need[rows] > 0]
+    if not len(rows):
+        return np.array([], np.int64)
+    bad = []
+    key = need[rows] * 8192 + off[rows]
+    order = np.argsort(key, kind="stable")
+    keys = key[order]
+    cuts = np.flatnonzero(np.diff(keys)) + 1
+    small = []
+    for group in np.split(rows[order], cuts):
+        if len(group) < BIG_GROUP:
+            small.append(group)
+            continue
+        n_need, o = int(need[group[0]]), int(off[group[0]])
+        # Rows of one length and start date: usually nearly all rows of a block. Gathered as
+        # uint16 pairs through a sliding window over the bytes (one view per start parity).
+        for parity in (0, 1):
+            part = group[(start[group] & 1) == parity]
+            if not len(part):
+                continue
+            u16 = data[parity:parity + (len(data) - parity) // 2 * 2].view("<u2")
+            first = (start[part] - parity) // 2
+            step = int(first[1] - first[0]) if len(part) > 1 else 0
+            if len(part) > 1 and step >= n_need and np.all(np.diff(first) == step):
+                pairs = np.lib.stride_tricks.as_strided(
+                    u16[int(first[0]):], shape=(len(part), n_need), strides=(2 * step, 2),
+                    writeable=False)
+            else:
+                window = np.lib.stride_tricks.as_strided(
+                    u16, shape=(len(u16) - n_need + 1, n_need), strides=(2, 2), writeable=False)
+                pairs = window[first]
+            ok = _separators_ok(pairs)
+            if len(part) == marks.shape[0] and o == 0 and n_need == marks.shape[1]:
+                marks[:] = pairs  # uint16 -> uint8 keeps the low byte: the code
+            else:
+                marks[part, o:o + n_need] = pairs
+            if not ok.all():
+                bad.append(part[~ok])
+    if small:
+        # Many small groups (joiners' start dates): one flat gather and scatter for them all.
+        r = np.concatenate(small)
+        nd = need[r]
+        each = np.repeat(r, nd)
+        j = np.arange(int(nd.sum())) - np.repeat(np.cumsum(nd) - nd, nd)
+        pos = start[each] + 2 * j
+        sep = data[pos + 1]
+        sep_bad = (sep != SPACE) & ~((j == need[each] - 1) & ((sep == NEWLINE) | (sep == CR)))
+        marks[each, off[each] + j] = data[pos]
+        if sep_bad.any():
+            bad.append(np.unique(each[sep_bad]))
+    return np.concatenate(bad) if bad else np.array([], np.int64)
+
+
+def _tokenise(buf, rows, marks_start, ends, off, want, marks, row_no, upn, dates, date_idx) -> None:
+    """Rows with two-character codes or odd spacing: fold each two-character code into its byte,
+    then read them like the others; a row that still does not line up is read token by token."""
+    mv = memoryview(buf)
+    pieces = []
+    for k in rows.tolist():
+        pieces.append(mv[marks_start[k]:ends[k]])
+        pieces.append(b"\n")
+    blob = np.frombuffer(b"".join(pieces), np.uint8).copy()
+    digit = np.flatnonzero((blob >= 48) & (blob <= 57))
+    digit = digit[digit > 0]
+    folded = PAIR[blob[digit - 1].astype(np.int64) + 256 * blob[digit].astype(np.int64)]
+    digit, folded = digit[folded != 0], folded[folded != 0]
+    blob[digit - 1] = folded
+    blob = np.delete(blob, digit)
+    row_end = np.flatnonzero(blob == NEWLINE)
+    row_start = np.empty(len(row_end), np.int64)
+    row_start[0] = 0
+    row_start[1:] = row_end[:-1] + 1
+    length = row_end - row_start
+    # Rows of one-character tokens have odd length; then every row starts at an even offset as
+    # long as the ones before it are well formed, which the u16 view needs.
+    odd = length % 2 == 1
+    local_need = np.minimum((length + 1) // 2, want[rows])
+    local_need[~odd] = 0
+    aligned = np.ones(len(rows), bool)
+    aligned[1:] = np.cumsum(~odd)[:-1] == 0  # parity breaks after the first even-length row
+    take = odd & aligned
+    start = np.zeros(marks.shape[0], np.int64)
+    need = np.zeros(marks.shape[0], np.int64)
+    start[rows] = row_start
+    need[rows] = np.where(take, local_need, 0)
+    bad = _extract(blob, start, need, off, rows[take], marks) if take.any() else np.array([], np.int64)
+    exact = np.union1d(bad, rows[~take])
+    for k in exact.tolist():
+        marks[k] = C.NO_SESSION_BYTE
+        marks_k = bytes(buf[marks_start[k]:ends[k]])
+        _read_exact(marks_k, k, off, want, marks, row_no, upn, dates[date_idx[k]])
+
+
+TOKEN_BYTE = {code.encode(): C.encode(code) for code in [*C.CODES_2024, *C.CODES_PRE_2024, C.NO_SESSION]}
+
+
+def _read_exact(text: bytes, k: int, off, want, marks, row_no, upn, start: dt.date) -> None:
+    """One row, token by token: slow, for the odd row and for precise error messages."""
+    w = int(want[k])
+    tokens = text.split(b" ")[:w]
+    out = bytearray(len(tokens))
+    for j, token in enumerate(tokens):
+        byte = TOKEN_BYTE.get(token)
+        if byte is None:
+            raise C.UnknownCodeError(code=token.decode("utf-8", "replace"), upn=_text(upn[k]),
+                                     session_date=start + dt.timedelta(days=j // 2),
+                                     session="AM" if j % 2 == 0 else "PM", row=int(row_no[k]))
+        out[j] = byte
+    o = int(off[k])
+    marks[k, o:o + len(out)] = np.frombuffer(bytes(out), np.uint8)
+
+
+def _text(value) -> str:
+    return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _check_codes(marks: np.ndarray, origin: dt.date, row_no, upn) -> None:
+    """Every session must hold a code of its regime (chosen by the session's date)."""
+    switch = max(0, min(marks.shape[1] // 2, (C.REGIME_SWITCH - origin).days))
+    for pre, a, b in ((True, 0, switch), (False, switch, marks.shape[1] // 2)):
+        if b <= a:
+            continue
+        pairs = np.ascontiguousarray(marks[:, 2 * a:2 * b]).view("<u2")
+        table = VALID_DAY[pre]
+        step = max(1, (1 << 20) // max(1, pairs.shape[1]))
+        for r in range(0, pairs.shape[0], step):
+            ok = table[pairs[r:r + step]]
+            if not ok.all():
+                i, d = np.argwhere(~ok)[0]
+                i += r
+                am, pm = marks[i, 2 * (a + d)], marks[i, 2 * (a + d) + 1]
+                valid = np.frombuffer(C.valid_table(pre_2024=pre), np.uint8)
+                session = "AM" if not valid[am] else "PM"
+                raise C.UnknownCodeError(
+                    code=C.decode(int(am if session == "AM" else pm)), upn=_text(upn[i]),
+                    session_date=origin + dt.timedelta(days=int(a + d)), session=session,
+                    row=int(row_no[i]))
+
+
+def write_findings(findings, out: str | Path) -> None:
+    """Write upn,laestab,rule,detail. Written to a temporary name and renamed, so a failed run
+    leaves no output file."""
+    out = Path(out)
+    tmp = out.with_name(out.name + ".part")
+    lines = [OUT_HEADER]
+    lines.extend(f"{f.upn},{f.laestab},{f.rule},{_csv_field(f.detail)}" for f in findings)
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write("\n".join(lines))
+        fh.write("\n")
+    tmp.replace(out)
+
+
+def _csv_field(text: str) -> str:
+    if any(ch in text for ch in ',"\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def to_csv_bytes(rows: list[tuple[str, str, dt.date, list[str]]]) -> bytes:
+    """REG.csv text from (upn, laestab, start_date, codes): for tests and small exports."""
+    out = io.BytesIO()
+    out.write(HEADER + b"\n")
+    for upn, laestab, start, sessions in rows:
+        out.write(f"{upn},{laestab},{start.isoformat()},{' '.join(sessions)}\n".encode())
+    return out.getvalue()
+
+
+def screen_file(registers: str | Path | BinaryIO, as_of: dt.date, out: str | Path,
+                rules=None, block_bytes: int = BLOCK_BYTES) -> dict:
+    """The batch contract: REG.csv in, upn,laestab,rule,detail out. Streams the input in blocks,
+    so memory stays bounded whatever the file's size. On any error nothing is written."""
+    from cme.attendance import screening as S
+
+    rules = rules or S.load_rules()
+    table = S.day_flag_table(rules)
+    findings = []
+    latest: dict = {}
+    pupils = 0
+    for regs in read_registers(registers, as_of, block_bytes):
+        result = S.screen_pupils(regs, as_of, rules, table=table)
+        findings.extend(result.findings)
+        S.merge_latest(latest, result.latest_marked)
+        pupils += len(regs)
+    findings.extend(S.provider_findings(latest, as_of, rules))
+    write_findings(findings, out)
+    return {"pupils": pupils, "providers": len(latest), "findings": len(findings)}
