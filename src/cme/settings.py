@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cme.cases",
     "cme.audit",
     "cme.api",
+    "cme.attendance",
     "cme.matching",
     "cme.demo",
 ]
