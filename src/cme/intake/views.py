@@ -307,6 +307,12 @@ def partner_new(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
+            if user.la_id is None:
+                # Never guess: a referral sent to the wrong council is a child lost between two.
+                raise ValidationError(
+                    "Your organisation is not linked to a council yet. Ask the council’s "
+                    "children missing education team to set it up."
+                )
             referral = referral_create(
                 la=la_for_referrals(user.la_id),
                 channel=Channel.ONLINE_PARTNER,

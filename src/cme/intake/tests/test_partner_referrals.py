@@ -97,3 +97,15 @@ def test_a_school_does_not_see_a_partner_agencys_referrals(client_for, partner_a
     page = client_for(school_user_a).get(reverse("intake:mine")).content.decode()
     assert referral.reference not in page
     assert "has not sent any referrals yet" in page
+
+
+def test_a_partner_not_linked_to_a_council_is_told_so_and_nothing_is_sent(client_for, la_a):
+    from cme.providers.models import Organisation, OrgKind
+
+    unlinked = Organisation.objects.create(kind=OrgKind.PARTNER_AGENCY, name="Faraway Charity")
+    user = f.make_user(unlinked, "partner")
+    response = client_for(user).post(
+        reverse("intake:partner-new"), forms_data.child(referrer_name="Kim")
+    )
+    assert "Your organisation is not linked to a council yet" in response.content.decode()
+    assert not Referral.objects.exists()
