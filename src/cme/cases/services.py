@@ -199,6 +199,8 @@ def case_stage_advance(
 @transaction.atomic
 def case_assign(*, actor: User, case: Case, officer: User | None) -> Case:
     _check_officer(officer, case.la_id)
+    # Fresh and locked: saving a stale copy would undo a stage move made since it was read.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if case.responsible_officer_id == (officer.pk if officer else None):
         return case
     case.responsible_officer = officer

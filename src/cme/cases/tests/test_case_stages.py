@@ -38,3 +38,12 @@ def test_closed_case_reopens_with_a_reason(case_a, officer_a):
     case_close(actor=officer_a, case=case_a, outcome="back_in_school")
     case = case_reopen(actor=officer_a, case=case_a, reason="Stopped attending again")
     assert case.stage == Stage.LOGGED and case.outcome == ""
+
+
+def test_assigning_from_a_stale_copy_keeps_the_stage_moved_since(case_a, officer_a, manager_a):
+    from cme.cases.services import case_assign
+
+    case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.LOCATING)
+    case_assign(actor=officer_a, case=case_a, officer=manager_a)  # case_a still says "logged"
+    case_a.refresh_from_db()
+    assert case_a.stage == Stage.LOCATING and case_a.responsible_officer == manager_a
