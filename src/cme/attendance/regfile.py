@@ -160,7 +160,7 @@ def _parse_block(buf: np.ndarray, first_row: int, as_of: dt.date) -> tuple[Regis
     # Fixed-width prefix: UPN(13),LAESTAB(7),YYYY-MM-DD, checked in bulk.
     long_enough = (ends - starts) > PREFIX
     s = np.where(long_enough, starts, 0)
-    prefix = buf[s[:, None] + np.arange(PREFIX)]
+    prefix = buf[np.minimum(s[:, None] + np.arange(PREFIX), len(buf) - 1)]
     fixed = long_enough & (prefix[:, 13] == COMMA) & (prefix[:, 21] == COMMA) & (prefix[:, 32] == COMMA)
     fixed &= UPN_OK[prefix[:, :13]].all(axis=1)
     fixed &= ((prefix[:, 14:21] - 48) < 10).all(axis=1)
@@ -336,6 +336,9 @@ TOKEN_BYTE = {code.encode(): C.encode(code) for code in [*C.CODES_2024, *C.CODES
 
 def _read_exact(text: bytes, k: int, off, want, marks, row_no, upn, start: dt.date) -> None:
     """One row, token by token: slow, for the odd row and for precise error messages."""
+    if b"," in text:
+        raise _error(int(row_no[k]), "marks", f"expected 4 fields (upn,laestab,start_date,marks), "
+                                              f"found {text.count(b',') + 4}")
     w = int(want[k])
     tokens = text.split(b" ")[:w]
     out = bytearray(len(tokens))

@@ -1,0 +1,105 @@
+"""Reading REG.csv: layouts it accepts, and bad input refused with the row and field named."""
+
+import datetime as dt
+import io
+
+import pytest
+
+from cme.attendance import codes as C
+from cme.attendance import regfile
+from cme.attendance.regfile import RegisterFileError, read_registers
+from cme.attendance.screening import concat
+
+AS_OF = dt.date(2025, 9, 7)
+HEADER = "upn,laestab,start_date,marks\n"
+
+
+def read(text: str | bytes, as_of=AS_OF):
+    data = text.encode() if isinstance(text, str) else text
+    return concat(list(read_registers(io.BytesIO(data), as_of)))
+
+
+def decoded(regs, i=0):
+    return [C.decode(b) for b in regs.marks[i]]
+
+
+def test_two_character_codes_fold_into_one_byte_each():
+    regs = read(HEADER + "A901100000001,9011001,2025-09-01,/ C2 Y1 \\ J1 C1 - -\n")
+    assert decoded(regs)[:8] == ["/", "C2", "Y1", "\\", "J1", "C1", "-", "-"]
+    assert regs.marks[0, 1] == 0x82
+
+
+def test_later_start_dates_line_up_on_one_grid():
+    regs = read(HEADER + "A901100000001,9011001,2025-09-01,/ \\ / \\\n"
+                         "A901100000002,9011001,2025-09-02,N N\n")
+    assert regs.origin == dt.date(2025, 9, 1)
+    assert decoded(regs, 1)[:4] == ["-", "-", "N", "N"]
+
+
+def test_windows_line_ends_quotes_and_a_missing_final_newline():
+    regs = read((HEADER.replace("\n", "\r\n") + "A901100000001,9011001,2025-09-01,/ \\\r\n"
+                 '"A901100000002","9011001","2025-09-01","N O"').encode())
+    assert decoded(regs, 0)[:2] == ["/", "\\"]
+    assert decoded(regs, 1)[:2] == ["N", "O"]
+
+
+def test_marks_after_as_of_are_not_read_or_checked():
+    regs = read(HEADER + "A901100000001,9011001,2025-09-06,- - - - ?? !!\n")
+    assert regs.marks.shape == (1, 4)
+
+
+def test_regime_follows_the_session_date():
+    text = HEADER + "A901100000001,9011001,2024-08-16,H H - - - - C2 C2\n"
+    assert decoded(read(text, dt.date(2024, 8, 19)))[-2:] == ["C2", "C2"]
+    with pytest.raises(C.UnknownCodeError, match="'H' for pupil A901100000001 on 2024-08-19 AM"):
+        read(HEADER + "A901100000001,9011001,2024-08-19,H H\n", dt.date(2024, 8, 20))
+    with pytest.raises(C.UnknownCodeError, match="'C2' for pupil A901100000001 on 2024-08-16 PM"):
+        read(HEADER + "A901100000001,9011001,2024-08-16,/ C2\n", dt.date(2024, 8, 20))
+
+
+def test_unknown_code_names_row_pupil_date_and_session():
+    with pytest.raises(C.UnknownCodeError) as err:
+        read(HEADER + "A901100000001,9011001,2025-09-01,/ \\\n"
+                      "A901100000002,9011001,2025-09-01,/ \\ / Q7\n")
+    assert str(err.value) == ("row 3, field marks: unknown attendance code 'Q7' for pupil "
+                              "A901100000002 on 2025-09-02 PM (codes from 19 August 2024)")
+
+
+def test_unknown_one_character_code_in_an_ordinary_row():
+    with pytest.raises(C.UnknownCodeError, match=r"row 2, .*'A' for pupil A901100000001 on 2025-09-01 PM"):
+        read(HEADER + "A901100000001,9011001,2025-09-01,/ A\n")
+
+
+def test_doubled_space_is_an_empty_code():
+    with pytest.raises(C.UnknownCodeError, match="row 2, field marks: unknown attendance code ''"):
+        read(HEADER + "A901100000001,9011001,2025-09-01,/  \\ /\n")
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("A901100000001,901100,2025-09-01,/ \\", "row 2, field laestab"),
+    ("A90110000001,9011001,2025-09-01,/ \\", "row 2, field upn"),
+    ("A901100000001,9011001,2025-13-01,/ \\", "row 2, field start_date"),
+    ("A901100000001,9011001,/ \\", "row 2, field row: expected 4 fields"),
+    ("A901100000001,9011001,2025-09-01,/ \\,extra", "row 2, field marks: expected 4 fields"),
+    ("A901100000001,9011001,2025-09-01,/ é", "row 2, field marks: contains a character that is not ASCII"),
+])
+def test_bad_rows_name_the_row_and_field(line, message):
+    with pytest.raises(RegisterFileError, match=message):
+        read(HEADER + line + "\n")
+
+
+def test_wrong_header_is_row_1():
+    with pytest.raises(RegisterFileError, match="row 1, field header"):
+        read("pupil,school,date,marks\n")
+
+
+def test_blank_lines_are_skipped_but_still_counted():
+    with pytest.raises(C.UnknownCodeError, match="row 4,"):
+        read(HEADER + "A901100000001,9011001,2025-09-01,/ \\\n\nA901100000002,9011001,2025-09-01,/ ?\n")
+
+
+def test_findings_file_quotes_only_when_needed(tmp_path):
+    from cme.attendance.screening import Finding
+    out = tmp_path / "out.csv"
+    regfile.write_findings([Finding("", "9011001", "registers_missing", 'a, "b"', {})], out)
+    assert out.read_text() == 'upn,laestab,rule,detail\n,9011001,registers_missing,"a, ""b"""\n'
