@@ -410,20 +410,40 @@ def to_csv_bytes(rows: list[tuple[str, str, dt.date, list[str]]]) -> bytes:
 
 def screen_file(registers: str | Path | BinaryIO, as_of: dt.date, out: str | Path,
                 rules=None, block_bytes: int = BLOCK_BYTES) -> dict:
-    """The batch contract: REG.csv in, upn,laestab,rule,detail out. Streams the input in blocks,
-    so memory stays bounded whatever the file's size. On any error nothing is written."""
+    """The batch contract: REG.csv in, upn,laestab,rule,detail out.
+
+    Streams: the input is read in blocks and each block's findings are written before the next
+    is read, so memory stays bounded whatever the file's size (a national file of 9 million
+    pupils included). Providers' rows come last. Written to OUT.part and renamed at the end: on
+    any error the partial file is removed and nothing is left at OUT."""
     from cme.attendance import screening as S
 
     rules = rules or S.load_rules()
     table = S.day_flag_table(rules)
-    findings = []
     latest: dict = {}
-    pupils = 0
-    for regs in read_registers(registers, as_of, block_bytes):
-        result = S.screen_pupils(regs, as_of, rules, table=table)
-        findings.extend(result.findings)
-        S.merge_latest(latest, result.latest_marked)
-        pupils += len(regs)
-    findings.extend(S.provider_findings(latest, as_of, rules))
-    write_findings(findings, out)
-    return {"pupils": pupils, "providers": len(latest), "findings": len(findings)}
+    pupils = findings = 0
+    out = Path(out)
+    tmp = out.with_name(out.name + ".part")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(OUT_HEADER + "\n")
+            for regs in read_registers(registers, as_of, block_bytes):
+                result = S.screen_pupils(regs, as_of, rules, table=table, with_evidence=False)
+                _write_rows(fh, result.findings)
+                S.merge_latest(latest, result.latest_marked)
+                pupils += len(regs)
+                findings += len(result.findings)
+            provider_rows = S.provider_findings(latest, as_of, rules)
+            _write_rows(fh, provider_rows)
+            findings += len(provider_rows)
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return {"pupils": pupils, "providers": len(latest), "findings": findings}
+
+
+def _write_rows(fh, findings) -> None:
+    if findings:
+        fh.write("\n".join(f"{f.upn},{f.laestab},{f.rule},{_csv_field(f.detail)}" for f in findings))
+        fh.write("\n")

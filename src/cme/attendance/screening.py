@@ -411,7 +411,7 @@ class Finding:
     laestab: str
     rule: str
     detail: str
-    evidence: dict
+    evidence: dict | None
 
 
 @dataclass
@@ -456,9 +456,11 @@ def screen_arrays(regs: Registers, as_of: dt.date, rules: Rules,
 
 
 def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
-                  vulnerable: np.ndarray | None = None, table: np.ndarray | None = None) -> ScreenResult:
+                  vulnerable: np.ndarray | None = None, table: np.ndarray | None = None,
+                  with_evidence: bool = True) -> ScreenResult:
     """Run every pupil rule over `regs`. Providers' latest marked days come back for
-    `registers_missing` (see provider_findings), so chunks of one authority can be merged."""
+    `registers_missing` (see provider_findings), so chunks of one authority can be merged.
+    The batch file has no use for the evidence dicts: `with_evidence=False` skips them."""
     n = len(regs)
     end = min(regs.days, (as_of - regs.origin).days + 1)
     if n == 0 or end <= 0:
@@ -478,6 +480,10 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
     def add(rule: str, idx: np.ndarray, texts: list[str], evidence: list[dict]) -> None:
         keys.append(idx * 8 + RULE_NAMES.index(rule))
         u, lae = regs.upn[idx].tolist(), regs.laestab[idx].tolist()
+        if not with_evidence:
+            evidence = [None] * len(texts)
+        elif len(evidence) != len(texts):  # pragma: no cover - guards the loops above
+            raise AssertionError("evidence and details out of step")
         made.extend(Finding(_text(a), _text(b), rule, t, e)
                     for a, b, t, e in zip(u, lae, texts, evidence, strict=True))
 
@@ -505,7 +511,8 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
                 span = f"leave of absence ({leave_codes}) on {iso[lv]}, then {span}"
                 ev["leave_day"] = iso[lv]
             texts.append(span)
-            evidence.append(ev)
+            if with_evidence:
+                evidence.append(ev)
         add(rule, idx, texts, evidence)
 
     for rule, key, prefix in (("severe_absence", "s", "severe"), ("persistent_absence", "p", "persistent")):
@@ -524,8 +531,9 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
                                    strict=True):
             texts.append(f"missed {m} of {p} possible sessions ({m * 100 // p}%) in {sd} school days "
                          f"from {iso[f]} to {iso[la]}")
-            evidence.append({"missed": m, "possible": p, "attended": p - m, "school_days": sd,
-                             "from": iso[f], "to": iso[la]})
+            if with_evidence:
+                evidence.append({"missed": m, "possible": p, "attended": p - m, "school_days": sd,
+                                 "from": iso[f], "to": iso[la]})
         add(rule, idx, texts, evidence)
 
     pt_codes = "/".join(rules.part_time_codes)
@@ -534,7 +542,8 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
     for d, f, la in zip(take(b["run_pt"], idx), take(base + b["run_pt_first"], idx),
                         take(base + b["last_counted"], idx), strict=True):
         texts.append(f"{pt_codes} on each of the last {d} school days, from {iso[f]} to {iso[la]}")
-        evidence.append({"school_days": d, "from": iso[f], "to": iso[la]})
+        if with_evidence:
+            evidence.append({"school_days": d, "from": iso[f], "to": iso[la]})
     add("part_time_timetable", idx, texts, evidence)
 
     order = np.argsort(np.concatenate(keys), kind="stable") if keys else []
