@@ -12,6 +12,7 @@ error kind from ERROR_KINDS plus the usual gaps (no sex, no address, no UPN).
 # ruff: noqa: SIM905 (word lists read best as text)
 import argparse
 import csv
+import itertools
 import random
 import string
 from datetime import date, timedelta
@@ -86,9 +87,30 @@ ERROR_KINDS = [
 ]
 
 
-def zipf_choice(rng: random.Random, items: list[str], s: float = 1.0):
-    weights = [1 / (i + 1) ** s for i in range(len(items))]
-    return lambda: rng.choices(items, weights=weights)[0]
+def zipf_choice(rng: random.Random, items: list[str], shift: float = 1.0):
+    """Long-tailed choice, flattened at the top by `shift` (1 / (rank + shift))."""
+    weights = [1 / (i + shift) for i in range(len(items))]
+    cumulative = list(itertools.accumulate(weights))
+    return lambda: rng.choices(items, cum_weights=cumulative)[0]
+
+
+def mixture(rng: random.Random, parts: list[tuple[float, object]]):
+    weights = [w for w, _ in parts]
+    return lambda: rng.choices([f for _, f in parts], weights=weights)[0]()
+
+
+def invented_surnames(rng: random.Random, count: int) -> list[str]:
+    """Pronounceable surnames for the long tail every LA has (tens of thousands of names)."""
+    onsets = ["B", "Br", "C", "Ch", "D", "Dr", "F", "G", "Gr", "H", "J", "K", "L", "M", "N", "P",
+              "R", "S", "Sh", "St", "T", "Tr", "V", "W", "Y", "Z"]
+    vowels = ["a", "e", "i", "o", "u", "ai", "ea", "ou", "y"]
+    codas = ["", "n", "r", "l", "s", "th", "ck", "m", "nd", "rt", "sk", "v", "z"]
+    endings = ["", "son", "ton", "er", "ley", "ski", "ova", "escu", "ani", "ez", "ian", "ard", "ell"]
+    names: set[str] = set()
+    while len(names) < count:
+        name = rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas) + rng.choice(vowels[:5]) + rng.choice(codas) + rng.choice(endings)
+        names.add(name)
+    return sorted(names)
 
 
 def make_upn(rng: random.Random, temporary: bool) -> str:
@@ -118,12 +140,20 @@ class Generator:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
         rng = self.rng
-        tail = [p + s for p in _PREFIX for s in _SUFFIX]
-        rng.shuffle(tail)
-        self.surname = zipf_choice(rng, SURNAMES + tail, 0.9)
-        self.boy = zipf_choice(rng, BOYS, 0.7)
-        self.girl = zipf_choice(rng, GIRLS, 0.7)
-        self.street = zipf_choice(rng, [f"{s} {k}" for s in STREETS for k in STREET_KINDS], 0.3)
+        # Roughly the shape of English names: the commonest surname about 1.3% of pupils, the
+        # commonest forename about 2% of its sex, and long tails of rarer names.
+        compounds = [p + s for p in _PREFIX for s in _SUFFIX]
+        rng.shuffle(compounds)
+        invented = invented_surnames(rng, 40_000)
+        self.surname = mixture(rng, [
+            (0.55, zipf_choice(rng, SURNAMES, 12)),
+            (0.2, zipf_choice(rng, compounds, 50)),
+            (0.25, lambda: rng.choice(invented)),
+        ])
+        rare = sorted({t.name1.title() for t in nicknames.name_triplets()})
+        self.boy = mixture(rng, [(0.7, zipf_choice(rng, BOYS, 15)), (0.3, zipf_choice(rng, rare, 50))])
+        self.girl = mixture(rng, [(0.7, zipf_choice(rng, GIRLS, 15)), (0.3, zipf_choice(rng, rare, 50))])
+        self.street = zipf_choice(rng, [f"{s} {k}" for s in STREETS for k in STREET_KINDS], 30)
         self.nick = nicknames.NickNamer()
         self.upns: set[str] = set()
         self.count = 0

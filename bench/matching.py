@@ -33,7 +33,7 @@ DATA = ROOT / "bench" / "data"
 sys.path.insert(0, str(ROOT / "src"))
 
 from cme.matching import batch  # noqa: E402
-from cme.matching.engine import Index, Matcher, train  # noqa: E402
+from cme.matching.engine import Index, Matcher, normalise, train  # noqa: E402
 
 THRESHOLD = 0.9
 
@@ -202,6 +202,7 @@ def synthetic(latency_queries: int) -> dict:
         t = time.perf_counter()
         matcher.match(p, limit=10)
         times.append((time.perf_counter() - t) * 1000)
+    candidates = [len(index.candidates(normalise(p))) for p in sample]
     # Incremental refresh: 1% of the roll leaves and as many join.
     start = time.perf_counter()
     index.remove([p.id for p in roll[:2500]])
@@ -216,7 +217,9 @@ def synthetic(latency_queries: int) -> dict:
         "per_kind": {k: {"referrals": c["n"], "found": c["found"], "wrong_match": c["wrong"]} for k, c in sorted(per_kind.items())},
         "latency_ms": {"queries": len(times), "p50": round(float(np.percentile(times, 50)), 2),
                        "p95": round(float(np.percentile(times, 95)), 2), "p99": round(float(np.percentile(times, 99)), 2),
-                       "max": round(max(times), 1)},
+                       "max": round(max(times), 1),
+                       "candidates_p50": int(np.percentile(candidates, 50)),
+                       "candidates_p95": int(np.percentile(candidates, 95))},
         "refresh_2500_out_2500_in_seconds": round(refresh, 2),
         "model_prior_match_rate": round(model.prior_match_rate, 3),
     }

@@ -37,6 +37,8 @@ MODEL_FORMAT = 1
 TEMPORARY_UPN_MAX_WEIGHT = 4.0
 # Blocks bigger than this (a very common name with no year) are skipped to keep lookups fast.
 MAX_BLOCK = 5000
+# Some referrals are always about children on no roll: never assume every one is on a roll.
+MAX_MATCH_RATE = 0.95
 
 
 @dataclass(frozen=True)
@@ -312,6 +314,17 @@ _COLUMNS = {
 }
 
 
+def _isin(a: np.ndarray, values) -> np.ndarray:
+    """np.isin, faster for the handful of values a query has (no sort of small arrays)."""
+    values = np.asarray(values).ravel()
+    if len(values) > 8:
+        return np.isin(a, values)
+    out = np.zeros(a.shape, dtype=bool)
+    for v in values:
+        out |= a == v
+    return out
+
+
 def _pad(ids: list[int], width: int) -> list[int]:
     return (ids + [-1] * width)[:width]
 
@@ -455,7 +468,7 @@ class Index:
     def _codes_of(self, strs: Sequence[str]) -> np.ndarray:
         return np.array([self.names.code(nm.phonetic(s)) for s in strs], dtype=np.int32)
 
-    def compare(self, n: _Norm, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def compare(self, n: _Norm, rows: np.ndarray, names_only: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Comparison levels (rows x 6, -1 = missing) and the rarity of agreeing forename and
         surname (fraction of the index holding it, 0 where they do not agree exactly)."""
         c = self.cols
@@ -469,16 +482,16 @@ class Index:
         qf_ids = self._query_ids(qf)
         related = [i for f in qf for g in groups_of(f) for i in self.names.members.get(g, ())]
         sims = self._name_sims(qf, fn)
-        exact_fn = np.isin(fn, qf_ids)
+        exact_fn = _isin(fn, qf_ids)
         lev = np.full(k, 7, dtype=np.int8)
         q_first = {ord(f[0]) for f in qf}
-        initial = (np.isin(first[fn], list(q_first)) & ((length[fn] == 1) | any(len(f) == 1 for f in qf))).any(1)
+        initial = (_isin(first[fn], list(q_first)) & ((length[fn] == 1) | any(len(f) == 1 for f in qf))).any(1)
         lev[initial] = 6
         lev[sims >= 0.80] = 5
-        lev[np.isin(mp[fn], self._codes_of(qf)).any(1)] = 4
+        lev[_isin(mp[fn], self._codes_of(qf)).any(1)] = 4
         lev[sims >= 0.92] = 3
-        lev[np.isin(c["mid"][rows], qf_ids).any(1)] = 2
-        lev[np.isin(fn, np.array(related, dtype=np.int32)).any(1)] = 1
+        lev[_isin(c["mid"][rows], qf_ids).any(1)] = 2
+        lev[_isin(fn, np.array(related, dtype=np.int32)).any(1)] = 1
         lev[exact_fn.any(1)] = 0
         lev[(fn[:, 0] < 0) | (not qf)] = -1
         out[:, FN] = lev
@@ -492,19 +505,22 @@ class Index:
         qs_ids = self._query_ids(qs)
         qp_ids = self._query_ids(n.parts)
         sims = self._name_sims(qs, sn)
-        exact_sn = np.isin(sn, qs_ids)
+        exact_sn = _isin(sn, qs_ids)
         lev = np.full(k, 5, dtype=np.int8)
         lev[sims >= 0.80] = 4
         all_codes = self._codes_of((*qs, *n.parts))
-        lev[np.isin(mp[sn], all_codes).any(1) | np.isin(mp[parts], all_codes).any(1)] = 3
+        lev[_isin(mp[sn], all_codes).any(1) | _isin(mp[parts], all_codes).any(1)] = 3
         lev[sims >= 0.92] = 2
-        part = np.isin(parts, np.concatenate([qs_ids, qp_ids])).any(1) | np.isin(sn, qp_ids).any(1)
+        part = _isin(parts, np.concatenate([qs_ids, qp_ids])).any(1) | _isin(sn, qp_ids).any(1)
         lev[part] = 1
         lev[exact_sn.any(1)] = 0
         lev[(sn[:, 0] < 0) | (not qs)] = -1
         out[:, SN] = lev
         sn_match = np.where(exact_sn[:, 0], sn[:, 0], np.where(exact_sn[:, 1], sn[:, 1], sn[:, 2]))
         sn_tf = np.where(lev == 0, self.sn_count[sn_match], 0)
+        total = max(len(self), 1)
+        if names_only:  # the swapped reading of a referral changes only the names
+            return out, fn_tf / total, sn_tf / total
 
         # Date of birth.
         ymd = c["ymd"][rows]
@@ -572,8 +588,6 @@ class Index:
             lev[same & temp] = 1
             lev[same & ~temp] = 0
         out[:, UPN] = lev
-
-        total = max(len(self), 1)
         return out, fn_tf / total, sn_tf / total
 
 
@@ -596,7 +610,9 @@ class Model:
         """log2(m/u) per level, with a trailing 0 that a missing level (-1) picks up."""
         tables = []
         for name in NAMES:
-            w = np.log2(np.array(self.m[name]) / np.array(self.u[name]))
+            m = np.clip(np.array(self.m[name]), 1e-12, 1.0)
+            u = np.clip(np.array(self.u[name]), 1e-12, 1.0)
+            w = np.log2(m / u)
             if name == "upn":
                 w[1] = min(w[1], TEMPORARY_UPN_MAX_WEIGHT)
             tables.append(np.append(w, 0.0))
@@ -687,8 +703,24 @@ class Matcher:
         self._u_exact = (self.model.u["forename"][0], self.model.u["surname"][0])
 
     def _prior(self) -> float:
-        lam = min(self.model.prior_match_rate / max(len(self.index), 1), 0.5)
-        return math.log2(lam / (1 - lam))
+        """log2 of the prior odds that one given record is the referred child: a referral is on
+        some roll with probability `prior_match_rate`, and then equally likely any record."""
+        rate = min(max(self.model.prior_match_rate, 1e-6), MAX_MATCH_RATE)
+        return math.log2(rate / max(len(self.index), 1) / (1 - rate))
+
+    @staticmethod
+    def _posterior(odds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Probability that each candidate is the child, given that a referral is about one child
+        at most, and the bits each loses to the others that fit too (a sibling, a twin).
+
+        With o_j the log2 odds of candidate j alone: P(j) = 2^o_j / (1 + sum over all k of 2^o_k),
+        i.e. log2 odds o_j - r_j where r_j = log2(1 + sum over k != j of 2^o_k).
+        """
+        top = max(0.0, float(odds.max()))
+        scaled = np.exp2(odds - top)
+        others = np.maximum(scaled.sum() - scaled, 0.0) + 2.0 ** -min(top, 1000.0)
+        rivals = np.maximum(top + np.log2(np.maximum(others, 1e-300)), 0.0)
+        return 1.0 / (1.0 + np.exp2(np.clip(rivals - odds, -1000, 1000))), rivals
 
     def _tf(self, freq: np.ndarray, u_exact: float) -> np.ndarray:
         """Splink's term frequency adjustment: log2(u / frequency of the agreeing value)."""
@@ -698,25 +730,26 @@ class Matcher:
         return np.where(freq > 0, np.log2(u_exact / np.maximum(freq, floor)), 0.0)
 
     def score_rows(self, n: _Norm, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Total weight, levels (with name order) and name adjustments for candidate rows."""
+        """Total weight, levels (with name order) and the forename and surname adjustments for
+        how common the agreeing name is (rows x 2), for candidate rows."""
         w = self._w
         lev, fn_tf, sn_tf = self.index.compare(n, rows)
         names = w[FN][lev[:, FN]] + w[SN][lev[:, SN]]
-        adj = self._tf(fn_tf, self._u_exact[0]) + self._tf(sn_tf, self._u_exact[1])
+        adj = np.stack([self._tf(fn_tf, self._u_exact[0]), self._tf(sn_tf, self._u_exact[1])], axis=1)
         order = np.zeros(len(rows), dtype=np.int8)
         if n.forenames and n.surnames and len(rows):
-            s_lev, s_fn, s_sn = self.index.compare(_swapped(n), rows)
-            s_adj = self._tf(s_fn, self._u_exact[0]) + self._tf(s_sn, self._u_exact[1])
+            s_lev, s_fn, s_sn = self.index.compare(_swapped(n), rows, names_only=True)
+            s_adj = np.stack([self._tf(s_fn, self._u_exact[0]), self._tf(s_sn, self._u_exact[1])], axis=1)
             s_names = w[FN][s_lev[:, FN]] + w[SN][s_lev[:, SN]] + w[ORDER][1]
-            better = s_names + s_adj > names + adj + w[ORDER][0]
+            better = s_names + s_adj.sum(1) > names + adj.sum(1) + w[ORDER][0]
             if better.any():
                 lev[better, FN] = s_lev[better, FN]
                 lev[better, SN] = s_lev[better, SN]
                 names = np.where(better, s_names - w[ORDER][1], names)
-                adj = np.where(better, s_adj, adj)
+                adj[better] = s_adj[better]
                 order[better] = 1
         lev = np.concatenate([lev, order[:, None]], axis=1)
-        total = names + w[ORDER][order] + adj
+        total = names + w[ORDER][order] + adj.sum(1)
         for col in (DOB, SEX, ADDR, UPN):
             total = total + w[col][lev[:, col]]
         return total, lev, adj
@@ -727,16 +760,16 @@ class Matcher:
         rows = self.index.candidates(n)
         if not len(rows):
             return []
-        total, lev, _ = self.score_rows(n, rows)
+        total, lev, adj = self.score_rows(n, rows)
         prior = self._prior()
         total = total + prior
+        probability, rivals = self._posterior(total)
         top = np.argsort(-total, kind="stable")[:limit]
         out = []
         for t in top:
-            prob = _probability(total[t])
-            if prob < min_probability:
+            if probability[t] < min_probability:
                 break
-            out.append(self._explain(n, int(rows[t]), lev[t], float(total[t]), prob, prior))
+            out.append(self._explain(int(rows[t]), lev[t], adj[t], float(total[t]), float(probability[t]), prior, float(rivals[t])))
         return out
 
     def best(self, person: Person) -> tuple[str | None, float]:
@@ -746,14 +779,15 @@ class Matcher:
         if not len(rows):
             return None, 0.0
         total, _, _ = self.score_rows(n, rows)
-        t = int(np.argmax(total))
-        return self.index.ids[rows[t]], _probability(total[t] + self._prior())
+        probability, _ = self._posterior(total + self._prior())
+        t = int(np.argmax(probability))
+        return self.index.ids[rows[t]], float(probability[t])
 
-    def _explain(self, n: _Norm, row: int, lev: np.ndarray, total: float, prob: float, prior: float) -> Candidate:
-        evidence = [Evidence("prior", "missing", "starting point", prior,
+    def _explain(self, row: int, lev: np.ndarray, adj: np.ndarray, total: float, prob: float,
+                 prior: float, rivals: float) -> Candidate:
+        evidence = [Evidence("prior", "missing", "starting point", round(prior, 2),
                              "how likely any one record is to be the child before comparing")]
-        _, fn_tf, sn_tf = self.index.compare(_swapped(n) if lev[ORDER] else n, np.array([row]))
-        tf = {FN: self._tf(fn_tf, self._u_exact[0])[0], SN: self._tf(sn_tf, self._u_exact[1])[0]}
+        tf = {FN: float(adj[0]), SN: float(adj[1])}
         for col, name in enumerate(NAMES):
             level = int(lev[col])
             if level < 0:
@@ -765,11 +799,10 @@ class Matcher:
             weight = float(self._w[col][level]) + float(tf.get(col, 0.0))
             label = lv.label + (" (weighed by how common the name is)" if tf.get(col) else "")
             evidence.append(Evidence(name, lv.outcome, lv.name, round(weight, 2), label))
-        return Candidate(self.index.ids[row], prob, round(total, 2), tuple(evidence))
-
-
-def _probability(weight: float) -> float:
-    return 1.0 / (1.0 + 2.0 ** (-weight))
+        if rivals > 0.01:
+            evidence.append(Evidence("other_candidates", "disagrees", "others fit too", round(-rivals, 2),
+                                     "other records fit the referral too (a sibling or twin?)"))
+        return Candidate(self.index.ids[row], prob, round(total - rivals, 2), tuple(evidence))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -829,6 +862,26 @@ def _em(levels: np.ndarray, cols: list[int], m0: list[np.ndarray], u: list[np.nd
     return m, expected
 
 
+def _estimate_match_rate(blocks: list[np.ndarray], n_queries: int, n_roll: int,
+                         m: dict, u: dict, iterations: int = 50) -> float:
+    """How often a referral is on the roll: EM on that one proportion, each referral's
+    candidates scored with the trained weights (a referral matches one record at most)."""
+    model = Model(m={k: list(v) for k, v in m.items()}, u={k: list(v) for k, v in u.items()})
+    w = model.weights()
+    evidence = [sum(w[col][lev[:, col]] for col in range(6)) for lev in blocks]
+    rate = 0.5
+    for _ in range(iterations):
+        prior = math.log2(rate / max(n_roll, 1) / (1 - rate))
+        has_match = 0.0
+        for e in evidence:
+            odds = prior + e
+            top = max(0.0, float(odds.max()))
+            total = float(np.exp2(odds - top).sum())  # sum of 2^odds, scaled by 2^-top
+            has_match += total / (total + 2.0 ** -min(top, 1000.0))
+        rate = min(max(has_match / n_queries, 0.01), MAX_MATCH_RATE)
+    return rate
+
+
 def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int = 0,
           u_pairs: int = 400_000, max_queries: int = 20_000, index: Index | None = None) -> Model:
     """Estimate a model from the LA's own data.
@@ -874,7 +927,7 @@ def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int
     uu = [u[name] for name in NAMES]
     # Round 1, pairs that share a date of birth: learns everything but the date of birth.
     by_dob = levels[levels[:, DOB] == 0]
-    m_dob, expected_dob = _em(by_dob, [FN, SN, SEX, ADDR, UPN], m0, uu)
+    m_dob, _ = _em(by_dob, [FN, SN, SEX, ADDR, UPN], m0, uu)
     # Round 2, pairs that share forename and surname: learns the date of birth and the rest.
     by_name = levels[(levels[:, FN] == 0) & (levels[:, SN] == 0)]
     m_name, _ = _em(by_name, [DOB, SEX, ADDR, UPN], m0, uu)
@@ -885,8 +938,7 @@ def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int
 
     rate = 0.5
     if link and queries:
-        recall_of_dob_block = max(m["dob"][0], 0.5)
-        rate = float(np.clip(expected_dob / recall_of_dob_block / len(queries), 0.01, 1.0))
+        rate = _estimate_match_rate(blocks, len(queries), len(index), m, u)
     return Model(
         m={k: [float(x) for x in v] for k, v in m.items()},
         u={k: [float(x) for x in v] for k, v in u.items()},
