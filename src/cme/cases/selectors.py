@@ -13,6 +13,7 @@ from cme.accounts.models import CASEWORK_ROLES, User
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.cases.models import OPEN_STAGES, STAGE_ORDER, Case, Stage
+from cme.cases.stages import STAGE_DATE_FIELD
 from cme.people.models import RESTRICTED_FLAGS, Child, VulnerabilityFlag
 from cme.providers.models import PROVIDER_KINDS, Enrolment, Organisation
 
@@ -268,7 +269,12 @@ def _field_changes(case: Case) -> list[dict]:
     items: list[dict] = []
     wanted: dict[type, set] = {}
     for prev, rec in itertools.pairwise(history):
-        delta = rec.diff_against(prev, excluded_fields=["updated_at", "stage"])
+        # A stage move sets its key date and a closure its outcome; the stage entry on the
+        # timeline already says so, so those fields are not repeated as a field change.
+        excluded = ["updated_at", "stage"]
+        if rec.stage != prev.stage:
+            excluded += [*STAGE_DATE_FIELD.values(), "closed_on", "outcome", "outcome_detail"]
+        delta = rec.diff_against(prev, excluded_fields=excluded)
         if not delta.changes:
             continue
         changes = []

@@ -47,3 +47,16 @@ def test_assigning_from_a_stale_copy_keeps_the_stage_moved_since(case_a, officer
     case_assign(actor=officer_a, case=case_a, officer=manager_a)  # case_a still says "logged"
     case_a.refresh_from_db()
     assert case_a.stage == Stage.LOCATING and case_a.responsible_officer == manager_a
+
+
+def test_timeline_shows_a_stage_move_once_not_again_as_a_field_change(case_a, officer_a):
+    from cme.cases.selectors import case_timeline
+    from cme.cases.services import case_assign
+
+    case_a._history_user = officer_a
+    case_a.save()  # the first history record, as a case opened by a service has
+    case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.LOCATED, note="Found at gran's")
+    case_assign(actor=officer_a, case=case_a, officer=None)
+    kinds = [item["kind"] for item in case_timeline(case=case_a)]
+    assert kinds.count("stage") == 1
+    assert kinds.count("change") == 1  # the reassignment, not the located date
