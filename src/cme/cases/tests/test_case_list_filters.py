@@ -132,3 +132,10 @@ def test_list_sorts_by_a_column_on_the_server(officer_a, client_for, three_cases
     text = client_for(officer_a).get("/cases?sort=-referred").text
     assert text.index(locating.reference) < text.index(located.reference)
     assert 'aria-sort="descending"' in text
+
+
+@pytest.mark.parametrize("sort", ["stage", "-stage", "child", "officer", "-dob", "nonsense"])
+def test_every_sort_works_with_a_upn_search(officer_a, client_for, three_cases, sort):
+    _, locating, _ = three_cases
+    response = client_for(officer_a).get("/cases", {"q": locating.child.upn, "sort": sort})
+    assert response.status_code == 200 and locating.reference in response.text
