@@ -215,14 +215,12 @@ def triage(request, reference: str):
             with transaction.atomic():
                 referral_update(actor=request.user, referral=referral, **form.child_fields())
                 case = None
-                if not deciding:
-                    pass
-                elif closing:
+                if deciding and closing:
                     referral_close_not_cme(
                         actor=request.user, referral=referral,
                         reason=form.cleaned_data["not_cme_reason"],
                     )
-                else:
+                elif deciding:
                     case = referral_triage(
                         actor=request.user,
                         referral=referral,
@@ -253,7 +251,7 @@ def triage(request, reference: str):
         "candidates": candidates,
         "as_received": _as_received_rows(referral),
         "age": age_in_days(referral.received_at),
-    }, status=200)
+    })
 
 
 def _public_rate(group, request) -> str:
