@@ -200,6 +200,12 @@ CACHES = {
 RATELIMIT_USE_CACHE = "default"
 # Public referral form: at most this many submissions per address per hour (flood protection).
 CME_PUBLIC_REFERRAL_RATE = os.environ.get("CME_PUBLIC_REFERRAL_RATE", "10/h")
+# A person takes longer than this to fill the public form; a robot usually does not.
+CME_PUBLIC_REFERRAL_MIN_SECONDS = int(os.environ.get("CME_PUBLIC_REFERRAL_MIN_SECONDS", 3))
+# Behind a reverse proxy, name the header that carries the visitor's address (for example
+# HTTP_X_FORWARDED_FOR), or every visitor shares one flood limit.
+if os.environ.get("CME_CLIENT_IP_HEADER"):
+    RATELIMIT_IP_META_KEY = os.environ["CME_CLIENT_IP_HEADER"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
