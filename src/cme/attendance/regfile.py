@@ -112,7 +112,9 @@ def read_registers(source: str | Path | BinaryIO, as_of: dt.date,
                 view = memoryview(buf)
                 carry = filled
                 continue
-        regs, rows = _parse_block(np.frombuffer(buf, np.uint8, cut), next_row, as_of)
+        # bytearray.isascii runs a word at a time; the tail past `cut` holds bytes already checked.
+        ascii_ok = buf.isascii()
+        regs, rows = _parse_block(np.frombuffer(buf, np.uint8, cut), next_row, as_of, ascii_ok)
         next_row += rows
         if len(regs):
             yield regs
@@ -136,8 +138,9 @@ def _check_fields(upn: bytes, laestab: bytes, row: int) -> None:
         raise _error(row, "laestab", f"{laestab[:20]!r} is not a LAESTAB (7 digits)")
 
 
-def _parse_block(buf: np.ndarray, first_row: int, as_of: dt.date) -> tuple[Registers, int]:
-    if buf.max() >= 0x80:
+def _parse_block(buf: np.ndarray, first_row: int, as_of: dt.date,
+                 ascii_ok: bool = False) -> tuple[Registers, int]:
+    if not ascii_ok and buf.max() >= 0x80:
         at = int(np.argmax(buf >= 0x80))
         row = first_row + int(np.count_nonzero(buf[:at] == NEWLINE))
         raise _error(row, "marks" if buf[:at].tobytes().rsplit(b"\n", 1)[-1].count(b",") >= 3 else "row",
@@ -159,8 +162,12 @@ def _parse_block(buf: np.ndarray, first_row: int, as_of: dt.date) -> tuple[Regis
 
     # Fixed-width prefix: UPN(13),LAESTAB(7),YYYY-MM-DD, checked in bulk.
     long_enough = (ends - starts) > PREFIX
-    s = np.where(long_enough, starts, 0)
-    prefix = buf[np.minimum(s[:, None] + np.arange(PREFIX), len(buf) - 1)]
+    if len(buf) <= PREFIX:
+        buf = np.concatenate([buf, np.zeros(PREFIX + 1 - len(buf), np.uint8)])
+    # Each row's first 33 bytes through a sliding window: one row copy each, no index matrix.
+    window = np.lib.stride_tricks.as_strided(buf, shape=(len(buf) - PREFIX + 1, PREFIX),
+                                             strides=(1, 1), writeable=False)
+    prefix = window[np.where(long_enough, starts, 0)]
     fixed = long_enough & (prefix[:, 13] == COMMA) & (prefix[:, 21] == COMMA) & (prefix[:, 32] == COMMA)
     fixed &= UPN_OK[prefix[:, :13]].all(axis=1)
     fixed &= ((prefix[:, 14:21] - 48) < 10).all(axis=1)
@@ -184,36 +191,55 @@ def _parse_block(buf: np.ndarray, first_row: int, as_of: dt.date) -> tuple[Regis
         if buf[ends[k] - 1] == ord('"'):
             ends[k] -= 1
 
-    uniq, date_idx = np.unique(date_text, return_inverse=True)
+    # Dates as integers YYYYMMDD (sorting numbers is far cheaper than sorting strings); any
+    # text that is not of that shape is parsed alone, for its message.
+    txt = date_text.view(np.uint8).reshape(n, 10).astype(np.int64) - 48
+    shaped = ((txt[:, [0, 1, 2, 3, 5, 6, 8, 9]] >= 0) & (txt[:, [0, 1, 2, 3, 5, 6, 8, 9]] <= 9)).all(axis=1)
+    shaped &= (txt[:, 4] == -3) & (txt[:, 7] == -3)  # "-" is 45, 48 - 3
+    if not shaped.all():
+        k = int(np.flatnonzero(~shaped)[0])
+        _parse_date(bytes(date_text[k]), int(row_no[k]))
+        raise _error(int(row_no[k]), "start_date", f"{bytes(date_text[k])!r} is not a date (YYYY-MM-DD)")
+    key = txt[:, [0, 1, 2, 3, 5, 6, 8, 9]] @ (10 ** np.arange(7, -1, -1))
+    uniq, date_idx = np.unique(key, return_inverse=True)
     first_of = np.full(len(uniq), -1)
     first_of[date_idx[::-1]] = np.arange(n)[::-1]
-    dates = [_parse_date(bytes(u), int(row_no[first_of[j]])) for j, u in enumerate(uniq)]
+    dates = [_parse_date(bytes(date_text[first_of[j]]), int(row_no[first_of[j]])) for j in range(len(uniq))]
     origin = min(dates)
     days = max(0, (as_of - origin).days + 1)
     cols = 2 * days
     off_by_date = np.array([2 * (d - origin).days for d in dates])
     off = off_by_date[date_idx]
-    marks = np.full((n, cols), C.NO_SESSION_BYTE, np.uint8)
+    # Held in a bytearray so that bytes.translate can check every code in one C pass.
+    store = bytearray(n * cols)
+    marks = np.frombuffer(store, np.uint8).reshape(n, cols)
     want = np.clip(cols - off, 0, None)  # sessions wanted from each row, up to as-of
+    k_tokens = (ends - marks_start + 1) // 2
+    need = np.minimum(k_tokens, want)
+    # Only rows that will not fill their whole width need "-" written first.
+    partial = np.flatnonzero((off > 0) | (need < cols))
+    if len(partial) * 4 > n:
+        marks[:] = C.NO_SESSION_BYTE
+    elif len(partial):
+        marks[partial] = C.NO_SESSION_BYTE
 
     # One-character codes: each code and the space after it are one little-endian uint16 whose
     # low byte is the in-memory byte. Rows whose separators do not line up (two-character codes,
     # quoting, errors) come back as `bad` and go through the tokeniser.
-    k_tokens = (ends - marks_start + 1) // 2
-    need = np.minimum(k_tokens, want)
     bad = _extract(buf, marks_start, need, off, np.arange(n), marks)
     bad = np.union1d(bad, np.flatnonzero((ends - marks_start) % 2 == 0))
     if len(bad):
         marks[bad] = C.NO_SESSION_BYTE
         _tokenise(buf, bad, marks_start, ends, off, want, marks, row_no, upn, dates, date_idx)
 
-    _check_codes(marks, origin, row_no, upn)
+    _check_codes(marks, origin, row_no, upn, store)
     # UPN and LAESTAB stay fixed-width bytes (S13, S7): decoding 250,000 of them would cost more
     # than screening; findings decode the few they name.
     return Registers(upn, laestab, origin, marks, row_no), n_lines
 
 
 BIG_GROUP = 256
+CHUNK_ROWS = 512
 
 
 def _separators_ok(pairs: np.ndarray) -> np.ndarray:
@@ -261,21 +287,27 @@ def _extract(data: np.ndarray, start: np.ndarray, need: np.ndarray, off: np.ndar
             u16 = data[parity:parity + (len(data) - parity) // 2 * 2].view("<u2")
             first = (start[part] - parity) // 2
             step = int(first[1] - first[0]) if len(part) > 1 else 0
-            if len(part) > 1 and step >= n_need and np.all(np.diff(first) == step):
+            even = len(part) > 1 and step >= n_need and bool(np.all(np.diff(first) == step))
+            if even:
                 pairs = np.lib.stride_tricks.as_strided(
                     u16[int(first[0]):], shape=(len(part), n_need), strides=(2 * step, 2),
                     writeable=False)
             else:
-                window = np.lib.stride_tricks.as_strided(
+                pairs = np.lib.stride_tricks.as_strided(
                     u16, shape=(len(u16) - n_need + 1, n_need), strides=(2, 2), writeable=False)
-                pairs = window[first]
-            ok = _separators_ok(pairs)
-            if len(part) == marks.shape[0] and o == 0 and n_need == marks.shape[1]:
-                marks[:] = pairs  # uint16 -> uint8 keeps the low byte: the code
-            else:
-                marks[part, o:o + n_need] = pairs
-            if not ok.all():
-                bad.append(part[~ok])
+            contiguous = len(part) > 1 and part[-1] - part[0] == len(part) - 1
+            # A few hundred rows at a time, so that the separator check reads what the copy
+            # has just brought into the cache.
+            for a in range(0, len(part), CHUNK_ROWS):
+                rows_c = part[a:a + CHUNK_ROWS]
+                chunk = pairs[a:a + CHUNK_ROWS] if even else pairs[first[a:a + CHUNK_ROWS]]
+                if contiguous:
+                    marks[rows_c[0]:rows_c[-1] + 1, o:o + n_need] = chunk  # keeps the low byte: the code
+                else:
+                    marks[rows_c, o:o + n_need] = chunk
+                ok = _separators_ok(chunk)
+                if not ok.all():
+                    bad.append(rows_c[~ok])
     if small:
         # Many small groups (joiners' start dates): one flat gather and scatter for them all.
         r = np.concatenate(small)
@@ -357,9 +389,16 @@ def _text(value) -> str:
     return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
 
 
-def _check_codes(marks: np.ndarray, origin: dt.date, row_no, upn) -> None:
+VALID_BYTES = {pre: bytes(b for b in range(256) if C.valid_table(pre_2024=pre)[b]) for pre in (True, False)}
+
+
+def _check_codes(marks: np.ndarray, origin: dt.date, row_no, upn, store: bytearray | None = None) -> None:
     """Every session must hold a code of its regime (chosen by the session's date)."""
     switch = max(0, min(marks.shape[1] // 2, (C.REGIME_SWITCH - origin).days))
+    # One regime for the whole block: deleting every valid byte, in C, must leave nothing.
+    one_regime = store is not None and switch in (0, marks.shape[1] // 2)
+    if one_regime and not store.translate(None, VALID_BYTES[switch > 0]):
+        return
     for pre, a, b in ((True, 0, switch), (False, switch, marks.shape[1] // 2)):
         if b <= a:
             continue
@@ -394,7 +433,7 @@ def write_findings(findings, out: str | Path) -> None:
 
 
 def _csv_field(text: str) -> str:
-    if any(ch in text for ch in ',"\n'):
+    if "," in text or '"' in text or "\n" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
 

@@ -23,6 +23,7 @@ looked at again over their whole history.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -365,9 +366,9 @@ def _evaluate(flags: np.ndarray, t: Thresholds, at_origin: bool, window: int) ->
     # columns, so the sums are over a few columns. The other pupils get the general mask.
     common = None
     if n >= 64:
-        sample = school[:: max(1, n // 512)]
-        patterns, counts = np.unique(sample, axis=0, return_counts=True)
-        pattern = patterns[np.argmax(counts)]
+        sample = np.packbits(school[:: max(1, n // 512)], axis=1)
+        best = Counter(row.tobytes() for row in sample).most_common(1)[0][0]
+        pattern = np.unpackbits(np.frombuffer(best, np.uint8))[:school.shape[1]].astype(bool)
         common = (school == pattern).all(axis=1)
         others = np.flatnonzero(~common)
     for key, size in (("s", t.severe_window), ("p", t.persistent_window)):
@@ -422,6 +423,24 @@ class ScreenResult:
 
 def _fmt(day: dt.date) -> str:
     return day.isoformat()
+
+
+def _strings(values: np.ndarray) -> list[str]:
+    """str for each value of an array of str or of ASCII bytes (S13, S7), converted in C."""
+    if values.dtype.kind == "S":
+        values = values.astype(f"U{values.dtype.itemsize}")
+    return values.tolist()
+
+
+def _provider_keys(laestab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique providers and each row's index into them. Seven-digit LAESTABs sort as integers,
+    much faster than as strings."""
+    if laestab.dtype == np.dtype("S7"):
+        digits = laestab.view(np.uint8).reshape(-1, 7).astype(np.int64) - 48
+        if len(digits) and digits.min() >= 0 and digits.max() <= 9:
+            keys, inverse = np.unique(digits @ (10 ** np.arange(6, -1, -1)), return_inverse=True)
+            return np.array([f"{k:07d}" for k in keys.tolist()]), inverse
+    return np.unique(laestab, return_inverse=True)
 
 
 def _text(value) -> str:
@@ -479,12 +498,12 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
 
     def add(rule: str, idx: np.ndarray, texts: list[str], evidence: list[dict]) -> None:
         keys.append(idx * 8 + RULE_NAMES.index(rule))
-        u, lae = regs.upn[idx].tolist(), regs.laestab[idx].tolist()
+        u, lae = _strings(regs.upn[idx]), _strings(regs.laestab[idx])
         if not with_evidence:
             evidence = [None] * len(texts)
         elif len(evidence) != len(texts):  # pragma: no cover - guards the loops above
             raise AssertionError("evidence and details out of step")
-        made.extend(Finding(_text(a), _text(b), rule, t, e)
+        made.extend(Finding(a, b, rule, t, e)
                     for a, b, t, e in zip(u, lae, texts, evidence, strict=True))
 
     def take(arr: np.ndarray, idx: np.ndarray) -> list:
@@ -549,7 +568,7 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
     order = np.argsort(np.concatenate(keys), kind="stable") if keys else []
     findings = [made[k] for k in order.tolist()] if len(made) else []
 
-    providers, inverse = np.unique(regs.laestab, return_inverse=True)
+    providers, inverse = _provider_keys(regs.laestab)
     last_abs = np.where(b["last_marked"] >= 0, base + b["last_marked"], -1)
     latest = np.full(len(providers), -1)
     np.maximum.at(latest, inverse, last_abs)
