@@ -93,8 +93,13 @@ class AuditEventChild(models.Model):
     )
     child_id = models.BigIntegerField()
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["child_id", "event"])]
 
     def __str__(self) -> str:
         return f"event {self.event_id} names child {self.child_id}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted.")
