@@ -873,6 +873,7 @@ class DemoBuilder:
         else:
             category = Category.MISSING
         person = None if child is not None else self._new_person(auth, reason)
+        referral = None
         if stage == Stage.RECEIVED:
             # Logged straight onto the register from a school's notice; not yet looked at.
             if child is None:
@@ -882,21 +883,26 @@ class DemoBuilder:
                     date_of_birth=person["child_date_of_birth"], sex=person["child_sex"],
                     address={"line1": person["child_address"], "postcode": person["child_postcode"]},
                 )
+                person = None
+            worker = None if index % 2 else worker
             case = case_services.case_open(
                 actor=officer, child=child, category=category, reason=reason,
-                referred_on=referred, stage=Stage.RECEIVED,
-                responsible_officer=None if index % 2 else worker,
+                referred_on=referred, stage=Stage.RECEIVED, responsible_officer=worker,
+                reason_detail=self.rng.choice(REASON_DETAIL[reason]),
             )
-            self._backdate(case, [referred], [])
-            self.summary.cases += 1
-            return
-        referral = self._referral(auth, channel, child, reason, referred, person)
-        case = case_services.referral_triage(
-            actor=officer, referral=referral, category=category, reason=reason, child=child,
-            responsible_officer=worker,
-            reason_detail=self.rng.choice(REASON_DETAIL[reason]),
-        )
-        if child is None and person is not None:
+            opened_at = self._at(referred)
+        else:
+            referral = self._referral(auth, channel, child, reason, referred, person)
+            case = case_services.referral_triage(
+                actor=officer, referral=referral, category=category, reason=reason, child=child,
+                responsible_officer=worker,
+                reason_detail=self.rng.choice(REASON_DETAIL[reason]),
+            )
+            # Triage the same day or soon after the referral arrived.
+            opened_at = referral.received_at + timedelta(
+                hours=self.rng.randint(1, 6), minutes=self.rng.randint(0, 59))
+            Referral.objects.filter(pk=referral.pk).update(triaged_at=opened_at)
+        if person is not None:
             family = person["family"]
             for name, relationship, pr in family.carers:
                 people_services.child_contact_add(
@@ -912,21 +918,22 @@ class DemoBuilder:
                 )
         # The path from "identified" to the target stage, skipping a step now and then.
         order = list(Stage.values)
-        target = CLOSED_AFTER.get(outcome, Stage.IN_PROVISION) if stage == Stage.CLOSED else stage
-        last = order.index(target)
-        path = [s for s in order[order.index(Stage.IDENTIFIED) + 1:last + 1]
-                if s == order[last] or self.rng.random() > 0.2]
-        if stage == Stage.LOCATING and index % 4 == 0:
-            path = [Stage.LOGGED, Stage.LOCATING, Stage.LOCATED, Stage.LOCATING]  # lost again
+        path: list[str] = []
+        if stage != Stage.RECEIVED:
+            target = CLOSED_AFTER.get(outcome, Stage.IN_PROVISION) if stage == Stage.CLOSED \
+                else stage
+            last = order.index(target)
+            path = [s for s in order[order.index(Stage.IDENTIFIED) + 1:last + 1]
+                    if s == order[last] or self.rng.random() > 0.2]
+            if stage == Stage.LOCATING and index % 4 == 0:
+                path = [Stage.LOGGED, Stage.LOCATING, Stage.LOCATED, Stage.LOCATING]  # lost again
         steps = len(path) + (1 if stage == Stage.CLOSED else 0)
         span = max(days_ago - 1, 0)
         offsets = sorted(self.rng.randint(1, span) if span else 0 for _ in range(steps))
         dates = [referred + timedelta(days=o) for o in offsets]
-        triaged_on = referred + timedelta(days=min(self.rng.randint(0, 2), span))
-        notes_on = []
         for to_stage, on in zip(path, dates, strict=False):
             case = case_services.case_stage_advance(
-                actor=worker, case=case, to_stage=to_stage, on=on,
+                actor=worker or officer, case=case, to_stage=to_stage, on=on,
                 note=self.rng.choice(STAGE_NOTES.get(to_stage, [""])),
             )
         if stage == Stage.CLOSED:
@@ -934,43 +941,55 @@ class DemoBuilder:
                 actor=worker, case=case, outcome=outcome, on=dates[-1],
                 detail=self.rng.choice(OUTCOME_DETAIL[outcome]),
             )
-        for _ in range(self.rng.randint(1, 3)):
-            on = self._date_between(referred, dates[-1] if dates else referred)
-            case_services.case_note_add(actor=worker, case=case,
-                                        text=self.rng.choice(CASE_NOTES).format(
-                                            name=case.child.legal_forename))
-            notes_on.append(on)
+        note_texts = self.rng.sample(CASE_NOTES, 1 if stage == Stage.RECEIVED else
+                                     self.rng.randint(1, 3))
+        notes_on = sorted(self._date_between(referred, dates[-1] if dates else referred)
+                          for _ in note_texts)
+        for text in note_texts:
+            case_services.case_note_add(actor=worker or officer, case=case,
+                                        text=text.format(name=case.child.legal_forename))
         if child is not None:
-            # The last known placement is the child's school roll.
-            enrolment = (child.enrolments.filter(provider__kind=OrgKind.SCHOOL)
-                         .order_by("-entry_date").first())
-            if enrolment and reason in (Reason.MOVED_UNKNOWN, Reason.WITHDRAWAL,
-                                        Reason.FAILED_TRANSITION) and category == Category.MISSING:
-                # A missing child has left the roll.
-                Enrolment.objects.filter(pk=enrolment.pk).update(
-                    leaving_date=max(referred - timedelta(days=self.rng.randint(10, 30)),
-                                     enrolment.entry_date))
-            if enrolment:
-                Case.objects.filter(pk=case.pk).update(
-                    last_known_provider=enrolment.provider,
-                    last_known_placement_on=min(referred, self.today),
-                )
-        Referral.objects.filter(pk=referral.pk).update(
-            triaged_at=timezone.make_aware(datetime.combine(triaged_on, time(10, 30))))
-        self._backdate(case, [triaged_on, *dates], notes_on)
+            self._last_known_placement(case, child, reason, category, referred)
+        self._backdate(case, opened_at, dates, notes_on)
         self.summary.cases += 1
 
-    def _backdate(self, case: Case, stage_dates: list[date], note_dates: list[date]) -> None:
-        """Give the timeline its real-looking dates (the audit trail keeps the load time)."""
+    def _last_known_placement(self, case, child, reason, category, referred) -> None:
+        """The child's school roll is the last known placement; a missing child has left it."""
+        enrolment = (child.enrolments.filter(provider__kind=OrgKind.SCHOOL)
+                     .order_by("-entry_date").first())
+        if enrolment is None:
+            return
+        placement_on = referred
+        if category == Category.MISSING and reason in (
+            Reason.MOVED_UNKNOWN, Reason.WITHDRAWAL, Reason.FAILED_TRANSITION
+        ):
+            placement_on = max(referred - timedelta(days=self.rng.randint(10, 30)),
+                               enrolment.entry_date)
+            Enrolment.objects.filter(pk=enrolment.pk).update(leaving_date=placement_on)
+        Case.objects.filter(pk=case.pk).update(
+            last_known_provider=enrolment.provider,
+            last_known_placement=enrolment.provider.name,
+            last_known_placement_on=placement_on,
+        )
+
+    def _at(self, on: date) -> datetime:
+        return timezone.make_aware(
+            datetime.combine(on, time(self.rng.randint(9, 16), self.rng.randint(0, 59))))
+
+    def _backdate(self, case: Case, opened_at: datetime, stage_dates: list[date],
+                  note_dates: list[date]) -> None:
+        """Give the timeline real-looking times, in order (the audit trail keeps the load time)."""
+        now = timezone.now()
         changes = list(StageChange.objects.filter(case=case).order_by("id"))
-        for change, on in zip(changes, stage_dates, strict=False):
-            change.changed_at = timezone.make_aware(
-                datetime.combine(on, time(self.rng.randint(9, 16), self.rng.randint(0, 59))))
+        previous = None
+        for change, when in zip(changes, [opened_at, *map(self._at, stage_dates)], strict=False):
+            if previous is not None and when <= previous:
+                when = previous + timedelta(minutes=self.rng.randint(5, 90))
+            change.changed_at = previous = min(when, now)
         StageChange.objects.bulk_update(changes, ["changed_at"])
         notes = list(CaseNote.objects.filter(case=case).order_by("id"))
         for note, on in zip(notes, note_dates, strict=False):
-            note.created_at = timezone.make_aware(
-                datetime.combine(on, time(self.rng.randint(9, 17), self.rng.randint(0, 59))))
+            note.created_at = max(min(self._at(on), now), opened_at)
         CaseNote.objects.bulk_update(notes, ["created_at"])
 
     # ---- all of it -----------------------------------------------------------------------
