@@ -56,10 +56,15 @@ freeze: bootstrap ## Lock pyproject.toml's dependencies into requirements.txt an
 	    --custom-compile-command "make freeze" --quiet -o requirements.txt
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -c requirements.txt --universal \
 	    --python-version 3.12 --custom-compile-command "make freeze" --quiet -o requirements-dev.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra bench -c requirements-dev.txt \
+	    --universal --python-version 3.12 --custom-compile-command "make freeze" --quiet \
+	    -o requirements-bench.txt
 	@scripts/bootstrap.sh
 
 # Benchmarks are bench/*.py except the data makers (make_*.py, *data.py). BENCH=web runs one.
 bench: bootstrap ## Run the benchmarks in bench/ (BENCH=web for one; see bench/README.md)
+	@$(PY) -m pip install --quiet --progress-bar off -r requirements-bench.txt \
+	    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 	@shopt -s nullglob; files=(); \
 	for f in bench/$(or $(BENCH),*).py; do \
 	    case "$$(basename $$f)" in make_*|*data.py) ;; *) files+=("$$f") ;; esac; done; \
