@@ -216,13 +216,17 @@ def _blocking_keys(n: _Norm, query: bool) -> set[int]:
     scodes = {nm.phonetic(s) for s in (*n.surnames, *n.parts)}
     year = n.ymd // 10000
     keys: list[tuple] = []
-    dates = {n.ymd} if n.ymd else set()
-    if query and n.ymd:
-        y, m, d = year, n.ymd // 100 % 100, n.ymd % 100
-        if d <= 12:
-            dates.add(y * 10000 + d * 100 + m)
-        dates.update({(y - 1) * 10000 + m * 100 + d, (y + 1) * 10000 + m * 100 + d})
-    keys.extend(("d", v) for v in dates)
+    initials = {f[:1] for f in n.forenames} | {s[:1] for s in n.surnames}
+    if n.ymd:
+        keys.append(("d", n.ymd))
+        # A date with an initial: small blocks, so that a mistyped date can be looked up too.
+        dates = {n.ymd}
+        if query:
+            y, m, d = year, n.ymd // 100 % 100, n.ymd % 100
+            if d <= 12:
+                dates.add(y * 10000 + d * 100 + m)
+            dates.update({(y - 1) * 10000 + m * 100 + d, (y + 1) * 10000 + m * 100 + d})
+        keys.extend(("di", v, i) for v in dates for i in initials)
     if year:
         keys.extend(("s", s, year) for s in scodes)
         keys.extend(("f", f, year) for f in fcodes)
@@ -322,6 +326,21 @@ def _isin(a: np.ndarray, values) -> np.ndarray:
     out = np.zeros(a.shape, dtype=bool)
     for v in values:
         out |= a == v
+    return out
+
+
+def _rows_any(x: np.ndarray) -> np.ndarray:
+    """x.any(axis=1) for a narrow 2-D array; OR-ing columns is much faster than the reduction."""
+    out = x[:, 0].copy()
+    for j in range(1, x.shape[1]):
+        out |= x[:, j]
+    return out
+
+
+def _rows_max(x: np.ndarray) -> np.ndarray:
+    out = x[:, 0].copy()
+    for j in range(1, x.shape[1]):
+        np.maximum(out, x[:, j], out=out)
     return out
 
 
@@ -460,7 +479,7 @@ class Index:
             strs = [self.names.strings[i] for i in uniq[valid]]
             matrix = process.cdist(list(q_strs), strs, scorer=JaroWinkler.normalized_similarity)
             sims[valid] = matrix.max(axis=0)
-        return sims[inv].reshape(cand.shape).max(axis=1)
+        return _rows_max(sims[inv].reshape(cand.shape))
 
     def _query_ids(self, strs: Sequence[str]) -> np.ndarray:
         return np.array([i for i in (self.names.get(s) for s in strs) if i >= 0], dtype=np.int32)
@@ -485,14 +504,14 @@ class Index:
         exact_fn = _isin(fn, qf_ids)
         lev = np.full(k, 7, dtype=np.int8)
         q_first = {ord(f[0]) for f in qf}
-        initial = (_isin(first[fn], list(q_first)) & ((length[fn] == 1) | any(len(f) == 1 for f in qf))).any(1)
+        initial = _rows_any(_isin(first[fn], list(q_first)) & ((length[fn] == 1) | any(len(f) == 1 for f in qf)))
         lev[initial] = 6
         lev[sims >= 0.80] = 5
-        lev[_isin(mp[fn], self._codes_of(qf)).any(1)] = 4
+        lev[_rows_any(_isin(mp[fn], self._codes_of(qf)))] = 4
         lev[sims >= 0.92] = 3
-        lev[_isin(c["mid"][rows], qf_ids).any(1)] = 2
-        lev[_isin(fn, np.array(related, dtype=np.int32)).any(1)] = 1
-        lev[exact_fn.any(1)] = 0
+        lev[_rows_any(_isin(c["mid"][rows], qf_ids))] = 2
+        lev[_rows_any(_isin(fn, np.array(related, dtype=np.int32)))] = 1
+        lev[_rows_any(exact_fn)] = 0
         lev[(fn[:, 0] < 0) | (not qf)] = -1
         out[:, FN] = lev
         fn_match = np.where(exact_fn[:, 0], fn[:, 0], fn[:, 1])
@@ -509,11 +528,11 @@ class Index:
         lev = np.full(k, 5, dtype=np.int8)
         lev[sims >= 0.80] = 4
         all_codes = self._codes_of((*qs, *n.parts))
-        lev[_isin(mp[sn], all_codes).any(1) | _isin(mp[parts], all_codes).any(1)] = 3
+        lev[_rows_any(_isin(mp[sn], all_codes)) | _rows_any(_isin(mp[parts], all_codes))] = 3
         lev[sims >= 0.92] = 2
-        part = _isin(parts, np.concatenate([qs_ids, qp_ids])).any(1) | _isin(sn, qp_ids).any(1)
+        part = _rows_any(_isin(parts, np.concatenate([qs_ids, qp_ids]))) | _rows_any(_isin(sn, qp_ids))
         lev[part] = 1
-        lev[exact_sn.any(1)] = 0
+        lev[_rows_any(exact_sn)] = 0
         lev[(sn[:, 0] < 0) | (not qs)] = -1
         out[:, SN] = lev
         sn_match = np.where(exact_sn[:, 0], sn[:, 0], np.where(exact_sn[:, 1], sn[:, 1], sn[:, 2]))
@@ -530,7 +549,9 @@ class Index:
             dig = c["dig"][rows]
             qd = np.array(_digits(n.ymd), dtype=np.int8)
             diff = dig != qd
-            count = diff.sum(1)
+            count = diff[:, 0].astype(np.int8)
+            for j in range(1, 8):
+                count += diff[:, j]
             transposed = np.zeros(k, dtype=bool)
             for i in range(7):
                 transposed |= diff[:, i] & diff[:, i + 1] & (dig[:, i] == qd[i + 1]) & (dig[:, i + 1] == qd[i])
@@ -741,7 +762,7 @@ class Matcher:
             s_lev, s_fn, s_sn = self.index.compare(_swapped(n), rows, names_only=True)
             s_adj = np.stack([self._tf(s_fn, self._u_exact[0]), self._tf(s_sn, self._u_exact[1])], axis=1)
             s_names = w[FN][s_lev[:, FN]] + w[SN][s_lev[:, SN]] + w[ORDER][1]
-            better = s_names + s_adj.sum(1) > names + adj.sum(1) + w[ORDER][0]
+            better = s_names + s_adj[:, 0] + s_adj[:, 1] > names + adj[:, 0] + adj[:, 1] + w[ORDER][0]
             if better.any():
                 lev[better, FN] = s_lev[better, FN]
                 lev[better, SN] = s_lev[better, SN]
@@ -749,7 +770,7 @@ class Matcher:
                 adj[better] = s_adj[better]
                 order[better] = 1
         lev = np.concatenate([lev, order[:, None]], axis=1)
-        total = names + w[ORDER][order] + adj.sum(1)
+        total = names + w[ORDER][order] + adj[:, 0] + adj[:, 1]
         for col in (DOB, SEX, ADDR, UPN):
             total = total + w[col][lev[:, col]]
         return total, lev, adj
@@ -809,21 +830,19 @@ class Matcher:
 # Training
 
 
-def _sample_u(index: Index, rng: np.random.Generator, pairs: int) -> tuple[dict, int]:
+def _sample_u(index: Index, roll: Sequence[Person], rng: np.random.Generator, pairs: int) -> tuple[dict, int]:
     """Level counts over random pairs of the roll: nearly all are different children."""
     counts = {name: np.zeros(len(COMPARISONS[name])) for name in NAMES}
     total = len(index.ids)
-    if total < 2:
+    if total < 2 or not roll:
         return counts, 0
-    people = getattr(index, "_people", None)
-    n_queries = min(total, 2000)
+    n_queries = min(len(roll), 2000)
     per = max(min(pairs // n_queries, total - 1), 1)
-    queries = rng.choice(total, size=n_queries, replace=False)
     seen = 0
-    for q in queries:
+    for i in rng.choice(len(roll), size=n_queries, replace=False):
         rows = rng.integers(0, total, size=per).astype(np.int32)
-        rows = rows[rows != q]
-        lev, _, _ = index.compare(people[q], rows)
+        rows = rows[rows != index.row_of.get(roll[i].id, -1)]
+        lev, _, _ = index.compare(normalise(roll[i]), rows)
         for col, name in enumerate(NAMES[:6]):
             counts[name] += np.bincount(lev[:, col][lev[:, col] >= 0], minlength=len(COMPARISONS[name]))
         seen += len(rows)
@@ -892,8 +911,7 @@ def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int
     """
     rng = np.random.default_rng(seed)
     index = index or Index(roll)
-    index._people = [normalise(p) for p in roll]  # type: ignore[attr-defined]
-    counts, seen = _sample_u(index, rng, u_pairs)
+    counts, seen = _sample_u(index, roll, rng, u_pairs)
     beta = 200.0  # pseudo-pairs: with a tiny roll the defaults still hold
     u = {}
     for name in NAMES:
@@ -903,7 +921,6 @@ def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int
             continue
         c = counts[name]
         u[name] = (c + beta * prior) / (c.sum() + beta)
-    del index._people  # type: ignore[attr-defined]
 
     link = bool(referrals)
     if link:
