@@ -473,6 +473,46 @@ class CpuMeter:
         return out
 
 
+class WaitSampler(threading.Thread):
+    """Samples what our database's backends are doing every 50 ms (pg_stat_activity), so a run
+    says whether requests queue in PostgreSQL: on a row lock (the audit chain head), on WAL
+    flushes, or not at all. Connects to the `postgres` database, so it is not counted itself."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        parts = urlsplit(url)
+        self.admin_url = parts._replace(path="/postgres").geturl()
+        self.dbname = parts.path.lstrip("/")
+        self.stop = threading.Event()
+        self.samples = 0
+        self.counts = {"lock": 0, "wal": 0, "running": 0, "in transaction, waiting for the app": 0}
+
+    def run(self):
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            while not self.stop.wait(0.05):
+                rows = conn.execute(
+                    "SELECT wait_event_type, wait_event, state FROM pg_stat_activity"
+                    " WHERE datname = %s AND backend_type = 'client backend'", [self.dbname],
+                ).fetchall()
+                self.samples += 1
+                for kind, event, state in rows:
+                    if kind == "Lock":
+                        self.counts["lock"] += 1
+                    elif kind in ("IO", "LWLock") and event and event.startswith("WAL"):
+                        self.counts["wal"] += 1
+                    elif state == "active":
+                        self.counts["running"] += 1
+                    elif state == "idle in transaction":
+                        self.counts["in transaction, waiting for the app"] += 1
+
+    def averages(self) -> dict[str, float]:
+        self.stop.set()
+        self.join()
+        return {k: v / max(1, self.samples) for k, v in self.counts.items()}
+
+
 def renice(pids: list[int], niceness: int) -> None:
     """Niceness for these processes and, where the kernel groups processes by session
     (autogroup), for our session's group too: otherwise every other session still gets an
@@ -565,7 +605,10 @@ def _measure(args, env, out, pages, large, check) -> dict:
             solo = drive(clients[:1], urls, args.solo, check)
             busy0, total0 = cpu_busy()
             before = meter.snapshot()
+            sampler = WaitSampler(args.database_url)
+            sampler.start()
             result = drive(clients, urls, args.requests, check)
+            result["db_waits"] = sampler.averages()
             used = meter.since(before)
             busy1, total1 = cpu_busy()
             result["cpu_busy"] = (busy1 - busy0) / max(1, total1 - total0)
@@ -578,7 +621,8 @@ def _measure(args, env, out, pages, large, check) -> dict:
                 f"{k} {result[k]:.1f} ms" for k in ("p50", "p95", "p99", "max")
             ) + f", {result['rps']:.1f} req/s, {len(result['errors'])} errors; alone p50 "
                 f"{solo['p50']:.1f} ms; CPU per request: app {c['app']:.1f} ms, "
-                f"PostgreSQL {c['db']:.1f} ms, load generator {c['client']:.1f} ms")
+                f"PostgreSQL {c['db']:.1f} ms, load generator {c['client']:.1f} ms; backends "
+                + ", ".join(f"{k} {v:.2f}" for k, v in result["db_waits"].items()))
         out["server"] = " ".join(server.cmd[1:]).replace(f":{server.port}", ":<free port>")
     out["load_after"] = os.getloadavg()
     problems = []
@@ -648,12 +692,16 @@ def report(args, fill_info, queries, latency) -> str:
             "| CPU ms/request: app + PostgreSQL + load generator | machine CPU busy |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
         ]
+        waits = []
         for label, r in latency["pages"].items():
             c = r["cpu_ms"]
             lines.append(f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
                          f"{r['max']:.1f} | {r['rps']:.1f} | {len(r['errors'])} | {r['solo_p50']:.1f} | "
                          f"{c['app']:.1f} + {c['db']:.1f} + {c['client']:.1f} = "
                          f"{c['app'] + c['db'] + c['client']:.1f} | {r['cpu_busy']:.0%} |")
+            waits.append(f"{label}: " + ", ".join(f"{k} {v:.2f}" for k, v in r["db_waits"].items()))
+        lines += ["", f"Our database's backends, on average at any moment ({args.workers} workers "
+                  "hold one each): " + "; ".join(waits) + "."]
         lines += ["", f"- Load: CPU {latency['background_cpu']:.0%} busy in the 3 s before the run "
                   f"(other work on the machine); load average (1/5/15 min) before "
                   f"{lb[0]:.2f}/{lb[1]:.2f}/{lb[2]:.2f}, after {la[0]:.2f}/{la[1]:.2f}/{la[2]:.2f}. "
