@@ -34,7 +34,7 @@ demo-data: bootstrap ## Migrate the database and load the demo data if it is not
 demo-reset: bootstrap ## Delete the demo database and load the demo data afresh
 	@if [ -n "$${DATABASE_URL:-}" ]; then \
 	    echo "demo-reset: DATABASE_URL is set; refusing to empty that database." >&2; exit 1; fi
-	rm -f var/cme.sqlite3 var/cme.sqlite3-wal var/cme.sqlite3-shm
+	@db="$${CME_DATA_DIR:-var}/cme.sqlite3"; echo "Deleting $$db"; rm -f "$$db" "$$db-wal" "$$db-shm"
 	@$(MAKE) --no-print-directory demo
 
 serve: bootstrap ## Serve the demo (HOST=127.0.0.1 PORT=8000) without loading anything
@@ -51,7 +51,7 @@ test: bootstrap lint ## Lint, then the whole test suite with browser tests (DATA
 lint: bootstrap ## ruff check
 	$(VENV)/bin/ruff check .
 
-freeze: bootstrap ## Lock pyproject.toml's dependencies into requirements.txt and requirements-dev.txt
+freeze: bootstrap ## Lock pyproject.toml's dependencies into requirements*.txt (then commit them)
 	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
 	    --custom-compile-command "make freeze" --quiet -o requirements.txt
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -c requirements.txt --universal \
