@@ -3,12 +3,14 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cme.audit import chain
 from cme.audit.context import current_origin
-from cme.audit.models import AuditEvent, AuditEventChild, ChainHead
+from cme.audit.models import Action, AuditEvent, AuditEventChild, ChainHead
+
+RELAXED_DURABILITY_ACTIONS = frozenset({Action.VIEW, Action.SEARCH})
 
 
 def audit_record(
@@ -49,6 +51,18 @@ def audit_record(
     # No savepoint: inside the caller's transaction (the rule) a failure here rolls that back
     # anyway, and a SAVEPOINT and RELEASE on every page view cost time for nothing.
     with transaction.atomic(savepoint=False):
+        if (
+            action in RELAXED_DURABILITY_ACTIONS
+            and connection.vendor == "postgresql"
+            # Only when the read's own transaction is the outermost one (a selector's atomic
+            # plus this one): never relax a transaction that may also carry a change.
+            and len(connection.atomic_blocks) <= 2
+        ):
+            # A view or search record need not wait for its own disk flush while holding the
+            # chain lock: PostgreSQL still writes it in order, and a crash can lose only the last
+            # fraction of a second of view records, never break the chain (ADR 0007).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         # Lock the head so that concurrent writers append one after another.
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:

@@ -5,7 +5,12 @@ from django.http import Http404
 
 from cme.accounts.models import Role
 from cme.audit.models import AuditEvent
-from cme.people.selectors import child_get_for_user, children_visible_to, visible_addresses, visible_flags
+from cme.people.selectors import (
+    child_get_for_user,
+    children_visible_to,
+    visible_addresses,
+    visible_flags,
+)
 from cme.people.services import child_address_add, child_flag_add
 from cme.testing import factories as f
 
