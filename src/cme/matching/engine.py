@@ -697,7 +697,7 @@ class Evidence:
     """How one comparison moved the score of a candidate."""
 
     field: str
-    outcome: str  # agrees, similar, disagrees, missing
+    outcome: str  # agrees, similar, disagrees, missing; "prior" for the starting point
     level: str
     weight: float  # bits of evidence (log2 of the likelihood ratio) this comparison added
     description: str
@@ -806,7 +806,7 @@ class Matcher:
 
     def _explain(self, row: int, lev: np.ndarray, adj: np.ndarray, total: float, prob: float,
                  prior: float, rivals: float) -> Candidate:
-        evidence = [Evidence("prior", "missing", "starting point", round(prior, 2),
+        evidence = [Evidence("prior", "prior", "starting point", round(prior, 2),
                              "how likely any one record is to be the child before comparing")]
         tf = {FN: float(adj[0]), SN: float(adj[1])}
         for col, name in enumerate(NAMES):
