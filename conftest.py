@@ -26,6 +26,16 @@ def sign_in(client: Client, user) -> Client:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """The per-process cache holds data of one test's database; never let the next test see it."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+    yield
+    caches["local"].clear()
+
+
 @pytest.fixture
 def la_a(db):
     return f.make_la("Northmoor Council", "901")

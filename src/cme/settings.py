@@ -23,13 +23,14 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("CME_DEBUG", False)
+# A fixed key is only acceptable where nothing real is stored: tests and the demo. Elsewhere it
+# must come from the environment; left empty, Django refuses at the first use of the key (signing
+# a session or a form), while commands that need none (cme link, cme screen) still run.
 SECRET_KEY = os.environ.get("CME_SECRET_KEY") or (
-    # A fixed key is only acceptable where nothing real is stored: tests and the demo.
-    "insecure-development-key-do-not-use-in-production" if DEBUG or env_bool("CME_DEMO", False)
-    or os.environ.get("PYTEST_VERSION") else None
+    "insecure-development-key-do-not-use-in-production"
+    if DEBUG or env_bool("CME_DEMO", False) or os.environ.get("PYTEST_VERSION")
+    else ""
 )
-if not SECRET_KEY:
-    raise RuntimeError("Set CME_SECRET_KEY (or CME_DEBUG=1 for local development).")
 
 ALLOWED_HOSTS = os.environ.get("CME_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -197,7 +198,13 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cme_cache",
-    }
+    },
+    # Per-process, for things every page asks for and a minute's staleness does not harm.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cme-local",
+        "TIMEOUT": 60,
+    },
 }
 RATELIMIT_USE_CACHE = "default"
 # Public referral form: at most this many submissions per address per hour (flood protection).

@@ -1,11 +1,16 @@
 """Case pages: the list with its filter panel, the case page with its timeline, and the actions
 on a case. Thin: scoped selectors to read, services to write."""
 
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cme.cases import services, stages
@@ -132,12 +137,42 @@ def _headers(params: QueryDict, sort: str) -> list[dict]:
     return heads
 
 
+def _filter_choices(user) -> tuple[list, list]:
+    """The officers and schools offered as filters; they change rarely, so kept for a minute."""
+    key = f"case-filter-choices:{user.la_id}"
+    choices = caches["local"].get(key)
+    if choices is None:
+        choices = (case_officers(user=user), case_providers(user=user))
+        caches["local"].set(key, choices)
+    return choices
+
+
+def _filter_form_html(request, form, params: QueryDict) -> str:
+    """The filter panel's form, rendered once a minute per authority, role and filter state.
+
+    It is the same for every page of a result and every officer of the authority, and its many
+    GOV.UK fields cost as much to render as the rest of the page together. Forms with errors are
+    always rendered afresh.
+    """
+    sort = params.get("sort", "")
+    if form.errors:
+        return render_to_string("cases/_filter_form.html", {"form": form, "sort": sort}, request)
+    state = sorted((k, tuple(params.getlist(k))) for k in params if k != "page")
+    raw = repr((request.user.la_id, request.user.can_see_restricted, state))
+    key = "case-filter-form:" + hashlib.sha256(raw.encode()).hexdigest()
+    html = caches["local"].get(key)
+    if html is None:
+        html = render_to_string("cases/_filter_form.html", {"form": form, "sort": sort}, request)
+        caches["local"].set(key, html)
+    return mark_safe(html)  # noqa: S308 - our own template's output
+
+
 @require_http_methods(["GET", "HEAD"])
 def case_list_view(request):
     user = request.user
     _require_staff(user)
     params = _effective_params(request)
-    officers, providers = case_officers(user=user), case_providers(user=user)
+    officers, providers = _filter_choices(user)
     form = CaseFilterForm(params, user=user, officers=officers, providers=providers)
     form.is_valid()  # errors are shown; the valid filters still apply
     sort = params.get("sort") or DEFAULT_CASE_SORT
@@ -147,6 +182,7 @@ def case_list_view(request):
     rows, total = case_list(user=user, filters=form.filters(), page=page, per_page=PER_PAGE, sort=sort)
     return render(request, "cases/list.html", {
         "form": form,
+        "filter_form": _filter_form_html(request, form, params),
         "cases": rows,
         "total": total,
         "page": page,

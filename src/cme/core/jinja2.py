@@ -18,6 +18,8 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from cme.core.govuk_fast import govuk_attributes, govuk_table
+
 
 def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -52,6 +54,8 @@ def age_on(dob: date | None, on: date | None = None) -> int | None:
         return None
     on = on or timezone.localdate()
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
 
 
 def csrf_input(request) -> Markup:
@@ -107,6 +111,8 @@ def environment(**options) -> Environment:
         get_messages=get_messages,
         csrf_input=csrf_input,
         age_on=age_on,
+        govuk_attributes=govuk_attributes,
+        govuk_table=govuk_table,
     )
     from cme.core.forms import choice_params, date_params, error_summary_params, field_params
 
