@@ -51,6 +51,20 @@ SPACE, NEWLINE, CR, COMMA = 32, 10, 13, 44
 class RegisterFileError(ValueError):
     """A register file that cannot be screened: the message names the row and field."""
 
+    def __init__(self, row: int, field: str, detail: str):
+        self.row, self.field, self.detail = row, field, detail
+        super().__init__(f"row {row}, field {field}: {detail}")
+
+
+def _shifted(error: Exception, rows: int) -> Exception:
+    """The same error with its row counted from the start of the file, not of the block."""
+    if isinstance(error, RegisterFileError):
+        return RegisterFileError(error.row + rows, error.field, error.detail)
+    if isinstance(error, C.UnknownCodeError) and error.row is not None:
+        return C.UnknownCodeError(code=error.code, upn=error.upn, session_date=error.session_date,
+                                  session=error.session, row=error.row + rows)
+    return error
+
 
 def _tables():
     single_valid = np.zeros(256, bool)
@@ -74,54 +88,109 @@ SINGLE_VALID, PAIR, UPN_OK, VALID_DAY = _tables()
 
 
 def _error(row: int, field: str, message: str) -> RegisterFileError:
-    return RegisterFileError(f"row {row}, field {field}: {message}")
+    return RegisterFileError(row, field, message)
 
 
-def read_registers(source: str | Path | BinaryIO, as_of: dt.date,
-                   block_bytes: int = BLOCK_BYTES) -> Iterator[Registers]:
-    """Yield Registers for successive blocks of rows of a REG.csv file (or binary stream)."""
+def _blocks(source: BinaryIO, block_bytes: int) -> Iterator[tuple[bytearray, int]]:
+    """Blocks of whole lines after the header: (buffer, length). Each buffer is new, so blocks
+    can be worked on while the next is read."""
+    carry = b""
+    size = block_bytes
+    while True:
+        buf = bytearray(max(size, len(carry) + (1 << 16)))
+        buf[:len(carry)] = carry
+        view = memoryview(buf)
+        filled = len(carry)
+        got = 0
+        while filled < len(buf):  # a pipe gives a little at a time: fill the block
+            got = source.readinto(view[filled:]) or 0
+            if not got:
+                break
+            filled += got
+        del view
+        if filled == 0:
+            return
+        if not got:  # end of input: the last line may lack its newline
+            if buf[filled - 1] != NEWLINE:
+                if filled == len(buf):
+                    buf.append(NEWLINE)
+                else:
+                    buf[filled] = NEWLINE
+                filled += 1
+            yield buf, filled
+            return
+        cut = buf.rfind(b"\n", 0, filled) + 1
+        if cut == 0:  # one line longer than the block: read it whole
+            carry, size = bytes(buf[:filled]), size * 2
+            continue
+        carry = bytes(buf[cut:filled])
+        yield buf, cut
+
+
+def _parse(buf: bytearray, length: int, as_of: dt.date) -> tuple[Registers, int]:
+    # bytearray.isascii runs a word at a time; bytes past `length` are zeros or the next block's.
+    ascii_ok = buf.isascii()
+    return _parse_block(np.frombuffer(buf, np.uint8, length), 0, as_of, ascii_ok)
+
+
+def _pipeline(source: str | Path | BinaryIO, work, workers: int, block_bytes: int):
+    """Apply `work(buffer, length)` -> (result, lines) to each block, in order, on up to
+    `workers` threads (numpy releases the GIL for the heavy parts); yield the results in file
+    order, and errors with their rows counted from the start of the file."""
     if isinstance(source, str | Path):
         with open(source, "rb") as f:
-            yield from read_registers(f, as_of, block_bytes)
+            yield from _pipeline(f, work, workers, block_bytes)
         return
     header = source.readline()
     if header.rstrip(b"\r\n").lstrip(b"\xef\xbb\xbf").replace(b" ", b"") != HEADER:
         raise _error(1, "header", f"expected {HEADER.decode()!r}, found {header[:60]!r}")
-    next_row = 2
-    buf = bytearray(block_bytes)
-    view = memoryview(buf)
-    carry = 0
-    while True:
-        got = source.readinto(view[carry:])
-        filled = carry + (got or 0)
-        if filled == 0:
-            return
-        if not got:  # end of file: the last line may lack its newline
-            if buf[filled - 1] != NEWLINE:
-                if filled == len(buf):
-                    buf.extend(b"\n")
-                    view = memoryview(buf)
-                else:
-                    buf[filled] = NEWLINE
-                filled += 1
-            cut = filled
-        else:
-            cut = buf.rfind(b"\n", 0, filled) + 1
-            if cut == 0:  # one line longer than the block: grow it
-                buf.extend(bytes(len(buf)))
-                view = memoryview(buf)
-                carry = filled
-                continue
-        # bytearray.isascii runs a word at a time; the tail past `cut` holds bytes already checked.
-        ascii_ok = buf.isascii()
-        regs, rows = _parse_block(np.frombuffer(buf, np.uint8, cut), next_row, as_of, ascii_ok)
-        next_row += rows
+    first_row = 2
+
+    def done(result_lines):
+        nonlocal first_row
+        result, lines = result_lines
+        at = first_row
+        first_row += lines
+        return result, at
+
+    def finish(future):
+        try:
+            return done(future.result())
+        except (RegisterFileError, C.UnknownCodeError) as e:
+            raise _shifted(e, first_row) from None
+
+    if workers <= 1:
+        for buf, length in _blocks(source, block_bytes):
+            try:
+                out = work(buf, length)
+            except (RegisterFileError, C.UnknownCodeError) as e:
+                raise _shifted(e, first_row) from None
+            yield done(out)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    pending: deque = deque()
+    with ThreadPoolExecutor(workers) as pool:
+        try:
+            for buf, length in _blocks(source, block_bytes):
+                pending.append(pool.submit(work, buf, length))
+                while len(pending) > workers:
+                    yield finish(pending.popleft())
+            while pending:
+                yield finish(pending.popleft())
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def read_registers(source: str | Path | BinaryIO, as_of: dt.date, block_bytes: int = BLOCK_BYTES,
+                   workers: int = 1) -> Iterator[Registers]:
+    """Yield Registers for successive blocks of rows of a REG.csv file (or binary stream)."""
+    for regs, first_row in _pipeline(source, lambda buf, n: _parse(buf, n, as_of), workers, block_bytes):
         if len(regs):
+            regs.row = regs.row + first_row
             yield regs
-        view[:filled - cut] = view[cut:filled]
-        carry = filled - cut
-        if not got:
-            return
 
 
 def _parse_date(text: bytes, row: int) -> dt.date:
@@ -448,12 +517,12 @@ def to_csv_bytes(rows: list[tuple[str, str, dt.date, list[str]]]) -> bytes:
 
 
 def screen_file(registers: str | Path | BinaryIO, as_of: dt.date, out: str | Path,
-                rules=None, block_bytes: int = BLOCK_BYTES) -> dict:
+                rules=None, block_bytes: int = BLOCK_BYTES, workers: int = 2) -> dict:
     """The batch contract: REG.csv in, upn,laestab,rule,detail out.
 
-    Streams: the input is read in blocks and each block's findings are written before the next
-    is read, so memory stays bounded whatever the file's size (a national file of 9 million
-    pupils included). Providers' rows come last. Written to OUT.part and renamed at the end: on
+    Streams: the input is read in blocks, two blocks are parsed and screened at a time on two
+    threads (`workers`), and findings are written in file order as blocks finish, so memory
+    stays bounded whatever the file's size (a national file of 9 million pupils included). Providers' rows come last. Written to OUT.part and renamed at the end: on
     any error the partial file is removed and nothing is left at OUT."""
     from cme.attendance import screening as S
 
@@ -463,14 +532,18 @@ def screen_file(registers: str | Path | BinaryIO, as_of: dt.date, out: str | Pat
     pupils = findings = 0
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
+    def work(buf: bytearray, length: int):
+        regs, lines = _parse(buf, length, as_of)
+        result = S.screen_pupils(regs, as_of, rules, table=table, with_evidence=False)
+        return (result, len(regs)), lines
+
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(OUT_HEADER + "\n")
-            for regs in read_registers(registers, as_of, block_bytes):
-                result = S.screen_pupils(regs, as_of, rules, table=table, with_evidence=False)
+            for (result, n), _ in _pipeline(registers, work, workers, block_bytes):
                 _write_rows(fh, result.findings)
                 S.merge_latest(latest, result.latest_marked)
-                pupils += len(regs)
+                pupils += n
                 findings += len(result.findings)
             provider_rows = S.provider_findings(latest, as_of, rules)
             _write_rows(fh, provider_rows)

@@ -26,7 +26,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -126,6 +128,9 @@ def _threshold_value(name: str, value: object, where: str) -> int | Fraction:
         return pct
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise RulesError(f"{where}: must be a whole number of at least 1")
+    if name.endswith("_window") and value > 100:
+        # Sums over the window are kept in bytes: at most 2 sessions x 100 days.
+        raise RulesError(f"{where}: at most 100 school days")
     return value
 
 
@@ -406,8 +411,11 @@ def _evaluate(flags: np.ndarray, t: Thresholds, at_origin: bool, window: int) ->
 # -- findings --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """One rule firing for one pupil (or, for registers_missing, one provider: upn empty).
+
+    A named tuple: a screen makes tens of thousands, and a tuple is the cheapest to build."""
+
     upn: str
     laestab: str
     rule: str
@@ -503,8 +511,7 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
             evidence = [None] * len(texts)
         elif len(evidence) != len(texts):  # pragma: no cover - guards the loops above
             raise AssertionError("evidence and details out of step")
-        made.extend(Finding(a, b, rule, t, e)
-                    for a, b, t, e in zip(u, lae, texts, evidence, strict=True))
+        made.extend(map(Finding._make, zip(u, lae, repeat(rule), texts, evidence)))
 
     def take(arr: np.ndarray, idx: np.ndarray) -> list:
         return arr[idx].tolist()
@@ -545,11 +552,16 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
         idx = np.flatnonzero(fires)
         school_days = np.minimum(b["school_days"], per_pupil(f"{prefix}_window"))
         texts, evidence = [], []
+        seen: dict[tuple, str] = {}  # most pupils share the window: the same few details recur
         for m, p, sd, f, la in zip(take(missed, idx), take(possible, idx), take(school_days, idx),
                                    take(base + b[f"first_{key}"], idx), take(base + b["last_marked"], idx),
                                    strict=True):
-            texts.append(f"missed {m} of {p} possible sessions ({m * 100 // p}%) in {sd} school days "
-                         f"from {iso[f]} to {iso[la]}")
+            text = seen.get((m, p, sd, f, la))
+            if text is None:
+                text = seen[m, p, sd, f, la] = (
+                    f"missed {m} of {p} possible sessions ({m * 100 // p}%) in {sd} school days "
+                    f"from {iso[f]} to {iso[la]}")
+            texts.append(text)
             if with_evidence:
                 evidence.append({"missed": m, "possible": p, "attended": p - m, "school_days": sd,
                                  "from": iso[f], "to": iso[la]})

@@ -103,3 +103,14 @@ def test_findings_file_quotes_only_when_needed(tmp_path):
     out = tmp_path / "out.csv"
     regfile.write_findings([Finding("", "9011001", "registers_missing", 'a, "b"', {})], out)
     assert out.read_text() == 'upn,laestab,rule,detail\n,9011001,registers_missing,"a, ""b"""\n'
+
+
+def test_error_in_a_later_block_names_the_row_in_the_file(tmp_path):
+    good = "A901100000001,9011001,2025-09-01,/ \\ / \\\n"
+    text = HEADER + good * 500 + "A901100000002,9011001,2025-09-01,/ ?\n" + good * 50
+    path = tmp_path / "reg.csv"
+    path.write_text(text)
+    for workers in (1, 2):
+        with pytest.raises(C.UnknownCodeError, match="row 502, field marks: unknown attendance code '\\?'"):
+            regfile.screen_file(path, AS_OF, tmp_path / "out.csv", block_bytes=4096, workers=workers)
+        assert not (tmp_path / "out.csv").exists()
