@@ -73,6 +73,10 @@ class RulesError(ValueError):
 
 @dataclass(frozen=True)
 class Thresholds:
+    """Defaults as issue 4 states them; every one can be set in the rules file. The severe-absence
+    50% and the 10-day return's 2024 basis are [unverified] in shared/reference, which is why
+    they are data, not constants (the shipped rules.toml says so against each rule)."""
+
     continuous_absence_10: int = 10
     continuous_absence_20: int = 20
     severe_window: int = 30
