@@ -1,0 +1,161 @@
+"""Reads of the school calendar and the registers.
+
+The registers hold no names, only UPNs and marks; the screening service maps a finding back to
+the child through the enrolment and then reaches the child through people's scoped selectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import numpy as np
+from django.db.models import Max
+
+from cme.attendance import calendar as cal
+from cme.attendance import codes as C
+from cme.attendance.models import CalendarPeriod, CalendarVersion, RegisterYear
+from cme.attendance.screening import Registers
+from cme.providers.models import Organisation
+
+# -- calendar --------------------------------------------------------------------------------
+
+_calendars: dict[int, tuple[int, cal.SchoolCalendar | None]] = {}
+_lock = threading.Lock()
+
+
+class NoCalendar(LookupError):
+    """The LA has loaded no term dates."""
+
+
+def calendar_version(*, la_id: int) -> int:
+    return CalendarVersion.objects.filter(la_id=la_id).values_list("version", flat=True).first() or 0
+
+
+def calendar_periods(*, la_id: int) -> list[cal.Period]:
+    """The LA's term dates as the pure calendar reads them (provider rows scoped by LAESTAB)."""
+    la = Organisation.objects.get(pk=la_id)
+    rows = (CalendarPeriod.objects.filter(la_id=la_id)
+            .select_related("provider").order_by("start", "kind"))
+    return [cal.Period(p.provider.laestab if p.provider_id else la.la_code, p.kind, p.start, p.end, p.name)
+            for p in rows]
+
+
+def school_calendar(*, la_id: int) -> cal.SchoolCalendar:
+    """The LA's SchoolCalendar, kept per process and rebuilt when the version moves on.
+
+    Raises NoCalendar when the LA has no term dates."""
+    version = calendar_version(la_id=la_id)
+    cached = _calendars.get(la_id)
+    if cached is not None and cached[0] == version and version:
+        if cached[1] is None:
+            raise NoCalendar(la_id)
+        return cached[1]
+    periods = calendar_periods(la_id=la_id)
+    if not periods:
+        with _lock:
+            _calendars[la_id] = (version, None)
+        raise NoCalendar(la_id)
+    la_code = Organisation.objects.values_list("la_code", flat=True).get(pk=la_id)
+    built = cal.SchoolCalendar(periods, la=la_code)
+    with _lock:
+        _calendars[la_id] = (version, built)
+    return built
+
+
+class ProviderCalendar:
+    """One provider's view of the LA calendar: the same questions without naming the provider."""
+
+    def __init__(self, calendar: cal.SchoolCalendar, laestab: str | None):
+        self.calendar, self.laestab = calendar, laestab
+
+    def is_school_day(self, day: dt.date) -> bool:
+        return self.calendar.is_school_day(day, self.laestab)
+
+    def add_school_days(self, day: dt.date, n: int) -> dt.date:
+        return self.calendar.add_school_days(day, n, self.laestab)
+
+    def school_days_between(self, start: dt.date, end: dt.date) -> int:
+        return self.calendar.school_days_between(start, end, self.laestab)
+
+    def school_days(self) -> list[dt.date]:
+        return self.calendar.school_days(self.laestab)
+
+
+def calendar_for(*, la_id: int, provider_id: int | None = None) -> cal.SchoolCalendar:
+    """The LA's school calendar (cached per process). Ask it with the provider's LAESTAB for
+    per-provider days: `calendar_for(la_id=...).is_school_day(day, laestab)`; or use
+    provider_calendar() to have the LAESTAB filled in. Raises NoCalendar when no term dates are
+    loaded. provider_id is checked to belong to the LA."""
+    if provider_id is not None and not Organisation.objects.filter(pk=provider_id, la_id=la_id).exists():
+        raise NoCalendar(f"provider {provider_id} is not in LA {la_id}")
+    return school_calendar(la_id=la_id)
+
+
+def provider_calendar(*, la_id: int, provider_id: int | None = None) -> ProviderCalendar:
+    laestab = None
+    if provider_id is not None:
+        provider = Organisation.objects.get(pk=provider_id, la_id=la_id)
+        laestab = provider.laestab or None
+    return ProviderCalendar(school_calendar(la_id=la_id), laestab)
+
+
+def la_for_code(code: str) -> Organisation | None:
+    return Organisation.objects.filter(kind="la", la_code=code).first()
+
+
+# -- registers -------------------------------------------------------------------------------
+
+
+def registers_for_screening(*, la_id: int, as_of: dt.date) -> Registers:
+    """Every register of the LA's providers for the academic year of `as_of`, as screening reads
+    them. `row` holds each register's enrolment id (not a file line), so a finding maps back to
+    the enrolment and so to the child."""
+    year = cal.academic_year_start(as_of).year
+    rows = list(RegisterYear.objects.filter(provider__la_id=la_id, academic_year=year)
+                .order_by("provider_id", "enrolment_id")
+                .values_list("enrolment_id", "enrolment__upn", "enrolment__child__upn",
+                             "provider__la_code", "provider__estab", "start_date", "marks"))
+    origin = dt.date(year, 9, 1)
+    if not rows:
+        return Registers(np.array([], dtype="U13"), np.array([], dtype="U7"), origin,
+                         np.zeros((0, 2), np.uint8), np.array([], dtype=np.int64))
+    origin = min(origin, min(r[5] for r in rows))
+    days = max((r[5] - origin).days + (len(r[6]) + 1) // 2 for r in rows)
+    days = max(days, (as_of - origin).days + 1)
+    marks = np.full((len(rows), 2 * days), C.NO_SESSION_BYTE, np.uint8)
+    for i, r in enumerate(rows):
+        data = bytes(r[6])
+        off = 2 * (r[5] - origin).days
+        marks[i, off:off + len(data)] = np.frombuffer(data, np.uint8)
+    return Registers(
+        upn=np.array([r[1] or r[2] or "" for r in rows]),
+        laestab=np.array([f"{r[3]}{r[4]}" for r in rows]),
+        origin=origin,
+        marks=marks,
+        row=np.array([r[0] for r in rows], dtype=np.int64),
+    )
+
+
+def provider_latest_marked(*, la_id: int) -> dict[str, dt.date | None]:
+    """Each open provider of the LA (by LAESTAB) with the latest day it marked, None if never.
+
+    Only providers that have ever sent a register are listed: a provider that never sent one is
+    not "missing" registers, it has not joined (the page says which have never sent)."""
+    latest = (RegisterYear.objects.filter(provider__la_id=la_id)
+              .values("provider__la_code", "provider__estab")
+              .annotate(latest=Max("last_marked")))
+    return {f"{r['provider__la_code']}{r['provider__estab']}": r["latest"] for r in latest}
+
+
+def register_get(*, enrolment_id: int, academic_year: int) -> RegisterYear | None:
+    return RegisterYear.objects.filter(enrolment_id=enrolment_id, academic_year=academic_year).first()
+
+
+def register_codes(register: RegisterYear) -> list[tuple[dt.date, str, str]]:
+    """(date, AM code, PM code) for every day of a register."""
+    data = bytes(register.marks)
+    out = []
+    for d in range(len(data) // 2):
+        out.append((register.start_date + dt.timedelta(days=d), C.decode(data[2 * d]), C.decode(data[2 * d + 1])))
+    return out
