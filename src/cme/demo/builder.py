@@ -719,7 +719,7 @@ class DemoBuilder:
         reasons = self._spread(REASON_WEIGHTS, n)
         self.rng.shuffle(reasons)
         outcomes = list(Outcome.values)
-        channels = list(Channel.values)
+        channels = [c for c in Channel.values if c != Channel.SCREENING]  # screening makes its own
         officer = auth.users["officer"]
         # Children on the roll the cases may concern (one case each); school-age only.
         pool = list(

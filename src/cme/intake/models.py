@@ -14,6 +14,7 @@ class Channel(models.TextChoices):
     API = "api", "System (API)"
     IN_PERSON = "in_person", "In person"
     LETTER = "letter", "Letter"
+    SCREENING = "screening", "Attendance screening"
 
 
 class ReferralStatus(models.TextChoices):
@@ -78,3 +79,97 @@ class Referral(models.Model):
     @property
     def child_name(self) -> str:
         return " ".join(p for p in (self.child_forename, self.child_surname) if p) or "Name not given"
+
+
+class ScreeningRule(models.TextChoices):
+    """The rules of cme.attendance.screening, named as the rules file names them."""
+
+    CONTINUOUS_ABSENCE_10 = "continuous_absence_10", "Continuous absence (10 school days)"
+    CONTINUOUS_ABSENCE_20 = "continuous_absence_20", "Continuous absence (20 school days)"
+    SEVERE_ABSENCE = "severe_absence", "Severe absence"
+    PERSISTENT_ABSENCE = "persistent_absence", "Persistent absence"
+    NOT_RETURNED_AFTER_LEAVE = "not_returned_after_leave", "Not returned after leave of absence"
+    PART_TIME_TIMETABLE = "part_time_timetable", "Part-time timetable"
+    REGISTERS_MISSING = "registers_missing", "Registers missing"
+
+
+class ScreeningFinding(models.Model):
+    """A screening rule firing for a child at a provider (or, for registers_missing, a provider).
+
+    Open while the pattern lasts: each run that finds it again moves last_found_on on; the first
+    run that no longer finds it sets cleared_on. The at-risk referral it opened stays as it is:
+    the officer decides what happens to it.
+    """
+
+    la = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, related_name="+")
+    # Empty for registers_missing, which is about the provider, not a child.
+    child = models.ForeignKey(
+        "people.Child", on_delete=models.CASCADE, null=True, blank=True, related_name="screening_findings"
+    )
+    provider = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, related_name="+")
+    # The stay at the provider whose register showed the pattern (for the calendar strip).
+    enrolment = models.ForeignKey(
+        "providers.Enrolment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rule = models.CharField(max_length=30, choices=ScreeningRule.choices)
+    # The engine's words and numbers (dates, sessions, rate), as of last_found_on.
+    detail = models.TextField(blank=True)
+    evidence = models.JSONField(default=dict)
+    # Screened with the stricter thresholds for vulnerable children.
+    stricter = models.BooleanField(default=False)
+    # The child's year group at the provider when last found, for the list's filter.
+    year_group = models.CharField(max_length=4, blank=True)
+    first_found_on = models.DateField()
+    last_found_on = models.DateField()
+    cleared_on = models.DateField(null=True, blank=True, db_index=True)
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="screening_findings"
+    )
+
+    class Meta:
+        ordering = ["-last_found_on", "id"]
+        indexes = [models.Index(fields=["la", "rule", "cleared_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "provider", "rule"],
+                condition=models.Q(cleared_on__isnull=True, child__isnull=False),
+                name="one_open_finding_per_child_provider_rule",
+            ),
+            # NULL children are never equal in a unique index: providers need their own.
+            models.UniqueConstraint(
+                fields=["provider", "rule"],
+                condition=models.Q(cleared_on__isnull=True, child__isnull=True),
+                name="one_open_finding_per_provider_rule",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} at provider {self.provider_id} for child {self.child_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleared_on is None
+
+
+class ScreeningRun(models.Model):
+    """One screening of an authority's registers: nightly, from the command line, or on demand."""
+
+    la = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pupils_screened = models.PositiveIntegerField(default=0)
+    findings_opened = models.PositiveIntegerField(default=0)
+    findings_still_open = models.PositiveIntegerField(default=0)
+    findings_cleared = models.PositiveIntegerField(default=0)
+    referrals_opened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["la", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"screening of LA {self.la_id} as of {self.as_of}"
