@@ -20,7 +20,9 @@ from cme.providers.models import Organisation
 
 # -- calendar --------------------------------------------------------------------------------
 
-_calendars: dict[int, tuple[int, cal.SchoolCalendar | None]] = {}
+# la_id -> (version stamp, calendar or None). The stamp holds the update time as well as the
+# number, so that a database rebuilt under the same ids (tests) never meets a stale calendar.
+_calendars: dict[int, tuple[tuple, cal.SchoolCalendar | None]] = {}
 _lock = threading.Lock()
 
 
@@ -28,39 +30,63 @@ class NoCalendar(LookupError):
     """The LA has loaded no term dates."""
 
 
-def calendar_version(*, la_id: int) -> int:
-    return CalendarVersion.objects.filter(la_id=la_id).values_list("version", flat=True).first() or 0
+def calendar_version(*, la_id: int) -> tuple:
+    row = CalendarVersion.objects.filter(la_id=la_id).values_list("version", "updated_at").first()
+    return row or (0, None)
 
 
 def calendar_periods(*, la_id: int) -> list[cal.Period]:
     """The LA's term dates as the pure calendar reads them (provider rows scoped by LAESTAB)."""
-    la = Organisation.objects.get(pk=la_id)
+    la_code = Organisation.objects.values_list("la_code", flat=True).get(pk=la_id)
     rows = (CalendarPeriod.objects.filter(la_id=la_id)
             .select_related("provider").order_by("start", "kind"))
-    return [cal.Period(p.provider.laestab if p.provider_id else la.la_code, p.kind, p.start, p.end, p.name)
+    return [cal.Period(p.provider.laestab if p.provider_id else la_code, p.kind, p.start, p.end, p.name)
             for p in rows]
 
 
 def school_calendar(*, la_id: int) -> cal.SchoolCalendar:
-    """The LA's SchoolCalendar, kept per process and rebuilt when the version moves on.
-
-    Raises NoCalendar when the LA has no term dates."""
-    version = calendar_version(la_id=la_id)
+    """The LA's SchoolCalendar, kept per process and rebuilt when its version moves on (one
+    small query per call). Raises NoCalendar when the LA has no term dates."""
+    stamp = calendar_version(la_id=la_id)
     cached = _calendars.get(la_id)
-    if cached is not None and cached[0] == version and version:
+    if cached is not None and cached[0] == stamp and stamp[0]:
         if cached[1] is None:
-            raise NoCalendar(la_id)
+            raise NoCalendar(f"no term dates are loaded for LA {la_id}")
         return cached[1]
     periods = calendar_periods(la_id=la_id)
-    if not periods:
-        with _lock:
-            _calendars[la_id] = (version, None)
-        raise NoCalendar(la_id)
     la_code = Organisation.objects.values_list("la_code", flat=True).get(pk=la_id)
-    built = cal.SchoolCalendar(periods, la=la_code)
+    built = cal.SchoolCalendar(periods, la=la_code) if any(p.scope == la_code for p in periods) else None
     with _lock:
-        _calendars[la_id] = (version, built)
+        _calendars[la_id] = (stamp, built)
+    if built is None:
+        raise NoCalendar(f"no term dates are loaded for LA {la_id}")
     return built
+
+
+def database_calendar(*, la_code: str | None = None, provider: str | None = None) -> cal.SchoolCalendar | None:
+    """For `cme school-days`: the calendar in the database of the LA named by code (or by the
+    provider's LAESTAB; or the only LA with term dates), or None when there is none to use (no
+    term dates, no database), so that the command reads the term-dates file instead.
+
+    Raises CalendarError when several LAs have term dates and none is named."""
+    from django.db import DatabaseError
+
+    try:
+        las = Organisation.objects.filter(kind="la", calendar_version__isnull=False)
+        code = la_code or (provider[:3] if provider else None)
+        if code:
+            las = las.filter(la_code=code)
+        found = list(las.values_list("pk", "la_code")[:2])
+        if len(found) > 1:
+            raise cal.CalendarError("several LAs have term dates: name one with --la or --provider")
+        if not found:
+            return None
+        return school_calendar(la_id=found[0][0])
+    except NoCalendar:
+        return None
+    except (DatabaseError, RuntimeError):
+        # No database here (a batch machine), or tests that forbid one: the file is the calendar.
+        return None
 
 
 class ProviderCalendar:
@@ -98,10 +124,6 @@ def provider_calendar(*, la_id: int, provider_id: int | None = None) -> Provider
         provider = Organisation.objects.get(pk=provider_id, la_id=la_id)
         laestab = provider.laestab or None
     return ProviderCalendar(school_calendar(la_id=la_id), laestab)
-
-
-def la_for_code(code: str) -> Organisation | None:
-    return Organisation.objects.filter(kind="la", la_code=code).first()
 
 
 # -- registers -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from cme.attendance import calendar
+from cme.attendance.selectors import database_calendar
 
 
 def iso_date(value: str, name: str) -> dt.date:
@@ -34,14 +35,17 @@ class Command(BaseCommand):
             p.add_argument("date", help="YYYY-MM-DD")
             p.add_argument(second, help=helptext)
             p.add_argument("--provider", help="LAESTAB of a provider whose dates differ")
-            p.add_argument("--calendar", default=str(calendar.DEMO_CALENDAR),
-                           help="term-dates CSV (default: the demo calendar)")
+            p.add_argument("--calendar", help="term-dates CSV (default: the LA's term dates in the "
+                           "database, else the demo calendar)")
             p.add_argument("--la", help="LA code, when the calendar holds several LAs")
 
     def handle(self, *args, **options):
         start = iso_date(options["date"], "date")
         try:
-            cal = calendar.load_calendar(options["calendar"], la=options.get("la"))
+            cal = None if options["calendar"] else database_calendar(
+                la_code=options.get("la"), provider=options["provider"])
+            cal = cal or calendar.load_calendar(options["calendar"] or calendar.DEMO_CALENDAR,
+                                                la=options.get("la"))
             if options["action"] == "add":
                 try:
                     n = int(options["n"])
