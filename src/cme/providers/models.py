@@ -38,6 +38,19 @@ class Phase(models.TextChoices):
     NOT_APPLICABLE = "", "Not applicable"
 
 
+class Status(models.TextChoices):
+    """An establishment's status as Get Information About Schools gives it."""
+
+    OPEN = "open", "Open"
+    OPEN_PROPOSED_TO_CLOSE = "open_proposed_to_close", "Open, but proposed to close"
+    PROPOSED_TO_OPEN = "proposed_to_open", "Proposed to open"
+    CLOSED = "closed", "Closed"
+
+
+# Statuses under which a provider may have pupils on roll today.
+OPEN_STATUSES = frozenset({Status.OPEN, Status.OPEN_PROPOSED_TO_CLOSE})
+
+
 class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=OrgKind.choices, db_index=True)
     name = models.CharField(max_length=200)
@@ -54,6 +67,16 @@ class Organisation(models.Model):
     statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     is_open = models.BooleanField(default=True)
+    # The directory: what GIAS says the establishment is. is_open follows status.
+    type_of_establishment = models.CharField(
+        "type of establishment", max_length=100, blank=True,
+        help_text="As Get Information About Schools names it, e.g. Academy converter",
+    )
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.OPEN)
+    open_date = models.DateField(null=True, blank=True)
+    close_date = models.DateField(null=True, blank=True)
+    from_gias = models.BooleanField("from GIAS", default=False)
+    gias_updated_at = models.DateTimeField("last updated from GIAS", null=True, blank=True)
     # The named CME contact (for an LA) or the referral contact (for an agency).
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -91,6 +114,8 @@ class Enrolment(models.Model):
     leaving_date = models.DateField(null=True, blank=True)
     year_group = models.CharField(max_length=4, blank=True)
     upn = models.CharField("UPN on this roll", max_length=13, blank=True)
+    # CBDS enrolment status as the roll gave it (C single, M main dual, S subsidiary dual...).
+    enrolment_status = models.CharField(max_length=2, blank=True)
 
     class Meta:
         ordering = ["-entry_date"]

@@ -1,0 +1,279 @@
+"""Read the Get Information About Schools (GIAS) establishment extract (pure: no Django).
+
+    establishments, problems, skipped = read_extract(open("edubasealldata20251001.csv", "rb"))
+
+The extract is a CSV in Windows-1252 (data-standards.md §6.1). Columns are found by their
+headings, tolerating older spellings ("Local authority (code)" for "LA (code)", "Establishment
+number" for "EstablishmentNumber") and any order; columns we do not use are ignored. Types of
+establishment map to our kinds of provider; types we do not track (children's centres, higher
+education, British schools overseas...) are skipped and counted, not refused. Every row is checked
+and every problem is returned, so that the caller can refuse the whole file naming each one.
+"""
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import BinaryIO
+
+from cme.providers.identifiers import la_code_problem, urn_problem
+
+ENCODING = "cp1252"
+
+# Our field -> the headings GIAS has used for it, newest first.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "urn": ("URN",),
+    "la_code": ("LA (code)", "Local authority (code)", "LA code"),
+    "la_name": ("LA (name)", "Local authority (name)", "Local authority"),
+    "estab": ("EstablishmentNumber", "Establishment number"),
+    "name": ("EstablishmentName", "Establishment name"),
+    "type_name": ("TypeOfEstablishment (name)", "Type of establishment (name)", "Type of establishment"),
+    "phase_name": ("PhaseOfEducation (name)", "Phase of education (name)", "Phase of education"),
+    "low_age": ("StatutoryLowAge", "Statutory low age"),
+    "high_age": ("StatutoryHighAge", "Statutory high age"),
+    "postcode": ("Postcode",),
+    "status_name": ("EstablishmentStatus (name)", "Establishment status (name)", "Establishment status"),
+    "open_date": ("OpenDate", "Open date"),
+    "close_date": ("CloseDate", "Close date"),
+}
+REQUIRED = ("urn", "la_code", "estab", "name", "type_name", "status_name")
+
+# GIAS type of establishment -> our kind. Matched case-insensitively; see kind_for_type.
+TYPE_KINDS: dict[str, str] = {
+    "pupil referral unit": "pru",
+    "academy alternative provision converter": "ap",
+    "academy alternative provision sponsor led": "ap",
+    "free schools alternative provision": "ap",
+    "secure units": "ap",
+    "further education": "fe",
+    "special post 16 institution": "fe",
+    "other independent school": "independent",
+    "other independent special school": "independent",
+    "independent school approved for sen pupils": "independent",
+    "online provider": "independent",
+    "city technology college": "school",
+    "non-maintained special school": "school",
+    "sixth form centres": "school",
+    "university technical college": "school",
+    "studio schools": "school",
+}
+# Families of type names that are schools: community, foundation, voluntary, academies, free schools.
+SCHOOL_TYPE_WORDS = ("community", "foundation", "voluntary", "academy", "free schools", "nursery school")
+# Types that are not providers a CME team tracks: skipped, not refused.
+UNTRACKED_TYPE_WORDS = (
+    "children's centre", "higher education", "welsh establishment", "british schools overseas",
+    "service children", "miscellaneous", "offshore", "institution funded by other government",
+)
+
+PHASES = {
+    "nursery": "nursery",
+    "primary": "primary",
+    "middle deemed primary": "middle",
+    "middle deemed secondary": "middle",
+    "secondary": "secondary",
+    "16 plus": "16_plus",
+    "all-through": "all_through",
+    "all through": "all_through",
+    "not applicable": "",
+    "": "",
+}
+STATUSES = {
+    "open": "open",
+    "open, but proposed to close": "open_proposed_to_close",
+    "proposed to open": "proposed_to_open",
+    "closed": "closed",
+}
+# Kinds whose establishments always carry an establishment number.
+NEEDS_ESTAB = frozenset({"school", "pru", "ap"})
+
+
+@dataclass(frozen=True)
+class Establishment:
+    row: int  # line in the file; the headings are line 1
+    urn: str
+    la_code: str
+    la_name: str
+    estab: str
+    name: str
+    type_name: str
+    kind: str
+    phase: str
+    low_age: int | None
+    high_age: int | None
+    postcode: str
+    status: str
+    open_date: date | None
+    close_date: date | None
+
+    @property
+    def laestab(self) -> str:
+        return f"{self.la_code}{self.estab}" if self.estab else ""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str  # the heading as the file spells it
+    message: str
+    urn: str = ""
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" + (f" (URN {self.urn})" if self.urn else "")
+        return f"{where}, {self.column}: {self.message}"
+
+
+@dataclass
+class Extract:
+    establishments: list[Establishment]
+    problems: list[RowProblem]
+    skipped_types: Counter  # type name -> rows skipped as not tracked
+    outside_filter: int = 0
+
+
+def kind_for_type(type_name: str) -> str | None:
+    """Our kind for a GIAS type of establishment, or None for a type we do not track."""
+    key = type_name.strip().lower()
+    if key in TYPE_KINDS:
+        return TYPE_KINDS[key]
+    if any(w in key for w in UNTRACKED_TYPE_WORDS):
+        return None
+    if "alternative provision" in key:
+        return "ap"
+    if "independent" in key:
+        return "independent"
+    if any(w in key for w in SCHOOL_TYPE_WORDS) or "school" in key:
+        return "school"
+    return None
+
+
+def _key(heading: str) -> str:
+    return re.sub(r"[\s_]", "", heading).lower()
+
+
+def _parse_date(raw: str) -> date | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    # GIAS writes dd-mm-yyyy; spreadsheets re-save as dd/mm/yyyy; some tools write ISO dates.
+    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(raw)
+
+
+def read_extract(source: BinaryIO | bytes, *, la_codes: Iterable[str] = ()) -> Extract:
+    """Every establishment we track in the extract (of these LA codes, if given), and every problem."""
+    data = source if isinstance(source, bytes) else source.read()
+    try:
+        # Re-saved as UTF-8 (with or without a byte-order mark)? Windows-1252 text with any
+        # accented letter is almost never valid UTF-8, so this test does not misread GIAS's own.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode(ENCODING, errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    headings = next(reader, None)
+    extract = Extract([], [], Counter())
+    if not headings:
+        extract.problems.append(RowProblem(1, "headings", "The file is empty"))
+        return extract
+    by_key = {_key(h): i for i, h in enumerate(headings)}
+    where: dict[str, int] = {}
+    for field, names in COLUMNS.items():
+        for name in names:
+            if _key(name) in by_key:
+                where[field] = by_key[_key(name)]
+                break
+    missing = [COLUMNS[f][0] for f in REQUIRED if f not in where]
+    if missing:
+        extract.problems.append(RowProblem(1, "headings", "The file has no column " + ", ".join(
+            f"“{m}”" for m in missing) + ": is it the GIAS establishment extract?"))
+        return extract
+    heading = {f: headings[i] for f, i in where.items()}
+    wanted = set(la_codes)
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+
+        def get(field: str, values=values) -> str:
+            i = where.get(field)
+            return values[i].strip() if i is not None and i < len(values) else ""
+
+        if wanted and get("la_code") not in wanted:
+            extract.outside_filter += 1
+            continue
+        kind = kind_for_type(get("type_name"))
+        if kind is None and get("type_name"):
+            extract.skipped_types[get("type_name")] += 1
+            continue
+        urn = get("urn")
+        problems: list[RowProblem] = []
+
+        def bad(field: str, message: str, problems=problems, line=line, urn=urn) -> None:
+            problems.append(RowProblem(line, heading.get(field, COLUMNS[field][0]), message, urn))
+
+        if problem := urn_problem(urn):
+            bad("urn", problem)
+        la_code = get("la_code")
+        if problem := la_code_problem(la_code):
+            bad("la_code", problem)
+        estab = get("estab")
+        if estab.isdigit() and len(estab) < 4:
+            estab = estab.zfill(4)  # a spreadsheet dropped the leading zeros
+        if estab and not (estab.isdigit() and len(estab) == 4):
+            bad("estab", "An establishment number must be 4 digits")
+        elif not estab and kind in NEEDS_ESTAB:
+            bad("estab", "Enter the establishment number: every school, PRU and alternative provision has one")
+        name = get("name")
+        if not name:
+            bad("name", "Enter the establishment's name")
+        if not get("type_name"):
+            bad("type_name", "Enter the type of establishment")
+        phase_name = get("phase_name").lower()
+        phase = PHASES.get(phase_name)
+        if phase is None:
+            bad("phase_name", f"“{get('phase_name')}” is not a GIAS phase of education")
+        elif not phase and "special" in get("type_name").lower():
+            phase = "special"
+        status = STATUSES.get(get("status_name").lower())
+        if status is None:
+            bad("status_name", f"“{get('status_name')}” is not a GIAS establishment status"
+                if get("status_name") else "Enter the establishment status")
+        ages: list[int | None] = []
+        for field in ("low_age", "high_age"):
+            raw = get(field)
+            if raw and not (raw.isdigit() and int(raw) <= 99):  # FE colleges give 99
+                bad(field, f"“{raw}” is not an age in years")
+                ages.append(None)
+            else:
+                ages.append(int(raw) if raw else None)
+        if ages[0] is not None and ages[1] is not None and ages[0] > ages[1]:
+            bad("high_age", "The statutory high age must not be below the low age")
+        dates: list[date | None] = []
+        for field in ("open_date", "close_date"):
+            try:
+                dates.append(_parse_date(get(field)))
+            except ValueError:
+                bad(field, f"“{get(field)}” is not a real date (GIAS writes dd-mm-yyyy)")
+                dates.append(None)
+        if dates[0] and dates[1] and dates[1] < dates[0]:
+            bad("close_date", "The close date must not be before the open date")
+        if problems:
+            extract.problems.extend(problems)
+            continue
+        extract.establishments.append(Establishment(
+            row=line, urn=urn, la_code=la_code, la_name=get("la_name"), estab=estab, name=name,
+            type_name=get("type_name"), kind=kind, phase=phase, low_age=ages[0], high_age=ages[1],
+            postcode=get("postcode").upper(), status=status, open_date=dates[0], close_date=dates[1],
+        ))
+    seen: dict[str, int] = {}
+    for e in extract.establishments:
+        if e.urn in seen:
+            extract.problems.append(RowProblem(
+                e.row, heading["urn"], f"URN {e.urn} is also on row {seen[e.urn]}", e.urn))
+        seen.setdefault(e.urn, e.row)
+    return extract

@@ -1,0 +1,126 @@
+"""Business actions on the provider directory. Each validates, writes and audits in one transaction."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cme.audit.models import Action
+from cme.audit.services import audit_record
+from cme.providers.gias import Establishment, Extract, RowProblem
+from cme.providers.models import OPEN_STATUSES, PROVIDER_KINDS, Organisation, OrgKind
+
+GIAS_FIELDS = (
+    "kind", "name", "la_code", "estab", "urn", "phase", "statutory_low_age", "statutory_high_age",
+    "postcode", "type_of_establishment", "status", "open_date", "close_date",
+)
+
+
+class ImportRefused(ValidationError):
+    """A file was refused whole; `problems` names every bad row and field."""
+
+    def __init__(self, problems: list):
+        self.problems = problems
+        super().__init__([str(p) for p in problems])
+
+
+@dataclass
+class GiasReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_types: Counter = field(default_factory=Counter)
+    outside_filter: int = 0
+
+
+def _fields_for(e: Establishment, las: dict[str, Organisation]) -> dict:
+    return {
+        "kind": e.kind,
+        "name": e.name,
+        "la_code": e.la_code,
+        "estab": e.estab,
+        "urn": e.urn,
+        "phase": e.phase,
+        "statutory_low_age": e.low_age,
+        "statutory_high_age": e.high_age,
+        "postcode": e.postcode,
+        "type_of_establishment": e.type_name,
+        "status": e.status,
+        "open_date": e.open_date,
+        "close_date": e.close_date,
+        "la": las.get(e.la_code),
+    }
+
+
+@transaction.atomic
+def gias_import(*, actor, extract: Extract, file_name: str = "", progress=None) -> GiasReport:
+    """Add or update providers from a GIAS extract, by URN and then by LAESTAB; all or nothing.
+
+    An establishment is found by its URN; failing that, by its LAESTAB among providers that have
+    no URN yet (such as ones typed in before the first import). A LAESTAB held by another URN is a
+    problem for that row: an academy conversion closes one URN and opens another, and GIAS never
+    gives two open establishments one LAESTAB.
+    """
+    if extract.problems:
+        raise ImportRefused(extract.problems)
+    report = GiasReport(skipped_types=extract.skipped_types, outside_filter=extract.outside_filter)
+    las = {o.la_code: o for o in Organisation.objects.filter(kind=OrgKind.LA)}
+    providers = list(Organisation.objects.filter(kind__in=PROVIDER_KINDS))
+    by_urn = {o.urn: o for o in providers if o.urn}
+    by_laestab = {o.laestab: o for o in providers if o.laestab}
+    problems: list[RowProblem] = []
+    now = timezone.now()
+    to_create: list[Organisation] = []
+    to_update: list[Organisation] = []
+    claimed: dict[str, Establishment] = {}
+    for e in progress(extract.establishments) if progress else extract.establishments:
+        org = by_urn.get(e.urn)
+        if org is None and e.laestab and (held := by_laestab.get(e.laestab)) and not held.urn:
+            org = held
+        holder = by_laestab.get(e.laestab) if e.laestab else None
+        if holder is not None and holder is not org:
+            problems.append(RowProblem(e.row, "EstablishmentNumber",
+                                       f"LAESTAB {e.laestab} is already {holder.name}’s (URN {holder.urn})", e.urn))
+            continue
+        if e.laestab in claimed:
+            problems.append(RowProblem(e.row, "EstablishmentNumber",
+                                       f"LAESTAB {e.laestab} is also on row {claimed[e.laestab].row}", e.urn))
+            continue
+        if e.laestab:
+            claimed[e.laestab] = e
+        values = _fields_for(e, las)
+        if org is None:
+            org = Organisation(**values, is_open=e.status in OPEN_STATUSES, from_gias=True, gias_updated_at=now)
+            to_create.append(org)
+            report.added += 1
+            continue
+        changed = [name for name, value in values.items() if getattr(org, name) != value]
+        if not changed and org.from_gias:
+            report.unchanged += 1
+            continue
+        for name, value in values.items():
+            setattr(org, name, value)
+        org.is_open = e.status in OPEN_STATUSES
+        org.from_gias = True
+        org.gias_updated_at = now
+        to_update.append(org)
+        report.updated += 1
+    if problems:
+        raise ImportRefused(problems)
+    Organisation.objects.bulk_create(to_create, batch_size=500)
+    Organisation.objects.bulk_update(
+        to_update, [*GIAS_FIELDS, "la", "is_open", "from_gias", "gias_updated_at"], batch_size=500
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CHANGE,
+        object_type="provider",
+        la_id=getattr(actor, "la_id", None) if actor else None,
+        summary=(f"Imported the GIAS extract {file_name}: {report.added} providers added, "
+                 f"{report.updated} updated").strip(),
+        detail={"file": file_name, "added": report.added, "updated": report.updated,
+                "unchanged": report.unchanged},
+    )
+    return report
