@@ -6,8 +6,10 @@ urlpatterns = [
     path("", include("cme.core.urls")),
     path("", include("cme.accounts.urls")),
     path("", include("cme.intake.urls")),
+    path("", include("cme.intake.screening_urls")),
     path("", include("cme.cases.urls")),
     path("", include("cme.people.urls")),
+    path("", include("cme.matching.urls")),
     path("", include("cme.audit.urls")),
     path("api/v1/", api.urls),
 ]
