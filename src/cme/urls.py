@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("cme.intake.screening_urls")),
     path("", include("cme.cases.urls")),
     path("", include("cme.people.urls")),
+    path("", include("cme.attendance.urls")),
     path("", include("cme.matching.urls")),
     path("", include("cme.audit.urls")),
     path("api/v1/", api.urls),

@@ -181,3 +181,28 @@ def register_codes(register: RegisterYear) -> list[tuple[dt.date, str, str]]:
     for d in range(len(data) // 2):
         out.append((register.start_date + dt.timedelta(days=d), C.decode(data[2 * d]), C.decode(data[2 * d + 1])))
     return out
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+def register_imports_for(*, user, limit: int = 10) -> list:
+    """The latest register files loaded that the user may see: its LA's, or its provider's."""
+    from cme.attendance.models import RegisterImport
+
+    qs = RegisterImport.objects.select_related("uploaded_by", "provider")
+    if user.is_la_staff:
+        qs = qs.filter(la_id=user.la_id)
+    else:
+        qs = qs.filter(provider_id=user.organisation_id)
+    return list(qs.order_by("-at")[:limit])
+
+
+def la_providers(*, la_id: int) -> list[Organisation]:
+    return list(Organisation.objects.filter(la_id=la_id).exclude(estab="").order_by("name"))
+
+
+def term_dates_held(*, la_id: int) -> list[CalendarPeriod]:
+    """The LA's periods, its own then each provider's, in date order."""
+    return list(CalendarPeriod.objects.filter(la_id=la_id).select_related("provider")
+                .order_by("provider__name", "start", "kind"))

@@ -1,0 +1,40 @@
+"""Upload forms for term dates and registers."""
+
+from django import forms
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class _UploadForm(forms.Form):
+    file = forms.FileField(label="File", error_messages={"required": "Choose a file to upload"})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file must be smaller than 200 MB")
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty")
+        return upload
+
+
+class TermDatesForm(_UploadForm):
+    provider = forms.ChoiceField(
+        label="Whose term dates are these?",
+        required=False,
+        error_messages={"invalid_choice": "Choose the council or one of its providers from the list"},
+    )
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = "Term dates file (CSV)"
+        self.fields["file"].help_text = "Columns scope,kind,start,end,name"
+        self.fields["provider"].choices = [("", "The council, and any providers the file names")] + [
+            (str(p.pk), f"{p.name} ({p.laestab})") for p in providers]
+
+
+class RegisterUploadForm(_UploadForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = "Register file"
+        self.fields["file"].help_text = ("A CSV with columns upn,laestab,date,session,code, or a "
+                                         "common transfer file (CTF)")

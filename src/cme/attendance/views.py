@@ -1,0 +1,94 @@
+"""Pages: upload term dates (LA staff) and registers (schools, alternative providers, LA staff).
+
+Views parse the upload, call one service and render its report.
+"""
+
+from itertools import groupby
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from cme.accounts.models import Role
+from cme.attendance import selectors
+from cme.attendance.forms import RegisterUploadForm, TermDatesForm
+from cme.attendance.services import ImportRejected, registers_import_file, term_dates_import
+
+# Who may load term dates and any provider's registers for the LA.
+LA_LOADERS = (Role.ADMINISTRATOR, Role.MANAGER, Role.CME_OFFICER)
+# How many problems the page lists; the count says how many more there were.
+SHOWN_ERRORS = 500
+
+
+def _require_la_loader(user) -> None:
+    if not (user.is_la_staff and user.has_role(*LA_LOADERS)):
+        raise PermissionDenied("Only administrators, managers and CME officers can load term dates")
+
+
+def _register_scope(user) -> dict:
+    """LA staff load for any provider of their LA; a school or alternative provider its own."""
+    if user.is_la_staff and user.has_role(*LA_LOADERS):
+        return {"la_id": user.la_id}
+    org = user.organisation
+    if user.has_role(Role.SCHOOL) and org is not None and org.is_provider and org.la_id and org.estab:
+        return {"la_id": org.la_id, "provider_id": org.pk}
+    raise PermissionDenied("Only schools, providers and council staff can upload registers")
+
+
+def _rejected(form, e: ImportRejected) -> dict:
+    n = len(e.errors)
+    form.add_error("file", f"The file was not loaded: {n} problem{'s' if n != 1 else ''} "
+                           "found, listed below. Correct the file and upload it again")
+    return {"problems": e.errors[:SHOWN_ERRORS], "more_problems": max(0, n - SHOWN_ERRORS)}
+
+
+@require_http_methods(["GET", "POST"])
+def register_upload(request):
+    scope = _register_scope(request.user)
+    extra: dict = {}
+    if request.method == "POST":
+        form = RegisterUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                extra["report"] = registers_import_file(actor=request.user, data=upload.read(),
+                                                        filename=upload.name, **scope)
+            except ImportRejected as e:
+                extra |= _rejected(form, e)
+            else:
+                form = RegisterUploadForm()
+    else:
+        form = RegisterUploadForm()
+    return render(request, "attendance/upload.html", {
+        "form": form, "own_provider": request.user.organisation if "provider_id" in scope else None,
+        "imports": selectors.register_imports_for(user=request.user), **extra})
+
+
+@require_http_methods(["GET", "POST"])
+def term_dates(request):
+    _require_la_loader(request.user)
+    la_id = request.user.la_id
+    providers = selectors.la_providers(la_id=la_id)
+    extra: dict = {}
+    if request.method == "POST":
+        form = TermDatesForm(request.POST, request.FILES, providers=providers)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                text = upload.read().decode("utf-8-sig")
+                extra["report"] = term_dates_import(
+                    actor=request.user, la_id=la_id, lines=text.splitlines(keepends=True),
+                    provider_id=int(form.cleaned_data["provider"]) if form.cleaned_data["provider"] else None,
+                    filename=upload.name)
+            except UnicodeDecodeError:
+                form.add_error("file", "The file must be a CSV saved as UTF-8 text")
+            except ImportRejected as e:
+                extra |= _rejected(form, e)
+            else:
+                form = TermDatesForm(providers=providers)
+    else:
+        form = TermDatesForm(providers=providers)
+    held = selectors.term_dates_held(la_id=la_id)
+    scopes = [(name, list(rows)) for name, rows in
+              groupby(held, key=lambda p: p.provider.name if p.provider_id else "")]
+    return render(request, "attendance/term_dates.html", {"form": form, "scopes": scopes, **extra})
