@@ -13,6 +13,8 @@ from django.utils.csp import CSP
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("CME_DATA_DIR", Path.cwd() / "var")).resolve()
+# Matching models (`cme matching-train`), one folder per authority; the newest file is in use.
+CME_MATCHING_MODEL_DIR = Path(os.environ.get("CME_MATCHING_MODEL_DIR", DATA_DIR / "matching"))
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "cme.api",
     "cme.attendance",
     "cme.matching",
+    "cme.movements",
     "cme.demo",
 ]
 

@@ -1,0 +1,51 @@
+"""What the roll commands share: finding the provider, reading dates, reporting."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cme.movements.ctf import DEFAULT_MAX_BYTES
+from cme.movements.services import RollRefused
+from cme.providers.identifiers import split_laestab
+from cme.providers.models import PROVIDER_KINDS, Organisation, OrgKind
+
+
+def ctf_max_bytes() -> int:
+    return getattr(settings, "CME_CTF_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def find_provider(value: str) -> Organisation:
+    providers = Organisation.objects.filter(kind__in=PROVIDER_KINDS)
+    value = value.strip()
+    if value.lower().endswith(":home"):
+        found = providers.filter(kind=OrgKind.HOME_EDUCATION, la__la_code=value[:-5]).first()
+    elif value.isdigit() and len(value) == 6:
+        found = providers.filter(urn=value).first()
+    else:
+        la_code, estab = split_laestab(value)
+        found = providers.filter(la_code=la_code, estab=estab).first() if estab else None
+    if found is None:
+        raise CommandError(f"--provider {value}: no provider has this LAESTAB, URN or LA:home")
+    return found
+
+
+def iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def report(command: BaseCommand, record) -> None:
+    command.stdout.write(
+        f"Roll of {record.provider.name} as of {record.as_of:%d %B %Y}: {record.pupils} pupils; "
+        f"{record.joined} joined, {record.left} left, {record.unchanged} unchanged, "
+        f"{record.new_children} new children on the register."
+    )
+
+
+def refused(command: BaseCommand, error: RollRefused, name: str) -> CommandError:
+    for problem in error.problems:
+        command.stderr.write(str(problem))
+    return CommandError(f"Nothing was imported: {len(error.problems)} problem(s) in {name}")

@@ -1,0 +1,256 @@
+"""A provider's roll as plain rows, read from a roll CSV or a CTF, and checked (pure: no Django).
+
+    pupils, problems = read_roll_csv(data)          # docs/roll-csv.md describes the columns
+    pupils = pupils_from_ctf(ctf)                    # from cme.movements.ctf
+    problems += check_pupils(pupils, as_of=date(2025, 10, 1))
+
+Every problem names the row (the line of the CSV, headings being line 1, or the pupil's position
+in the CTF), the UPN when there is one, and the field, so that a file can be refused whole with
+every mistake listed at once.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from cme.movements.ctf import Ctf
+from cme.people.identifiers import normalise_upn, upn_problem
+
+CSV_COLUMNS = (
+    "upn", "legal_surname", "legal_forename", "middle_names", "preferred_surname",
+    "preferred_forename", "former_surname", "date_of_birth", "sex", "year_group", "entry_date",
+    "address_line1", "address_line2", "address_line3", "postcode", "enrolment_status",
+)
+REQUIRED_COLUMNS = ("legal_surname", "legal_forename", "date_of_birth", "sex")
+YEAR_GROUPS = frozenset({"N1", "N2", "R", "X", *(str(n) for n in range(1, 15))})
+OLDEST_AGE = 25
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+_ENROL_STATUS = re.compile(r"^[A-Z]{1,2}$")
+
+
+@dataclass
+class Carer:
+    name: str
+    relationship: str = ""
+    parental_responsibility: bool = False
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class RollPupil:
+    row: int  # CSV line, or position of the pupil in a CTF
+    upn: str = ""
+    former_upn: str = ""
+    legal_surname: str = ""
+    legal_forename: str = ""
+    middle_names: str = ""
+    preferred_surname: str = ""
+    preferred_forename: str = ""
+    former_surname: str = ""
+    date_of_birth: date | None = None
+    sex: str = ""
+    year_group: str = ""
+    entry_date: date | None = None
+    address_lines: list[str] = field(default_factory=list)
+    postcode: str = ""
+    enrolment_status: str = ""
+    carers: list[Carer] = field(default_factory=list)
+    label: str = "Row"  # "Row" for a CSV line, "Pupil" for a CTF pupil
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.legal_forename, self.legal_surname) if p)
+
+
+@dataclass(frozen=True)
+class RollProblem:
+    row: int
+    field: str
+    message: str
+    upn: str = ""
+    label: str = "Row"
+
+    def __str__(self) -> str:
+        where = f"{self.label} {self.row}" + (f" (UPN {self.upn})" if self.upn else "")
+        return f"{where}, {self.field}: {self.message}" if self.row else f"{self.field}: {self.message}"
+
+
+def _date(raw: str) -> date:
+    raw = raw.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(raw)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Spreadsheets on Windows save CSV as Windows-1252.
+        return data.decode("cp1252", errors="replace")
+
+
+def read_roll_csv(data: bytes) -> tuple[list[RollPupil], list[RollProblem]]:
+    """The rows of a roll CSV, and every problem met reading them (dates that are not dates)."""
+    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    headings = [h.strip().lower() for h in next(reader, [])]
+    if not headings:
+        return [], [RollProblem(0, "file", "The file is empty")]
+    missing = [c for c in REQUIRED_COLUMNS if c not in headings]
+    if missing:
+        return [], [RollProblem(1, "headings", "The file has no column " + ", ".join(missing)
+                                + " (see the roll CSV format)")]
+    where = {name: i for i, name in enumerate(headings) if name in CSV_COLUMNS}
+    pupils: list[RollPupil] = []
+    problems: list[RollProblem] = []
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+
+        def get(name: str, values=values) -> str:
+            i = where.get(name)
+            return values[i].strip() if i is not None and i < len(values) else ""
+
+        pupil = RollPupil(
+            row=line,
+            upn=normalise_upn(get("upn")),
+            legal_surname=get("legal_surname"),
+            legal_forename=get("legal_forename"),
+            middle_names=get("middle_names"),
+            preferred_surname=get("preferred_surname"),
+            preferred_forename=get("preferred_forename"),
+            former_surname=get("former_surname"),
+            sex=get("sex").upper(),
+            year_group=get("year_group").upper(),
+            address_lines=[v for v in (get(f"address_line{i}") for i in (1, 2, 3)) if v],
+            postcode=get("postcode").upper(),
+            enrolment_status=get("enrolment_status").upper(),
+        )
+        for name in ("date_of_birth", "entry_date"):
+            raw = get(name)
+            if not raw:
+                continue
+            try:
+                setattr(pupil, name, _date(raw))
+            except ValueError:
+                problems.append(RollProblem(line, name, f"“{raw}” is not a real date (write YYYY-MM-DD)", pupil.upn))
+                setattr(pupil, name, _UNREADABLE)
+        pupils.append(pupil)
+    return pupils, problems
+
+
+# A date that was given but could not be read: already reported, not to be reported as missing.
+_UNREADABLE = date.min
+
+
+def pupils_from_ctf(ctf: Ctf) -> list[RollPupil]:
+    """The pupils of a CTF as roll rows; the entry date is the start of their stay at the school
+    the CTF comes from, when its school history gives one."""
+    source = ctf.header.source
+    pupils = []
+    for p in ctf.pupils:
+        entry = None
+        for stay in p.school_history:
+            if (stay.lea, stay.estab) == (source.lea, source.estab) and stay.leaving_date is None:
+                entry = stay.entry_date
+        address = p.address
+        carers = [
+            Carer(
+                name=c.name or "Name not given",
+                relationship=c.relationship,
+                parental_responsibility=bool(c.parental_responsibility),
+                phone=next((ph.number for ph in c.phones if ph.number), ""),
+                email=c.email,
+            )
+            for c in sorted(p.contacts, key=lambda c: c.order or 99)
+        ]
+        pupils.append(RollPupil(
+            row=p.position,
+            label="Pupil",
+            upn=normalise_upn(p.upn),
+            former_upn=normalise_upn(p.former_upn),
+            legal_surname=p.surname,
+            legal_forename=p.forename,
+            middle_names=p.middle_names,
+            preferred_surname=p.preferred_surname,
+            preferred_forename=p.preferred_forename,
+            former_surname=p.former_surname,
+            date_of_birth=p.dob,
+            sex=p.sex,
+            year_group=p.nc_year.upper(),
+            entry_date=entry,
+            address_lines=address.as_lines() if address else [],
+            postcode=(address.postcode.upper() if address else ""),
+            enrolment_status=p.enrol_status,
+            carers=carers,
+        ))
+    return pupils
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def check_pupils(pupils: list[RollPupil], *, as_of: date) -> list[RollProblem]:
+    """Every rule a roll row breaks: each problem names the row, the UPN and the field."""
+    problems: list[RollProblem] = []
+    first_row_of_upn: dict[str, int] = {}
+    oldest = _years_before(as_of, OLDEST_AGE)
+    for p in pupils:
+
+        def bad(name: str, message: str, p=p) -> None:
+            problems.append(RollProblem(p.row, name, message, p.upn, p.label))
+
+        if p.upn:
+            if problem := upn_problem(p.upn):
+                bad("upn", problem)
+            elif p.upn in first_row_of_upn:
+                bad("upn", f"The same UPN is on {p.label.lower()} {first_row_of_upn[p.upn]}")
+            else:
+                first_row_of_upn[p.upn] = p.row
+        if p.former_upn and (problem := upn_problem(p.former_upn)):
+            bad("former_upn", problem)
+        if not p.legal_surname:
+            bad("legal_surname", "Enter the pupil’s legal surname")
+        if not p.legal_forename:
+            bad("legal_forename", "Enter the pupil’s legal forename")
+        dob = p.date_of_birth
+        if dob is None:
+            bad("date_of_birth", "Enter the pupil’s date of birth")
+        elif dob is not _UNREADABLE:
+            if dob > as_of:
+                bad("date_of_birth", "The date of birth is after the date of the roll")
+            elif dob < oldest:
+                bad("date_of_birth", f"The date of birth is of someone over {OLDEST_AGE}")
+        if p.sex not in ("M", "F"):
+            bad("sex", f"Sex must be M or F, not “{p.sex}”" if p.sex else "Enter the pupil’s sex: M or F")
+        if p.year_group and p.year_group not in YEAR_GROUPS:
+            bad("year_group", f"“{p.year_group}” is not a year group (N1, N2, R, 1 to 14, or X)")
+        entry = p.entry_date
+        if entry is not None and entry is not _UNREADABLE:
+            if entry > as_of:
+                bad("entry_date", "The entry date is after the date of the roll")
+            elif dob not in (None, _UNREADABLE) and entry < dob:
+                bad("entry_date", "The entry date is before the date of birth")
+        if p.postcode and not _POSTCODE.match(p.postcode):
+            bad("postcode", f"“{p.postcode}” is not a postcode")
+        if p.enrolment_status and not _ENROL_STATUS.match(p.enrolment_status):
+            bad("enrolment_status", f"“{p.enrolment_status}” is not an enrolment status (such as C, M or S)")
+    return problems
+
+
+def readable(pupil: RollPupil) -> RollPupil:
+    """The pupil with any unreadable date cleared (only ever called once every problem is fixed)."""
+    for name in ("date_of_birth", "entry_date"):
+        if getattr(pupil, name) is _UNREADABLE:
+            setattr(pupil, name, None)
+    return pupil
