@@ -1007,6 +1007,12 @@ class DemoBuilder:
         for auth in authorities:
             self.build_cases(auth)
             self.log(f"{auth.la.name}: referrals and cases")
+        # Term dates and this year's registers (cme.demo.attendance), after everything else so
+        # that the rolls and cases above stay as they were.
+        from cme.demo.attendance import build_demo_attendance
+
+        build_demo_attendance([a.la for a in authorities], seed=self.rng.randrange(2**31),
+                              today=self.today, log=self.log)
         return self.summary
 
 
