@@ -49,13 +49,13 @@ def _selected_filters(form: AtRiskFilterForm, params: QueryDict) -> list[dict]:
 
 
 def _shown_flags(user, finding) -> list[str]:
-    return [f.get_flag_display() for f in getattr(finding, "visible_flags", [])]
+    return [f.get_flag_display() for f in getattr(finding.child, "visible_flags", [])]
 
 
 def _stricter_shown(user, finding) -> bool:
     """Say the stricter thresholds applied only when the user may see why."""
     return finding.stricter and (
-        user.can_see_restricted or any(f.flag in STRICTER_FLAGS for f in finding.visible_flags)
+        user.can_see_restricted or any(f.flag in STRICTER_FLAGS for f in getattr(finding.child, "visible_flags", []))
     )
 
 

@@ -36,6 +36,7 @@ from cme.intake.services import (
     referral_create,
     referral_update,
 )
+from cme.matching import selectors as match_selectors
 
 SENT_SALT = "cme.intake.referral-sent"
 
@@ -200,11 +201,22 @@ def triage(request, reference: str):
         messages.info(request, f"Referral {referral.reference} has already been triaged")
         return redirect("intake:detail", reference=referral.reference)
     deciding = request.POST.get("action") != "save"
-    candidates = selectors.referral_candidates_for_user(user=request.user, referral=referral)
+    # Matched against every roll, the home-education list and the register (issue 3).
+    candidates, identification = match_selectors.referral_matches(user=request.user, referral=referral)
+    initial = TriageForm.initial_from(referral, request.user)
+    data = request.POST or None
+    if identification.category:
+        # The category follows what the rolls say: on a roll → at risk; on no roll → missing.
+        initial["category"] = identification.category
+        if identification.decided and data is not None and not data.get("category"):
+            data = data.copy()
+            data["category"] = identification.category
+    if identification.decided and identification.child_id:
+        initial["decision"] = f"child-{identification.child_id}"
     form = TriageForm(
-        request.POST or None,
-        initial=TriageForm.initial_from(referral, request.user),
-        candidates=candidates,
+        data,
+        initial=initial,
+        candidates=[c.child for c in candidates],
         officers=selectors.case_officers_for(request.user),
         deciding=deciding,
     )
@@ -249,6 +261,7 @@ def triage(request, reference: str):
         "referral": referral,
         "form": form,
         "candidates": candidates,
+        "identification": identification,
         "as_received": _as_received_rows(referral),
         "age": age_in_days(referral.received_at),
     })

@@ -1,10 +1,9 @@
-"""Registers for the screening tests: a child's marks at a provider, stored as the attendance
-app stores them (one RegisterYear per enrolment per academic year)."""
+"""Registers for the screening tests: a child's marks at a provider, loaded through the attendance
+app's register import (one RegisterYear per enrolment per academic year)."""
 
 import datetime as dt
 
-from cme.attendance import codes as C
-from cme.attendance.models import RegisterYear
+from cme.attendance.services import registers_import_file
 from cme.intake.models import ScreeningFinding
 from cme.testing import factories as f
 
@@ -35,22 +34,19 @@ def last_day(sessions: list[str], start: dt.date = MONDAY) -> dt.date:
 
 
 def store_register(child, provider, sessions: list[str], *, start: dt.date = MONDAY,
-                   year_group: str = "5", enrolment=None) -> RegisterYear:
-    """Put a child on the provider's roll (unless given a stay) with these session marks."""
+                   year_group: str = "5", enrolment=None):
+    """Put a child on the provider's roll (unless given a stay) and import these session marks
+    through the attendance app's register import, as a school's CSV export would bring them."""
     enrolment = enrolment or f.enrol(child, provider, entry=start, year_group=year_group,
                                      upn=child.upn)
-    marked = [i // 2 for i, s in enumerate(sessions) if s != "-"]
-    register, _ = RegisterYear.objects.update_or_create(
-        enrolment=enrolment,
-        academic_year=2025,
-        defaults={
-            "provider": provider,
-            "start_date": start,
-            "marks": bytes(C.encode(s) for s in sessions),
-            "last_marked": start + dt.timedelta(days=marked[-1]) if marked else None,
-        },
-    )
-    return register
+    lines = ["upn,laestab,date,session,code"]
+    for i, code in enumerate(sessions):
+        if code != "-":
+            day = start + dt.timedelta(days=i // 2)
+            lines.append(f"{enrolment.upn or child.upn},{provider.laestab},{day.isoformat()},"
+                         f"{'AM' if i % 2 == 0 else 'PM'},{code}")
+    return registers_import_file(actor=None, data=("\n".join(lines) + "\n").encode(),
+                                 filename="registers.csv", la_id=provider.la_id)
 
 
 def open_findings(**filters):

@@ -174,14 +174,15 @@ def test_corrections_made_at_triage_are_kept_and_the_original_is_untouched(
 def test_saving_corrections_checks_the_register_again_without_deciding(
     client_for, officer_a, la_a, child_a
 ):
-    referral = referral_create(la=la_a, channel="phone", child_forename="Rubi",
-                               child_surname="Hartley", child_date_of_birth=child_a.date_of_birth)
+    # Nothing like Ruby Hartley as received (matching finds misspellings, so not a misspelling).
+    referral = referral_create(la=la_a, channel="phone", child_forename="Zara", child_surname="Quinn")
     client = client_for(officer_a)
     assert "Ruby Hartley, already" not in client.get(
         reverse("intake:triage", args=[referral.reference])).content.decode()
     response = client.post(
         reverse("intake:triage", args=[referral.reference]),
-        triage_data(referral, child_forename="Ruby", action="save"),
+        triage_data(referral, child_forename="Ruby", child_surname="Hartley", action="save",
+                    **forms_data.date_boxes("child_date_of_birth", child_a.date_of_birth)),
         follow=True,
     )
     referral.refresh_from_db()
