@@ -11,6 +11,7 @@ from cme.api import errors
 from cme.api.auth import BearerToken
 from cme.api.cases import router as cases_router
 from cme.api.children import router as children_router
+from cme.api.matching import router as matching_router
 from cme.api.referrals import router as referrals_router
 
 DESCRIPTION = """
@@ -66,3 +67,4 @@ api.add_decorator(errors.refuse_large_bodies, mode="view")
 api.add_router("/referrals", referrals_router, tags=["Referrals"])
 api.add_router("/cases", cases_router, tags=["Cases"])
 api.add_router("/children", children_router, tags=["Children"])
+api.add_router("/matches", matching_router, tags=["Matching"])

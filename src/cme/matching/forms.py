@@ -1,0 +1,48 @@
+"""The "Find a child" search: the fields of a referral, any of them may be left blank."""
+
+from django import forms
+
+from cme.core.forms import GovukDateField
+from cme.core.validation import check_date_of_birth
+from cme.intake.forms import radios, text
+from cme.people.identifiers import normalise_upn, upn_problem
+
+SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("", "Not known")]
+
+
+class FindChildForm(forms.Form):
+    forename = text("First name", 100)
+    surname = text("Last name", 100)
+    date_of_birth = GovukDateField(
+        label="Date of birth", label_for_errors="Date of birth", required=False,
+        help_text="For example, 27 3 2014. Leave blank if you do not know it",
+    )
+    sex = radios("Sex", SEX_CHOICES, required=False)
+    upn = text("Unique pupil number (UPN)", 20, help_text="13 characters, starting with a letter")
+    postcode = text("Postcode", 10)
+    address = text("Address", 300, help_text="House number and street are enough")
+
+    def clean_upn(self):
+        upn = normalise_upn(self.cleaned_data.get("upn") or "")
+        if upn and (problem := upn_problem(upn)):
+            raise forms.ValidationError(problem)
+        return upn
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        try:
+            check_date_of_birth(value, field="date_of_birth")
+        except forms.ValidationError as e:
+            raise forms.ValidationError(e.message_dict["date_of_birth"]) from None
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(
+            (cleaned.get(k) or "") for k in ("forename", "surname", "upn", "date_of_birth")
+        ):
+            self.add_error("surname", "Enter a name, a date of birth or a UPN to search for")
+        return cleaned
+
+    def search_fields(self) -> dict:
+        return {k: (v.strip() if isinstance(v, str) else v) for k, v in self.cleaned_data.items()}

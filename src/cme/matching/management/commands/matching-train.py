@@ -1,0 +1,28 @@
+"""`cme matching-train [--la CODE]`: estimate each authority's matching weights from its own
+children and referrals, and save them as a new model file (the newest is the one in use)."""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from cme.matching.services import index_changes_prune, matching_model_train
+from cme.providers.models import Organisation, OrgKind
+
+
+class Command(BaseCommand):
+    help = "Train the matching model of one authority (--la CODE) or of every authority."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--la", help="the authority's three-digit LA code (default: every authority)")
+        parser.add_argument("--seed", type=int, default=0, help="random seed (the same data and seed give the same model)")
+
+    def handle(self, *args, **opts):
+        las = Organisation.objects.filter(kind=OrgKind.LA).order_by("la_code", "pk")
+        if opts["la"]:
+            las = las.filter(la_code=opts["la"])
+            if not las.exists():
+                raise CommandError(f"--la: no authority has LA code {opts['la']}")
+        for la in tqdm(list(las), desc="Training", unit="authority", disable=None):
+            path = matching_model_train(la=la, seed=opts["seed"])
+            # Old changes are not needed once every process can rebuild from a fresh model.
+            index_changes_prune(la_id=la.pk)
+            self.stdout.write(f"{la.name}: {path}")

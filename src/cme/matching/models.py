@@ -1,0 +1,74 @@
+"""What the matching adapter keeps in the database: the index's version per authority, the
+changes since, and the officers' decisions about candidates."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class IndexState(models.Model):
+    """One row per authority. Every change to its children bumps `version` (in the changing
+    transaction, so versions are in commit order); each web process compares it with the version
+    of the index it holds and applies the changes since. `token` changes when the row is made
+    anew, so a process never mistakes another database's version for its own."""
+
+    la = models.OneToOneField("providers.Organisation", on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField(default=uuid.uuid4)
+    version = models.BigIntegerField(default=0)
+    # Changes up to here have been deleted: a process holding an older index rebuilds it.
+    pruned_through = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"matching index of {self.la_id} at version {self.version}"
+
+
+class IndexChange(models.Model):
+    """A child (or, after a roll import, a provider's whole roll) that changed at `version`."""
+
+    la = models.ForeignKey("providers.Organisation", on_delete=models.CASCADE, related_name="+")
+    version = models.BigIntegerField()
+    child_id = models.BigIntegerField(null=True, blank=True)
+    provider_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["la", "version"])]
+
+    def __str__(self) -> str:
+        return f"change {self.version} of {self.la_id}"
+
+
+class Decision(models.TextChoices):
+    CONFIRMED = "confirmed", "This is the child"
+    REJECTED = "rejected", "Not this child"
+    NONE = "none", "The child is none of them: on no roll"
+
+
+class Placement(models.TextChoices):
+    ON_ROLL = "on_roll", "On roll"
+    HOME_EDUCATION = "home_education", "On the home-education list"
+    REGISTER_ONLY = "register_only", "Only on the register"
+
+
+class MatchDecision(models.Model):
+    """An officer's word on a candidate for a referral. Nothing is ever merged automatically:
+    this records the judgement, with what the officer saw when making it."""
+
+    referral = models.ForeignKey("intake.Referral", on_delete=models.CASCADE, related_name="match_decisions")
+    child = models.ForeignKey(
+        "people.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    probability = models.FloatField(null=True, blank=True)
+    # The field-by-field evidence as shown, and where the child was at the time.
+    explanation = models.JSONField(default=list, blank=True)
+    placement = models.CharField(max_length=20, choices=Placement.choices, blank=True)
+    providers = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} for {self.referral_id}"

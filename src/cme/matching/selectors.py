@@ -1,0 +1,181 @@
+"""Matching reads: candidates for a referral or a typed search, scoped to the user and audited,
+and what the officer's decisions say about the referred child."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+
+from cme.audit.models import Action
+from cme.audit.services import audit_record
+from cme.cases.models import OPEN_STAGES, Case, Category
+from cme.intake.models import Referral
+from cme.matching import adapter
+from cme.matching.adapter import Found
+from cme.matching.engine import Person
+from cme.matching.models import Decision, MatchDecision, Placement
+from cme.people.models import Child
+from cme.people.selectors import children_visible_to
+
+# The fields an officer may search on (and the API's body): the shape of a referral.
+SEARCH_FIELDS = ("forename", "surname", "date_of_birth", "sex", "upn", "postcode", "address")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    found: Found
+    child: Child
+    rejected: bool = False
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class Identification:
+    """What the decisions so far say: the child is on roll somewhere, educated at home, on no
+    roll, or not yet known."""
+
+    state: str  # "on_roll", "home_education", "no_roll" or "undecided"
+    child_id: int | None = None
+    providers: tuple[str, ...] = ()
+    decided_by: str = ""
+    decided: bool = False  # an officer's decision (not: no candidate was found at all)
+
+    @property
+    def headline(self) -> str:
+        if self.state == "on_roll":
+            return "On roll at " + " and ".join(self.providers)
+        if self.state == "home_education":
+            return "Educated at home (on the home-education list)"
+        if self.state == "no_roll":
+            return "On no roll"
+        return "Not yet identified"
+
+    @property
+    def category(self) -> str:
+        """The case category that follows: on a roll → at risk; on no roll → missing."""
+        return {"on_roll": Category.AT_RISK, "no_roll": Category.MISSING}.get(self.state, "")
+
+
+def require_matching(user) -> None:
+    if not user.is_authenticated or not user.is_la_staff:
+        raise PermissionDenied("Only council staff can search the rolls")
+
+
+def person_from_referral(referral: Referral) -> Person:
+    return Person(
+        id=f"referral-{referral.pk}", upn=referral.child_upn, forename=referral.child_forename,
+        surname=referral.child_surname, dob=referral.child_date_of_birth, sex=referral.child_sex,
+        postcode=referral.child_postcode, address=referral.child_address,
+    )
+
+
+def person_from_search(fields: dict) -> Person:
+    return Person(
+        id="search", upn=fields.get("upn") or "", forename=fields.get("forename") or "",
+        surname=fields.get("surname") or "", dob=fields.get("date_of_birth"), sex=fields.get("sex") or "",
+        postcode=fields.get("postcode") or "", address=fields.get("address") or "",
+    )
+
+
+def _children(user, ids: list[int]) -> dict[int, Child]:
+    found = (
+        children_visible_to(user)
+        .filter(pk__in=ids)
+        .prefetch_related(
+            "former_upns",
+            Prefetch("cases", queryset=Case.objects.filter(stage__in=OPEN_STAGES).order_by("-id"), to_attr="open_cases"),
+        )
+    )
+    return {c.pk: c for c in found}
+
+
+def _candidates(user, person: Person, limit: int) -> list[tuple[Found, Child]]:
+    # The index holds the user's own authority's children only; the door below checks again.
+    results = adapter.match(la_id=user.organisation_id, person=person, limit=limit)
+    children = _children(user, [r.child_id for r in results])
+    return [(r, children[r.child_id]) for r in results if r.child_id in children]
+
+
+def child_matches(*, user, fields: dict, limit: int = 10) -> list[Candidate]:
+    """Children who may be the one an officer describes (the "Find a child" page, the API)."""
+    require_matching(user)
+    with transaction.atomic():
+        pairs = _candidates(user, person_from_search(fields), limit)
+        given = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items() if v}
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="child",
+            la_id=user.organisation_id,
+            summary="Searched the rolls and the register for a child",
+            detail={"matching": given, "ids": [c.pk for _, c in pairs],
+                    "probabilities": [round(f.probability, 4) for f, _ in pairs]},
+            child_ids=[c.pk for _, c in pairs],
+        )
+    return [Candidate(f, c) for f, c in pairs]
+
+
+def _decisions(referral: Referral) -> list[MatchDecision]:
+    return list(MatchDecision.objects.filter(referral=referral).select_related("decided_by").order_by("decided_at", "id"))
+
+
+def identification_from(decisions: list[MatchDecision], *, any_candidates: bool) -> Identification:
+    """The latest word wins: a confirmation until that child is rejected, or "none of them"."""
+    current: MatchDecision | None = None
+    for d in decisions:
+        if d.decision in (Decision.CONFIRMED, Decision.NONE):
+            current = d
+        elif d.decision == Decision.REJECTED and current is not None and current.child_id == d.child_id:
+            current = None
+    if current is None:
+        # Nobody on any roll, the home-education list or the register resembles the child.
+        return Identification("undecided") if any_candidates else Identification("no_roll")
+    by = str(current.decided_by)
+    if current.decision == Decision.NONE or current.placement == Placement.REGISTER_ONLY:
+        return Identification("no_roll", current.child_id, (), by, True)
+    names = tuple(p["name"] for p in current.providers if p["kind"] != "home_education")
+    if current.placement == Placement.ON_ROLL:
+        return Identification("on_roll", current.child_id, names, by, True)
+    return Identification("home_education", current.child_id, (), by, True)
+
+
+def referral_matches(*, user, referral: Referral, limit: int = 10) -> tuple[list[Candidate], Identification]:
+    """Candidates for a referral (from its working copy, as last saved) and what the officers'
+    decisions say. Matching happens here, when an officer looks, not when the referral arrives:
+    details are corrected at triage and rolls change meanwhile, so a stored result would be stale.
+    """
+    require_matching(user)
+    if referral.la_id != user.organisation_id:
+        raise PermissionDenied("This referral is another authority's")
+    with transaction.atomic():
+        pairs = _candidates(user, person_from_referral(referral), limit)
+        decisions = _decisions(referral)
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="child",
+            la_id=referral.la_id,
+            summary=f"Checked the rolls and the register for the child in referral {referral.reference}",
+            detail={"referral": referral.reference, "ids": [c.pk for _, c in pairs],
+                    "probabilities": [round(f.probability, 4) for f, _ in pairs]},
+            child_ids=[c.pk for _, c in pairs],
+        )
+    identification = identification_from(decisions, any_candidates=bool(pairs))
+    rejected: set[int] = set()
+    # A rejection stands until the officer confirms that child after all.
+    for d in decisions:
+        if d.decision == Decision.CONFIRMED:
+            rejected.discard(d.child_id)
+        elif d.decision == Decision.REJECTED:
+            rejected.add(d.child_id)
+    return [
+        Candidate(f, c, rejected=c.pk in rejected, confirmed=identification.child_id == c.pk and identification.decided)
+        for f, c in pairs
+    ], identification
+
+
+def referral_identification(*, referral: Referral) -> Identification:
+    """What the decisions say, without matching again (pages that only report it)."""
+    return identification_from(_decisions(referral), any_candidates=True)

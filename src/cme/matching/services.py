@@ -1,0 +1,114 @@
+"""Business actions of matching: an officer's decision on a candidate, noting that the index
+must be refreshed, and training the authority's model."""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cme.audit.models import Action
+from cme.audit.services import audit_record
+from cme.intake.models import Referral, ReferralStatus
+from cme.matching.adapter import Found
+from cme.matching.models import Decision, IndexChange, IndexState, MatchDecision
+from cme.providers.models import Organisation
+
+
+@transaction.atomic
+def index_changed(*, la_id: int, child_ids: Iterable[int] = (), provider_id: int | None = None) -> int:
+    """Note that these children (or a provider's whole roll) changed; returns the new version.
+
+    The state row is locked until the changing transaction commits, so versions are handed out
+    in commit order and a process that has read version v has seen every change up to v.
+    """
+    state, _ = IndexState.objects.select_for_update().get_or_create(la_id=la_id)
+    state.version += 1
+    state.save(update_fields=["version"])
+    changes = [IndexChange(la_id=la_id, version=state.version, child_id=c) for c in dict.fromkeys(child_ids)]
+    if provider_id is not None:
+        changes.append(IndexChange(la_id=la_id, version=state.version, provider_id=provider_id))
+    IndexChange.objects.bulk_create(changes)
+    return state.version
+
+
+@transaction.atomic
+def index_changes_prune(*, la_id: int, keep: int = 100_000) -> int:
+    """Forget all but the last `keep` changes; a process holding an older index rebuilds it."""
+    state, _ = IndexState.objects.select_for_update().get_or_create(la_id=la_id)
+    through = state.version - keep
+    if through <= state.pruned_through:
+        return 0
+    deleted, _ = IndexChange.objects.filter(la_id=la_id, version__lte=through).delete()
+    state.pruned_through = through
+    state.save(update_fields=["pruned_through"])
+    return deleted
+
+
+def _evidence_snapshot(found: Found) -> list[dict]:
+    return [
+        {"field": e.field, "outcome": e.outcome, "level": e.level, "weight": e.weight, "description": e.description}
+        for e in found.evidence
+    ]
+
+
+@transaction.atomic
+def match_decision_record(*, actor, referral: Referral, decision: str, found: Found | None = None) -> MatchDecision:
+    """Record the officer's word on a candidate: this is the child, not this child, or none of
+    them (the child is on no roll). Nothing is merged: triage then uses the confirmed child."""
+    if decision not in Decision.values:
+        raise ValidationError({"decision": "Choose whether this is the child"})
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.AWAITING_TRIAGE:
+        raise ValidationError({"referral": f"Referral {referral.reference} has already been triaged"})
+    if decision != Decision.NONE and found is None:
+        raise ValidationError({"child": "Choose one of the children found"})
+    record = MatchDecision.objects.create(
+        referral=referral,
+        child_id=found.child_id if found and decision != Decision.NONE else None,
+        decision=decision,
+        probability=found.probability if found and decision != Decision.NONE else None,
+        explanation=_evidence_snapshot(found) if found and decision != Decision.NONE else [],
+        placement=found.placement if found and decision != Decision.NONE else "",
+        providers=[{"id": p.id, "name": p.name, "kind": p.kind, "laestab": p.laestab} for p in found.providers]
+        if found and decision != Decision.NONE else [],
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    if decision == Decision.NONE:
+        summary = f"Found referral {referral.reference} matches no child on a roll"
+    else:
+        verb = "Confirmed" if decision == Decision.CONFIRMED else "Rejected"
+        summary = f"{verb} child {found.child_id} as the child of referral {referral.reference} (probability {found.probability:.3f})"
+    audit_record(
+        actor=actor,
+        action=Action.CHANGE,
+        object_type="referral",
+        object_id=referral.reference,
+        child_id=record.child_id,
+        la_id=referral.la_id,
+        summary=summary,
+        detail={"decision": decision, "probability": record.probability, "placement": record.placement,
+                "providers": [p["name"] for p in record.providers]},
+    )
+    return record
+
+
+def matching_model_train(*, la: Organisation, seed: int = 0) -> Path:
+    """Estimate the authority's weights from its own children and referrals; save a new version."""
+    from cme.matching import adapter
+
+    model = adapter.train_model(la, seed=seed)
+    path = adapter.save_model(la, model)
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action=Action.CREATE,
+            object_type="matching_model",
+            object_id=path.name,
+            la_id=la.pk,
+            summary=f"Trained the matching model of {la.name}",
+            detail={"trained_on": model.trained_on, "prior_match_rate": model.prior_match_rate},
+        )
+    return path
