@@ -10,6 +10,7 @@ LA_STAFF_LINKS = [
     ("Referrals", "intake:queue"),
     ("Cases", "cases:list"),
     ("Children", "people:list"),
+    ("At risk", "screening:list"),
 ]
 PARTNER_LINKS = [
     ("Make a referral", "intake:partner-new"),

@@ -64,7 +64,9 @@ def at_risk_list_view(request):
     user = request.user
     _require_la_staff(user)
     providers, year_groups = selectors.at_risk_filter_choices(user=user)
-    form = AtRiskFilterForm(request.GET, user=user, providers=providers, year_groups=year_groups)
+    params = request.GET.copy()
+    params.setdefault("status", selectors.OPEN)  # the list opens on patterns still found
+    form = AtRiskFilterForm(params, user=user, providers=providers, year_groups=year_groups)
     form.is_valid()  # errors are shown; the valid filters still apply
     page = page_from(request.GET)
     rows, total = selectors.at_risk_list(user=user, filters=form.filters(), page=page, per_page=PER_PAGE)

@@ -102,6 +102,6 @@ def test_the_calendar_strip_lists_each_weeks_codes_in_words(screened_a, officer_
     page = client_for(officer_a).get(f"/at-risk/{screened_a.pk}").content.decode()
     assert "Week beginning" in page and "13 October 2025" in page
     assert "Morning: </span>N" in page and "Afternoon: </span>N" in page
-    assert "Reason not yet established (unauthorised absence)" in page
-    assert "Present (morning) (present)" in page
+    assert "Reason not yet established: unauthorised absence" in page
+    assert "Present (morning): present" in page
     assert page.count("in the finding</span>") == 10
