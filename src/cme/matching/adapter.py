@@ -249,7 +249,9 @@ def train_model(la, people: list[Person] | None = None, index: Index | None = No
 
 def _state_row(la_id: int) -> tuple[str, int, int]:
     from cme.matching.models import IndexState
+    from cme.matching.services import index_version_read
 
+    index_version_read()
     row = IndexState.objects.filter(la_id=la_id).values_list("token", "version", "pruned_through").first()
     if row is None:
         state, _ = IndexState.objects.get_or_create(la_id=la_id)
