@@ -12,6 +12,7 @@ from cme.api.auth import BearerToken
 from cme.api.cases import router as cases_router
 from cme.api.children import router as children_router
 from cme.api.matching import router as matching_router
+from cme.api.providers import router as providers_router
 from cme.api.referrals import router as referrals_router
 
 DESCRIPTION = """
@@ -67,4 +68,5 @@ api.add_decorator(errors.refuse_large_bodies, mode="view")
 api.add_router("/referrals", referrals_router, tags=["Referrals"])
 api.add_router("/cases", cases_router, tags=["Cases"])
 api.add_router("/children", children_router, tags=["Children"])
+api.add_router("/providers", providers_router, tags=["Rolls"])
 api.add_router("/matches", matching_router, tags=["Matching"])

@@ -56,13 +56,18 @@ def _too_large(limit: int) -> JsonResponse:
     ])
 
 
+# Operations that take a whole file (a roll) may allow a larger body: {url_name: bytes}.
+LARGE_BODY_LIMITS: dict[str, int] = {}
+
+
 def refuse_large_bodies(run):
     """Refuse an oversized body before it is read or parsed: by its declared Content-Length
     first, then by its real length (a client may declare less than it sends)."""
 
     @wraps(run)
     def wrapper(request, *args, **kwargs):
-        limit = settings.CME_API_MAX_BODY_BYTES
+        match = getattr(request, "resolver_match", None)
+        limit = LARGE_BODY_LIMITS.get(match.url_name if match else None, settings.CME_API_MAX_BODY_BYTES)
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
