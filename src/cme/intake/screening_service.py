@@ -119,7 +119,8 @@ def screening_run(*, la_id: int, as_of: dt.date, actor=None,
     enrolment_ids = regs.row.tolist() if regs.row is not None else []
     stays = {
         e["pk"]: _Stay(e["pk"], e["child_id"], e["provider_id"], e["year_group"])
-        for e in Enrolment.objects.filter(pk__in=enrolment_ids, child__la_id=la_id)
+        # All the authority's stays in one query, not pk__in (SQLite limits a query's parameters).
+        for e in Enrolment.objects.filter(provider__la_id=la_id, child__la_id=la_id)
         .values("pk", "child_id", "provider_id", "year_group")
     }
     stricter_ids = vulnerable_children(la_id=la_id, as_of=as_of)
@@ -209,7 +210,7 @@ def screening_run(*, la_id: int, as_of: dt.date, actor=None,
 
     # Clear what was screened and no longer fires. A child whose register was not screened this
     # time (left, or no register this year) keeps its finding open: nothing shows it cleared.
-    screened = {(s.child_id, s.provider_id) for s in stays.values()}
+    screened = {(stays[e].child_id, stays[e].provider_id) for e in enrolment_ids if e in stays}
     screened_providers = {providers_by_laestab[p].pk for p in latest_marked
                           if p in providers_by_laestab}
     cleared: list[ScreeningFinding] = []
