@@ -34,7 +34,7 @@ XML_TYPES = ("application/xml", "text/xml")
 class RollQuery(Schema):
     as_of: date | None = Field(
         None, description="The date of the roll, YYYY-MM-DD. Required for a CSV; for a CTF it "
-        "defaults to the date the file was made.", examples=["2025-10-01"])
+        "defaults to the date the file was made. For example 2025-10-01.")
 
 
 class RollReport(Schema):

@@ -11,6 +11,7 @@ EXPECTED = {
     ("get", "/api/v1/cases/{case_id}"),
     ("get", "/api/v1/children"),
     ("get", "/api/v1/children/{child_id}"),
+    ("put", "/api/v1/providers/{laestab}/roll"),
 }
 
 

@@ -23,3 +23,15 @@ def roll_csv(*rows: str) -> bytes:
 @pytest.fixture
 def ctf25() -> bytes:
     return (DATA / "ctf25_school_to_la.xml").read_bytes()
+
+
+@pytest.fixture
+def api_for(db):
+    """api_for(user) -> a test client sending a fresh bearer token of that user."""
+    from django.test import Client
+
+    from cme.accounts.tokens import api_token_create
+
+    def build(user):
+        return Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=user, name='test')}")
+    return build

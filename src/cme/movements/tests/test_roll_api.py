@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from cme.api.tests.conftest import api_for  # noqa: F401  (the fixture)
 from cme.movements.models import RollImport
 from cme.movements.tests.conftest import AMELIA, DATA, OLIVER, roll_csv
 from cme.providers.models import Enrolment
