@@ -226,6 +226,7 @@ class DemoBuilder:
         self.pupils_per_la = pupils_per_la
         self.cases_per_la = cases_per_la
         self.rng = Random(seed)
+        self.seed = seed
         self.log = log
         self.today = timezone.localdate()
         # The academic year runs from 1 September.
@@ -992,6 +993,18 @@ class DemoBuilder:
             note.created_at = max(min(self._at(on), now), opened_at)
         CaseNote.objects.bulk_update(notes, ["created_at"])
 
+    def load_gias_extract(self) -> None:
+        """The shipped GIAS extract mirrors the default demo's schools (same URNs, names and
+        LAESTABs): importing it adds what GIAS knows (type, status, dates) and a few providers
+        more (a closed school, an independent school, an FE college), as a council's would."""
+        from pathlib import Path
+
+        from cme.providers.gias import read_extract
+        from cme.providers.services import gias_import
+
+        path = Path(__file__).resolve().parent.parent / "providers" / "data" / "gias-demo-extract.csv"
+        gias_import(actor=None, extract=read_extract(path.read_bytes()), file_name=path.name)
+
     # ---- all of it -----------------------------------------------------------------------
 
     @transaction.atomic
@@ -999,6 +1012,8 @@ class DemoBuilder:
         authorities = []
         for spec in AUTHORITIES:
             authorities.append(self.build_authority(spec))
+        if self.seed == DEFAULT_SEED:
+            self.load_gias_extract()
         codes = [a.code for a in authorities]
         for auth in authorities:
             neighbour = next(c for c in codes if c != auth.code)
