@@ -266,6 +266,14 @@ def ctf_problems(error: CtfError) -> list[RollProblem]:
 def roll_import_ctf(*, actor, provider: Organisation, ctf: Ctf, as_of: date | None = None, file_name: str = "",
                     progress=None) -> RollImport:
     """A CTF as the provider's roll, as of the given date or else the date the file was made."""
+    if ctf.header.document_qualifier.strip().lower() == "partial":
+        # A partial CTF carries only the pupils being transferred: taken as a roll it would mark
+        # every other pupil as a leaver, so it is refused here (transfers are movements' work).
+        raise RollRefused([RollProblem(
+            0, "Header/DocumentQualifier",
+            "This is a partial CTF (only some pupils); a roll needs a full CTF of the whole school",
+            label="File",
+        )])
     if as_of is None:
         as_of = ctf.header.date_time.date() if ctf.header.date_time else timezone.localdate()
     return roll_import(actor=actor, provider=provider, as_of=as_of, pupils=pupils_from_ctf(ctf),

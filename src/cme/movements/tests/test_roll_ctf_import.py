@@ -26,12 +26,22 @@ def test_import_ctf_command_replaces_the_source_schools_roll(school_a):
     assert "3 pupils; 3 joined" in out.getvalue()
 
 
-def test_namespaced_ctf18_goes_to_its_destination_school(school_a, school_b):
-    call_command("import-ctf", str(DATA / "ctf18_namespaced_transfer.xml"), "--as-of", "2019-01-15",
-                 stdout=StringIO(), stderr=StringIO())
+def test_namespaced_ctf18_goes_to_its_destination_school(school_a, school_b, tmp_path):
+    full = tmp_path / "full.xml"
+    full.write_text((DATA / "ctf18_namespaced_transfer.xml").read_text(encoding="utf-8").replace(
+        ">partial<", ">full<"), encoding="utf-8")
+    call_command("import-ctf", str(full), "--as-of", "2019-01-15", stdout=StringIO(), stderr=StringIO())
     enrolment = Enrolment.objects.get()
     assert enrolment.provider == school_a and enrolment.child.legal_forename == "Siobhán"
     assert enrolment.year_group == "R"
+
+
+def test_partial_ctf_is_not_taken_as_a_whole_roll(school_a, school_b):
+    # A transfer CTF carries only the movers; as a roll it would make every other pupil a leaver.
+    with pytest.raises(CommandError):
+        call_command("import-ctf", str(DATA / "ctf18_namespaced_transfer.xml"), "--as-of", "2019-01-15",
+                     stdout=StringIO(), stderr=StringIO())
+    assert not Enrolment.objects.exists()
 
 
 @pytest.mark.parametrize("name", ["xxe.xml", "billion_laughs.xml"])
