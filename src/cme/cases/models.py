@@ -377,3 +377,104 @@ class JointEnquiryEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"Joint enquiries evidence {self.pk} on {self.case_id}"
+
+
+# -- Work: tasks, escalations and digests (issue 5, points 3, 5 and 6) --------------------------
+
+
+class TaskKind(models.TextChoices):
+    ESCALATION = "escalation", "Escalation"
+    FOLLOW_UP = "follow_up", "Follow-up"
+
+
+class Task(models.Model):
+    """Something an officer must do on a case, by a date. Titles never name a restricted flag:
+    every officer who may see the case may see its tasks."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=20, choices=TaskKind.choices, default=TaskKind.FOLLOW_UP)
+    title = models.CharField(max_length=200)
+    urgent = models.BooleanField(default=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-urgent", "due_on", "id"]
+        indexes = [models.Index(fields=["assigned_to", "done_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+
+class EscalationReason(models.TextChoices):
+    # Worded so that neither says which flag the child has: it is shown to every officer.
+    KNOWN_TO_SOCIAL_CARE = "social_care_missing", "A child known to children’s social care is missing"
+    SIGNIFICANT_HARM = "significant_harm", "Risk of significant harm recorded"
+
+
+class Escalation(models.Model):
+    """A case escalated to children's social care and the police: why, by whom, when, to whom
+    and exactly what was sent."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    reason = models.CharField(max_length=25, choices=EscalationReason.choices)
+    # What the officer recording a risk of significant harm wrote: shown only to roles that may
+    # see restricted detail, and never e-mailed.
+    detail = models.TextField(blank=True)
+    # What set it off: triage, a flag added, a category change, or an officer recording harm.
+    trigger = models.CharField(max_length=30, blank=True)
+    needed_on = models.DateField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    recipients = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.CharField(max_length=300, blank=True)
+    task = models.OneToOneField(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="escalation")
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Escalation of {self.case_id} at {self.raised_at}"
+
+
+class DigestKind(models.TextChoices):
+    OFFICER = "officer", "Officer's digest"
+    MANAGER = "manager", "Manager's team summary"
+
+
+class Digest(models.Model):
+    """A daily digest sent to one user: one per user, kind and day, so a rerun sends nothing twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=DigestKind.choices)
+    on = models.DateField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    items = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "on"], name="one_digest_per_user_kind_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user_id} on {self.on}"
