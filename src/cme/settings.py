@@ -5,6 +5,7 @@ DATABASE_URL (PostgreSQL; SQLite under CME_DATA_DIR when unset), CME_SECRET_KEY,
 CME_ALLOWED_HOSTS, CME_REQUIRE_2FA.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -229,6 +230,15 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("CME_FROM_EMAIL", "cme-tracker@localhost")
+
+# Case work (issue 5). The clocks on a case (data/clocks.toml documents the format); the address
+# links in e-mails start with; and who is told at once when a child known to children's social
+# care goes missing, as JSON {"<LA code or *>": {"social_care": [...], "police": [...]}}. Partner
+# agencies of the authority whose names say Police or Social Care are told too, at their contact
+# e-mail.
+CME_CLOCKS_FILE = Path(os.environ.get("CME_CLOCKS_FILE", PACKAGE_DIR / "cases" / "data" / "clocks.toml"))
+CME_BASE_URL = os.environ.get("CME_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CME_ESCALATION_EMAILS = json.loads(os.environ.get("CME_ESCALATION_EMAILS", "{}"))
 
 # Largest JSON body the API accepts; larger bodies are refused with 422 before parsing.
 CME_API_MAX_BODY_BYTES = int(os.environ.get("CME_API_MAX_BODY_BYTES", 64 * 1024))

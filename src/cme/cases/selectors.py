@@ -247,6 +247,9 @@ def case_timeline(*, case: Case) -> list[dict]:
             "reference": referral.reference,
         })
     items.extend(_field_changes(case))
+    from cme.cases.work_selectors import escalation_timeline_items  # it imports this module
+
+    items.extend(escalation_timeline_items(case=case))
     items.sort(key=lambda i: i["at"], reverse=True)
     return items
 

@@ -113,6 +113,9 @@ def case_open(
     case.save()
     StageChange.objects.create(case=case, from_stage="", to_stage=stage, changed_by=actor)
     _audit_case(actor, case, Action.CREATE, f"Opened case {case.reference} for {child.full_name}")
+    from cme.cases.work_services import escalation_check  # a missing child known to social care
+
+    escalation_check(actor=actor, case=case, trigger="case_opened")
     return case
 
 
@@ -179,6 +182,9 @@ def referral_triage(
         la_id=referral.la_id,
         summary=f"Triaged referral {referral.reference} into case {case.reference}",
     )
+    from cme.cases.work_services import escalation_check  # a missing child known to social care
+
+    escalation_check(actor=actor, case=case, trigger="triage", missing=category == Category.MISSING)
     return case
 
 

@@ -33,6 +33,7 @@ from cme.cases.selectors import (
     case_providers,
     case_timeline,
 )
+from cme.cases.work_selectors import case_work
 from cme.core.forms import apply_service_errors
 from cme.people.selectors import visible_flags
 
@@ -209,6 +210,7 @@ def _detail_context(request, case, **forms) -> dict:
         "moves": [Stage(s).label for s in stages.allowed_moves(case.stage)],
         "note_form": forms.get("note_form") or NoteForm(),
         "stage_tag": STAGE_TAG_CLASSES,
+        "work": case_work(user=user, case=case),  # clocks, tasks, escalations (issue 5)
     }
 
 

@@ -7,11 +7,13 @@ from cme.accounts.models import Role
 # (text, URL name), by the kind of user. Names another app has not built yet still render ("#").
 LA_STAFF_LINKS = [
     ("Home", "core:home"),
+    ("My work", "work:mine"),
     ("Referrals", "intake:queue"),
     ("Cases", "cases:list"),
     ("Children", "people:list"),
     ("At risk", "screening:list"),
 ]
+MANAGER_LINKS = [("Team", "work:team")]
 PARTNER_LINKS = [
     ("Make a referral", "intake:partner-new"),
     ("Your referrals", "intake:mine"),
@@ -33,7 +35,7 @@ def links_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return []
     if user.is_la_staff:
-        return LA_STAFF_LINKS
+        return LA_STAFF_LINKS + (MANAGER_LINKS if user.is_manager else [])
     if user.has_role(Role.SCHOOL):
         return SCHOOL_LINKS
     if user.has_role(Role.PARTNER):

@@ -168,6 +168,13 @@ def child_flag_add(
     # The summary names the flag only where it is not restricted: the audit is read by managers.
     label = "a restricted flag" if record.is_restricted else record.get_flag_display()
     _audit_child_change(actor, child, f"Added {label} to {child.full_name}")
+    from cme.people.models import SAFEGUARDING_FLAGS
+
+    if record.is_current and flag in SAFEGUARDING_FLAGS:
+        # A child known to social care who is missing is escalated at once (issue 5).
+        from cme.cases.work_services import escalation_check_child
+
+        escalation_check_child(actor=actor, child_id=child.pk, trigger="flag_added")
     return record
 
 
