@@ -239,6 +239,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("CME_FROM_EMAIL", "cme-tracker@localhost")
 CME_CLOCKS_FILE = Path(os.environ.get("CME_CLOCKS_FILE", PACKAGE_DIR / "cases" / "data" / "clocks.toml"))
 CME_BASE_URL = os.environ.get("CME_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CME_ESCALATION_EMAILS = json.loads(os.environ.get("CME_ESCALATION_EMAILS", "{}"))
+# Whether a manager approves needs assessments, and closures made by officers (the LA decides).
+CME_NEEDS_APPROVAL = env_bool("CME_NEEDS_APPROVAL", False)
+CME_CLOSURE_APPROVAL = env_bool("CME_CLOSURE_APPROVAL", False)
 
 # Largest JSON body the API accepts; larger bodies are refused with 422 before parsing.
 CME_API_MAX_BODY_BYTES = int(os.environ.get("CME_API_MAX_BODY_BYTES", 64 * 1024))

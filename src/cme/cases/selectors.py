@@ -250,6 +250,7 @@ def case_timeline(*, case: Case) -> list[dict]:
     from cme.cases.work_selectors import escalation_timeline_items  # it imports this module
 
     items.extend(escalation_timeline_items(case=case))
+    items.extend(_casework_timeline(case))
     items.sort(key=lambda i: i["at"], reverse=True)
     return items
 
@@ -274,7 +275,7 @@ def _field_changes(case: Case) -> list[dict]:
     for prev, rec in itertools.pairwise(history):
         # A stage move sets its key date and a closure its outcome; the stage entry on the
         # timeline already says so, so those fields are not repeated as a field change.
-        excluded = ["updated_at", "stage"]
+        excluded = ["updated_at", "stage", "whereabouts"]  # locating has its own entries
         if rec.stage != prev.stage:
             excluded += [*STAGE_DATE_FIELD.values(), "closed_on", "outcome", "outcome_detail"]
         delta = rec.diff_against(prev, excluded_fields=excluded)
@@ -311,4 +312,118 @@ def _field_changes(case: Case) -> list[dict]:
                     if ch[side] != "":
                         found = names[model].get(ch[side])
                         ch[side] = str(found) if found is not None else f"{model._meta.verbose_name} {ch[side]}"
+    return items
+
+
+# -- Issue 5: enquiries, locating, needs, closure (read off a case already opened by
+# case_get_for_user, whose visit is audited) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnquiryCheck:
+    kind: str
+    label: str
+    enquiries: list
+
+    @property
+    def done(self) -> bool:
+        return bool(self.enquiries)
+
+
+def enquiry_checklist(*, case: Case) -> list[EnquiryCheck]:
+    """Every kind of reasonable enquiry, with the enquiries of that kind made so far (newest first)."""
+    from cme.cases.models import EnquiryKind
+
+    made: dict[str, list] = {}
+    for enquiry in case.enquiries.select_related("officer", "joint_with").order_by("-made_on", "-id"):
+        made.setdefault(enquiry.kind, []).append(enquiry)
+    return [EnquiryCheck(kind, label, made.get(kind, [])) for kind, label in EnquiryKind.choices]
+
+
+def case_enquiries(*, case: Case) -> list:
+    return list(case.enquiries.select_related("officer", "recorded_by", "joint_with").order_by("made_on", "id"))
+
+
+def case_locations(*, case: Case) -> list:
+    return list(case.locations.select_related("address", "other_la", "recorded_by"))
+
+
+def case_other_la_referrals(*, case: Case) -> list:
+    return list(case.other_la_referrals.select_related("other_la", "sent_by"))
+
+
+def needs_assessment_current(*, case: Case):
+    """The latest needs assessment of the case (draft, awaiting, returned or final), or None."""
+    return case.needs_assessments.select_related("assessed_by", "decided_by").first()
+
+
+def closure_request_waiting(*, case: Case):
+    from cme.cases.models import ClosureState
+
+    return (
+        case.closure_requests.select_related("requested_by")
+        .filter(state=ClosureState.AWAITING).first()
+    )
+
+
+def joint_evidence_get(*, case: Case, evidence_id: int):
+    found = case.joint_evidence.select_related("school", "produced_by").filter(pk=evidence_id).first()
+    if found is None:
+        raise Http404("No such evidence")
+    return found
+
+
+def other_la_directory(*, user) -> list[Organisation]:
+    from cme.providers.selectors import la_contacts
+
+    return list(la_contacts(user=user))
+
+
+def _casework_timeline(case: Case) -> list[dict]:
+    """The timeline entries of enquiries, locating, other-LA referrals, needs assessments,
+    closure approvals and joint-enquiry evidence."""
+    from cme.cases.models import ApprovalState, ClosureState
+
+    items: list[dict] = []
+    for e in case.enquiries.select_related("officer", "recorded_by"):
+        text = f"On {e.made_on:%-d %B %Y} by {e.officer}. {e.outcome}"
+        if e.next_step:
+            text += f"\nNext step: {e.next_step}"
+        items.append({"at": e.created_at, "kind": "enquiry", "title": f"Enquiry: {e.get_kind_display()}",
+                      "by": e.recorded_by, "text": text})
+    for loc in case.locations.select_related("recorded_by", "other_la"):
+        title = {
+            "found": "Child found",
+            "moved_la": f"Moved to {loc.other_la}" if loc.other_la_id else "Moved to another LA",
+            "left_country": f"Left the country{': ' + loc.country if loc.country else ''}",
+            "not_found": "Child cannot be found",
+        }[loc.whereabouts]
+        text = f"On {loc.on:%-d %B %Y}."
+        if loc.parental_responsibility:
+            text += f" Parental responsibility: {loc.parental_responsibility}."
+        if loc.detail:
+            text += f"\n{loc.detail}"
+        items.append({"at": loc.created_at, "kind": "location", "title": title, "by": loc.recorded_by, "text": text})
+    for r in case.other_la_referrals.select_related("other_la", "sent_by"):
+        items.append({"at": r.sent_at, "kind": "other_la", "title": f"Referred to {r.other_la}",
+                      "by": r.sent_by, "text": f"E-mail sent to {r.sent_to_name or r.sent_to_email} <{r.sent_to_email}>"
+                      + (f"\nAccepted on {r.accepted_on:%-d %B %Y}" if r.accepted_on else "")})
+    for a in case.needs_assessments.select_related("assessed_by", "decided_by"):
+        if a.assessed_on and a.state != ApprovalState.DRAFT:
+            items.append({"at": a.updated_at if not a.decided_at else a.decided_at, "kind": "assessment",
+                          "title": f"Needs assessment {a.get_state_display().lower()}",
+                          "by": a.decided_by or a.assessed_by,
+                          "text": f"Recommended provision: {a.get_recommended_provision_display()}"
+                          + (f"\n{a.decision_note}" if a.decision_note else "")})
+    for c in case.closure_requests.select_related("requested_by", "decided_by"):
+        items.append({"at": c.requested_at, "kind": "closure", "title": "Closure sent for a manager’s approval",
+                      "by": c.requested_by, "text": f"Outcome: {c.get_outcome_display()}. {c.detail}".strip()})
+        if c.state != ClosureState.AWAITING and c.decided_at:
+            items.append({"at": c.decided_at, "kind": "closure",
+                          "title": f"Closure {c.get_state_display().lower()}", "by": c.decided_by,
+                          "text": c.decision_note})
+    for ev in case.joint_evidence.select_related("school", "produced_by"):
+        items.append({"at": ev.produced_at, "kind": "evidence",
+                      "title": f"Evidence of joint reasonable enquiries produced ({ev.ground})",
+                      "by": ev.produced_by, "text": f"For {ev.school}"})
     return items

@@ -455,8 +455,8 @@ def case_moved_to_other_la(
     e-mail, and what was sent, to whom and when is kept."""
     _check_open(case, "other_la")
     on = _required_date(on, field="on", label="The date the family moved")
-    if other_la is None or other_la.kind not in (OrgKind.OTHER_LA, OrgKind.LA) or other_la.pk == case.la_id:
-        raise ValidationError({"other_la": "Choose the authority the family moved to"})
+    if other_la is None or other_la.kind != OrgKind.OTHER_LA or other_la.la_id != case.la_id:
+        raise ValidationError({"other_la": "Choose the authority the family moved to from the LA contacts"})
     if not other_la.contact_email:
         raise ValidationError({
             "other_la": f"{other_la.name} has no named CME contact e-mail: add it in the LA contacts directory first"

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cme.cases import services, stages
+from cme.cases.casework_views import casework_context
 from cme.cases.forms import (
     AssignForm,
     CaseFilterForm,
@@ -211,6 +212,7 @@ def _detail_context(request, case, **forms) -> dict:
         "note_form": forms.get("note_form") or NoteForm(),
         "stage_tag": STAGE_TAG_CLASSES,
         "work": case_work(user=user, case=case),  # clocks, tasks, escalations (issue 5)
+        **casework_context(user, case),  # enquiries, locating, needs, closure approval (issue 5)
     }
 
 
@@ -298,8 +300,12 @@ def case_assign_view(request, case_id: int):
 
 @require_http_methods(["GET", "POST"])
 def case_close_view(request, case_id: int):
+    # Where the LA asks a manager to approve closures, an officer's closure waits for one.
+    needs_approval = services.closure_approval_required(request.user)
+
     def perform(case, form):
-        services.case_close(
+        close = services.case_closure_request if needs_approval else services.case_close
+        close(
             actor=request.user,
             case=case,
             outcome=form.cleaned_data["outcome"],
@@ -309,7 +315,7 @@ def case_close_view(request, case_id: int):
 
     return _action(
         request, case_id, form_class=CloseForm, template="cases/close.html",
-        perform=perform, done="Case closed",
+        perform=perform, done="Sent to a manager for approval" if needs_approval else "Case closed",
     )
 
 

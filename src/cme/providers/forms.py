@@ -24,3 +24,18 @@ class DirectoryFilterForm(forms.Form):
             "phase": self.cleaned_data["phase"],
             "status": self.cleaned_data["status"],
         }
+
+
+class LaContactSearchForm(forms.Form):
+    q = forms.CharField(label="Authority name, LA code or contact", required=False, max_length=100)
+
+
+class LaContactForm(forms.Form):
+    contact_name = forms.CharField(label="Named CME contact", required=False, max_length=120)
+    contact_email = forms.CharField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        help_text="Referrals of children moving to this authority are sent here",
+    )
+    contact_phone = forms.CharField(label="Phone number", required=False, max_length=40)

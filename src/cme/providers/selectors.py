@@ -72,3 +72,27 @@ def provider_by_laestab_for_user(*, user, laestab: str) -> Organisation:
 
 def current_roll_count(provider: Organisation) -> int:
     return provider.enrolments.filter(leaving_date__isnull=True).count()
+
+
+def la_contacts_visible_to(user) -> QuerySet[Organisation]:
+    """The authority's directory of other LAs and their named CME contacts (its own staff only)."""
+    from cme.providers.models import OrgKind
+
+    if not user.is_authenticated or not user.is_la_staff:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(la_id=user.organisation_id, kind=OrgKind.OTHER_LA)
+
+
+def la_contacts(*, user, query: str = "") -> QuerySet[Organisation]:
+    qs = la_contacts_visible_to(user)
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(la_code=query) | Q(contact_name__icontains=query))
+    return qs.order_by("name", "pk")
+
+
+def la_contact_get_for_user(*, user, organisation_id: int) -> Organisation:
+    found = la_contacts_visible_to(user).filter(pk=organisation_id).first()
+    if found is None:
+        raise Http404("No such authority")
+    return found

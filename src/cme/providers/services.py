@@ -1,12 +1,16 @@
 """Business actions on the provider directory. Each validates, writes and audits in one transaction."""
 
+import csv
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from cme.accounts.models import Role
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.providers.gias import Establishment, Extract, RowProblem
@@ -124,3 +128,82 @@ def gias_import(*, actor, extract: Extract, file_name: str = "", progress=None) 
                 "unchanged": report.unchanged},
     )
     return report
+
+
+# -- The directory of other LAs' named CME contacts (issue 5) ---------------------------------
+
+LA_CODES_FILE = Path(__file__).parent / "data" / "la-codes.csv"
+
+
+def read_la_codes(path: Path = LA_CODES_FILE) -> list[tuple[str, str]]:
+    """(LA code, name) of every English LA in the DfE's list, as shipped."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    return [(row[1].strip(), row[0].strip()) for row in rows[1:] if len(row) >= 2 and row[1].strip().isdigit()]
+
+
+@dataclass
+class LaContactsReport:
+    added: int = 0
+    renamed: int = 0
+    unchanged: int = 0
+
+
+@transaction.atomic
+def la_contacts_seed(*, la: Organisation, codes: list[tuple[str, str]], progress=None) -> LaContactsReport:
+    """Give an authority a directory entry for every other English LA (idempotent: existing
+    entries keep their contacts; only a changed name is updated)."""
+    if la.kind != OrgKind.LA:
+        raise ValidationError({"la": f"{la.name} is not a local authority"})
+    report = LaContactsReport()
+    existing = {o.la_code: o for o in Organisation.objects.filter(la=la, kind=OrgKind.OTHER_LA)}
+    rows = progress(codes) if progress else codes
+    for code, name in rows:
+        if code == la.la_code:
+            continue
+        found = existing.get(code)
+        if found is None:
+            existing[code] = Organisation.objects.create(kind=OrgKind.OTHER_LA, la=la, la_code=code, name=name)
+            report.added += 1
+        elif found.name != name:
+            found.name = name
+            found.save(update_fields=["name"])
+            report.renamed += 1
+        else:
+            report.unchanged += 1
+    audit_record(
+        actor=None, action=Action.CHANGE, object_type="organisation", la_id=la.pk,
+        summary=f"Seeded the LA contacts directory of {la.name}: {report.added} added, {report.renamed} renamed",
+    )
+    return report
+
+
+@transaction.atomic
+def la_contact_update(
+    *, actor, organisation: Organisation, contact_name: str, contact_email: str, contact_phone: str = ""
+) -> Organisation:
+    """Change another LA's named CME contact in an authority's directory (managers, administrators)."""
+    if not (actor.is_la_staff and actor.has_role(Role.MANAGER, Role.ADMINISTRATOR)):
+        raise ValidationError({"contact_email": "Only a manager or an administrator can change LA contacts"})
+    if organisation.kind != OrgKind.OTHER_LA or organisation.la_id != actor.organisation_id:
+        raise ValidationError({"contact_email": "That is not an entry of your authority’s LA contacts"})
+    contact_email = (contact_email or "").strip()
+    if contact_email:
+        try:
+            validate_email(contact_email)
+        except ValidationError:
+            raise ValidationError({
+                "contact_email": "Enter an email address in the correct format, like name@example.gov.uk"
+            }) from None
+    before = {k: getattr(organisation, k) for k in ("contact_name", "contact_email", "contact_phone")}
+    organisation.contact_name = (contact_name or "").strip()
+    organisation.contact_email = contact_email
+    organisation.contact_phone = (contact_phone or "").strip()
+    organisation.save(update_fields=["contact_name", "contact_email", "contact_phone"])
+    audit_record(
+        actor=actor, action=Action.CHANGE, object_type="organisation", object_id=organisation.pk,
+        la_id=actor.organisation_id,
+        summary=f"Changed the named CME contact of {organisation.name}",
+        detail={"before": before},
+    )
+    return organisation
