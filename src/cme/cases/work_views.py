@@ -55,8 +55,8 @@ def _form_page(request, *, form, template: str, context: dict, perform, done: st
 @require_http_methods(["GET", "POST"])
 def reassign_case_view(request, case_id: int):
     _require_staff(request.user)
-    case = case_get_for_user(user=request.user, case_id=case_id)
     _require_manager(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id)
     if not case.is_open:
         raise Http404("The case is closed")
     officers = team_officers(user=request.user)
