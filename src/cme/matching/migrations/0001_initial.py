@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             name='MatchDecision',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('confirmed', 'This is the child'), ('rejected', 'Not this child'), ('none', 'None of them: the child is on no roll')], max_length=10)),
+                ('decision', models.CharField(choices=[('confirmed', 'This is the child'), ('rejected', 'Not this child'), ('none', 'The child is none of them: on no roll')], max_length=10)),
                 ('probability', models.FloatField(blank=True, null=True)),
                 ('explanation', models.JSONField(blank=True, default=list)),
                 ('placement', models.CharField(blank=True, choices=[('on_roll', 'On roll'), ('home_education', 'On the home-education list'), ('register_only', 'Only on the register')], max_length=20)),
