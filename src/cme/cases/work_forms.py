@@ -10,7 +10,7 @@ def _officer_choices(officers, blank: str) -> list[tuple[str, str]]:
 
 
 class OfficerChoiceMixin:
-    def officer(self, name: str):
+    def chosen(self, name: str):
         return self._officers.get(self.cleaned_data.get(name) or "")
 
 

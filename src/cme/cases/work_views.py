@@ -55,8 +55,8 @@ def _form_page(request, *, form, template: str, context: dict, perform, done: st
 @require_http_methods(["GET", "POST"])
 def reassign_case_view(request, case_id: int):
     _require_staff(request.user)
-    _require_manager(request.user)
     case = case_get_for_user(user=request.user, case_id=case_id)
+    _require_manager(request.user)
     if not case.is_open:
         raise Http404("The case is closed")
     officers = team_officers(user=request.user)
@@ -65,7 +65,7 @@ def reassign_case_view(request, case_id: int):
     return _form_page(
         request, form=form, template="work/reassign_case.html",
         context={"case": case, "back_href": reverse("work:team")},
-        perform=lambda f: services.case_reassign(actor=request.user, case=case, officer=f.officer("officer")),
+        perform=lambda f: services.case_reassign(actor=request.user, case=case, officer=f.chosen("officer")),
         done=f"Case {case.reference} reassigned", to="work:team",
     )
 
@@ -78,7 +78,7 @@ def reassign_all_view(request, officer_id: int):
     officers = [o for o in team_officers(user=request.user) if o.pk != officer.pk]
     form = ReassignAllForm(request.POST or None, officers=officers)
     if request.method == "POST" and form.is_valid():
-        to_officer = form.officer("to_officer")
+        to_officer = form.chosen("to_officer")
         try:
             done = services.caseload_reassign(actor=request.user, from_officer=officer, to_officer=to_officer)
         except ValidationError as e:
@@ -105,7 +105,7 @@ def task_new_view(request, case_id: int):
     def perform(f):
         services.task_create(
             actor=request.user, case=case, title=f.cleaned_data["title"], due_on=f.cleaned_data["due_on"],
-            assigned_to=f.officer("assigned_to"), urgent=f.cleaned_data["urgent"],
+            assigned_to=f.chosen("assigned_to"), urgent=f.cleaned_data["urgent"],
         )
 
     return _form_page(request, form=form, template="work/task_new.html",
