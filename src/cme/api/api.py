@@ -14,6 +14,7 @@ from cme.api.children import router as children_router
 from cme.api.matching import router as matching_router
 from cme.api.providers import router as providers_router
 from cme.api.referrals import router as referrals_router
+from cme.api.work import router as work_router
 
 DESCRIPTION = """
 The CME register for systems: school information systems, partner agencies' case systems and the
@@ -70,3 +71,4 @@ api.add_router("/cases", cases_router, tags=["Cases"])
 api.add_router("/children", children_router, tags=["Children"])
 api.add_router("/providers", providers_router, tags=["Rolls"])
 api.add_router("/matches", matching_router, tags=["Matching"])
+api.add_router("/", work_router, tags=["Case work"])

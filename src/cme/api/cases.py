@@ -7,7 +7,9 @@ from ninja import Field, Path, Query, Router, Schema
 
 from cme.api.schemas import READ_REFUSALS, PageInfo
 from cme.cases.models import Case, Category, Stage
+from cme.api.work import ClockOut
 from cme.cases.selectors import CaseFilters, case_get_for_user, case_list
+from cme.cases.work_selectors import case_clocks
 from cme.people.models import Vulnerability
 
 router = Router()
@@ -122,7 +124,7 @@ class CaseSummary(Schema):
 
 
 class CaseOut(CaseSummary):
-    """One case. Objects may gain fields within v1 (a later release adds `clocks`)."""
+    """One case. Objects may gain fields within v1."""
 
     reason: str = Field(examples=["moved_unknown"])
     reason_label: str = Field(examples=["Moved with no known destination"])
@@ -134,6 +136,7 @@ class CaseOut(CaseSummary):
     outcome_detail: str
     created_at: datetime
     updated_at: datetime
+    clocks: list[ClockOut] = Field(description="The case's clocks, counted in school days (issue 5)")
 
     @classmethod
     def of(cls, case: Case) -> "CaseOut":
@@ -163,6 +166,7 @@ class CaseOut(CaseSummary):
             outcome_detail=case.outcome_detail,
             created_at=case.created_at,
             updated_at=case.updated_at,
+            clocks=[ClockOut.of(s) for s in case_clocks(case=case)],
         )
 
 

@@ -382,10 +382,10 @@ def officer_get_for_manager(*, user, officer_id: int) -> User:
     """A member of the manager's authority, active or not (someone who left still holds work)."""
     from django.http import Http404
 
-    _require_manager(user)
-    officer = User.objects.filter(pk=officer_id, organisation_id=user.la_id).first()
+    officer = User.objects.filter(pk=officer_id, organisation_id=user.la_id).first() if user.la_id else None
     if officer is None:
         raise Http404("No such officer")
+    _require_manager(user)
     return officer
 
 

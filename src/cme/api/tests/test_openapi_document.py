@@ -12,6 +12,16 @@ EXPECTED = {
     ("get", "/api/v1/children"),
     ("get", "/api/v1/children/{child_id}"),
     ("put", "/api/v1/providers/{laestab}/roll"),
+    ("post", "/api/v1/matches"),
+    # Case work (issue 5): escalation, tasks, reassignment, my work.
+    ("get", "/api/v1/cases/{case_id}/escalations"),
+    ("post", "/api/v1/cases/{case_id}/escalations"),
+    ("get", "/api/v1/cases/{case_id}/tasks"),
+    ("post", "/api/v1/cases/{case_id}/tasks"),
+    ("post", "/api/v1/tasks/{task_id}/done"),
+    ("post", "/api/v1/cases/{case_id}/reassign"),
+    ("post", "/api/v1/officers/{officer_id}/reassign"),
+    ("get", "/api/v1/work/mine"),
 }
 
 
