@@ -326,6 +326,7 @@ def _required_date(value: date | None, *, field: str, label: str) -> date:
 
 def _advance_to(*, actor: User, case: Case, stage: str, on: date, note: str = "") -> Case:
     """Move a case forward to `stage` when it has not reached it yet (never back)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)  # the caller's copy may be stale
     if STAGE_ORDER.index(case.stage) < STAGE_ORDER.index(stage):
         on = max(on, case.referred_on)
         return case_stage_advance(actor=actor, case=case, to_stage=stage, note=note, on=on)
@@ -413,9 +414,7 @@ def case_child_found(
     )
     case = _set_whereabouts(actor, case, Whereabouts.FOUND)
     _audit_case(actor, case, Action.CHANGE, f"Recorded that the child of case {case.reference} was found")
-    if case.stage == Stage.LOCATING or STAGE_ORDER.index(case.stage) < STAGE_ORDER.index(Stage.LOCATED):
-        case_stage_advance(actor=actor, case=case, to_stage=Stage.LOCATED, on=max(on, case.referred_on),
-                           note="Child found")
+    _advance_to(actor=actor, case=case, stage=Stage.LOCATED, on=on, note="Child found")
     return record
 
 

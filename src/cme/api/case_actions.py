@@ -1,0 +1,516 @@
+"""Case work through the API: every action of the case pages of issue 5 (enquiries, locating,
+the other LA's acceptance, key worker, needs assessment and its approval, closing with an outcome
+and its approval, reopening, evidence of joint reasonable enquiries).
+
+The same selectors (scope, audit) and services (rules, audit) as the pages: a case outside the
+caller's scope answers 404; a caller who may not work cases answers 403; bad input answers 422
+naming the field, and nothing changes.
+"""
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict
+
+from cme.api.errors import service_error
+from cme.api.schemas import BadInput, Refusal
+from cme.cases import services
+from cme.cases.models import (
+    ApprovalState,
+    ClosureState,
+    DeletionGround,
+    EnquiryKind,
+    KeyWorkerRole,
+    Outcome,
+    ProvisionKind,
+    SenStatus,
+)
+from cme.cases.selectors import (
+    case_enquiries,
+    case_get_for_user,
+    case_locations,
+    case_officers,
+    case_other_la_referrals,
+    case_providers,
+    closure_request_waiting,
+    enquiry_checklist,
+    needs_assessment_current,
+    other_la_directory,
+)
+
+router = Router()
+
+WRITE_REFUSALS = {401: Refusal, 403: Refusal, 404: Refusal, 422: BadInput}
+READ = {401: Refusal, 404: Refusal, 422: BadInput}
+
+EnquiryCode = Literal[tuple(EnquiryKind.values)]
+KeyWorkerCode = Literal[tuple(KeyWorkerRole.values)]
+SenCode = Literal[tuple(SenStatus.values)]
+ProvisionCode = Literal[tuple(ProvisionKind.values)]
+OutcomeCode = Literal[tuple(Outcome.values)]
+GroundCode = Literal[tuple(DeletionGround.values)]
+
+
+class In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _case_to_work(request, case_id: int):
+    case = case_get_for_user(user=request.auth, case_id=case_id)
+    if not request.auth.can_work_cases:
+        raise HttpError(403, "Only officers who work cases can change them")
+    return case
+
+
+def _run(call, locs: dict | None = None):
+    try:
+        return call()
+    except DjangoValidationError as e:
+        raise service_error(e, locs) from e
+
+
+def _pick(items, pk: int | None, field: str, message: str):
+    if pk is None:
+        return None
+    found = next((i for i in items if i.pk == pk), None)
+    if found is None:
+        raise service_error(DjangoValidationError({field: message}))
+    return found
+
+
+# -- enquiries ---------------------------------------------------------------------------------
+
+class EnquiryOut(Schema):
+    id: int
+    kind: EnquiryCode
+    kind_label: str
+    made_on: date
+    officer: str = Field(description="Who made the enquiry")
+    outcome: str
+    next_step: str
+    joint_with_school_id: int | None = Field(description="The school that made it with the LA, if any")
+    recorded_at: datetime
+
+    @classmethod
+    def of(cls, e) -> "EnquiryOut":
+        return cls(id=e.pk, kind=e.kind, kind_label=e.get_kind_display(), made_on=e.made_on,
+                   officer=str(e.officer), outcome=e.outcome, next_step=e.next_step,
+                   joint_with_school_id=e.joint_with_id, recorded_at=e.created_at)
+
+
+class EnquiryKindOut(Schema):
+    kind: EnquiryCode
+    label: str
+    done: bool
+    enquiries: list[EnquiryOut]
+
+
+class EnquiryIn(In):
+    kind: EnquiryCode
+    made_on: date = Field(description="Not in the future")
+    officer_id: int | None = Field(None, description="Who made it; the caller when left out")
+    outcome: str = Field(max_length=5000)
+    next_step: str = Field("", max_length=2000)
+    joint_with_school_id: int | None = Field(None, description="A school of the authority that enquired jointly")
+
+
+@router.get("/{case_id}/enquiries", response={200: list[EnquiryKindOut], **READ},
+            summary="The reasonable enquiries: made and still to make",
+            description="Every kind of reasonable enquiry, whether one has been made, and those made.",
+            operation_id="case_enquiries")
+def list_enquiries(request, case_id: int):
+    case = case_get_for_user(user=request.auth, case_id=case_id)
+    return [EnquiryKindOut(kind=c.kind, label=c.label, done=c.done, enquiries=[EnquiryOut.of(e) for e in c.enquiries])
+            for c in enquiry_checklist(case=case)]
+
+
+@router.post("/{case_id}/enquiries", response={201: EnquiryOut, **WRITE_REFUSALS},
+             summary="Record an enquiry",
+             description="The first enquiry moves the case to locating. A date in the future is refused.",
+             operation_id="enquiry_record")
+def record_enquiry(request, case_id: int, payload: EnquiryIn):
+    user = request.auth
+    case = _case_to_work(request, case_id)
+    officer = user if payload.officer_id is None else _pick(
+        case_officers(user=user), payload.officer_id, "officer_id", "Choose an officer of this authority")
+    school = _pick(case_providers(user=user), payload.joint_with_school_id, "joint_with_school_id",
+                   "Choose a school of this authority")
+    enquiry = _run(lambda: services.enquiry_record(
+        actor=user, case=case, kind=payload.kind, made_on=payload.made_on, officer=officer,
+        outcome=payload.outcome, next_step=payload.next_step, joint_with=school,
+    ), {"officer": ("body", "officer_id"), "joint_with": ("body", "joint_with_school_id")})
+    return Status(201, EnquiryOut.of(enquiry))
+
+
+# -- locating ----------------------------------------------------------------------------------
+
+class LocationOut(Schema):
+    id: int
+    whereabouts: Literal["found", "moved_la", "left_country", "not_found"]
+    whereabouts_label: str
+    on: date
+    parental_responsibility: str
+    other_la: str | None
+    country: str
+    detail: str
+
+    @classmethod
+    def of(cls, loc) -> "LocationOut":
+        return cls(id=loc.pk, whereabouts=loc.whereabouts, whereabouts_label=loc.get_whereabouts_display(),
+                   on=loc.on, parental_responsibility=loc.parental_responsibility,
+                   other_la=str(loc.other_la) if loc.other_la_id else None, country=loc.country, detail=loc.detail)
+
+
+class OtherLaReferralOut(Schema):
+    id: int
+    other_la: str
+    other_la_id: int
+    sent_to_name: str
+    sent_to_email: str
+    subject: str
+    body: str = Field(description="Exactly what was sent")
+    sent_at: datetime
+    accepted_on: date | None
+
+    @classmethod
+    def of(cls, r) -> "OtherLaReferralOut":
+        return cls(id=r.pk, other_la=str(r.other_la), other_la_id=r.other_la_id, sent_to_name=r.sent_to_name,
+                   sent_to_email=r.sent_to_email, subject=r.subject, body=r.body, sent_at=r.sent_at,
+                   accepted_on=r.accepted_on)
+
+
+class WhereaboutsOut(Schema):
+    whereabouts: str | None = Field(description="found, moved_la, left_country, not_found; null until recorded")
+    stage: str
+    locations: list[LocationOut] = Field(description="Newest first")
+    other_la_referrals: list[OtherLaReferralOut]
+
+
+class FoundIn(In):
+    on: date
+    line1: str = Field(max_length=200)
+    line2: str = Field("", max_length=200)
+    town: str = Field("", max_length=100)
+    postcode: str = Field("", max_length=10)
+    is_refuge: bool = False
+    parental_responsibility: str = Field(max_length=200, examples=["Jane Hartley (mother)"])
+    detail: str = Field("", max_length=2000)
+
+
+class MovedIn(In):
+    other_la_id: int = Field(description="An entry of the authority's LA contacts directory")
+    on: date
+    detail: str = Field("", max_length=2000, description="Sent to the other authority")
+
+
+class LeftCountryIn(In):
+    on: date
+    country: str = Field("", max_length=100)
+    detail: str = Field("", max_length=2000)
+
+
+class NotFoundIn(In):
+    on: date
+    detail: str = Field(max_length=2000, description="What has been tried so far")
+
+
+class AcceptedIn(In):
+    accepted_on: date
+
+
+def _whereabouts(case) -> WhereaboutsOut:
+    case.refresh_from_db()
+    return WhereaboutsOut(
+        whereabouts=case.whereabouts or None, stage=case.stage,
+        locations=[LocationOut.of(loc) for loc in case_locations(case=case)],
+        other_la_referrals=[OtherLaReferralOut.of(r) for r in case_other_la_referrals(case=case)],
+    )
+
+
+@router.get("/{case_id}/whereabouts", response={200: WhereaboutsOut, **READ},
+            summary="Where the child is", operation_id="case_whereabouts")
+def read_whereabouts(request, case_id: int):
+    return _whereabouts(case_get_for_user(user=request.auth, case_id=case_id))
+
+
+@router.post("/{case_id}/whereabouts/found", response={200: WhereaboutsOut, **WRITE_REFUSALS},
+             summary="Record where the child was found",
+             description="The address joins the child's address history; the case moves to located.",
+             operation_id="case_child_found")
+def child_found(request, case_id: int, payload: FoundIn):
+    case = _case_to_work(request, case_id)
+    _run(lambda: services.case_child_found(actor=request.auth, case=case, **payload.model_dump()))
+    return _whereabouts(case)
+
+
+@router.post("/{case_id}/whereabouts/moved", response={200: WhereaboutsOut, **WRITE_REFUSALS},
+             summary="Record that the family moved to another authority",
+             description="E-mails a summary of the case (never restricted detail) to that authority's named "
+                         "CME contact and keeps what was sent and when.",
+             operation_id="case_moved_to_other_la")
+def moved(request, case_id: int, payload: MovedIn):
+    case = _case_to_work(request, case_id)
+    other = _pick(other_la_directory(user=request.auth), payload.other_la_id, "other_la_id",
+                  "Choose an authority from the LA contacts")
+    _run(lambda: services.case_moved_to_other_la(actor=request.auth, case=case, on=payload.on, other_la=other,
+                                                 detail=payload.detail),
+         {"other_la": ("body", "other_la_id")})
+    return _whereabouts(case)
+
+
+@router.post("/{case_id}/other-la-referrals/{referral_id}/accepted",
+             response={200: WhereaboutsOut, **WRITE_REFUSALS},
+             summary="Record that the other authority accepted the child", operation_id="other_la_referral_accept")
+def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
+    case = _case_to_work(request, case_id)
+    referral = case.other_la_referrals.filter(pk=referral_id).first()
+    if referral is None:
+        raise HttpError(404, "Not Found")
+    _run(lambda: services.other_la_referral_accept(actor=request.auth, referral=referral, on=payload.accepted_on))
+    return _whereabouts(case)
+
+
+@router.post("/{case_id}/whereabouts/left-country", response={200: WhereaboutsOut, **WRITE_REFUSALS},
+             summary="Record that the family left the country", operation_id="case_left_country")
+def left_country(request, case_id: int, payload: LeftCountryIn):
+    case = _case_to_work(request, case_id)
+    _run(lambda: services.case_left_country(actor=request.auth, case=case, **payload.model_dump()))
+    return _whereabouts(case)
+
+
+@router.post("/{case_id}/whereabouts/not-found", response={200: WhereaboutsOut, **WRITE_REFUSALS},
+             summary="Record that the child cannot be found",
+             description="The case stays open at locating and the child stays on the register.",
+             operation_id="case_child_not_found")
+def not_found(request, case_id: int, payload: NotFoundIn):
+    case = _case_to_work(request, case_id)
+    _run(lambda: services.case_child_not_found(actor=request.auth, case=case, **payload.model_dump()))
+    return _whereabouts(case)
+
+
+# -- key worker and needs ----------------------------------------------------------------------
+
+class KeyWorkerIn(In):
+    officer_id: int
+    role: KeyWorkerCode
+    since: date | None = Field(None, description="Today when left out")
+
+
+class KeyWorkerOut(Schema):
+    officer_id: int | None
+    officer: str | None
+    role: KeyWorkerCode | None
+    since: date | None
+
+
+@router.put("/{case_id}/key-worker", response={200: KeyWorkerOut, **WRITE_REFUSALS},
+            summary="Allocate the key worker or lead professional", operation_id="case_key_worker_allocate")
+def key_worker(request, case_id: int, payload: KeyWorkerIn):
+    case = _case_to_work(request, case_id)
+    officer = _pick(case_officers(user=request.auth), payload.officer_id, "officer_id",
+                    "Choose an officer of this authority who works cases")
+    case = _run(lambda: services.case_key_worker_allocate(
+        actor=request.auth, case=case, officer=officer, role=payload.role, since=payload.since,
+    ), {"officer": ("body", "officer_id")})
+    return KeyWorkerOut(officer_id=case.key_worker_id, officer=str(case.key_worker),
+                        role=case.key_worker_role, since=case.key_worker_since)
+
+
+class NeedsAssessmentIn(In):
+    education_history: str = Field("", max_length=5000)
+    sen_status: SenCode | Literal[""] = ""
+    sen_detail: str = Field("", max_length=5000)
+    health: str = Field("", max_length=5000)
+    family_circumstances: str = Field("", max_length=5000)
+    disengagement_reasons: str = Field("", max_length=5000)
+    parent_preferences: str = Field("", max_length=5000)
+    child_preferences: str = Field("", max_length=5000)
+    recommended_provision: ProvisionCode | Literal[""] = ""
+    provision_detail: str = Field("", max_length=5000)
+    complete: bool = Field(False, description="Complete it (every section needed); otherwise a draft")
+    assessed_on: date | None = Field(None, description="When completing; today when left out")
+
+
+class NeedsAssessmentOut(Schema):
+    id: int
+    state: Literal[tuple(ApprovalState.values)]
+    state_label: str
+    education_history: str
+    sen_status: str
+    sen_detail: str
+    health: str
+    family_circumstances: str
+    disengagement_reasons: str
+    parent_preferences: str
+    child_preferences: str
+    recommended_provision: str
+    provision_detail: str
+    assessed_on: date | None
+    decision_note: str
+    case_stage: str
+
+    @classmethod
+    def of(cls, a) -> "NeedsAssessmentOut":
+        a.case.refresh_from_db()
+        return cls(id=a.pk, state=a.state, state_label=a.get_state_display(),
+                   **{k: getattr(a, k) for k in (
+                       "education_history", "sen_status", "sen_detail", "health", "family_circumstances",
+                       "disengagement_reasons", "parent_preferences", "child_preferences",
+                       "recommended_provision", "provision_detail", "assessed_on", "decision_note")},
+                   case_stage=a.case.stage)
+
+
+@router.get("/{case_id}/needs-assessment", response={200: NeedsAssessmentOut, **READ},
+            summary="The case's needs assessment (the latest)", operation_id="needs_assessment_read")
+def read_needs(request, case_id: int):
+    case = case_get_for_user(user=request.auth, case_id=case_id)
+    current = needs_assessment_current(case=case)
+    if current is None:
+        raise HttpError(404, "Not Found")
+    return NeedsAssessmentOut.of(current)
+
+
+@router.put("/{case_id}/needs-assessment", response={200: NeedsAssessmentOut, **WRITE_REFUSALS},
+            summary="Save or complete the needs assessment",
+            description="Completing it determines needs (the case moves to needs determined), or, when the "
+                        "authority asks for approval, waits for a manager.",
+            operation_id="needs_assessment_save")
+def save_needs(request, case_id: int, payload: NeedsAssessmentIn):
+    case = _case_to_work(request, case_id)
+    saved = _run(lambda: services.needs_assessment_save(actor=request.auth, case=case, **payload.model_dump()))
+    return NeedsAssessmentOut.of(saved)
+
+
+class DecisionIn(In):
+    approve: bool
+    note: str = Field("", max_length=2000, description="Needed when not approving")
+
+
+@router.post("/{case_id}/needs-assessment/decision", response={200: NeedsAssessmentOut, **WRITE_REFUSALS},
+             summary="Approve or return the needs assessment (managers)", operation_id="needs_assessment_decide")
+def decide_needs(request, case_id: int, payload: DecisionIn):
+    case = case_get_for_user(user=request.auth, case_id=case_id)
+    if not request.auth.is_manager:
+        raise HttpError(403, "Only a manager can approve a needs assessment")
+    waiting = case.needs_assessments.filter(state=ApprovalState.AWAITING).first()
+    if waiting is None:
+        raise service_error(DjangoValidationError({"approve": "No assessment is waiting for approval"}))
+    decided = _run(lambda: services.needs_assessment_decide(
+        actor=request.auth, assessment=waiting, approve=payload.approve, note=payload.note))
+    return NeedsAssessmentOut.of(decided)
+
+
+# -- closing and reopening ---------------------------------------------------------------------
+
+class CloseIn(In):
+    outcome: OutcomeCode | Literal[""] = Field(description="Required: a case closes only with an outcome")
+    detail: str = Field("", max_length=2000)
+    on: date | None = Field(None, description="Today when left out")
+
+
+class ClosureOut(Schema):
+    closed: bool = Field(description="False when the closure waits for a manager's approval")
+    stage: str
+    outcome: str | None
+    closed_on: date | None
+    closure_request_id: int | None = Field(description="The closure waiting for approval, if any")
+
+
+def _closure(case) -> ClosureOut:
+    case.refresh_from_db()
+    waiting = closure_request_waiting(case=case)
+    return ClosureOut(closed=not case.is_open, stage=case.stage, outcome=case.outcome or None,
+                      closed_on=case.closed_on, closure_request_id=waiting.pk if waiting else None)
+
+
+@router.post("/{case_id}/close", response={200: ClosureOut, **WRITE_REFUSALS},
+             summary="Close the case with an outcome",
+             description="Where the authority asks a manager to approve closures (CME_CLOSURE_APPROVAL), an "
+                         "officer's closure waits for approval and `closed` is false.",
+             operation_id="case_close")
+def close(request, case_id: int, payload: CloseIn):
+    case = _case_to_work(request, case_id)
+    action = services.case_closure_request if services.closure_approval_required(request.auth) else services.case_close
+    _run(lambda: action(actor=request.auth, case=case, outcome=payload.outcome, detail=payload.detail,
+                        on=payload.on))
+    return _closure(case)
+
+
+@router.post("/{case_id}/close/decision", response={200: ClosureOut, **WRITE_REFUSALS},
+             summary="Approve or refuse closing the case (managers)", operation_id="case_closure_decide")
+def decide_closure(request, case_id: int, payload: DecisionIn):
+    case = case_get_for_user(user=request.auth, case_id=case_id)
+    if not request.auth.is_manager:
+        raise HttpError(403, "Only a manager can approve closing a case")
+    waiting = case.closure_requests.filter(state=ClosureState.AWAITING).first()
+    if waiting is None:
+        raise service_error(DjangoValidationError({"approve": "No closure is waiting for approval"}))
+    _run(lambda: services.case_closure_decide(actor=request.auth, request=waiting, approve=payload.approve,
+                                              note=payload.note))
+    return _closure(case)
+
+
+class ReopenIn(In):
+    reason: str = Field(max_length=2000)
+
+
+@router.post("/{case_id}/reopen", response={200: ClosureOut, **WRITE_REFUSALS},
+             summary="Reopen a closed case", operation_id="case_reopen")
+def reopen(request, case_id: int, payload: ReopenIn):
+    case = _case_to_work(request, case_id)
+    _run(lambda: services.case_reopen(actor=request.auth, case=case, reason=payload.reason))
+    return _closure(case)
+
+
+# -- evidence of joint reasonable enquiries ----------------------------------------------------
+
+class EvidenceIn(In):
+    school_id: int
+    ground: GroundCode
+    absence_from: date = Field(description="First day of absence (9(1)(i)) or the day after leave ended (9(1)(h))")
+    leave_ended_on: date | None = None
+    last_attended_on: date | None = None
+    absence_detail: str = Field("", max_length=4000)
+
+
+class EvidenceOut(Schema):
+    id: int
+    school: str
+    school_laestab: str
+    ground: GroundCode
+    ground_label: str
+    absence_from: date
+    leave_ended_on: date | None
+    last_attended_on: date | None
+    school_days_absent: int | None
+    absence_detail: str
+    enquiries: list[EnquiryOut] = Field(description="Every enquiry on the case, oldest first")
+    produced_at: datetime
+    printable_url: str
+
+
+@router.post("/{case_id}/joint-evidence", response={201: EvidenceOut, **WRITE_REFUSALS},
+             summary="Produce the evidence of joint reasonable enquiries",
+             description="For a deletion under ground 9(1)(h) or 9(1)(i) (SI 2024/208). Audited as an export.",
+             operation_id="joint_evidence_produce")
+def produce_evidence(request, case_id: int, payload: EvidenceIn):
+    from django.urls import reverse
+
+    case = _case_to_work(request, case_id)
+    school = _pick(case_providers(user=request.auth), payload.school_id, "school_id",
+                   "Choose a school of this authority")
+    ev = _run(lambda: services.joint_evidence_produce(
+        actor=request.auth, case=case, school=school, ground=payload.ground, absence_from=payload.absence_from,
+        leave_ended_on=payload.leave_ended_on, last_attended_on=payload.last_attended_on,
+        absence_detail=payload.absence_detail,
+    ), {"school": ("body", "school_id")})
+    return Status(201, EvidenceOut(
+        id=ev.pk, school=ev.school.name, school_laestab=ev.school.laestab, ground=ev.ground,
+        ground_label=ev.get_ground_display(), absence_from=ev.absence_from, leave_ended_on=ev.leave_ended_on,
+        last_attended_on=ev.last_attended_on, school_days_absent=ev.school_days_absent,
+        absence_detail=ev.absence_detail, enquiries=[EnquiryOut.of(e) for e in case_enquiries(case=case)],
+        produced_at=ev.produced_at, printable_url=reverse("cases:evidence", args=[case.pk, ev.pk]),
+    ))
