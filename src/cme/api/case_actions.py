@@ -231,7 +231,10 @@ def _whereabouts(case) -> WhereaboutsOut:
 
 
 @router.get("/{case_id}/whereabouts", response={200: WhereaboutsOut, **READ},
-            summary="Where the child is", operation_id="case_whereabouts")
+            summary="Where the child is",
+            description="What locating has found so far, newest first, and the referrals sent to other "
+                        "authorities with exactly what was sent.",
+            operation_id="case_whereabouts")
 def read_whereabouts(request, case_id: int):
     return _whereabouts(case_get_for_user(user=request.auth, case_id=case_id))
 
@@ -263,7 +266,9 @@ def moved(request, case_id: int, payload: MovedIn):
 
 @router.post("/{case_id}/other-la-referrals/{referral_id}/accepted",
              response={200: WhereaboutsOut, **WRITE_REFUSALS},
-             summary="Record that the other authority accepted the child", operation_id="other_la_referral_accept")
+             summary="Record that the other authority accepted the child",
+             description="Once accepted, the case may close with the outcome moved_la.",
+             operation_id="other_la_referral_accept")
 def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
     case = _case_to_work(request, case_id)
     referral = case.other_la_referrals.filter(pk=referral_id).first()
@@ -274,7 +279,9 @@ def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
 
 
 @router.post("/{case_id}/whereabouts/left-country", response={200: WhereaboutsOut, **WRITE_REFUSALS},
-             summary="Record that the family left the country", operation_id="case_left_country")
+             summary="Record that the family left the country",
+             description="The case moves to located; it may then close with the outcome left_country.",
+             operation_id="case_left_country")
 def left_country(request, case_id: int, payload: LeftCountryIn):
     case = _case_to_work(request, case_id)
     _run(lambda: services.case_left_country(actor=request.auth, case=case, **payload.model_dump()))
@@ -307,7 +314,9 @@ class KeyWorkerOut(Schema):
 
 
 @router.put("/{case_id}/key-worker", response={200: KeyWorkerOut, **WRITE_REFUSALS},
-            summary="Allocate the key worker or lead professional", operation_id="case_key_worker_allocate")
+            summary="Allocate the key worker or lead professional",
+            description="An officer of the authority who works cases (officer_id as in GET /cases).",
+            operation_id="case_key_worker_allocate")
 def key_worker(request, case_id: int, payload: KeyWorkerIn):
     case = _case_to_work(request, case_id)
     officer = _pick(case_officers(user=request.auth), payload.officer_id, "officer_id",
@@ -364,7 +373,9 @@ class NeedsAssessmentOut(Schema):
 
 
 @router.get("/{case_id}/needs-assessment", response={200: NeedsAssessmentOut, **READ},
-            summary="The case's needs assessment (the latest)", operation_id="needs_assessment_read")
+            summary="The case's needs assessment (the latest)",
+            description="404 when none has been started.",
+            operation_id="needs_assessment_read")
 def read_needs(request, case_id: int):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     current = needs_assessment_current(case=case)
@@ -390,7 +401,10 @@ class DecisionIn(In):
 
 
 @router.post("/{case_id}/needs-assessment/decision", response={200: NeedsAssessmentOut, **WRITE_REFUSALS},
-             summary="Approve or return the needs assessment (managers)", operation_id="needs_assessment_decide")
+             summary="Approve or return the needs assessment (managers)",
+             description="Approving determines needs (the case moves to needs determined); returning it needs "
+                         "a note and lets the officer change it.",
+             operation_id="needs_assessment_decide")
 def decide_needs(request, case_id: int, payload: DecisionIn):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     if not request.auth.is_manager:
@@ -440,7 +454,9 @@ def close(request, case_id: int, payload: CloseIn):
 
 
 @router.post("/{case_id}/close/decision", response={200: ClosureOut, **WRITE_REFUSALS},
-             summary="Approve or refuse closing the case (managers)", operation_id="case_closure_decide")
+             summary="Approve or refuse closing the case (managers)",
+             description="Approving closes the case with the outcome asked for; refusing needs a note.",
+             operation_id="case_closure_decide")
 def decide_closure(request, case_id: int, payload: DecisionIn):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     if not request.auth.is_manager:
@@ -458,7 +474,9 @@ class ReopenIn(In):
 
 
 @router.post("/{case_id}/reopen", response={200: ClosureOut, **WRITE_REFUSALS},
-             summary="Reopen a closed case", operation_id="case_reopen")
+             summary="Reopen a closed case",
+             description="The reason is required and goes on the timeline; the case reopens at logged.",
+             operation_id="case_reopen")
 def reopen(request, case_id: int, payload: ReopenIn):
     case = _case_to_work(request, case_id)
     _run(lambda: services.case_reopen(actor=request.auth, case=case, reason=payload.reason))

@@ -22,6 +22,23 @@ EXPECTED = {
     ("post", "/api/v1/cases/{case_id}/reassign"),
     ("post", "/api/v1/officers/{officer_id}/reassign"),
     ("get", "/api/v1/work/mine"),
+    # Case work (issue 5): enquiries, locating, needs, closure, evidence.
+    ("get", "/api/v1/cases/{case_id}/enquiries"),
+    ("post", "/api/v1/cases/{case_id}/enquiries"),
+    ("get", "/api/v1/cases/{case_id}/whereabouts"),
+    ("post", "/api/v1/cases/{case_id}/whereabouts/found"),
+    ("post", "/api/v1/cases/{case_id}/whereabouts/moved"),
+    ("post", "/api/v1/cases/{case_id}/whereabouts/left-country"),
+    ("post", "/api/v1/cases/{case_id}/whereabouts/not-found"),
+    ("post", "/api/v1/cases/{case_id}/other-la-referrals/{referral_id}/accepted"),
+    ("put", "/api/v1/cases/{case_id}/key-worker"),
+    ("get", "/api/v1/cases/{case_id}/needs-assessment"),
+    ("put", "/api/v1/cases/{case_id}/needs-assessment"),
+    ("post", "/api/v1/cases/{case_id}/needs-assessment/decision"),
+    ("post", "/api/v1/cases/{case_id}/close"),
+    ("post", "/api/v1/cases/{case_id}/close/decision"),
+    ("post", "/api/v1/cases/{case_id}/reopen"),
+    ("post", "/api/v1/cases/{case_id}/joint-evidence"),
 }
 
 
