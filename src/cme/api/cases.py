@@ -6,8 +6,8 @@ from typing import Literal
 from ninja import Field, Path, Query, Router, Schema
 
 from cme.api.schemas import READ_REFUSALS, PageInfo
-from cme.cases.models import Case, Category, Stage
 from cme.api.work import ClockOut
+from cme.cases.models import Case, Category, Stage
 from cme.cases.selectors import CaseFilters, case_get_for_user, case_list
 from cme.cases.work_selectors import case_clocks
 from cme.people.models import Vulnerability
