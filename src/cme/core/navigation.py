@@ -11,7 +11,9 @@ LA_STAFF_LINKS = [
     ("Referrals", "intake:queue"),
     ("Cases", "cases:list"),
     ("Children", "people:list"),
+    ("Find a child", "matching:search"),
     ("At risk", "screening:list"),
+    ("Providers", "providers:list"),
 ]
 MANAGER_LINKS = [("Team", "work:team")]
 PARTNER_LINKS = [
@@ -20,6 +22,8 @@ PARTNER_LINKS = [
 ]
 SCHOOL_LINKS = [
     ("Your pupils", "people:pupils"),
+    ("Your school", "providers:list"),
+    ("Registers", "attendance:upload"),
     ("Make a referral", "intake:partner-new"),
 ]
 

@@ -24,9 +24,9 @@ def test_header_names_the_service_and_the_council(client_for, officer_a):
 def test_la_staff_navigation(client_for, persona):
     html = client_for(persona).get("/").content.decode()
     nav = html.split('class="govuk-service-navigation__list"')[1].split("</ul>")[0]
-    one_word = ["Home", "Referrals", "Cases", "Children"] + (["Team"] if persona.is_manager else [])
+    one_word = ["Home", "Referrals", "Cases", "Children", "Providers"] + (["Team"] if persona.is_manager else [])
     assert [t.strip() for t in re.findall(r">\s*([A-Z][a-z]+)\s*<", nav)] == one_word
-    assert "My work" in nav
+    assert "My work" in nav and "Find a child" in nav and "At risk" in nav
     assert 'aria-current="page"' in nav
 
 
@@ -35,6 +35,7 @@ def test_partner_and_school_navigation(client_for, partner_a, school_user_a):
     assert "Your referrals" in partner and "Children" not in partner
     school = client_for(school_user_a).get("/").content.decode()
     assert "Your pupils" in school and "Referrals waiting" not in school
+    assert "Your school" in school and "Registers" in school
 
 
 def test_sign_out_is_a_post_form_with_csrf(client_for, officer_a):
