@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from cme.attendance.services import term_dates_import
 from cme.attendance.calendar import DEMO_CALENDAR
+from cme.attendance.services import term_dates_import
 from cme.cases.models import Enquiry, StageChange
 from cme.cases.work_selectors import case_clocks
 from cme.testing import factories as f
