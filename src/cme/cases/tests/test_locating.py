@@ -154,3 +154,16 @@ def test_schools_and_partners_are_refused(request, outsider, client_for, case_a)
     for path in ("found", "moved", "left-country", "not-found"):
         assert client.get(f"/cases/{case_a.pk}/{path}").status_code in (403, 404)
     assert not LocationRecord.objects.exists()
+
+
+def test_a_refuge_address_is_shown_only_to_roles_that_may_see_restricted_detail(officer_a, la_a, client_for, case_a):
+    from cme.accounts.models import Role
+
+    client_for(officer_a).post(f"/cases/{case_a.pk}/found", {
+        **_date("on", timezone.localdate()), "line1": "1 Safe House Lane", "is_refuge": "on",
+        "parental_responsibility": "Jane Hartley (mother)",
+    })
+    assert "1 Safe House Lane" in client_for(officer_a).get(f"/cases/{case_a.pk}").text
+    admissions = f.make_user(la_a, Role.ADMISSIONS)
+    page = client_for(admissions).get(f"/cases/{case_a.pk}").text
+    assert "1 Safe House Lane" not in page and "(address restricted)" in page
