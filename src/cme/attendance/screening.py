@@ -116,6 +116,9 @@ class Rules:
     part_time_codes: tuple[str, ...] = ("C2",)
     category_overrides: dict[str, str] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)
+    # Rules whose findings open an at-risk referral for officer review; the others are listed
+    # on the at-risk page only (persistent absence is the attendance team's, not CME's, queue).
+    opens_referral: frozenset[str] = frozenset(RULE_NAMES) - {"persistent_absence", "registers_missing"}
 
 
 def _threshold_value(name: str, value: object, where: str) -> int | Fraction:
@@ -148,11 +151,19 @@ def parse_rules(text: str) -> Rules:
     if unknown:
         raise RulesError(f"rules: unknown rule(s) {', '.join(sorted(unknown))}")
     descriptions = {}
+    opens_referral = set()
     for name in RULE_NAMES:
         desc = rules.get(name, {}).get("description")
         if not desc:
             raise RulesError(f"rules.{name}.description: every rule needs a description citing its source")
         descriptions[name] = desc
+        opens = rules.get(name, {}).get("opens_referral", name != "registers_missing")
+        if not isinstance(opens, bool):
+            raise RulesError(f"rules.{name}.opens_referral: must be true or false")
+        if opens and name == "registers_missing":
+            raise RulesError("rules.registers_missing.opens_referral: a provider finding opens no referral")
+        if opens:
+            opens_referral.add(name)
     values = {}
     for attr, (table, key) in _THRESHOLD_KEYS.items():
         if key in rules.get(table, {}):
@@ -194,6 +205,7 @@ def parse_rules(text: str) -> Rules:
         part_time_codes=code_list("part_time", ("C2",)),
         category_overrides=dict(overrides),
         descriptions=descriptions,
+        opens_referral=frozenset(opens_referral),
     )
 
 

@@ -17,7 +17,16 @@ from django.utils import timezone
 
 from cme.accounts.models import Role, RoleGrant, User
 from cme.cases import services as case_services
-from cme.cases.models import Case, CaseNote, Category, Outcome, Reason, Stage, StageChange
+from cme.cases.models import (
+    Case,
+    CaseNote,
+    Category,
+    OtherLaReferral,
+    Outcome,
+    Reason,
+    Stage,
+    StageChange,
+)
 from cme.demo import names
 from cme.intake import services as intake_services
 from cme.intake.models import Channel, Referral
@@ -181,6 +190,7 @@ class Authority:
     aps: list[Organisation] = field(default_factory=list)
     home_education: Organisation | None = None
     police: Organisation | None = None
+    other_la: Organisation | None = None  # the other demo authority, in this one's LA contacts
     users: dict[str, User] = field(default_factory=dict)
     caseworkers: list[User] = field(default_factory=list)
     year_groups: dict[int, tuple[int, int]] = field(default_factory=dict)  # org id -> range
@@ -937,6 +947,17 @@ class DemoBuilder:
                 actor=worker or officer, case=case, to_stage=to_stage, on=on,
                 note=self.rng.choice(STAGE_NOTES.get(to_stage, [""])),
             )
+        if stage == Stage.CLOSED and outcome == Outcome.MOVED_LA:
+            # Referred to the other authority's CME contact, which then accepted the child.
+            moved = case_services.case_moved_to_other_la(
+                actor=worker or officer, case=case, on=dates[-1], other_la=auth.other_la,
+                detail="Family gave a new address in the other authority.",
+            )
+            # Sent on the day the family was found to have moved, not today (the demo's past).
+            sent = timezone.make_aware(datetime.combine(dates[-1], time(10, 0)))
+            OtherLaReferral.objects.filter(pk=moved.pk).update(sent_at=sent)
+            moved.sent_at = sent
+            case_services.other_la_referral_accept(actor=worker or officer, referral=moved, on=dates[-1])
         if stage == Stage.CLOSED:
             case = case_services.case_close(
                 actor=worker, case=case, outcome=outcome, on=dates[-1],
@@ -1005,6 +1026,28 @@ class DemoBuilder:
         path = Path(__file__).resolve().parent.parent / "providers" / "data" / "gias-demo-extract.csv"
         gias_import(actor=None, extract=read_extract(path.read_bytes()), file_name=path.name)
 
+    def build_la_contacts(self, authorities: list[Authority]) -> None:
+        """Each authority's directory of other LAs, with the other demo authority's named CME
+        contact filled in, so that a family moving between the two can be referred on."""
+        from cme.providers.services import la_contacts_seed, read_la_codes
+
+        codes = read_la_codes()
+        for auth in authorities:
+            la_contacts_seed(la=auth.la, codes=codes)
+            for other in authorities:
+                if other is auth:
+                    continue
+                Organisation.objects.filter(la=auth.la, kind=OrgKind.OTHER_LA, la_code=other.code).update(
+                    name=other.la.name,
+                    contact_name=f"CME team, {other.la.name}",
+                    contact_email=f"cme@{other.slug}.example.org",
+                    contact_phone="01632 960000",
+                )
+            auth.other_la = Organisation.objects.get(
+                la=auth.la, kind=OrgKind.OTHER_LA,
+                la_code=next(o.code for o in authorities if o is not auth),
+            )
+
     # ---- all of it -----------------------------------------------------------------------
 
     @transaction.atomic
@@ -1019,6 +1062,7 @@ class DemoBuilder:
             neighbour = next(c for c in codes if c != auth.code)
             self.build_rolls(auth, neighbour)
             self.log(f"{auth.la.name}: {len(auth.schools)} schools and their rolls")
+        self.build_la_contacts(authorities)
         for auth in authorities:
             self.build_cases(auth)
             self.log(f"{auth.la.name}: referrals and cases")

@@ -180,7 +180,7 @@ def screening_run(*, la_id: int, as_of: dt.date, actor=None,
             rule=rule, detail=detail, evidence=evidence or {}, stricter=stricter,
             year_group=year_group, first_found_on=as_of, last_found_on=as_of,
         )
-        if child_id is not None:
+        if child_id is not None and rule in rules.opens_referral:
             referral = referral_of.get((child_id, rule))
             if referral is None:
                 if child_id not in children:

@@ -57,3 +57,16 @@ def test_every_rule_needs_a_description():
     start = text.index('description = "A provider whose')
     with pytest.raises(RulesError, match=r"rules\.registers_missing\.description"):
         parse_rules(text[:start] + text[text.index("\n", start) + 1:])
+
+
+def test_opens_referral_defaults_and_must_be_true_or_false():
+    from cme.attendance import screening as s
+
+    rules = s.load_rules()
+    assert "continuous_absence_10" in rules.opens_referral
+    assert "persistent_absence" not in rules.opens_referral
+    assert "registers_missing" not in rules.opens_referral
+    text = s.DEFAULT_RULES.read_text(encoding="utf-8")
+    with pytest.raises(s.RulesError, match="opens_referral"):
+        s.parse_rules(text.replace("[rules.persistent_absence]\nopens_referral = false",
+                                   '[rules.persistent_absence]\nopens_referral = "no"'))

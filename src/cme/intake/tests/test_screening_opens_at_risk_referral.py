@@ -86,3 +86,21 @@ def test_a_child_of_another_authority_is_not_referred_to_this_one(la_a, la_b, sc
 
     assert not ScreeningFinding.objects.filter(child__isnull=False).exists()
     assert not Referral.objects.exists()
+
+
+def test_persistent_absence_is_listed_but_opens_no_referral_by_default(absent_child, la_a):
+    child, as_of = absent_child
+    screening_run(la_id=la_a.pk, as_of=as_of)
+    persistent = ScreeningFinding.objects.get(child=child, rule="persistent_absence")
+    assert persistent.referral is None  # on the at-risk page, not in the CME referral queue
+    assert ScreeningFinding.objects.get(child=child, rule="continuous_absence_10").referral is not None
+
+
+def test_an_la_may_have_persistent_absence_open_referrals_too(absent_child, la_a):
+    from cme.attendance import screening
+
+    child, as_of = absent_child
+    text = screening.DEFAULT_RULES.read_text(encoding="utf-8").replace(
+        "[rules.persistent_absence]\nopens_referral = false", "[rules.persistent_absence]\nopens_referral = true")
+    screening_run(la_id=la_a.pk, as_of=as_of, rules=screening.parse_rules(text))
+    assert ScreeningFinding.objects.get(child=child, rule="persistent_absence").referral is not None

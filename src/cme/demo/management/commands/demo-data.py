@@ -3,6 +3,8 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+from django.utils import timezone
 
 from cme.demo import builder
 
@@ -43,9 +45,19 @@ class Command(BaseCommand):
             raise CommandError("--scale must be at least 50 and --cases at least 12")
         started = time.monotonic()
         say = self.stdout.write if options["verbosity"] else (lambda _msg: None)
-        summary = builder.DemoBuilder(
-            pupils_per_la=scale, cases_per_la=cases, seed=seed, log=say
-        ).build()
+        # The demo's escalations and referrals to the other authority send e-mail: keep those
+        # in memory rather than printing dozens of messages over the sign-ins.
+        with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}):
+            summary = builder.DemoBuilder(
+                pupils_per_la=scale, cases_per_la=cases, seed=seed, log=say
+            ).build()
+        # Screen this year's registers as the nightly job would, so the at-risk list has findings.
+        from cme.intake.screening_service import screening_run
+        from cme.providers.models import Organisation, OrgKind
+
+        for la in Organisation.objects.filter(kind=OrgKind.LA):
+            screening_run(la_id=la.pk, as_of=timezone.localdate())
+        say("Screened this year's registers for children at risk.")
         say(
             f"Loaded {summary.authorities} authorities, {summary.schools} schools, "
             f"{summary.children:,} children on rolls ({summary.enrolments:,} enrolments), "
