@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,6 +31,24 @@ class AtRiskFilters:
     year_group: str = ""
     status: str = OPEN
 
+
+
+# The gravest patterns first: a child whose whereabouts may be unknown before one who is merely
+# often absent.
+RULE_GRAVITY = [
+    "continuous_absence_20",
+    "not_returned_after_leave",
+    "continuous_absence_10",
+    "severe_absence",
+    "part_time_timetable",
+    "persistent_absence",
+    "registers_missing",
+]
+_GRAVITY = Case(
+    *[When(rule=rule, then=Value(n)) for n, rule in enumerate(RULE_GRAVITY)],
+    default=Value(len(RULE_GRAVITY)),
+    output_field=IntegerField(),
+)
 
 def findings_visible_to(user) -> QuerySet[ScreeningFinding]:
     if not user.is_authenticated or not user.is_la_staff:
@@ -72,7 +90,8 @@ def at_risk_list(*, user, filters: AtRiskFilters, page: int = 1, per_page: int =
         rows = list(
             qs.select_related("child", "provider", "referral")
             .prefetch_related(_current_flags(user))
-            .order_by("cleared_on", "-last_found_on", "-id")[(page - 1) * per_page : page * per_page]
+            .annotate(gravity=_GRAVITY)
+            .order_by("cleared_on", "gravity", "-last_found_on", "-id")[(page - 1) * per_page : page * per_page]
         )
         audit_record(
             actor=user,

@@ -104,3 +104,16 @@ def test_an_la_may_have_persistent_absence_open_referrals_too(absent_child, la_a
         "[rules.persistent_absence]\nopens_referral = false", "[rules.persistent_absence]\nopens_referral = true")
     screening_run(la_id=la_a.pk, as_of=as_of, rules=screening.parse_rules(text))
     assert ScreeningFinding.objects.get(child=child, rule="persistent_absence").referral is not None
+
+
+def test_at_risk_list_puts_the_gravest_patterns_first(absent_child, la_a, officer_a):
+    from cme.attendance.screening import RULE_NAMES
+    from cme.intake.screening_selectors import RULE_GRAVITY, AtRiskFilters, at_risk_list
+
+    _child, as_of = absent_child
+    screening_run(la_id=la_a.pk, as_of=as_of)
+    assert set(RULE_GRAVITY) == set(RULE_NAMES)
+    rows, _total = at_risk_list(user=officer_a, filters=AtRiskFilters())
+    rules = [row.rule for row in rows]
+    assert rules == sorted(rules, key=RULE_GRAVITY.index)
+    assert rules[0] == "continuous_absence_10" and rules[-1] == "persistent_absence"
