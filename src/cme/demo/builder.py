@@ -947,6 +947,9 @@ class DemoBuilder:
                 actor=worker or officer, case=case, to_stage=to_stage, on=on,
                 note=self.rng.choice(STAGE_NOTES.get(to_stage, [""])),
             )
+        reached = case.stage if case.stage != Stage.CLOSED else Stage.LOCATED
+        if order.index(reached) >= order.index(Stage.LOCATING):
+            self._enquiries(case, worker or officer, referred, dates)
         if stage == Stage.CLOSED and outcome == Outcome.MOVED_LA:
             # Referred to the other authority's CME contact, which then accepted the child.
             moved = case_services.case_moved_to_other_la(
@@ -974,6 +977,20 @@ class DemoBuilder:
             self._last_known_placement(case, child, reason, category, referred)
         self._backdate(case, opened_at, dates, notes_on)
         self.summary.cases += 1
+
+    def _enquiries(self, case, officer, referred: date, dates: list[date]) -> None:
+        """The reasonable enquiries an officer made to find the child, soon after referral."""
+        from cme.cases.models import EnquiryKind
+
+        by = min(dates) if dates else referred
+        kinds = self.rng.sample(list(EnquiryKind.values), self.rng.randint(2, 5))
+        for kind in kinds:
+            case_services.enquiry_record(
+                actor=officer, case=case, kind=kind, officer=officer,
+                made_on=self._date_between(referred, max(by, referred)),
+                outcome=self.rng.choice(ENQUIRY_OUTCOMES[kind == EnquiryKind.HOME_VISIT]),
+                next_step=self.rng.choice(["", "Try again next week.", "Ask the school for a sibling contact."]),
+            )
 
     def _last_known_placement(self, case, child, reason, category, referred) -> None:
         """The child's school roll is the last known placement; a missing child has left it."""
@@ -1086,6 +1103,23 @@ CLOSED_AFTER = {
     Outcome.NOT_CME: Stage.LOGGED,
     Outcome.OTHER: Stage.NEEDS_DETERMINED,
 }
+
+# What an enquiry found: [other kinds, home visit].
+ENQUIRY_OUTCOMES = [
+    [
+        "No record of the child.",
+        "Records show the family at the last known address until the summer.",
+        "Registered with a GP in the borough; address matches the referral.",
+        "No trace in their records; asked to call back if the family is seen.",
+        "Sibling is on roll and attending; the school will speak to the parent.",
+    ],
+    [
+        "No answer; card left asking the parent to call.",
+        "Neighbour says the family moved out about a month ago.",
+        "Spoke to the parent at the door; the child was at home.",
+        "House appears empty; curtains drawn, post piling up.",
+    ],
+]
 
 OUT_OF_AREA_SCHOOLS = [
     "Greenhill Primary School (another authority)",
