@@ -45,7 +45,8 @@ serve: bootstrap ## Serve the demo (HOST=127.0.0.1 PORT=8000) without loading an
 
 test: bootstrap lint ## Lint, then the whole test suite with browser tests (DATABASE_URL if set)
 	@# pytest exits 5 when it collected no test: that is a failure here, never a pass.
-	$(VENV)/bin/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && \
+	@echo "$(VENV)/bin/pytest $(PYTEST_ARGS)"
+	@$(VENV)/bin/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && \
 	    echo "make test: pytest collected no tests" >&2; exit $$rc; }
 
 lint: bootstrap ## ruff check
