@@ -152,6 +152,7 @@ def step_fill(args) -> dict:
     found = webdata.filled_sizes()
     if found == wanted:
         print(f"Register already filled ({found}); skipping generation.")
+        webdata.ensure_term_dates()
         return {"generated": False}
     if found is not None or not webdata.register_is_empty():
         cannot_run(
@@ -160,6 +161,7 @@ def step_fill(args) -> dict:
         )
     print(f"Generating the register ({wanted})...")
     seconds = webdata.fill(las)
+    webdata.ensure_term_dates()
     print(f"Generated in {seconds:.1f} s")
     return {"generated": True, "seconds": seconds}
 

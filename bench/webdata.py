@@ -465,5 +465,19 @@ def fill(las, *, seed: int = 2026, say=print) -> float:
     return _time.perf_counter() - started
 
 
+def ensure_term_dates() -> None:
+    """Every authority has its term dates loaded (the case page's clocks count school days by
+    them), as a real one does; the demo calendar is loaded where none is held."""
+    from django.utils import timezone
+
+    from cme.attendance.models import CalendarPeriod
+    from cme.demo.attendance import load_demo_term_dates
+    from cme.providers.models import Organisation, OrgKind
+
+    for la in Organisation.objects.filter(kind=OrgKind.LA):
+        if not CalendarPeriod.objects.filter(la=la).exists():
+            load_demo_term_dates(la, timezone.localdate())
+
+
 def register_is_empty() -> bool:
     return not (Child.objects.exists() or Case.objects.exists())

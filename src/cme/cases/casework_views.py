@@ -276,6 +276,7 @@ def evidence_view(request, case_id: int, evidence_id: int):
 def casework_context(user, case) -> dict:
     """What the case page's case work sections show (cases/_casework.html)."""
     from cme.cases.selectors import (
+        case_joint_evidence,
         case_locations,
         case_other_la_referrals,
         closure_request_waiting,
@@ -290,6 +291,6 @@ def casework_context(user, case) -> dict:
         "other_la_referrals": case_other_la_referrals(case=case),
         "assessment": needs_assessment_current(case=case),
         "closure_waiting": closure_request_waiting(case=case),
-        "evidence_list": list(case.joint_evidence.select_related("school")),
+        "evidence_list": case_joint_evidence(case=case),
         "is_manager": user.is_manager,
     }

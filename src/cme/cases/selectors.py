@@ -226,7 +226,7 @@ def case_timeline(*, case: Case) -> list[dict]:
     """Everything that happened on a case, newest first: stage moves, notes, field changes,
     and the referrals that fed it."""
     items: list[dict] = []
-    for change in case.stage_changes.select_related("changed_by"):
+    for change in _records(case, "stage_changes", lambda: case.stage_changes.select_related("changed_by")):
         items.append({
             "at": change.changed_at,
             "kind": "stage",
@@ -237,7 +237,7 @@ def case_timeline(*, case: Case) -> list[dict]:
         })
     for note in case.notes.select_related("author"):
         items.append({"at": note.created_at, "kind": "note", "title": "Note", "by": note.author, "text": note.text})
-    for referral in case.referrals.all():
+    for referral in _records(case, "referrals", case.referrals.all):
         items.append({
             "at": referral.received_at,
             "kind": "referral",
@@ -330,40 +330,74 @@ class EnquiryCheck:
         return bool(self.enquiries)
 
 
+def case_records_load(case: Case) -> None:
+    """Fetch a case's case-work records once for a page that shows them in several places (the
+    sections and the timeline of the case page): each selector below then reads them from the
+    case instead of asking the database again. Only the case page calls this, on a case fetched
+    for that one request, so nothing read here can go stale."""
+    case._records = {
+        "enquiries": list(case.enquiries.select_related("officer", "recorded_by", "joint_with")
+                          .order_by("made_on", "id")),
+        "locations": list(case.locations.select_related("address", "other_la", "recorded_by")),
+        "other_la_referrals": list(case.other_la_referrals.select_related("other_la", "sent_by")),
+        "needs_assessments": list(case.needs_assessments.select_related("assessed_by", "decided_by")),
+        "closure_requests": list(case.closure_requests.select_related("requested_by", "decided_by")),
+        "joint_evidence": list(case.joint_evidence.select_related("school", "produced_by")),
+        "escalations": list(case.escalations.select_related("raised_by").order_by("-raised_at", "-id")),
+        "stage_changes": list(case.stage_changes.select_related("changed_by")),
+        "referrals": list(case.referrals.all()),
+    }
+
+
+def _records(case: Case, name: str, query):
+    """The case's `name` records: from case_records_load's fetch when the page made one."""
+    loaded = getattr(case, "_records", None)
+    return loaded[name] if loaded is not None else list(query())
+
+
 def enquiry_checklist(*, case: Case) -> list[EnquiryCheck]:
     """Every kind of reasonable enquiry, with the enquiries of that kind made so far (newest first)."""
     from cme.cases.models import EnquiryKind
 
     made: dict[str, list] = {}
-    for enquiry in case.enquiries.select_related("officer", "joint_with").order_by("-made_on", "-id"):
+    enquiries = _records(case, "enquiries", lambda: case.enquiries.select_related("officer", "joint_with")
+                         .order_by("made_on", "id"))
+    for enquiry in reversed(enquiries):  # newest first
         made.setdefault(enquiry.kind, []).append(enquiry)
     return [EnquiryCheck(kind, label, made.get(kind, [])) for kind, label in EnquiryKind.choices]
 
 
 def case_enquiries(*, case: Case) -> list:
-    return list(case.enquiries.select_related("officer", "recorded_by", "joint_with").order_by("made_on", "id"))
+    return _records(case, "enquiries", lambda: case.enquiries.select_related("officer", "recorded_by", "joint_with")
+                    .order_by("made_on", "id"))
 
 
 def case_locations(*, case: Case) -> list:
-    return list(case.locations.select_related("address", "other_la", "recorded_by"))
+    return _records(case, "locations", lambda: case.locations.select_related("address", "other_la", "recorded_by"))
 
 
 def case_other_la_referrals(*, case: Case) -> list:
-    return list(case.other_la_referrals.select_related("other_la", "sent_by"))
+    return _records(case, "other_la_referrals", lambda: case.other_la_referrals.select_related("other_la", "sent_by"))
 
 
 def needs_assessment_current(*, case: Case):
     """The latest needs assessment of the case (draft, awaiting, returned or final), or None."""
-    return case.needs_assessments.select_related("assessed_by", "decided_by").first()
+    found = _records(case, "needs_assessments",
+                     lambda: case.needs_assessments.select_related("assessed_by", "decided_by"))
+    return found[0] if found else None
+
+
+def case_joint_evidence(*, case: Case) -> list:
+    return _records(case, "joint_evidence", lambda: case.joint_evidence.select_related("school", "produced_by"))
 
 
 def closure_request_waiting(*, case: Case):
     from cme.cases.models import ClosureState
 
-    return (
-        case.closure_requests.select_related("requested_by")
-        .filter(state=ClosureState.AWAITING).first()
-    )
+    waiting = [c for c in _records(case, "closure_requests",
+                                   lambda: case.closure_requests.select_related("requested_by", "decided_by"))
+               if c.state == ClosureState.AWAITING]
+    return waiting[0] if waiting else None
 
 
 def joint_evidence_get(*, case: Case, evidence_id: int):
@@ -385,13 +419,13 @@ def _casework_timeline(case: Case) -> list[dict]:
     from cme.cases.models import ApprovalState, ClosureState
 
     items: list[dict] = []
-    for e in case.enquiries.select_related("officer", "recorded_by"):
+    for e in case_enquiries(case=case):
         text = f"On {e.made_on:%-d %B %Y} by {e.officer}. {e.outcome}"
         if e.next_step:
             text += f"\nNext step: {e.next_step}"
         items.append({"at": e.created_at, "kind": "enquiry", "title": f"Enquiry: {e.get_kind_display()}",
                       "by": e.recorded_by, "text": text})
-    for loc in case.locations.select_related("recorded_by", "other_la"):
+    for loc in case_locations(case=case):
         title = {
             "found": "Child found",
             "moved_la": f"Moved to {loc.other_la}" if loc.other_la_id else "Moved to another LA",
@@ -404,25 +438,27 @@ def _casework_timeline(case: Case) -> list[dict]:
         if loc.detail:
             text += f"\n{loc.detail}"
         items.append({"at": loc.created_at, "kind": "location", "title": title, "by": loc.recorded_by, "text": text})
-    for r in case.other_la_referrals.select_related("other_la", "sent_by"):
+    for r in case_other_la_referrals(case=case):
         items.append({"at": r.sent_at, "kind": "other_la", "title": f"Referred to {r.other_la}",
                       "by": r.sent_by, "text": f"E-mail sent to {r.sent_to_name or r.sent_to_email} <{r.sent_to_email}>"
                       + (f"\nAccepted on {r.accepted_on:%-d %B %Y}" if r.accepted_on else "")})
-    for a in case.needs_assessments.select_related("assessed_by", "decided_by"):
+    for a in _records(case, "needs_assessments",
+                      lambda: case.needs_assessments.select_related("assessed_by", "decided_by")):
         if a.assessed_on and a.state != ApprovalState.DRAFT:
             items.append({"at": a.updated_at if not a.decided_at else a.decided_at, "kind": "assessment",
                           "title": f"Needs assessment {a.get_state_display().lower()}",
                           "by": a.decided_by or a.assessed_by,
                           "text": f"Recommended provision: {a.get_recommended_provision_display()}"
                           + (f"\n{a.decision_note}" if a.decision_note else "")})
-    for c in case.closure_requests.select_related("requested_by", "decided_by"):
+    for c in _records(case, "closure_requests",
+                      lambda: case.closure_requests.select_related("requested_by", "decided_by")):
         items.append({"at": c.requested_at, "kind": "closure", "title": "Closure sent for a manager’s approval",
                       "by": c.requested_by, "text": f"Outcome: {c.get_outcome_display()}. {c.detail}".strip()})
         if c.state != ClosureState.AWAITING and c.decided_at:
             items.append({"at": c.decided_at, "kind": "closure",
                           "title": f"Closure {c.get_state_display().lower()}", "by": c.decided_by,
                           "text": c.decision_note})
-    for ev in case.joint_evidence.select_related("school", "produced_by"):
+    for ev in case_joint_evidence(case=case):
         items.append({"at": ev.produced_at, "kind": "evidence",
                       "title": f"Evidence of joint reasonable enquiries produced ({ev.ground})",
                       "by": ev.produced_by, "text": f"For {ev.school}"})

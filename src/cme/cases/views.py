@@ -32,6 +32,7 @@ from cme.cases.selectors import (
     case_list,
     case_officers,
     case_providers,
+    case_records_load,
     case_timeline,
 )
 from cme.cases.work_selectors import case_work
@@ -200,6 +201,7 @@ def case_list_view(request):
 
 def _detail_context(request, case, **forms) -> dict:
     user = request.user
+    case_records_load(case)  # the sections and the timeline share one fetch of each record kind
     flags, flags_withheld = visible_flags(user, case.child)
     return {
         "case": case,

@@ -79,10 +79,13 @@ def _min(*dates: dt.date | None) -> dt.date | None:
 
 
 def case_facts(cases: list[Case]) -> dict[int, clocks.CaseFacts]:
-    """What happened on each case, for its clocks: seven queries whatever the number of cases."""
+    """What happened on each case, for its clocks: seven queries whatever the number of cases,
+    or none for one case whose records the case page has fetched already."""
     ids = [c.pk for c in cases]
     if not ids:
         return {}
+    if len(cases) == 1 and getattr(cases[0], "_records", None) is not None:
+        return {cases[0].pk: _facts_of(cases[0], **_facts_from_records(cases[0]))}
     opened = dict(
         StageChange.objects.filter(case_id__in=ids, from_stage="")
         .values("case_id").annotate(at=Min("changed_at")).values_list("case_id", "at")
@@ -115,42 +118,80 @@ def case_facts(cases: list[Case]) -> dict[int, clocks.CaseFacts]:
         child_id__in=child_ids, flag=Vulnerability.LOOKED_AFTER, ended_on__isnull=True
     ).values_list("child_id", "started_on"):
         looked_after[child_id] = started
-    out = {}
-    for case in cases:
-        opened_on = _local_date(opened.get(case.pk)) or _local_date(case.created_at) or case.referred_on
-        ev = evidence.get(case.pk, {})
-        esc = escalations.get(case.pk)
-        groups = {"all"}
-        if case.category == Category.MISSING:
-            groups.add("missing")
-        la_start = None
-        if case.child_id in looked_after:
-            groups.add("looked_after")
-            started = looked_after[case.child_id]
-            la_start = max(case.referred_on, started) if started else case.referred_on
-        if esc:
-            groups.add("escalation")
-        out[case.pk] = clocks.CaseFacts(
-            events={
-                "referred": case.referred_on,
-                "opened": opened_on,
-                # A case opened straight onto the register needed no triage: met when opened.
-                "triaged": _local_date(triaged.get(case.pk)) or opened_on,
-                "first_enquiry": first_enquiry.get(case.pk),
-                "escalation_needed": esc["needed"] if esc else None,
-                "escalated": _local_date(esc["sent"]) if esc else None,
-                # The first day of continuous absence comes from the joint-enquiries evidence;
-                # without it the referral date stands in (it starts the clock late, never early).
-                "absence_started": ev.get("absence_from") or case.referred_on,
-                "enquiries_completed": _min(case.located_on, located.get(case.pk),
-                                            _local_date(ev.get("produced_at"))),
-                "looked_after": la_start,
-                "provision_determined": case.provision_determined_on,
-                "in_provision": case.moved_into_provision_on,
-            },
-            groups=frozenset(groups),
+    return {
+        case.pk: _facts_of(
+            case,
+            opened=opened.get(case.pk),
+            triaged=triaged.get(case.pk),
+            first_enquiry=first_enquiry.get(case.pk),
+            located=located.get(case.pk),
+            ev=evidence.get(case.pk, {}),
+            esc=escalations.get(case.pk),
+            looked_after=looked_after,
         )
-    return out
+        for case in cases
+    }
+
+
+def _facts_from_records(case: Case) -> dict:
+    """The same facts as case_facts' queries, read from the records the case page fetched."""
+    r = case._records
+
+    def earliest(values):
+        found = [v for v in values if v is not None]
+        return min(found) if found else None
+
+    evidence = r["joint_evidence"]
+    escalations = r["escalations"]
+    return {
+        "opened": earliest(c.changed_at for c in r["stage_changes"] if c.from_stage == ""),
+        "triaged": earliest(ref.triaged_at for ref in r["referrals"]),
+        "first_enquiry": earliest(e.made_on for e in r["enquiries"]),
+        "located": earliest(loc.on for loc in r["locations"]),
+        "ev": {"absence_from": earliest(e.absence_from for e in evidence),
+               "produced_at": earliest(e.produced_at for e in evidence)} if evidence else {},
+        "esc": {"needed": earliest(e.needed_on for e in escalations),
+                "sent": earliest(e.sent_at for e in escalations)} if escalations else None,
+        "looked_after": {
+            f.child_id: f.started_on for f in case.child.flags.all()
+            if f.flag == Vulnerability.LOOKED_AFTER and f.ended_on is None
+        },
+    }
+
+
+def _facts_of(case: Case, *, opened, triaged, first_enquiry, located, ev, esc, looked_after) -> clocks.CaseFacts:
+    """A case's clock facts from what happened on it (earliest of each kind of event)."""
+    opened_on = _local_date(opened) or _local_date(case.created_at) or case.referred_on
+    groups = {"all"}
+    if case.category == Category.MISSING:
+        groups.add("missing")
+    la_start = None
+    if case.child_id in looked_after:
+        groups.add("looked_after")
+        started = looked_after[case.child_id]
+        la_start = max(case.referred_on, started) if started else case.referred_on
+    if esc:
+        groups.add("escalation")
+    return clocks.CaseFacts(
+        events={
+            "referred": case.referred_on,
+            "opened": opened_on,
+            # A case opened straight onto the register needed no triage: met when opened.
+            "triaged": _local_date(triaged) or opened_on,
+            "first_enquiry": first_enquiry,
+            "escalation_needed": esc["needed"] if esc else None,
+            "escalated": _local_date(esc["sent"]) if esc else None,
+            # The first day of continuous absence comes from the joint-enquiries evidence;
+            # without it the referral date stands in (it starts the clock late, never early).
+            "absence_started": ev.get("absence_from") or case.referred_on,
+            "enquiries_completed": _min(case.located_on, located,
+                                        _local_date(ev.get("produced_at"))),
+            "looked_after": la_start,
+            "provision_determined": case.provision_determined_on,
+            "in_provision": case.moved_into_provision_on,
+        },
+        groups=frozenset(groups),
+    )
 
 
 def clocks_for_cases(cases: list[Case], *, today: dt.date | None = None) -> dict[int, list[clocks.ClockState]]:
@@ -195,9 +236,16 @@ class EscalationView:
     detail_withheld: bool
 
 
+def case_escalation_records(case: Case) -> list[Escalation]:
+    from cme.cases.selectors import _records
+
+    return _records(case, "escalations",
+                    lambda: case.escalations.select_related("raised_by").order_by("-raised_at", "-id"))
+
+
 def case_escalations(*, user, case: Case) -> list[EscalationView]:
     """The case's escalations; what an officer wrote about the harm only for those who may see it."""
-    rows = list(case.escalations.select_related("raised_by").order_by("-raised_at", "-id"))
+    rows = case_escalation_records(case)
     show = user.can_see_restricted
     return [EscalationView(e, e.detail if show else "", bool(e.detail) and not show) for e in rows]
 
@@ -205,7 +253,7 @@ def case_escalations(*, user, case: Case) -> list[EscalationView]:
 def escalation_timeline_items(*, case: Case) -> list[dict]:
     """Escalations for the case timeline: the reason (which never names a flag) and to whom."""
     items = []
-    for e in case.escalations.select_related("raised_by"):
+    for e in case_escalation_records(case):
         who = ", ".join(f"{r['service_label']} ({r['email']})" for r in e.recipients) or "nobody: no contacts are set up"
         items.append({
             "at": e.raised_at,

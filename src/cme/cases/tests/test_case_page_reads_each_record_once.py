@@ -1,0 +1,28 @@
+"""The case page fetches each kind of case-work record once and derives its clocks from them:
+the same facts and sections as the per-list queries give."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from cme.cases import services
+from cme.cases.selectors import case_records_load, case_timeline, enquiry_checklist
+from cme.cases.work_selectors import case_facts
+from cme.people.services import child_flag_add
+
+
+def test_facts_from_the_page_records_match_the_queries(case_a, officer_a):
+    today = timezone.localdate()
+    child_flag_add(actor=officer_a, child=case_a.child, flag="looked_after", started_on=today - timedelta(days=3))
+    services.enquiry_record(actor=officer_a, case=case_a, kind="home_visit", made_on=today - timedelta(days=2),
+                            officer=officer_a, outcome="No answer")
+    services.enquiry_record(actor=officer_a, case=case_a, kind="phone", made_on=today - timedelta(days=1),
+                            officer=officer_a, outcome="Spoke to the parent")
+    queried = case_facts([case_a])[case_a.pk]
+    timeline_before = [i["title"] for i in case_timeline(case=case_a)]
+    checklist_before = [(c.kind, len(c.enquiries)) for c in enquiry_checklist(case=case_a)]
+
+    case_records_load(case_a)
+    assert case_facts([case_a])[case_a.pk] == queried
+    assert [i["title"] for i in case_timeline(case=case_a)] == timeline_before
+    assert [(c.kind, len(c.enquiries)) for c in enquiry_checklist(case=case_a)] == checklist_before
