@@ -109,6 +109,11 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("CME_PG_SERVER_SIDE_BINDING", True):
+        # Bind parameters on the server, so that psycopg prepares the statements a connection
+        # runs again and again (every page asks the same few questions) and PostgreSQL stops
+        # planning them afresh each time. Turn off behind a transaction-pooling PgBouncer.
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

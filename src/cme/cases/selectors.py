@@ -235,7 +235,7 @@ def case_timeline(*, case: Case) -> list[dict]:
             "by": change.changed_by,
             "text": change.note,
         })
-    for note in case.notes.select_related("author"):
+    for note in _records(case, "notes", lambda: case.notes.select_related("author")):
         items.append({"at": note.created_at, "kind": "note", "title": "Note", "by": note.author, "text": note.text})
     for referral in _records(case, "referrals", case.referrals.all):
         items.append({
@@ -330,23 +330,60 @@ class EnquiryCheck:
         return bool(self.enquiries)
 
 
+# The people each kind of record names, fetched for the whole page in one query rather than
+# joined into every record query (the joins cost more to build than to run).
+_PEOPLE = {
+    "enquiries": ("officer", "recorded_by"),
+    "locations": ("recorded_by",),
+    "other_la_referrals": ("sent_by",),
+    "needs_assessments": ("assessed_by", "decided_by"),
+    "closure_requests": ("requested_by", "decided_by"),
+    "joint_evidence": ("produced_by",),
+    "escalations": ("raised_by",),
+    "stage_changes": ("changed_by",),
+    "notes": ("author",),
+}
+
+
 def case_records_load(case: Case) -> None:
     """Fetch a case's case-work records once for a page that shows them in several places (the
-    sections and the timeline of the case page): each selector below then reads them from the
-    case instead of asking the database again. Only the case page calls this, on a case fetched
-    for that one request, so nothing read here can go stale."""
-    case._records = {
-        "enquiries": list(case.enquiries.select_related("officer", "recorded_by", "joint_with")
-                          .order_by("made_on", "id")),
-        "locations": list(case.locations.select_related("address", "other_la", "recorded_by")),
-        "other_la_referrals": list(case.other_la_referrals.select_related("other_la", "sent_by")),
-        "needs_assessments": list(case.needs_assessments.select_related("assessed_by", "decided_by")),
-        "closure_requests": list(case.closure_requests.select_related("requested_by", "decided_by")),
-        "joint_evidence": list(case.joint_evidence.select_related("school", "produced_by")),
-        "escalations": list(case.escalations.select_related("raised_by").order_by("-raised_at", "-id")),
-        "stage_changes": list(case.stage_changes.select_related("changed_by")),
-        "referrals": list(case.referrals.all()),
+    sections, the timeline and the clocks of the case page): each selector below then reads them
+    from the case instead of asking the database again. Only the case page calls this, on a case
+    fetched for that one request, so nothing read here can go stale."""
+    queries = {
+        "enquiries": lambda: case.enquiries.select_related("joint_with").order_by("made_on", "id"),
+        "locations": lambda: case.locations.select_related("address", "other_la"),
+        "other_la_referrals": lambda: case.other_la_referrals.select_related("other_la"),
+        "needs_assessments": case.needs_assessments.all,
+        "closure_requests": case.closure_requests.all,
+        "joint_evidence": lambda: case.joint_evidence.select_related("school"),
+        "escalations": lambda: case.escalations.order_by("-raised_at", "-id"),
+        "stage_changes": case.stage_changes.all,
+        "notes": case.notes.all,
+        "referrals": case.referrals.all,
     }
+    # Most cases have only some kinds of record: one query says which, and only those are read.
+    present = Case.objects.filter(pk=case.pk).values(**{
+        f"has_{kind}": Exists(
+            Case._meta.get_field(kind).related_model.objects.filter(
+                **{Case._meta.get_field(kind).field.name: OuterRef("pk")}
+            )
+        )
+        for kind in queries
+    }).get()
+    records = {kind: list(query()) if present[f"has_{kind}"] else [] for kind, query in queries.items()}
+    ids = {
+        getattr(record, f"{field}_id")
+        for kind, fields in _PEOPLE.items()
+        for record in records[kind]
+        for field in fields
+    } - {None}
+    people = User.objects.in_bulk(ids) if ids else {}
+    for kind, fields in _PEOPLE.items():
+        for record in records[kind]:
+            for field in fields:
+                setattr(record, field, people.get(getattr(record, f"{field}_id")))
+    case._records = records
 
 
 def _records(case: Case, name: str, query):

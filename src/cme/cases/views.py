@@ -6,6 +6,7 @@ import hashlib
 from django.contrib import messages
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -202,6 +203,7 @@ def case_list_view(request):
 def _detail_context(request, case, **forms) -> dict:
     user = request.user
     case_records_load(case)  # the sections and the timeline share one fetch of each record kind
+    prefetch_related_objects([case.child], "flags")  # shown on the page and read by the clocks
     flags, flags_withheld = visible_flags(user, case.child)
     return {
         "case": case,

@@ -199,9 +199,11 @@ def clocks_for_cases(cases: list[Case], *, today: dt.date | None = None) -> dict
     today = today or timezone.localdate()
     facts = case_facts(cases)
     calendars: dict[int, object] = {}
-    codes = dict(
-        Organisation.objects.filter(pk__in={c.la_id for c in cases}).values_list("pk", "la_code")
-    ) if cases else {}
+    # The LA's code picks its clock rules; a case fetched with its LA (the case page) needs no query.
+    codes = {c.la_id: c.la.la_code for c in cases if "la" in c._state.fields_cache}
+    missing = {c.la_id for c in cases} - set(codes)
+    if missing:
+        codes.update(Organisation.objects.filter(pk__in=missing).values_list("pk", "la_code"))
     out = {}
     for case in cases:
         if case.la_id not in calendars:

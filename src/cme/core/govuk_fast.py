@@ -114,3 +114,46 @@ def _spans(item) -> str:
     if rowspan := _get(item, "rowspan"):
         text += f' rowspan="{escape(rowspan)}"'
     return text
+
+
+def _html_or_text(item) -> str:
+    html = _get(item, "html")
+    return str(html).strip() if html else str(escape(_get(item, "text") or ""))
+
+
+def govuk_tag(params) -> Markup:
+    return Markup(  # noqa: S704 - text escaped, html is the caller's safe markup
+        f'<strong class="{_classes("govuk-tag", _get(params, "classes"))}"'
+        f"{govuk_attributes(_get(params, 'attributes'))}>{_html_or_text(params)}</strong>"
+    )
+
+
+def govuk_task_list(params) -> Markup:
+    prefix = _get(params, "idPrefix") or "task-list"
+    out = [f'<ul class="{_classes("govuk-task-list", _get(params, "classes"))}"'
+           f"{govuk_attributes(_get(params, 'attributes'))}>"]
+    for index, item in enumerate(_get(params, "items") or [], start=1):
+        if not item:
+            continue
+        hint_id, status_id = f"{prefix}-{index}-hint", f"{prefix}-{index}-status"
+        href, title, hint, status = (_get(item, k) for k in ("href", "title", "hint", "status"))
+        classes = _classes("govuk-task-list__item", href and "govuk-task-list__item--with-link",
+                           _get(item, "classes"))
+        out.append(f'<li class="{classes}"><div class="govuk-task-list__name-and-hint">')
+        title_classes = _get(title, "classes")
+        if href:
+            described = (f"{hint_id} " if hint else "") + status_id
+            out.append(f'<a class="{_classes("govuk-link govuk-task-list__link", title_classes)}" '
+                       f'href="{escape(href)}" aria-describedby="{described}">{_html_or_text(title)}</a>')
+        else:
+            cls = f' class="{escape(title_classes)}"' if title_classes else ""
+            out.append(f"<div{cls}>{_html_or_text(title)}</div>")
+        if hint:
+            out.append(f'<div id="{hint_id}" class="govuk-task-list__hint">{_html_or_text(hint)}</div>')
+        out.append("</div>")
+        status_classes = _classes("govuk-task-list__status", _get(status, "classes"))
+        tag = _get(status, "tag")
+        shown = govuk_tag(tag) if tag else _html_or_text(status)
+        out.append(f'<div class="{status_classes}" id="{status_id}">{shown}</div></li>')
+    out.append("</ul>")
+    return Markup("".join(out))  # noqa: S704 - text escaped, html is the caller's safe markup

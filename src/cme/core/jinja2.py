@@ -18,7 +18,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from cme.core.govuk_fast import govuk_attributes, govuk_table
+from cme.core.govuk_fast import govuk_attributes, govuk_table, govuk_tag, govuk_task_list
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -113,6 +113,8 @@ def environment(**options) -> Environment:
         age_on=age_on,
         govuk_attributes=govuk_attributes,
         govuk_table=govuk_table,
+        govuk_tag=govuk_tag,
+        govuk_task_list=govuk_task_list,
     )
     from cme.core.forms import choice_params, date_params, error_summary_params, field_params
 

@@ -4,7 +4,7 @@ import pytest
 from jinja2 import Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
 
-from cme.core.govuk_fast import govuk_attributes, govuk_table
+from cme.core.govuk_fast import govuk_attributes, govuk_table, govuk_tag, govuk_task_list
 
 _env = Environment(
     loader=PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
@@ -87,3 +87,45 @@ def test_python_table_matches_the_macro(params):
         return html.replace(">", "> ").replace("<", " <").split()
 
     assert words(str(govuk_table(params))) == words(_original_table.render(p=params))
+
+
+_original_tag = _env.from_string(
+    '{% from "govuk_frontend_jinja/components/tag/macro.html" import govukTag %}{{ govukTag(p) }}'
+)
+_original_task_list = _env.from_string(
+    '{% from "govuk_frontend_jinja/components/task-list/macro.html" import govukTaskList %}'
+    "{{ govukTaskList(p) }}"
+)
+
+
+def _words(html: str) -> list[str]:
+    return html.replace(">", "> ").replace("<", " <").split()
+
+
+@pytest.mark.parametrize("params", [
+    {"text": "Not yet made"},
+    {"text": "<Overdue>", "classes": "govuk-tag--red", "attributes": {"data-x": "1"}},
+    {"html": Markup("<span>Met</span>")},
+])
+def test_python_tag_matches_the_macro(params):
+    assert _words(str(govuk_tag(params))) == _words(_original_tag.render(p=params))
+
+
+@pytest.mark.parametrize("params", [
+    {"items": []},
+    {
+        "idPrefix": "enquiries",
+        "classes": "app-x",
+        "attributes": {"data-y": "2"},
+        "items": [
+            {"title": {"text": "Home visit"}, "href": "/cases/1/enquiries/new?kind=home_visit",
+             "hint": {"text": "Last: 3 May"}, "status": {"tag": {"text": "Done", "classes": "govuk-tag--green"}}},
+            None,
+            {"title": {"text": "Phone <call>", "classes": "t"}, "status": {"text": "Not yet made"}},
+            {"title": {"html": Markup("<b>Letter</b>")}, "href": "/x", "status": {"html": Markup("<i>n</i>"),
+             "classes": "s"}, "classes": "item"},
+        ],
+    },
+])
+def test_python_task_list_matches_the_macro(params):
+    assert _words(str(govuk_task_list(params))) == _words(_original_task_list.render(p=params))
