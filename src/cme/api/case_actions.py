@@ -17,7 +17,7 @@ from pydantic import ConfigDict
 
 from cme.api.errors import service_error
 from cme.api.schemas import BadInput, Refusal
-from cme.cases import services
+from cme.cases import services, stages
 from cme.cases.models import (
     ApprovalState,
     ClosureState,
@@ -27,6 +27,7 @@ from cme.cases.models import (
     Outcome,
     ProvisionKind,
     SenStatus,
+    Stage,
 )
 from cme.cases.selectors import (
     case_enquiries,
@@ -415,6 +416,57 @@ def decide_needs(request, case_id: int, payload: DecisionIn):
     decided = _run(lambda: services.needs_assessment_decide(
         actor=request.auth, assessment=waiting, approve=payload.approve, note=payload.note))
     return NeedsAssessmentOut.of(decided)
+
+
+# -- stage and notes ---------------------------------------------------------------------------
+
+StageCode = Literal[tuple(s for s in Stage.values if s != Stage.CLOSED)]
+
+
+class StageIn(In):
+    to_stage: StageCode = Field(description="Forward along the process steps, or back to locating; close with /close")
+    note: str = Field("", max_length=2000)
+    on: date | None = Field(None, description="Today when left out; not in the future")
+
+
+class StageOut(Schema):
+    stage: str
+    stage_label: str
+    allowed_moves: list[str] = Field(description="The stages the case may move to next")
+
+
+@router.post("/{case_id}/stage", response={200: StageOut, **WRITE_REFUSALS},
+             summary="Move the case to another stage",
+             description="Refuses impossible moves with 422 naming `to_stage` (a closed case must be reopened; "
+                         "a case goes back only to locating). Who and when are recorded on the timeline.",
+             operation_id="case_stage_move")
+def move_stage(request, case_id: int, payload: StageIn):
+    case = _case_to_work(request, case_id)
+    case = _run(lambda: services.case_stage_advance(actor=request.auth, case=case, to_stage=payload.to_stage,
+                                                    note=payload.note, on=payload.on))
+    return StageOut(stage=case.stage, stage_label=case.get_stage_display(),
+                    allowed_moves=stages.allowed_moves(case.stage))
+
+
+class NoteIn(In):
+    text: str = Field(max_length=5000)
+
+
+class NoteOut(Schema):
+    id: int
+    text: str
+    author: str
+    created_at: datetime
+
+
+@router.post("/{case_id}/notes", response={201: NoteOut, **WRITE_REFUSALS},
+             summary="Add a note to the case timeline",
+             description="The note appears on the case's timeline with its author and time.",
+             operation_id="case_note_add")
+def add_note(request, case_id: int, payload: NoteIn):
+    case = _case_to_work(request, case_id)
+    note = _run(lambda: services.case_note_add(actor=request.auth, case=case, text=payload.text))
+    return Status(201, NoteOut(id=note.pk, text=note.text, author=str(note.author), created_at=note.created_at))
 
 
 # -- closing and reopening ---------------------------------------------------------------------

@@ -38,6 +38,8 @@ EXPECTED = {
     ("post", "/api/v1/cases/{case_id}/close"),
     ("post", "/api/v1/cases/{case_id}/close/decision"),
     ("post", "/api/v1/cases/{case_id}/reopen"),
+    ("post", "/api/v1/cases/{case_id}/stage"),
+    ("post", "/api/v1/cases/{case_id}/notes"),
     ("post", "/api/v1/cases/{case_id}/joint-evidence"),
 }
 
