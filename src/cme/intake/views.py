@@ -175,6 +175,8 @@ def detail(request, reference: str):
         "case_url": case_url(referral.case) if referral.case_id else None,
         "can_triage": request.user.can_work_cases
         and referral.status == ReferralStatus.AWAITING_TRIAGE,
+        # What officers decided about the child's roll, without matching again.
+        "identification": match_selectors.referral_identification(referral=referral),
     })
 
 

@@ -161,3 +161,13 @@ def test_school_and_partner_users_cannot_decide(client_for, school_user_a, partn
                                          {"decision": "confirmed", "child": str(rolls["william"].pk)})
         assert response.status_code == 403
     assert not MatchDecision.objects.exists()
+
+
+def test_the_referral_page_says_on_roll_at_x_after_the_decision(client_for, officer_a, misspelt, rolls, school_a):
+    client = client_for(officer_a)
+    detail = reverse("intake:detail", args=[misspelt.reference])
+    assert "On a roll?" not in client.get(detail).content.decode()  # nobody has decided yet
+    decide(client, misspelt, "confirmed", rolls["william"])
+    assert f"On roll at {school_a.name}" in client.get(detail).content.decode()
+    decide(client, misspelt, "none")
+    assert "On no roll" in client.get(detail).content.decode()
