@@ -244,6 +244,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("CME_FROM_EMAIL", "cme-tracker@localhost")
 CME_CLOCKS_FILE = Path(os.environ.get("CME_CLOCKS_FILE", PACKAGE_DIR / "cases" / "data" / "clocks.toml"))
 CME_BASE_URL = os.environ.get("CME_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CME_ESCALATION_EMAILS = json.loads(os.environ.get("CME_ESCALATION_EMAILS", "{}"))
+# At-risk screening rules: one file for every authority, or JSON mapping LA code to file; the
+# shipped rules (src/cme/attendance/data/rules.toml) when unset.
+_screening_rules = os.environ.get("CME_SCREENING_RULES", "")
+CME_SCREENING_RULES = (json.loads(_screening_rules) if _screening_rules.lstrip().startswith("{")
+                       else _screening_rules or None)
 # Whether a manager approves needs assessments, and closures made by officers (the LA decides).
 CME_NEEDS_APPROVAL = env_bool("CME_NEEDS_APPROVAL", False)
 CME_CLOSURE_APPROVAL = env_bool("CME_CLOSURE_APPROVAL", False)
