@@ -3,7 +3,7 @@
 import re
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 _UPN_LIKE = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 
@@ -26,9 +26,12 @@ def filter_children(qs: QuerySet, query: str, prefix: str = "") -> QuerySet:
     q = query.strip()
     upper = q.upper().replace(" ", "")
     if _UPN_LIKE.match(upper):
-        return qs.filter(
-            Q(**{f"{prefix}upn": upper}) | Q(**{f"{prefix}former_upns__upn": upper})
-        ).distinct()
+        # A subquery, not a join: a join needs DISTINCT, which PostgreSQL refuses beside an
+        # ORDER BY on an expression (the case list's stage order).
+        from cme.people.models import FormerUPN
+
+        former = FormerUPN.objects.filter(child_id=OuterRef(f"{prefix}id" if prefix else "pk"), upn=upper)
+        return qs.filter(Q(**{f"{prefix}upn": upper}) | Q(Exists(former)))
     dob = parse_date(q)
     if dob:
         return qs.filter(**{f"{prefix}date_of_birth": dob})
