@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -104,44 +104,6 @@ def referrals_recently_triaged(*, user, days: int = 30, limit: int = 100) -> lis
             detail={"ids": [r.reference for r in items]},
         )
     return items
-
-
-def referral_candidates_for_user(*, user, referral: Referral) -> list:
-    """Children on the register who may be the referred child, within the user's scope.
-
-    Each carries `open_cases` (a list, at most one) so the page can say the referral would join
-    it. Looking is a search of the register, so it is audited like one.
-    """
-    from cme.cases.models import OPEN_STAGES, Case
-    from cme.intake.services import referral_candidates
-    from cme.people.selectors import children_visible_to
-
-    ids = [c.pk for c in referral_candidates(referral=referral)]
-    if not ids:
-        return []
-    with transaction.atomic():
-        found = list(
-            children_visible_to(user)
-            .filter(pk__in=ids)
-            .prefetch_related(
-                "former_upns",
-                Prefetch(
-                    "cases",
-                    queryset=Case.objects.filter(stage__in=OPEN_STAGES).order_by("-id"),
-                    to_attr="open_cases",
-                )
-            )
-            .order_by("pk")
-        )
-        audit_record(
-            actor=user,
-            action=Action.SEARCH,
-            object_type="child",
-            la_id=referral.la_id,
-            summary=f"Checked the register for the child in referral {referral.reference}",
-            detail={"referral": referral.reference, "ids": [c.pk for c in found]},
-        )
-    return found
 
 
 def case_officers_for(user) -> list:

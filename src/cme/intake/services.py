@@ -176,25 +176,3 @@ def referral_close_not_cme(*, actor, referral: Referral, reason: str) -> Referra
         summary=f"Closed referral {referral.reference} as not CME",
     )
     return referral
-
-
-def referral_candidates(*, referral: Referral):
-    """Children already on the register with the same name and date of birth (or UPN).
-
-    A simple check for now: issue 3 replaces it with probabilistic matching.
-    """
-    from django.db.models import Q
-
-    from cme.people.models import Child
-
-    qs = Child.objects.filter(la_id=referral.la_id)
-    condition = Q(pk__in=[])
-    if referral.child_upn:
-        condition |= Q(upn=referral.child_upn) | Q(former_upns__upn=referral.child_upn)
-    if referral.child_surname and referral.child_date_of_birth:
-        condition |= Q(
-            legal_surname__iexact=referral.child_surname,
-            legal_forename__iexact=referral.child_forename,
-            date_of_birth=referral.child_date_of_birth,
-        )
-    return list(qs.filter(condition).distinct().order_by("pk")[:10])
