@@ -248,65 +248,40 @@ CTF_SINGLE_CHARACTER = {"<": "C1", ">": "C2", "?": "J1", "$": "Y1", "%": "Y3", "
 CTF_NO_SESSION = {"-", " ", "@"}
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _child(el, name: str):
-    return next((c for c in el if _local(c.tag) == name), None)
-
-
-def _text_of(el, name: str) -> str:
-    c = _child(el, name)
-    return (c.text or "").strip() if c is not None else ""
-
-
 def ctf_attendance_read(data: bytes) -> tuple[list[Mark], list[str], int]:
-    """Marks from the Attendance part of a common transfer file (every pupil's YearData).
-
-    Written here, with defusedxml, because no CTF reader exists in the project yet; elements are
-    matched by local name so any namespace is accepted. `row` in messages is the pupil's place in
-    the file (pupil 1, 2 ...)."""
-    from defusedxml import ElementTree
-    from defusedxml.common import DefusedXmlException
+    """Marks from the Attendance part of a common transfer file (every pupil's YearData), read
+    by the project's CTF reader (cme.movements.ctf: safe XML, any namespace, size limit).
+    `row` in messages is the pupil's place in the file (pupil 1, 2 ...)."""
+    from cme.movements.ctf import CtfError, parse_ctf
 
     try:
-        root = ElementTree.fromstring(data)
-    except (ElementTree.ParseError, DefusedXmlException) as e:
-        return [], [f"the file is not a CTF (XML): {e}"], 0
+        ctf = parse_ctf(data)
+    except CtfError as e:
+        return [], [f"the file is not a CTF that can be read: {p}" for p in e.problems], 0
+    if not ctf.pupils:
+        return [], ["the file holds no Pupil elements"], 0
     marks: list[Mark] = []
     errors: list[str] = []
     dates: dict[str, dt.date | None] = {}
-    pupils = [el for el in root.iter() if _local(el.tag) == "Pupil"]
-    if not pupils:
-        return [], ["the file holds no Pupil elements"], 0
     sessions = 0
-    for n, pupil in enumerate(pupils, start=1):
-        upn = _text_of(pupil, "UPN").upper()
-        attendance = _child(pupil, "Attendance")
-        if attendance is None:
-            continue
-        for year_data in (c for c in attendance if _local(c.tag) == "YearData"):
-            laestab = _text_of(year_data, "LEA") + _text_of(year_data, "Estab")
-            for block in (c for c in year_data if _local(c.tag) == "AttendSessions"):
-                start_text = _text_of(block, "AttendanceStartDate")
-                start = _date(start_text, dates)
-                where = f"pupil {n} (UPN {upn or 'missing'})"
-                if start is None:
-                    errors.append(f"{where}, field AttendanceStartDate: {start_text!r} is not a date")
+    for pupil in ctf.pupils:
+        for year in pupil.attendance:
+            if not year.marks.strip("".join(CTF_NO_SESSION)):
+                continue
+            if year.start_date is None:
+                errors.append(f"pupil {pupil.position} (UPN {pupil.upn or 'missing'}), "
+                              "field AttendanceStartDate: missing")
+                continue
+            for i, ch in enumerate(year.marks):
+                if ch in CTF_NO_SESSION:
                     continue
-                string = _child(block, "AttendanceMarks")
-                string = (string.text or "") if string is not None else ""
-                for i, ch in enumerate(string):
-                    if ch in CTF_NO_SESSION:
-                        continue
-                    sessions += 1
-                    day = start + dt.timedelta(days=i // 2)
-                    code = CTF_SINGLE_CHARACTER.get(ch, ch)
-                    m = check_mark(row=n, upn=upn, laestab=laestab, date_text=day.isoformat(),
-                                   session=SESSIONS[i % 2], code=code, errors=errors, dates=dates)
-                    if m is not None:
-                        marks.append(m)
+                sessions += 1
+                day = year.start_date + dt.timedelta(days=i // 2)
+                m = check_mark(row=pupil.position, upn=pupil.upn, laestab=year.lea + year.estab,
+                               date_text=day.isoformat(), session=SESSIONS[i % 2],
+                               code=CTF_SINGLE_CHARACTER.get(ch, ch), errors=errors, dates=dates)
+                if m is not None:
+                    marks.append(m)
     errors = [e.replace("row ", "pupil ", 1) if e.startswith("row ") else e for e in errors]
     return marks, errors, sessions
 
