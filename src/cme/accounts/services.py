@@ -22,6 +22,12 @@ from cme.audit.services import audit_record
 DEVICE_NAME = "Authenticator app"
 
 
+
+def _audit_user(user, action: str, summary: str) -> None:
+    """A user's own sign-in event: who, and the authority they belong to."""
+    audit_record(actor=user, action=action, object_type="user", object_id=user.pk,
+                 la_id=user.la_id, summary=summary)
+
 def is_verified(user: User) -> bool:
     """Whether the user passed two-factor sign-in this session. django-otp's middleware adds
     is_verified() to request.user; a user just signed in with a password has not got it yet."""
@@ -56,14 +62,7 @@ def user_sign_in(*, request: HttpRequest, username: str, password: str) -> User 
             )
             return None
         login(request, user)
-        audit_record(
-            actor=user,
-            action=Action.SIGN_IN,
-            object_type="user",
-            object_id=user.pk,
-            la_id=user.la_id,
-            summary="Signed in with password",
-        )
+        _audit_user(user, Action.SIGN_IN, "Signed in with password")
     return user
 
 
@@ -71,14 +70,7 @@ def user_sign_out(*, request: HttpRequest) -> None:
     user = request.user
     with transaction.atomic():
         if user.is_authenticated:
-            audit_record(
-                actor=user,
-                action=Action.SIGN_OUT,
-                object_type="user",
-                object_id=user.pk,
-                la_id=user.la_id,
-                summary="Signed out",
-            )
+            _audit_user(user, Action.SIGN_OUT, "Signed out")
         logout(request)
 
 
@@ -101,24 +93,10 @@ def two_factor_verify(*, request: HttpRequest, code: str) -> str | None:
                 continue
             if device.verify_token(code):
                 otp_login(request, device)
-                audit_record(
-                    actor=user,
-                    action=Action.SIGN_IN,
-                    object_type="user",
-                    object_id=user.pk,
-                    la_id=user.la_id,
-                    summary="Passed two-factor sign-in",
-                )
+                _audit_user(user, Action.SIGN_IN, "Passed two-factor sign-in")
                 return None
             error = "The code is not right. Enter the newest code from your authenticator app"
-        audit_record(
-            actor=user,
-            action=Action.SIGN_IN_FAILED,
-            object_type="user",
-            object_id=user.pk,
-            la_id=user.la_id,
-            summary="Wrong two-factor code",
-        )
+        _audit_user(user, Action.SIGN_IN_FAILED, "Wrong two-factor code")
     return error
 
 
@@ -139,28 +117,14 @@ def two_factor_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -
         if refusal:
             return refusal
         if not device.verify_token(code):
-            audit_record(
-                actor=user,
-                action=Action.SIGN_IN_FAILED,
-                object_type="user",
-                object_id=user.pk,
-                la_id=user.la_id,
-                summary="Wrong code while setting up two-factor sign-in",
-            )
+            _audit_user(user, Action.SIGN_IN_FAILED, "Wrong code while setting up two-factor sign-in")
             return "The code is not right. Check the app shows CME Tracker, then enter its newest code"
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         # Other unfinished set-ups are now stale secrets; remove them.
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         otp_login(request, device)
-        audit_record(
-            actor=user,
-            action=Action.CHANGE,
-            object_type="user",
-            object_id=user.pk,
-            la_id=user.la_id,
-            summary="Set up two-factor sign-in and passed it",
-        )
+        _audit_user(user, Action.CHANGE, "Set up two-factor sign-in and passed it")
     return None
 
 
