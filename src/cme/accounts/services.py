@@ -22,11 +22,11 @@ from cme.audit.services import audit_record
 DEVICE_NAME = "Authenticator app"
 
 
-
 def _audit_user(user, action: str, summary: str) -> None:
     """A user's own sign-in event: who, and the authority they belong to."""
     audit_record(actor=user, action=action, object_type="user", object_id=user.pk,
                  la_id=user.la_id, summary=summary)
+
 
 def is_verified(user: User) -> bool:
     """Whether the user passed two-factor sign-in this session. django-otp's middleware adds
