@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from cme.matching.engine import Index, Matcher, Model, Person, train
+from cme.matching.engine import Index, Matcher, Model, Person, choose_model, train
 
 COLUMNS = ("id", "upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex", "postcode", "address")
 # Optional extra columns a roll may carry (a school information system export has them).
@@ -92,9 +92,12 @@ def read_people(path: str | Path) -> list[Person]:
 
 def link(roll: Sequence[Person], referrals: Sequence[Person], *, model: Model | None = None,
          threshold: float = DEFAULT_THRESHOLD, seed: int = 0) -> tuple[list[Link], Model]:
-    """Best roll record for every referral; trains on the data themselves when no model is given."""
+    """Best roll record for every referral. With no model given, trains on the data themselves,
+    and uses the trained model only if it does no worse than the engine's defaults on labelled
+    referrals made from the roll (`engine.choose_model`)."""
     index = Index(roll)
-    model = model or train(roll, referrals, seed=seed, index=index)
+    if model is None:
+        model = choose_model(train(roll, referrals, seed=seed, index=index), None, index, roll, seed=seed).model
     matcher = Matcher(model, index)
     links = []
     for person in referrals:

@@ -39,3 +39,11 @@ class Command(BaseCommand):
         batch.write_links(opts["out"], links)
         matched = sum(1 for item in links if item.roll_id)
         self.stderr.write(f"{matched} of {len(links)} referrals matched at probability ≥ {opts['threshold']}")
+        check = model.trained_on.get("check")
+        if check:
+            trained = check["calibration"]["trained"]
+            self.stderr.write(
+                f"model: {'trained on the inputs' if check['kept'] == 'trained' else 'the engine defaults'}"
+                f" (held-out check: {trained['wrong_links']} wrong links, expected calibration error"
+                f" {trained['ece']:.3f}, Brier {trained['brier']:.4f})"
+            )
