@@ -36,6 +36,16 @@ from cme.matching.names import groups_of
 ENGINE_VERSION = "1.0"
 MODEL_FORMAT = 2
 READABLE_FORMATS = (1, 2)  # format 1 files lack the sibling, namesake and twin rates
+# A UPN given is another child's now and then (a brother's or sister's, typed from the wrong
+# record): same UPN is strong evidence, never proof. log2(0.95 / 1e-4), about 13 bits.
+UPN_MAX_WEIGHT = 13.2
+# A stand-in date of birth (1 January or 1 September of a year, what a form holds when only the
+# age is known) says only the year. Children of compulsory school age span about 12 birth
+# years, so the year or one either side fits a quarter of unrelated children and nearly every
+# referral about the child: log2(0.95 / 0.25). Fixed, not estimated: random pairs of a roll
+# hardly ever show a stand-in date, so their rate would overstate it.
+STAND_IN_YEAR_WEIGHT = 1.93
+STAND_IN_DAYS = ((1, 1), (9, 1))  # (month, day)
 # A temporary UPN is issued locally while the permanent one is awaited and may be reissued
 # (data-standards.md §2.6): agreement on one is a hint, never the strong evidence of a real UPN.
 TEMPORARY_UPN_MAX_WEIGHT = 4.0
@@ -81,6 +91,8 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
         ("year_off_by_one", "similar", "same day and month, year one out"),
         ("one_digit_typo", "similar", "one digit wrong or two digits transposed"),
         ("two_digits", "similar", "two digits wrong"),
+        ("year_digit", "similar", "one digit of the year wrong: two or more years out"),
+        ("year_only", "similar", "a stand-in date (1 January or 1 September): only the year agrees"),
         ("different", "disagrees", "different date of birth"),
     ),
     "sex": _levels(
@@ -113,6 +125,7 @@ FN, SN, DOB, SEX, ADDR, UPN, ORDER = range(7)
 LEVEL = {name: {lv.name: i for i, lv in enumerate(levels)} for name, levels in COMPARISONS.items()}
 FN_EXACT, FN_VARIANT = LEVEL["forename"]["exact"], LEVEL["forename"]["variant"]
 DOB_EXACT = LEVEL["dob"]["exact"]
+DOB_YEAR_ONLY = LEVEL["dob"]["year_only"]
 SEX_SAME = LEVEL["sex"]["same"]
 # Levels at which a candidate's household is the referred child's: the surname agrees (or is
 # spelt almost or exactly alike), and so do the address or postcode.
@@ -125,12 +138,16 @@ ADDRESS_FITS = [LEVEL["address"][k] for k in ("postcode_and_address", "postcode"
 # happens: a referral linked to a sibling says the missing child is safe. So these are held
 # low, as a policy: a referral that disagrees on them is put to the officer, not linked.
 MAX_M_DIFFERENT = {"forename": 0.002, "surname": 0.05, "dob": 0.005}
+# Likewise a birthday on the same day of a year two or more out by one digit: a slip of the
+# year, or a namesake born on the same day of another year. The data fit both; a namesake linked
+# as the child is the worse mistake, so the slip is held rare and needs the address to link.
+MAX_M_YEAR_DIGIT = 0.003
 
 # Starting values (and the pull of the prior when data are scarce) for m and u.
 DEFAULT_M = {
     "forename": [0.873, 0.04, 0.01, 0.03, 0.02, 0.02, 0.005, 0.002],
     "surname": [0.87, 0.03, 0.03, 0.02, 0.015, 0.035],
-    "dob": [0.935, 0.015, 0.01, 0.025, 0.01, 0.005],
+    "dob": [0.925, 0.015, 0.01, 0.025, 0.01, 0.002, 0.008, 0.005],
     "sex": [0.98, 0.02],
     "address": [0.6, 0.1, 0.05, 0.03, 0.03, 0.05, 0.05, 0.09],
     "upn": [0.95, 0.02, 0.03],
@@ -139,7 +156,7 @@ DEFAULT_M = {
 DEFAULT_U = {
     "forename": [0.01, 0.005, 0.002, 0.005, 0.01, 0.05, 0.01, 0.908],
     "surname": [0.003, 0.001, 0.003, 0.005, 0.03, 0.958],
-    "dob": [0.0003, 0.0003, 0.0006, 0.006, 0.02, 0.9728],
+    "dob": [0.0003, 0.0003, 0.0006, 0.006, 0.02, 0.001, 0.0025, 0.9693],
     "sex": [0.5, 0.5],
     "address": [1e-5, 1e-4, 1e-4, 1e-4, 5e-4, 0.002, 0.02, 0.97729],
     "upn": [1e-6, 1e-4, 0.999899],
@@ -147,6 +164,17 @@ DEFAULT_U = {
     # comparison only carries the (m) cost of a swap among true matches.
     "name_order": [1.0, 1.0],
 }
+# How a brother's or sister's forename, birthday and sex compare with the child's: what a
+# referral about an unrolled sibling shows against the rolled one. Parents name children alike
+# (Jack and Jacob, Gurpreet and Gurdeep; a family's boys all Muhammad), give one child's name to
+# another as a middle name, and have twins: none of that is what random pairs show. Training
+# measures these on the roll's own brothers and sisters; these are the starting values.
+DEFAULT_S = {
+    "forename": [0.01, 0.02, 0.02, 0.01, 0.01, 0.05, 0.005, 0.875],
+    "dob": [0.03, 0.0003, 0.002, 0.01, 0.02, 0.003, 0.0025, 0.9322],
+    "sex": [0.5, 0.5],
+}
+SIBLING_FIELDS = {"forename": 0, "dob": 2, "sex": 3}  # columns of the levels array
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,6 +251,9 @@ def normalise(p: Person) -> _Norm:
 def _swapped(n: _Norm) -> _Norm:
     """The referral read with forename and surname the other way round."""
     return replace(n, forenames=n.surnames[:1], surnames=n.forenames[:1], parts=(), middles=())
+
+
+_STAND_IN = frozenset(month * 100 + day for month, day in STAND_IN_DAYS)
 
 
 def _digits(ymd: int) -> list[int]:
@@ -467,6 +498,20 @@ class Index:
         self._keys, self._rows = keys[order], rows[order]
         self._delta_keys, self._delta_rows = [], []
 
+    def households(self) -> list[list[int]]:
+        """Brothers and sisters on the roll: the rows of each set of records that share a
+        surname and an address (or, with no address, a postcode), two or more to a set."""
+        c = self.cols
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        alive = np.flatnonzero(c["alive"])
+        for row, sn, pc, addr in zip(alive, c["sn"][alive, 0], c["pc"][alive], self.addr[alive], strict=True):
+            # The address, where there is one: a postcode alone is many homes (in some countries
+            # a whole suburb).
+            place = addr or (int(pc) if pc >= 0 else "")
+            if sn >= 0 and place != "":
+                groups[(place, int(sn))].append(int(row))
+        return [rows for rows in groups.values() if len(rows) >= 2]
+
     @contextmanager
     def hidden(self, ids: Iterable[str]) -> Iterator[None]:
         """Leave these records out of every lookup for a while (a model check holds records
@@ -577,7 +622,8 @@ class Index:
 
         # Date of birth.
         ymd = c["ymd"][rows]
-        lev = np.full(k, 5, dtype=np.int8)
+        D = LEVEL["dob"]
+        lev = np.full(k, D["different"], dtype=np.int8)
         if n.ymd:
             y, m, d = n.ymd // 10000, n.ymd // 100 % 100, n.ymd % 100
             dig = c["dig"][rows]
@@ -589,13 +635,21 @@ class Index:
             transposed = np.zeros(k, dtype=bool)
             for i in range(7):
                 transposed |= diff[:, i] & diff[:, i + 1] & (dig[:, i] == qd[i + 1]) & (dig[:, i + 1] == qd[i])
-            lev[count == 2] = 4
-            lev[(count == 1) | ((count == 2) & transposed)] = 3
             cy, cmd = ymd // 10000, ymd % 10000
-            lev[(cmd == m * 100 + d) & (np.abs(cy - y) == 1)] = 2
+            # Slips that move the year by two or more make the child another age, which whoever
+            # refers a child mostly knows: two such slips are another child; one (or two digits
+            # transposed) is "year_digit", which a namesake born on the same day shows too.
+            near = np.abs(cy - y) <= 1
+            lev[(count == 2) & near] = D["two_digits"]
+            slip = (count == 1) | ((count == 2) & transposed)
+            lev[slip & ~near] = D["year_digit"]
+            lev[slip & near] = D["one_digit_typo"]
+            stand_in = (m * 100 + d) in _STAND_IN or np.isin(cmd, list(_STAND_IN))
+            lev[stand_in & near] = D["year_only"]
+            lev[(cmd == m * 100 + d) & (np.abs(cy - y) == 1)] = D["year_off_by_one"]
             if d != m and d <= 12:
-                lev[ymd == y * 10000 + d * 100 + m] = 1
-            lev[ymd == n.ymd] = 0
+                lev[ymd == y * 10000 + d * 100 + m] = D["day_month_swapped"]
+            lev[ymd == n.ymd] = D["exact"]
         lev[(ymd == 0) | (not n.ymd)] = -1
         out[:, DOB] = lev
 
@@ -655,27 +709,42 @@ class Index:
 # settings of the model file, not facts.
 DEFAULT_SIBLING_RATE = 0.10  # a brother or sister, on no roll, of a child in the index
 DEFAULT_NAMESAKE_RATE = 0.05  # a child on no roll who shares a rolled child's name
-# How often a brother or sister shares the date of birth (twins, triplets). About 1 in 60
-# maternities in England and Wales are multiple births (ONS); among brothers and sisters of
-# school age, close to 3% of pairs are twins. Configurable per model file.
-DEFAULT_TWIN_RATE = 0.03
 # Bounds on the shares, whatever the referrals a model was trained on. A model trained on
 # referrals that were nearly all about rolled children (a school's, or the screening's) would
 # otherwise expect every referral to be on a roll, and link the thin ones, siblings' among them.
 # Some referrals are always about children on no roll, some about a brother or sister or a
 # namesake; erring that way costs an officer a check, erring the other way costs a child.
-RATE_BOUNDS = {"child": (1e-3, 0.85), "sibling": (0.02, 0.5), "namesake": (0.01, 0.5)}
-MIN_UNRELATED_RATE = 0.1
+RATE_BOUNDS = {"child": (1e-3, 0.95), "sibling": (0.02, 0.5), "namesake": (0.01, 0.5)}
+MIN_UNRELATED_RATE = 0.05
+# In an English roll about half the pupils have a brother or sister on a roll of the same LA.
+# A roll with far fewer households (a list built without addresses, a research data set) says
+# that brothers and sisters are not what its referrals are about: the bounds of the sibling
+# share scale down with the share of records in a household (to none for a roll with none).
+TYPICAL_HOUSEHOLD_SHARE = 0.2
+DEFAULT_HOUSEHOLD_SHARE = 0.5
 
 
-def clip_rates(child: float, sibling: float, namesake: float) -> tuple[float, float, float, float]:
-    """The three shares within RATE_BOUNDS, leaving at least MIN_UNRELATED_RATE for an
+def clip_rates(child: float, sibling: float, namesake: float,
+               household_share: float = DEFAULT_HOUSEHOLD_SHARE) -> tuple[float, float, float, float]:
+    """The three shares within RATE_BOUNDS (the sibling bounds scaled by how many records of
+    the roll live with a brother or sister), leaving at least MIN_UNRELATED_RATE for an
     unrelated child on no roll; the fourth value is that share."""
-    shares = [min(max(v, lo), hi) for v, (lo, hi) in zip((child, sibling, namesake), RATE_BOUNDS.values(), strict=True)]
+    scale = min(1.0, household_share / TYPICAL_HOUSEHOLD_SHARE)
+    bounds = [RATE_BOUNDS["child"], (RATE_BOUNDS["sibling"][0] * scale, RATE_BOUNDS["sibling"][1] * scale),
+              RATE_BOUNDS["namesake"]]
+    shares = [min(max(v, lo), hi) for v, (lo, hi) in zip((child, sibling, namesake), bounds, strict=True)]
     spare = 1.0 - MIN_UNRELATED_RATE
     if sum(shares) > spare:
         shares = [v * spare / sum(shares) for v in shares]
     return shares[0], shares[1], shares[2], 1.0 - sum(shares)
+
+
+def _with_new_levels(name: str, given: dict[str, float], defaults: dict[str, list[float]]) -> list[float]:
+    levels = [lv.name for lv in COMPARISONS[name]]
+    added = sum(defaults[name][i] for i, lv in enumerate(levels) if lv not in given)
+    total = sum(given.values())
+    scale = (1.0 - added) / total if added and total > 0 and name != "name_order" else 1.0
+    return [given[lv] * scale if lv in given else defaults[name][i] for i, lv in enumerate(levels)]
 
 
 @dataclass
@@ -689,7 +758,10 @@ class Model:
     prior_match_rate: float = 0.5
     sibling_rate: float = DEFAULT_SIBLING_RATE
     namesake_rate: float = DEFAULT_NAMESAKE_RATE
-    twin_rate: float = DEFAULT_TWIN_RATE
+    # How a brother's or sister's forename, birthday and sex compare (DEFAULT_S).
+    s: dict[str, list[float]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_S.items()})
+    # Share of the roll's records with a brother or sister on it (measured by training).
+    household_share: float = DEFAULT_HOUSEHOLD_SHARE
     term_frequency: bool = True
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     trained_on: dict = field(default_factory=dict)
@@ -702,14 +774,17 @@ class Model:
             u = np.clip(np.array(self.u[name]), 1e-12, 1.0)
             w = np.log2(m / u)
             if name == "upn":
+                w[0] = min(w[0], UPN_MAX_WEIGHT)
                 w[1] = min(w[1], TEMPORARY_UPN_MAX_WEIGHT)
+            if name == "dob":
+                w[DOB_YEAR_ONLY] = STAND_IN_YEAR_WEIGHT
             tables.append(np.append(w, 0.0))
         return tables
 
     def rates(self) -> tuple[float, float, float, float]:
         """The shares of referrals about: a child in the index, a brother or sister of one, a
         namesake of one, and an unrelated child on no roll; clipped so that each stays possible."""
-        return clip_rates(self.prior_match_rate, self.sibling_rate, self.namesake_rate)
+        return clip_rates(self.prior_match_rate, self.sibling_rate, self.namesake_rate, self.household_share)
 
     def to_dict(self) -> dict:
         return {
@@ -722,7 +797,11 @@ class Model:
                 "prior_match_rate": self.prior_match_rate,
                 "sibling_rate": self.sibling_rate,
                 "namesake_rate": self.namesake_rate,
-                "twin_rate": self.twin_rate,
+                "sibling_comparisons": {
+                    name: [{"level": COMPARISONS[name][i].name, "s": v} for i, v in enumerate(values)]
+                    for name, values in self.s.items()
+                },
+                "household_share": self.household_share,
                 "term_frequency_adjustments": self.term_frequency,
                 "comparisons": {
                     name: [
@@ -744,16 +823,22 @@ class Model:
         params = data["parameters"]
         m, u = {}, {}
         for name, levels in COMPARISONS.items():
-            given = params["comparisons"].get(name)
-            if [g["level"] for g in given or []] != [lv.name for lv in levels]:
+            given = {g["level"]: g for g in params["comparisons"].get(name) or []}
+            names = [lv.name for lv in levels]
+            if not given or set(given) - set(names) or [n for n in names if n in given] != list(given):
                 raise ValueError(f"The model's levels for {name} do not match this engine's")
-            m[name] = [float(g["m"]) for g in given]
-            u[name] = [float(g["u"]) for g in given]
+            # A level added since the file was written (format 1 had no "year_digit" or
+            # "year_only") takes the
+            # engine's default, and the others are scaled to leave room for it.
+            m[name] = _with_new_levels(name, {k: float(g["m"]) for k, g in given.items()}, DEFAULT_M)
+            u[name] = _with_new_levels(name, {k: float(g["u"]) for k, g in given.items()}, DEFAULT_U)
         return cls(
             m=m, u=u, prior_match_rate=float(params["prior_match_rate"]),
             sibling_rate=float(params.get("sibling_rate", DEFAULT_SIBLING_RATE)),
             namesake_rate=float(params.get("namesake_rate", DEFAULT_NAMESAKE_RATE)),
-            twin_rate=float(params.get("twin_rate", DEFAULT_TWIN_RATE)),
+            s={name: _with_new_levels(name, {g["level"]: float(g["s"]) for g in params["sibling_comparisons"][name]}, DEFAULT_S)
+               if name in params.get("sibling_comparisons", {}) else list(DEFAULT_S[name]) for name in DEFAULT_S},
+            household_share=float(params.get("household_share", DEFAULT_HOUSEHOLD_SHARE)),
             term_frequency=bool(params.get("term_frequency_adjustments", True)),
             created=data["created"], trained_on=data.get("trained_on", {}),
         )
@@ -852,13 +937,14 @@ class Matcher:
     def refresh_model(self) -> None:
         self._w = self.model.weights()
         self._u_exact = (self.model.u["forename"][0], self.model.u["surname"][0])
-        # A brother or sister is a twin (whose birthday the referral gives as it would the
-        # child's, errors and all) or born on another day (as anyone is): at each level,
-        # log2((twin rate * m + (1 - twin rate) * u) / u). A missing date adds nothing (0).
-        twin = min(max(self.model.twin_rate, 0.0), 1.0)
-        m_dob = np.clip(np.array(self.model.m["dob"]), 1e-12, 1.0)
-        u_dob = np.clip(np.array(self.model.u["dob"]), 1e-12, 1.0)
-        self._sibling_dob = np.append(np.log2((twin * m_dob + (1 - twin) * u_dob) / u_dob), 0.0)
+        # log2(s / u) for a brother's or sister's forename, birthday and sex; a missing field
+        # (level -1) adds nothing. A stand-in date says as little of a sibling as of anyone.
+        self._sibling = {}
+        for name, col in SIBLING_FIELDS.items():
+            s_ = np.clip(np.array(self.model.s[name]), 1e-9, 1.0)
+            u_ = np.clip(np.array(self.model.u[name]), 1e-9, 1.0)
+            self._sibling[col] = np.append(np.log2(s_ / u_), 0.0)
+        self._sibling[DOB][DOB_YEAR_ONLY] = 0.0
 
     def _priors(self) -> tuple[float, float, float]:
         """log2 prior odds, against "an unrelated child on no roll", that the referral is about
@@ -866,7 +952,8 @@ class Matcher:
         referrals spread evenly over the records."""
         child, sibling, namesake, unrelated = self.model.rates()
         n = max(len(self.index), 1)
-        return tuple(math.log2(rate / n / unrelated) for rate in (child, sibling, namesake))  # type: ignore[return-value]
+        # A share of 0 (no sibling where the roll has no households) is an odds of 2^-1000.
+        return tuple(math.log2(max(rate, 2.0 ** -1000) / n / unrelated) for rate in (child, sibling, namesake))  # type: ignore[return-value]
 
     def _tf(self, freq: np.ndarray, u_exact: float) -> np.ndarray:
         """Splink's term frequency adjustment: log2(u / frequency of the agreeing value)."""
@@ -911,8 +998,9 @@ class Matcher:
         same_name = (lev[:, FN] == FN_EXACT) | (lev[:, FN] == FN_VARIANT)
         weights[same_name & (lev[:, SEX] == SEX_SAME), SEX] = 0.0
         evidence = weights.sum(axis=1)
-        household = weights[:, SN] + weights[:, ADDR]
-        sibling = household + self._sibling_dob[lev[:, DOB]]
+        sibling = weights[:, SN] + weights[:, ADDR]
+        for col, table in self._sibling.items():
+            sibling = sibling + table[lev[:, col]]
         namesake = weights[:, FN] + weights[:, SN] + weights[:, ORDER] + weights[:, SEX]
         return Scored(rows, lev, weights, np.stack([evidence, sibling, namesake], axis=1), self._priors())
 
@@ -1038,6 +1126,24 @@ def _sample_u(index: Index, roll: Sequence[Person], rng: np.random.Generator, pa
     return counts, seen
 
 
+def _sample_siblings(index: Index, roll: Sequence[Person], groups: list[list[int]], rng: np.random.Generator,
+                     max_pairs: int = 20_000) -> tuple[dict[str, np.ndarray], int]:
+    """Level counts of forename, birthday and sex over pairs of brothers and sisters on the roll."""
+    counts = {name: np.zeros(len(COMPARISONS[name])) for name in SIBLING_FIELDS}
+    person_at = {index.row_of[p.id]: p for p in roll if p.id in index.row_of}
+    pairs = [(a, b) for g in groups for i, a in enumerate(g) for b in g[i + 1:]]
+    if len(pairs) > max_pairs:
+        pairs = [pairs[i] for i in rng.choice(len(pairs), max_pairs, replace=False)]
+    for a, b in pairs:
+        if a not in person_at:
+            continue
+        lev, _, _ = index.compare(normalise(person_at[a]), np.array([b], dtype=np.int32))
+        for name, col in SIBLING_FIELDS.items():
+            if lev[0, col] >= 0:
+                counts[name][lev[0, col]] += 1
+    return counts, len(pairs)
+
+
 def _em(levels: np.ndarray, cols: list[int], m0: list[np.ndarray], u: list[np.ndarray],
         alpha: float = 20.0, iterations: int = 40, shared: Sequence[int] = ()) -> dict[int, np.ndarray]:
     """Expectation maximisation of m (u fixed) on blocked pairs; a Dirichlet prior keeps m near
@@ -1079,18 +1185,28 @@ def _em(levels: np.ndarray, cols: list[int], m0: list[np.ndarray], u: list[np.nd
     return m
 
 
-def _ceiling(name: str, m: np.ndarray) -> np.ndarray:
-    """m with its "different" level held at MAX_M_DIFFERENT, the rest scaled to make it up."""
-    cap = MAX_M_DIFFERENT.get(name)
-    different = LEVEL[name].get("different")
-    if cap is None or different is None or m[different] <= cap:
-        return m
+def _ceiling(name: str, m: np.ndarray, households: bool) -> np.ndarray:
+    """m with its "different" level held at MAX_M_DIFFERENT (only where the roll has households,
+    whose twins and siblings EM would take for the child) and a date's "year_digit" at
+    MAX_M_YEAR_DIGIT, the rest scaled to make it up."""
+    caps = {"different": MAX_M_DIFFERENT.get(name)} if households else {}
+    if name == "dob":
+        caps["year_digit"] = MAX_M_YEAR_DIGIT
     out = np.array(m, dtype=float)
-    rest = 1.0 - out[different]
-    out[different] = cap
-    others = np.arange(len(out)) != different
-    out[others] *= (1.0 - cap) / rest if rest > 0 else 0.0
+    for level, cap in caps.items():
+        i = LEVEL[name].get(level)
+        if cap is None or i is None or out[i] <= cap:
+            continue
+        rest = 1.0 - out[i]
+        out[i] = cap
+        others = np.arange(len(out)) != i
+        out[others] *= (1.0 - cap) / rest if rest > 0 else 0.0
     return out
+
+
+# Below this share of records in a household, a roll is taken to have none (a list without
+# addresses, a research data set): twins and siblings are then no reason to cap m.
+HOUSEHOLD_MIN_SHARE = 0.005
 
 
 # Referrals' worth of the default rates that the estimate starts from: a handful of referrals
@@ -1098,7 +1214,8 @@ def _ceiling(name: str, m: np.ndarray) -> np.ndarray:
 RATE_PSEUDO_REFERRALS = 50
 
 
-def _estimate_rates(scored: list[Scored], n_roll: int, iterations: int = 60) -> tuple[float, float, float]:
+def _estimate_rates(scored: list[Scored], n_roll: int, household_share: float,
+                    iterations: int = 60) -> tuple[float, float, float]:
     """How often a referral is about a child in the index, a brother or sister of one, or a
     namesake of one: EM on those three shares, each referral's candidates weighed by the trained
     weights (a referral is about one child at most)."""
@@ -1107,8 +1224,8 @@ def _estimate_rates(scored: list[Scored], n_roll: int, iterations: int = 60) -> 
         return float(default[0]), float(default[1]), float(default[2])
     rates = default.copy()
     for _ in range(iterations):
-        *shares, unrelated = clip_rates(*rates)
-        log_priors = np.log2(np.array(shares) / max(n_roll, 1) / unrelated)
+        *shares, unrelated = clip_rates(*rates, household_share)
+        log_priors = np.log2(np.maximum(np.array(shares), 2.0 ** -1000) / max(n_roll, 1) / unrelated)
         totals = np.zeros(3)
         for s in scored:
             odds = s.evidence + log_priors  # rows x 3
@@ -1116,7 +1233,7 @@ def _estimate_rates(scored: list[Scored], n_roll: int, iterations: int = 60) -> 
             mass = np.exp2(odds - top).sum(axis=0)
             totals += mass / (mass.sum() + 2.0 ** -min(top, 1000.0))
         rates = (totals + RATE_PSEUDO_REFERRALS * default) / (len(scored) + RATE_PSEUDO_REFERRALS)
-    child, sibling, namesake, _ = clip_rates(*rates)
+    child, sibling, namesake, _ = clip_rates(*rates, household_share)
     return child, sibling, namesake
 
 
@@ -1163,25 +1280,33 @@ def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int
 
     m0 = [np.array(DEFAULT_M[name]) for name in NAMES]
     uu = [u[name] for name in NAMES]
+    groups = index.households()
+    household_share = sum(len(g) for g in groups) / max(len(index), 1)
+    households = household_share >= HOUSEHOLD_MIN_SHARE
+    s_counts, sibling_pairs = _sample_siblings(index, roll, groups, rng)
     # Round 1, pairs that share a date of birth: learns everything but the date of birth. Twins
     # share it too, and the household's surname and address: a class of their own.
     by_dob = levels[levels[:, DOB] == DOB_EXACT]
-    m_dob = _em(by_dob, [FN, SN, SEX, ADDR, UPN], m0, uu, shared=(SN, ADDR))
+    m_dob = _em(by_dob, [FN, SN, SEX, ADDR, UPN], m0, uu, shared=(SN, ADDR) if households else ())
     # Round 2, pairs that share forename and surname: learns the date of birth and the rest.
     by_name = levels[(levels[:, FN] == FN_EXACT) & (levels[:, SN] == LEVEL["surname"]["exact"])]
     m_name = _em(by_name, [DOB, SEX, ADDR, UPN], m0, uu)
     m = {}
     for col, name in enumerate(NAMES):
         estimates = [r[col] for r in (m_dob, m_name) if col in r]
-        m[name] = _ceiling(name, np.mean(estimates, axis=0) if estimates else m0[col])
+        m[name] = _ceiling(name, np.mean(estimates, axis=0) if estimates else m0[col], households)
+    # The roll's brothers and sisters, starting from the defaults as 100 pairs' worth.
+    s_ = {name: (s_counts[name] + 100 * np.array(DEFAULT_S[name])) / (s_counts[name].sum() + 100) for name in DEFAULT_S}
     model = Model(
         m={k: [float(x) for x in v] for k, v in m.items()},
         u={k: [float(x) for x in v] for k, v in u.items()},
+        s={k: [float(x) for x in v] for k, v in s_.items()},
+        household_share=household_share,
     )
     if link and candidate_rows:
         matcher = Matcher(model, index)
         scored = [matcher.score(q, rows) for q, rows in candidate_rows]
-        rates = _estimate_rates(scored, len(index))
+        rates = _estimate_rates(scored, len(index), model.household_share)
         # Referrals with no candidate at all are about children on no roll, unrelated to any.
         share = len(scored) / len(queries)
         model.prior_match_rate, model.sibling_rate, model.namesake_rate = (r * share for r in rates)
@@ -1191,6 +1316,7 @@ def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int
             "roll_records": len(roll), "referrals": len(referrals), "mode": "link" if link else "dedupe",
             "random_pairs": seen, "blocked_pairs": len(levels),
             "pairs_sharing_dob": len(by_dob), "pairs_sharing_name": len(by_name), "seed": seed,
+            "household_share": round(household_share, 4), "sibling_pairs": sibling_pairs,
         },
     )
 
