@@ -912,6 +912,11 @@ class Scored:
         return self.evidence[:, 2] + self.priors[2]
 
 
+def _household(levels: np.ndarray) -> np.ndarray:
+    """Rows (of levels) whose surname and address fit the referral's: the child's household."""
+    return np.isin(levels[:, SN], SURNAME_FITS) & np.isin(levels[:, ADDR], ADDRESS_FITS)
+
+
 def _mass(odds: np.ndarray, top: float) -> np.ndarray:
     return np.exp2(np.clip(odds - top, -1000.0, 0.0))
 
@@ -1055,12 +1060,13 @@ class Matcher:
             order = np.array(keep_list, dtype=np.int64)
         child, sibling, namesake = s.child[order], s.sibling[order], s.namesake[order]
         probability, rivals = self.posterior(child, sibling, namesake)
+        # Below `min_probability` a candidate is shown only if its household is the referred
+        # child's: the officer needs to see that the family is on a roll, and who is.
+        household = _household(s.levels[order])
         out = []
-        for j, t in enumerate(order[:limit]):
-            if probability[j] < min_probability:
-                break  # best first: the rest are lower still
+        for j in np.flatnonzero((probability >= min_probability) | household)[:limit]:
             shares = self._shares(child, sibling, namesake, j) if rivals[j] > 0.01 else {}
-            out.append(self._explain(s, int(t), float(probability[j]), float(rivals[j]), shares))
+            out.append(self._explain(s, int(order[j]), float(probability[j]), float(rivals[j]), shares))
         return out
 
     def match(self, person: Person, limit: int = 10, min_probability: float = 0.0) -> list[Candidate]:
@@ -1098,9 +1104,8 @@ class Matcher:
             if share * rivals >= 0.01:
                 evidence.append(Evidence(alternative, "disagrees", "others fit too", round(-rivals * share, 2),
                                          ALTERNATIVES[alternative]))
-        household = bool(np.isin(lev[SN], SURNAME_FITS) and np.isin(lev[ADDR], ADDRESS_FITS))
         return Candidate(self.index.ids[s.rows[t]], prob, round(float(s.child[t]) - rivals, 2),
-                         tuple(evidence), household)
+                         tuple(evidence), bool(_household(lev[None, :])[0]))
 
 
 # ---------------------------------------------------------------------------------------------
