@@ -20,6 +20,10 @@ BANDS = (0.0, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0)
 DEFAULT_THRESHOLD = 0.9
 # A band needs this many links before its rate says anything (the issue's rule of thumb).
 MIN_LINKS_PER_BAND = 30
+# Two models' wrong links on the same held-out referrals differ by a few as weights move a little;
+# more than this many (or this share of the referrals) is a worse model.
+WRONG_LINKS_MARGIN = 2
+WRONG_SHARE_MARGIN = 0.002
 # Two models' Brier scores on the same referrals differ by less than this as often as not when
 # the weights differ a little; only a larger gap says one model is worse.
 BRIER_MARGIN = 0.005
@@ -88,10 +92,9 @@ class Calibration:
 
     def worse_than(self, other: Calibration) -> bool:
         """Worse on the same referrals: more wrong links (the failure that leaves a missing
-        child looking safe), or, with no more, a Brier score higher by more than BRIER_MARGIN."""
-        if self.wrong_links != other.wrong_links:
-            return self.wrong_links > other.wrong_links
-        return self.brier > other.brier + BRIER_MARGIN
+        child looking safe) by more than chance, or a Brier score higher by more than BRIER_MARGIN."""
+        margin = max(WRONG_LINKS_MARGIN, round(WRONG_SHARE_MARGIN * self.referrals))
+        return self.wrong_links > other.wrong_links + margin or self.brier > other.brier + BRIER_MARGIN
 
 
 def assess(outcomes: Iterable[tuple[str | None, float, str | None]], threshold: float = DEFAULT_THRESHOLD) -> Calibration:

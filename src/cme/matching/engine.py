@@ -1359,19 +1359,24 @@ class Choice:
 
 
 def choose_model(trained: Model, incumbent: Model | None, index: Index, people: Sequence[Person], *,
-                 same_child: Callable[[str], str] = _same, size: int = 1000, seed: int = 0) -> Choice:
+                 same_child: Callable[[str], str] = _same, size: int = 1000, seed: int = 0,
+                 gate: bool = True) -> Choice:
     """The trained model, unless on the same held-out referrals it does worse than the model
     in use (or, with none, the engine's defaults): then that one stays. Training on few or
     skewed referrals (all about rolled children, say) can make a model that links siblings and
-    namesakes; this is where such a model is caught."""
+    namesakes; this is where such a model is caught. With `gate` off the trained model is kept
+    whatever the check says, and the check is only reported (`cme link`, whose model is fitted to
+    the very files it links)."""
     name = "previous" if incumbent is not None else "default"
     incumbent = incumbent or Model()
     mains = [p for p in people if same_child(p.id) == p.id]
     holdout = make_holdout(mains, size=size, seed=seed)
     reports = {"trained": holdout_calibration(trained, index, holdout, same_child),
                name: holdout_calibration(incumbent, index, holdout, same_child)}
-    keep = name if reports["trained"].worse_than(reports[name]) else "trained"
+    worse = reports["trained"].worse_than(reports[name])
+    keep = name if worse and gate else "trained"
     chosen = trained if keep == "trained" else incumbent
     checked = {k: v.to_dict() for k, v in reports.items()}
-    chosen = replace(chosen, trained_on={**chosen.trained_on, "check": {"kept": keep, "calibration": checked}})
+    chosen = replace(chosen, trained_on={**chosen.trained_on, "check": {
+        "kept": keep, "trained_did_worse": worse, "compared_with": name, "calibration": checked}})
     return Choice(chosen, keep, reports)

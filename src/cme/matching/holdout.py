@@ -48,10 +48,11 @@ class Holdout:
 
 
 def _household_key(p) -> tuple[str, str] | None:
+    """Surname and home, as engine.Index.households reads them (the address, else the postcode)."""
     pc = nm.postcode(p.postcode)
     addr, _ = nm.address(p.address, pc)
     surname = "".join(nm.name_tokens(p.surname))
-    place = pc or addr
+    place = addr or pc
     return (place, surname) if place and surname else None
 
 
@@ -160,7 +161,9 @@ def make_holdout(people: Sequence, *, size: int = 1000, no_roll_share: float = 0
             pupil = rng.choice(people)
             other = rng.choice(people)
             dob = pupil.dob + timedelta(days=rng.choice((-1, 1)) * rng.randint(366, 1500)) if pupil.dob else None
-            child = replace(pupil, dob=dob, address=other.address, postcode=other.postcode, middle_names="")
+            # Lives elsewhere: another area's postcode, and no address (a made-up one could be
+            # someone's on the roll, which would make the namesake that child's household).
+            child = replace(pupil, dob=dob, address="", postcode=other.postcode, middle_names="")
             error = rng.choice(("exact", "misspelt_forename", "no_address", "dob_day_month"))
         else:
             if not singles:
