@@ -116,7 +116,8 @@ def test_staff_of_the_authority_see_and_decide_the_pupils_to_identify(persona, c
     listing = client.get(reverse("movements:to-identify")).text
     assert "1 pupil to identify" in listing and "Moorside Primary" in listing
     page = client.get(reverse("movements:identify", args=[question.pk])).text
-    assert "Who is Zofia Kowalska?" in page and "Zofia Kowalska" in page and "This is the pupil" in page
+    assert "Who is Zofia Kowalska?" in page
+    assert "This is the pupil<span class=\"govuk-visually-hidden\"> (Zofia Kowalska)</span>" in page
     response = client.post(reverse("movements:identify", args=[question.pk]), {"child": str(zofia.pk)})
     assert response.status_code == 302
     assert Enrolment.objects.filter(child=zofia, provider=school).exists()
