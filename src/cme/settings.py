@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cme.attendance",
     "cme.matching",
     "cme.movements",
+    "cme.reports",
     "cme.demo",
 ]
 
@@ -94,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
-                "cme.core.context_processors.service",
+                "cme.accounts.context_processors.service",
             ],
         },
     },
@@ -149,7 +150,7 @@ if os.environ.get("PYTEST_VERSION"):
     # Tests create many users; a deliberately slow hasher there only slows the suite.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "reports:home"
 
 # Sessions: an officer who walks away is signed out after 30 minutes idle, and at browser close.
 SESSION_COOKIE_AGE = int(os.environ.get("CME_SESSION_IDLE_SECONDS", 30 * 60))

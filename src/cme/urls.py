@@ -4,6 +4,7 @@ from cme.api.api import api
 
 urlpatterns = [
     path("", include("cme.core.urls")),
+    path("", include("cme.reports.urls")),
     path("", include("cme.accounts.urls")),
     path("", include("cme.intake.urls")),
     path("", include("cme.intake.screening_urls")),

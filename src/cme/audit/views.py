@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from cme.audit.selectors import child_viewers
-from cme.cases.paging import page_from, pagination_params
+from cme.core.paging import page_from, pagination_params
 from cme.people.selectors import child_get_for_user
 
 PER_PAGE = 50

@@ -25,7 +25,6 @@ from cme.cases.forms import (
     StageMoveForm,
 )
 from cme.cases.models import Stage
-from cme.cases.paging import page_from, pagination_params, with_params
 from cme.cases.selectors import (
     CASE_SORTS,
     DEFAULT_CASE_SORT,
@@ -38,6 +37,7 @@ from cme.cases.selectors import (
 )
 from cme.cases.work_selectors import case_work
 from cme.core.forms import apply_service_errors
+from cme.core.paging import page_from, pagination_params, with_params
 from cme.people.selectors import visible_flags
 
 PER_PAGE = 25

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cme.accounts.models import Role
-from cme.cases.paging import page_from, pagination_params, with_params
+from cme.core.paging import page_from, pagination_params, with_params
 from cme.intake import screening_selectors as selectors
 from cme.intake.screening_forms import AtRiskFilterForm
 from cme.intake.screening_service import STRICTER_FLAGS, rules_for_la

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cme.cases.paging import page_from, pagination_params
+from cme.core.paging import page_from, pagination_params
 from cme.movements import selectors
 from cme.movements.ctf import CtfError, parse_ctf
 from cme.movements.forms import RollUploadForm

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cme.accounts.models import Role
-from cme.cases.paging import page_from, pagination_params
 from cme.cases.selectors import cases_for_child
 from cme.cases.views import STAGE_TAG_CLASSES
 from cme.core.forms import apply_service_errors
+from cme.core.paging import page_from, pagination_params
 from cme.people import services
 from cme.people.forms import (
     AddressForm,

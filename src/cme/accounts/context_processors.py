@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from cme.core.navigation import navigation_items
+from cme.accounts.navigation import navigation_items
 
 
 def service(request):

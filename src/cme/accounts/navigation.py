@@ -1,4 +1,5 @@
-"""The service navigation: which links each kind of user sees."""
+"""The service navigation: which links each kind of user sees (a rule about people, so it
+lives with them; the layout in core only draws the links it is given)."""
 
 from django.urls import NoReverseMatch, reverse
 
@@ -6,7 +7,7 @@ from cme.accounts.models import Role
 
 # (text, URL name), by the kind of user. Names another app has not built yet still render ("#").
 LA_STAFF_LINKS = [
-    ("Home", "core:home"),
+    ("Home", "reports:home"),
     ("My work", "work:mine"),
     ("Referrals", "intake:queue"),
     ("Cases", "cases:list"),
