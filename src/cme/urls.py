@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("cme.intake.urls")),
     path("", include("cme.intake.screening_urls")),
     path("", include("cme.cases.urls")),
-    path("", include("cme.cases.work_urls")),
+    path("", include("cme.cases.queues.urls")),
     path("", include("cme.people.urls")),
     path("", include("cme.attendance.urls")),
     path("", include("cme.matching.urls")),

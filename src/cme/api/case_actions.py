@@ -17,7 +17,16 @@ from pydantic import ConfigDict
 
 from cme.api.errors import service_error
 from cme.api.schemas import BadInput, Refusal
-from cme.cases import services, stages
+from cme.cases.casework import services as casework
+from cme.cases.casework.selectors import (
+    case_enquiries,
+    case_locations,
+    case_other_la_referrals,
+    closure_request_waiting,
+    enquiry_checklist,
+    needs_assessment_current,
+    other_la_directory,
+)
 from cme.cases.models import (
     ApprovalState,
     ClosureState,
@@ -29,18 +38,9 @@ from cme.cases.models import (
     SenStatus,
     Stage,
 )
-from cme.cases.selectors import (
-    case_enquiries,
-    case_get_for_user,
-    case_locations,
-    case_officers,
-    case_other_la_referrals,
-    case_providers,
-    closure_request_waiting,
-    enquiry_checklist,
-    needs_assessment_current,
-    other_la_directory,
-)
+from cme.cases.register import services as register
+from cme.cases.register import stages
+from cme.cases.register.selectors import case_get_for_user, case_officers, case_providers
 
 router = Router()
 
@@ -139,7 +139,7 @@ def record_enquiry(request, case_id: int, payload: EnquiryIn):
         case_officers(user=user), payload.officer_id, "officer_id", "Choose an officer of this authority")
     school = _pick(case_providers(user=user), payload.joint_with_school_id, "joint_with_school_id",
                    "Choose a school of this authority")
-    enquiry = _run(lambda: services.enquiry_record(
+    enquiry = _run(lambda: casework.enquiry_record(
         actor=user, case=case, kind=payload.kind, made_on=payload.made_on, officer=officer,
         outcome=payload.outcome, next_step=payload.next_step, joint_with=school,
     ), {"officer": ("body", "officer_id"), "joint_with": ("body", "joint_with_school_id")})
@@ -246,7 +246,7 @@ def read_whereabouts(request, case_id: int):
              operation_id="case_child_found")
 def child_found(request, case_id: int, payload: FoundIn):
     case = _case_to_work(request, case_id)
-    _run(lambda: services.case_child_found(actor=request.auth, case=case, **payload.model_dump()))
+    _run(lambda: casework.case_child_found(actor=request.auth, case=case, **payload.model_dump()))
     return _whereabouts(case)
 
 
@@ -259,7 +259,7 @@ def moved(request, case_id: int, payload: MovedIn):
     case = _case_to_work(request, case_id)
     other = _pick(other_la_directory(user=request.auth), payload.other_la_id, "other_la_id",
                   "Choose an authority from the LA contacts")
-    _run(lambda: services.case_moved_to_other_la(actor=request.auth, case=case, on=payload.on, other_la=other,
+    _run(lambda: casework.case_moved_to_other_la(actor=request.auth, case=case, on=payload.on, other_la=other,
                                                  detail=payload.detail),
          {"other_la": ("body", "other_la_id")})
     return _whereabouts(case)
@@ -275,7 +275,7 @@ def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
     referral = case.other_la_referrals.filter(pk=referral_id).first()
     if referral is None:
         raise HttpError(404, "Not Found")
-    _run(lambda: services.other_la_referral_accept(actor=request.auth, referral=referral, on=payload.accepted_on))
+    _run(lambda: casework.other_la_referral_accept(actor=request.auth, referral=referral, on=payload.accepted_on))
     return _whereabouts(case)
 
 
@@ -285,7 +285,7 @@ def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
              operation_id="case_left_country")
 def left_country(request, case_id: int, payload: LeftCountryIn):
     case = _case_to_work(request, case_id)
-    _run(lambda: services.case_left_country(actor=request.auth, case=case, **payload.model_dump()))
+    _run(lambda: casework.case_left_country(actor=request.auth, case=case, **payload.model_dump()))
     return _whereabouts(case)
 
 
@@ -295,7 +295,7 @@ def left_country(request, case_id: int, payload: LeftCountryIn):
              operation_id="case_child_not_found")
 def not_found(request, case_id: int, payload: NotFoundIn):
     case = _case_to_work(request, case_id)
-    _run(lambda: services.case_child_not_found(actor=request.auth, case=case, **payload.model_dump()))
+    _run(lambda: casework.case_child_not_found(actor=request.auth, case=case, **payload.model_dump()))
     return _whereabouts(case)
 
 
@@ -322,7 +322,7 @@ def key_worker(request, case_id: int, payload: KeyWorkerIn):
     case = _case_to_work(request, case_id)
     officer = _pick(case_officers(user=request.auth), payload.officer_id, "officer_id",
                     "Choose an officer of this authority who works cases")
-    case = _run(lambda: services.case_key_worker_allocate(
+    case = _run(lambda: casework.case_key_worker_allocate(
         actor=request.auth, case=case, officer=officer, role=payload.role, since=payload.since,
     ), {"officer": ("body", "officer_id")})
     return KeyWorkerOut(officer_id=case.key_worker_id, officer=str(case.key_worker),
@@ -392,7 +392,7 @@ def read_needs(request, case_id: int):
             operation_id="needs_assessment_save")
 def save_needs(request, case_id: int, payload: NeedsAssessmentIn):
     case = _case_to_work(request, case_id)
-    saved = _run(lambda: services.needs_assessment_save(actor=request.auth, case=case, **payload.model_dump()))
+    saved = _run(lambda: casework.needs_assessment_save(actor=request.auth, case=case, **payload.model_dump()))
     return NeedsAssessmentOut.of(saved)
 
 
@@ -413,7 +413,7 @@ def decide_needs(request, case_id: int, payload: DecisionIn):
     waiting = case.needs_assessments.filter(state=ApprovalState.AWAITING).first()
     if waiting is None:
         raise service_error(DjangoValidationError({"approve": "No assessment is waiting for approval"}))
-    decided = _run(lambda: services.needs_assessment_decide(
+    decided = _run(lambda: casework.needs_assessment_decide(
         actor=request.auth, assessment=waiting, approve=payload.approve, note=payload.note))
     return NeedsAssessmentOut.of(decided)
 
@@ -442,7 +442,7 @@ class StageOut(Schema):
              operation_id="case_stage_move")
 def move_stage(request, case_id: int, payload: StageIn):
     case = _case_to_work(request, case_id)
-    case = _run(lambda: services.case_stage_advance(actor=request.auth, case=case, to_stage=payload.to_stage,
+    case = _run(lambda: register.case_stage_advance(actor=request.auth, case=case, to_stage=payload.to_stage,
                                                     note=payload.note, on=payload.on))
     return StageOut(stage=case.stage, stage_label=case.get_stage_display(),
                     allowed_moves=stages.allowed_moves(case.stage))
@@ -465,7 +465,7 @@ class NoteOut(Schema):
              operation_id="case_note_add")
 def add_note(request, case_id: int, payload: NoteIn):
     case = _case_to_work(request, case_id)
-    note = _run(lambda: services.case_note_add(actor=request.auth, case=case, text=payload.text))
+    note = _run(lambda: register.case_note_add(actor=request.auth, case=case, text=payload.text))
     return Status(201, NoteOut(id=note.pk, text=note.text, author=str(note.author), created_at=note.created_at))
 
 
@@ -499,9 +499,8 @@ def _closure(case) -> ClosureOut:
              operation_id="case_close")
 def close(request, case_id: int, payload: CloseIn):
     case = _case_to_work(request, case_id)
-    action = services.case_closure_request if services.closure_approval_required(request.auth) else services.case_close
-    _run(lambda: action(actor=request.auth, case=case, outcome=payload.outcome, detail=payload.detail,
-                        on=payload.on))
+    _run(lambda: casework.case_close_or_request(actor=request.auth, case=case, outcome=payload.outcome,
+                                                detail=payload.detail, on=payload.on))
     return _closure(case)
 
 
@@ -516,7 +515,7 @@ def decide_closure(request, case_id: int, payload: DecisionIn):
     waiting = case.closure_requests.filter(state=ClosureState.AWAITING).first()
     if waiting is None:
         raise service_error(DjangoValidationError({"approve": "No closure is waiting for approval"}))
-    _run(lambda: services.case_closure_decide(actor=request.auth, request=waiting, approve=payload.approve,
+    _run(lambda: casework.case_closure_decide(actor=request.auth, request=waiting, approve=payload.approve,
                                               note=payload.note))
     return _closure(case)
 
@@ -531,7 +530,7 @@ class ReopenIn(In):
              operation_id="case_reopen")
 def reopen(request, case_id: int, payload: ReopenIn):
     case = _case_to_work(request, case_id)
-    _run(lambda: services.case_reopen(actor=request.auth, case=case, reason=payload.reason))
+    _run(lambda: casework.case_reopen(actor=request.auth, case=case, reason=payload.reason))
     return _closure(case)
 
 
@@ -572,7 +571,7 @@ def produce_evidence(request, case_id: int, payload: EvidenceIn):
     case = _case_to_work(request, case_id)
     school = _pick(case_providers(user=request.auth), payload.school_id, "school_id",
                    "Choose a school of this authority")
-    ev = _run(lambda: services.joint_evidence_produce(
+    ev = _run(lambda: casework.joint_evidence_produce(
         actor=request.auth, case=case, school=school, ground=payload.ground, absence_from=payload.absence_from,
         leave_ended_on=payload.leave_ended_on, last_attended_on=payload.last_attended_on,
         absence_detail=payload.absence_detail,

@@ -8,8 +8,8 @@ from ninja import Field, Path, Query, Router, Schema
 from cme.api.schemas import READ_REFUSALS, PageInfo
 from cme.api.work import ClockOut
 from cme.cases.models import Case, Category, Stage
-from cme.cases.selectors import CaseFilters, case_get_for_user, case_list
-from cme.cases.work_selectors import case_clocks
+from cme.cases.queues.selectors import case_clocks
+from cme.cases.register.selectors import CaseFilters, case_get_for_user, case_list
 from cme.people.models import Vulnerability
 
 router = Router()

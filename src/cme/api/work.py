@@ -16,18 +16,19 @@ from pydantic import ConfigDict
 
 from cme.accounts.models import User
 from cme.api.schemas import READ_REFUSALS, BadInput, Refusal
-from cme.cases import clocks as clock_engine
-from cme.cases import work_services as services
+from cme.cases.escalation import services as escalation
+from cme.cases.escalation.selectors import case_escalations
 from cme.cases.models import Escalation, Task
-from cme.cases.selectors import case_get_for_user
-from cme.cases.work_selectors import (
-    case_escalations,
+from cme.cases.queues import clocks as clock_engine
+from cme.cases.queues import services
+from cme.cases.queues.selectors import (
     case_tasks,
     my_work,
     officer_get_for_manager,
     task_get_for_user,
     team_officers,
 )
+from cme.cases.register.selectors import case_get_for_user
 
 router = Router()
 
@@ -211,7 +212,7 @@ def list_escalations(request, case_id: int = CaseId):
 def escalate(request, payload: HarmIn, case_id: int = CaseId):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     _require_caseworker(request.auth)
-    e = services.significant_harm_record(actor=request.auth, case=case, detail=payload.detail)
+    e = escalation.significant_harm_record(actor=request.auth, case=case, detail=payload.detail)
     return Status(201, EscalationOut.of(e, e.detail))
 
 

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from cme.accounts.models import Role
-from cme.cases.services import referral_triage
 from cme.core.forms import apply_service_errors
 from cme.intake import selectors
 from cme.intake.forms import (
@@ -34,6 +33,7 @@ from cme.intake.services import (
     la_for_referrals,
     referral_close_not_cme,
     referral_create,
+    referral_triage,
     referral_update,
 )
 from cme.matching import selectors as match_selectors

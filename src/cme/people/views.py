@@ -7,8 +7,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cme.accounts.models import Role
-from cme.cases.selectors import cases_for_child
-from cme.cases.views import STAGE_TAG_CLASSES
 from cme.core.forms import apply_service_errors
 from cme.core.paging import page_from, pagination_params
 from cme.people import services
@@ -20,6 +18,7 @@ from cme.people.forms import (
     FlagForm,
     NameForm,
 )
+from cme.people.hooks import child_page_context
 from cme.people.models import NameKind
 from cme.people.selectors import (
     child_get_for_user,
@@ -96,8 +95,8 @@ def child_detail_view(request, child_id: int):
         "preferred_names": [n for n in names if n.kind == NameKind.PREFERRED],
         "former_names": [n for n in names if n.kind == NameKind.FORMER],
         "enrolments": list(child.enrolments.all()),
-        "cases": cases_for_child(user=user, child=child),
-        "stage_tag": STAGE_TAG_CLASSES,
+        "cases": [],
+        **child_page_context(user, child),  # the child's cases, from the cases app
         "can_edit": user.is_la_staff,
         "is_manager": user.is_manager,
     })

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from cme.cases.models import Case, Stage
-from cme.cases.selectors import my_open_cases, stage_counts
+from cme.cases.register.selectors import my_open_cases, stage_counts
 from cme.intake.models import Referral, ReferralStatus
 from cme.intake.selectors import referral_queue, referrals_visible_to
 

@@ -8,7 +8,7 @@ from django.core import mail
 
 from cme.audit.models import AuditEvent
 from cme.cases.models import Escalation, StageChange, Task
-from cme.cases.tests.test_case_clocks import term_dates  # noqa: F401 - a fixture
+from cme.cases.queues.tests.test_case_clocks import term_dates  # noqa: F401 - a fixture
 from cme.testing import factories as f
 
 D = dt.date
