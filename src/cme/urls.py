@@ -13,7 +13,6 @@ urlpatterns = [
     path("", include("cme.people.urls")),
     path("", include("cme.attendance.urls")),
     path("", include("cme.matching.urls")),
-    path("", include("cme.audit.urls")),
     path("", include("cme.providers.urls")),
     path("", include("cme.movements.urls")),
     path("api/v1/", api.urls),

@@ -156,8 +156,9 @@ def require_la_staff(user: Any, message: str = "Only council staff can see this 
         raise PermissionDenied(message)
 
 
-def require_cases_exist_for(user: Any) -> None:
-    """Cases do not exist for anyone outside the authority's staff (schools, partners): 404."""
+def require_la_staff_or_404(user: Any) -> None:
+    """What does not exist for anyone outside the authority's staff (cases for schools and
+    partners, the LA contacts directory): 404, so that its existence is not revealed."""
     if not is_la_staff(user):
         raise Http404("No such page")
 

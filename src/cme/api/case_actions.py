@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from cme.accounts import policy
 from cme.api.errors import service_error
 from cme.api.schemas import BadInput, Refusal
 from cme.cases.casework import services as casework
@@ -61,8 +62,7 @@ class In(Schema):
 
 def _case_to_work(request, case_id: int):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    if not request.auth.can_work_cases:
-        raise HttpError(403, "Only officers who work cases can change them")
+    policy.require_caseworker(request.auth)
     return case
 
 
@@ -408,8 +408,7 @@ class DecisionIn(In):
              operation_id="needs_assessment_decide")
 def decide_needs(request, case_id: int, payload: DecisionIn):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    if not request.auth.is_manager:
-        raise HttpError(403, "Only a manager can approve a needs assessment")
+    policy.require_manager(request.auth, "Only a manager can approve a needs assessment")
     waiting = case.needs_assessments.filter(state=ApprovalState.AWAITING).first()
     if waiting is None:
         raise service_error(DjangoValidationError({"approve": "No assessment is waiting for approval"}))
@@ -510,8 +509,7 @@ def close(request, case_id: int, payload: CloseIn):
              operation_id="case_closure_decide")
 def decide_closure(request, case_id: int, payload: DecisionIn):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    if not request.auth.is_manager:
-        raise HttpError(403, "Only a manager can approve closing a case")
+    policy.require_manager(request.auth, "Only a manager can approve closing a case")
     waiting = case.closure_requests.filter(state=ClosureState.AWAITING).first()
     if waiting is None:
         raise service_error(DjangoValidationError({"approve": "No closure is waiting for approval"}))

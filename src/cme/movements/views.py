@@ -38,11 +38,8 @@ def _ctf_for_provider(data: bytes, provider):
         ctf = parse_ctf(data, max_bytes=ctf_max_bytes())
     except CtfError as error:
         return None, [str(p) for p in ctf_problems(error)]
-    found = selectors.provider_for_ctf(ctf)
-    if found is None or found.pk != provider.pk:
-        h = ctf.header
-        return None, [f"This CTF is not a roll of {provider.name}: it comes from {h.source.lea}/{h.source.estab} "
-                      f"and goes to {h.dest.lea}/{h.dest.estab}"]
+    if problem := selectors.ctf_roll_problem(ctf, provider):
+        return None, [problem]
     return ctf, []
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cme.accounts.models import Role
+from cme.accounts import policy
 from cme.core.forms import apply_service_errors
 from cme.core.paging import page_from, pagination_params
 from cme.people import services
@@ -32,26 +32,10 @@ from cme.people.selectors import (
 PUPILS_PER_PAGE = 50
 
 
-def _is_school_user(user) -> bool:
-    return user.has_role(Role.SCHOOL) and not user.is_la_staff
-
-
-def _require_children_scope(user) -> None:
-    # Partners and other outside users have no children to look at.
-    if not (user.is_la_staff or _is_school_user(user)):
-        raise PermissionDenied("You cannot search the register")
-
-
-def _require_editor(user) -> None:
-    # The register is kept by the authority's staff; a school sees its pupils but edits rolls.
-    if not user.is_la_staff:
-        raise PermissionDenied("Only the authority's staff can change a child's record")
-
-
 @require_http_methods(["GET", "HEAD"])
 def child_search_view(request):
     user = request.user
-    _require_children_scope(user)
+    policy.require_children_scope(user)
     form = ChildSearchForm(request.GET or None)
     searched = form.is_bound and form.is_valid() and bool(form.cleaned_data["q"].strip())
     found = children_search(user=user, query=form.cleaned_data["q"]) if searched else []
@@ -61,7 +45,7 @@ def child_search_view(request):
 @require_http_methods(["GET", "HEAD"])
 def pupils_view(request):
     user = request.user
-    if not _is_school_user(user):
+    if not policy.is_school_user(user):
         raise PermissionDenied("This page is for schools")
     form = ChildSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
@@ -80,7 +64,7 @@ def pupils_view(request):
 def child_detail_view(request, child_id: int):
     user = request.user
     child = child_get_for_user(user=user, child_id=child_id)
-    if _is_school_user(user):
+    if policy.is_school_user(user):
         # A school sees its own pupil's basic details and its own roll entries: nothing else.
         stays = [e for e in child.enrolments.all() if e.provider_id == user.organisation_id]
         return render(request, "people/detail_school.html", {"child": child, "enrolments": stays})
@@ -115,7 +99,7 @@ def _edit(request, child_id: int, *, form_class, template: str, perform, done: s
     """Every edit of a child: show the form, run the service, or show why not (changing nothing)."""
     user = request.user
     child = child_get_for_user(user=user, child_id=child_id)
-    _require_editor(user)
+    policy.require_child_editor(user)
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():

@@ -5,4 +5,5 @@ from cme.reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("children/<int:child_id>/viewers", views.child_viewers_view, name="child-viewers"),
 ]

@@ -29,7 +29,7 @@ from cme.core.forms import apply_service_errors
 
 @require_http_methods(["GET", "HEAD"])
 def my_work_view(request):
-    policy.require_cases_exist_for(request.user)
+    policy.require_la_staff_or_404(request.user)
     tasks, cases = my_work(user=request.user)
     return render(request, "work/mine.html", {
         "tasks": tasks, "cases": cases, "today": timezone.localdate(), "stage_tag": STAGE_TAG_CLASSES,
@@ -38,13 +38,13 @@ def my_work_view(request):
 
 @require_http_methods(["GET", "HEAD"])
 def team_view(request):
-    policy.require_cases_exist_for(request.user)
+    policy.require_la_staff_or_404(request.user)
     return render(request, "work/team.html", {"loads": team_workload(user=request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 def reassign_case_view(request, case_id: int):
-    policy.require_cases_exist_for(request.user)
+    policy.require_la_staff_or_404(request.user)
     case = case_get_for_user(user=request.user, case_id=case_id)
     policy.require_manager(request.user)
     if not case.is_open:
@@ -63,7 +63,7 @@ def reassign_case_view(request, case_id: int):
 @require_http_methods(["GET", "POST"])
 def reassign_all_view(request, officer_id: int):
     """When someone leaves: all their open cases and tasks to another officer."""
-    policy.require_cases_exist_for(request.user)
+    policy.require_la_staff_or_404(request.user)
     officer = officer_get_for_manager(user=request.user, officer_id=officer_id)
     officers = [o for o in team_officers(user=request.user) if o.pk != officer.pk]
     form = ReassignAllForm(request.POST or None, officers=officers)

@@ -157,7 +157,7 @@ def _filter_form_html(request, form, params: QueryDict) -> str:
 @require_http_methods(["GET", "HEAD"])
 def case_list_view(request):
     user = request.user
-    policy.require_cases_exist_for(user)
+    policy.require_la_staff_or_404(user)
     params = _effective_params(request)
     officers, providers = _filter_choices(user)
     form = CaseFilterForm(params, user=user, officers=officers, providers=providers)
