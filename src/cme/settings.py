@@ -120,7 +120,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "cme.sqlite3",
+            "NAME": str(DATA_DIR / "cme.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
                 # failing with "database is locked" when it upgrades a read lock.

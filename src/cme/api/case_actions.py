@@ -8,7 +8,7 @@ naming the field, and nothing changes.
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Router, Schema, Status
@@ -48,12 +48,23 @@ router = Router()
 WRITE_REFUSALS = {401: Refusal, 403: Refusal, 404: Refusal, 422: BadInput}
 READ = {401: Refusal, 404: Refusal, 422: BadInput}
 
-EnquiryCode = Literal[tuple(EnquiryKind.values)]
-KeyWorkerCode = Literal[tuple(KeyWorkerRole.values)]
-SenCode = Literal[tuple(SenStatus.values)]
-ProvisionCode = Literal[tuple(ProvisionKind.values)]
-OutcomeCode = Literal[tuple(Outcome.values)]
-GroundCode = Literal[tuple(DeletionGround.values)]
+# Literals of the choices for pydantic (and the OpenAPI enums); plain strings to mypy.
+if TYPE_CHECKING:
+    EnquiryCode = str
+    KeyWorkerCode = str
+    SenCode = str
+    ProvisionCode = str
+    OutcomeCode = str
+    GroundCode = str
+    ApprovalCode = str
+else:
+    EnquiryCode = Literal[tuple(EnquiryKind.values)]
+    KeyWorkerCode = Literal[tuple(KeyWorkerRole.values)]
+    SenCode = Literal[tuple(SenStatus.values)]
+    ProvisionCode = Literal[tuple(ProvisionKind.values)]
+    OutcomeCode = Literal[tuple(Outcome.values)]
+    GroundCode = Literal[tuple(DeletionGround.values)]
+    ApprovalCode = Literal[tuple(ApprovalState.values)]
 
 
 class In(Schema):
@@ -346,7 +357,7 @@ class NeedsAssessmentIn(In):
 
 class NeedsAssessmentOut(Schema):
     id: int
-    state: Literal[tuple(ApprovalState.values)]
+    state: ApprovalCode
     state_label: str
     education_history: str
     sen_status: str
@@ -419,7 +430,11 @@ def decide_needs(request, case_id: int, payload: DecisionIn):
 
 # -- stage and notes ---------------------------------------------------------------------------
 
-StageCode = Literal[tuple(s for s in Stage.values if s != Stage.CLOSED)]
+# Literals of the choices for pydantic (and the OpenAPI enums); plain strings to mypy.
+if TYPE_CHECKING:
+    StageCode = str
+else:
+    StageCode = Literal[tuple(s for s in Stage.values if s != Stage.CLOSED)]
 
 
 class StageIn(In):

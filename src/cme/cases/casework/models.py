@@ -4,6 +4,8 @@ reasonable enquiries."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -163,6 +165,8 @@ class NeedsAssessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    # Who made the change, set before save() for django-simple-history (not a field).
+    _history_user: Any
 
     class Meta:
         ordering = ["-created_at", "-id"]

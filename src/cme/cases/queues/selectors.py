@@ -29,7 +29,6 @@ from cme.cases.escalation.models import Escalation
 from cme.cases.queues import clocks
 from cme.cases.register.models import OPEN_STAGES, Case, Category, StageChange, Task
 from cme.cases.register.selectors import cases_visible_to
-from cme.intake.models import Referral
 from cme.people.models import Vulnerability, VulnerabilityFlag
 from cme.providers.models import Organisation
 
@@ -80,8 +79,9 @@ def case_facts(cases: list[Case]) -> dict[int, clocks.CaseFacts]:
         .values("case_id").annotate(at=Min("changed_at")).values_list("case_id", "at")
     )
     triaged = dict(
-        Referral.objects.filter(case_id__in=ids, triaged_at__isnull=False)
-        .values("case_id").annotate(at=Min("triaged_at")).values_list("case_id", "at")
+        # Through the case's referrals (intake sits above cases: it is never imported here).
+        Case.objects.filter(pk__in=ids, referrals__triaged_at__isnull=False)
+        .values("pk").annotate(at=Min("referrals__triaged_at")).values_list("pk", "at")
     )
     first_enquiry = dict(
         Enquiry.objects.filter(case_id__in=ids)
@@ -187,7 +187,7 @@ def clocks_for_cases(cases: list[Case], *, today: dt.date | None = None) -> dict
     """Each case's clocks. A closed case's clocks stand as they were on the day it closed."""
     today = today or timezone.localdate()
     facts = case_facts(cases)
-    calendars: dict[int, object] = {}
+    calendars: dict[int, clocks.Calendar | None] = {}
     # The LA's code picks its clock rules; a case fetched with its LA (the case page) needs no query.
     codes = {c.la_id: c.la.la_code for c in cases if "la" in c._state.fields_cache}
     missing = {c.la_id for c in cases} - set(codes)
@@ -237,7 +237,7 @@ def _case_items(cases: list[Case], states: dict[int, list[clocks.ClockState]], t
     items = []
     for case in cases:
         pending = [s for s in states[case.pk] if s.state in (clocks.RUNNING, clocks.OVERDUE)]
-        dated = sorted((s for s in pending if s.due_on), key=lambda s: s.due_on)
+        dated = sorted((s for s in pending if s.due_on), key=lambda s: s.due_on or dt.date.max)
         if dated:
             first = dated[0]
             items.append(WorkItem(case, first.due_on, first.name, first.state == clocks.OVERDUE))
@@ -302,6 +302,11 @@ def team_officers(*, user) -> list[User]:
     )
 
 
+def _by_officer_name(load: OfficerLoad) -> tuple[str, str, int]:
+    officer = load.officer
+    return (officer.last_name, officer.first_name, officer.pk) if officer else ("", "", 0)
+
+
 def team_workload(*, user, today: dt.date | None = None) -> list[OfficerLoad]:
     """For a manager: each officer's open cases, overdue clocks and tasks, plus the cases nobody
     holds. Officers who have left (inactive) still show while they hold work."""
@@ -335,10 +340,10 @@ def team_workload(*, user, today: dt.date | None = None) -> list[OfficerLoad]:
             loads[officer.pk] = OfficerLoad(officer)
         if None in counts and None not in loads:
             loads[None] = OfficerLoad(None)
-        for key, (n, overdue, urgent) in counts.items():
-            loads[key].open_tasks, loads[key].overdue_tasks, loads[key].urgent_tasks = n, overdue, urgent
+        for key, (n, overdue, urgent_n) in counts.items():
+            loads[key].open_tasks, loads[key].overdue_tasks, loads[key].urgent_tasks = n, overdue, urgent_n
         _audit_list(user, "Viewed the team's workload", [c.pk for c in cases], [c.child_id for c in cases])
-    named = sorted((v for k, v in loads.items() if k is not None), key=lambda v: (v.officer.last_name, v.officer.first_name, v.officer.pk))
+    named = sorted((v for k, v in loads.items() if k is not None), key=_by_officer_name)
     return named + ([loads[None]] if None in loads else [])
 
 

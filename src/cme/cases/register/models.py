@@ -3,6 +3,8 @@ steps. Its notes, stage moves and tasks are part of the case's own record."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -111,6 +113,10 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    # Who made the change, set before save() for django-simple-history (not a field).
+    _history_user: Any
+    # The case page's one fetch of each kind of record (register.selectors.case_records_load).
+    _records: dict[str, list[Any]]
 
     class Meta:
         ordering = ["-referred_on", "-id"]
