@@ -76,6 +76,7 @@ def _refused(request, exc):
 
 api.add_decorator(errors.refuse_large_bodies, mode="view")
 api.add_router("/referrals", referrals_router, tags=["Referrals"])
+api.add_router("/referrals", "cme.api.triage.router", tags=["Referrals"])
 api.add_router("/cases", cases_router, tags=["Cases"])
 api.add_router("/children", children_router, tags=["Children"])
 api.add_router("/providers", providers_router, tags=["Rolls"])

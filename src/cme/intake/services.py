@@ -4,10 +4,11 @@ into a case already open, or closed as not missing education."""
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cme.accounts import policy
 from cme.accounts.models import User
 from cme.audit.models import Action
 from cme.audit.services import audit_record
@@ -251,3 +252,38 @@ def referral_triage(
     # A missing child known to social care is escalated, once per episode of the case.
     escalation_check(actor=actor, case=case, trigger="triage", missing=category == Category.MISSING)
     return case
+
+
+@transaction.atomic
+def referral_decide(
+    *,
+    actor: User,
+    referral: Referral,
+    corrections: dict[str, Any] | None = None,
+    not_cme_reason: str | None = None,
+    child: Child | None = None,
+    category: str = "",
+    reason: str = "",
+    reason_detail: str = "",
+    responsible_officer: User | None = None,
+) -> Case | None:
+    """Triage as one decision, for the triage page and the API alike: the officer's corrections
+    to the working copy and the decision land together or not at all. With `not_cme_reason` the
+    referral closes as not missing education (None is returned); otherwise it goes to a case for
+    `child` (a child on the register) or for a new child, and that case is returned."""
+    if not policy.may_work_cases(actor):
+        raise PermissionDenied("Only officers who work cases can triage referrals")
+    if corrections:
+        referral_update(actor=actor, referral=referral, **corrections)
+    if not_cme_reason is not None:
+        referral_close_not_cme(actor=actor, referral=referral, reason=not_cme_reason)
+        return None
+    return referral_triage(
+        actor=actor,
+        referral=referral,
+        child=child,
+        category=category,
+        reason=reason,
+        reason_detail=reason_detail.strip(),
+        responsible_officer=responsible_officer,
+    )

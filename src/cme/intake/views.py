@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -31,9 +30,8 @@ from cme.intake.forms import (
 from cme.intake.models import Channel, ReferralStatus
 from cme.intake.services import (
     la_for_referrals,
-    referral_close_not_cme,
     referral_create,
-    referral_triage,
+    referral_decide,
     referral_update,
 )
 from cme.matching import selectors as match_selectors
@@ -210,25 +208,22 @@ def triage(request, reference: str):
     if request.method == "POST" and form.is_valid():
         closing = form.cleaned_data.get("decision") == DECISION_NOT_CME
         try:
-            # One decision: the corrections and the triage land together or not at all.
-            with transaction.atomic():
+            if not deciding:
                 referral_update(actor=request.user, referral=referral, **form.child_fields())
                 case = None
-                if deciding and closing:
-                    referral_close_not_cme(
-                        actor=request.user, referral=referral,
-                        reason=form.cleaned_data["not_cme_reason"],
-                    )
-                elif deciding:
-                    case = referral_triage(
-                        actor=request.user,
-                        referral=referral,
-                        child=form.chosen_child(),
-                        category=form.cleaned_data.get("category") or "",
-                        reason=form.cleaned_data.get("reason") or "",
-                        reason_detail=(form.cleaned_data.get("reason_detail") or "").strip(),
-                        responsible_officer=form.officer(),
-                    )
+            else:
+                # One decision, the same service as the API's: corrections and triage together.
+                case = referral_decide(
+                    actor=request.user,
+                    referral=referral,
+                    corrections=form.child_fields(),
+                    not_cme_reason=form.cleaned_data["not_cme_reason"] if closing else None,
+                    child=form.chosen_child(),
+                    category=form.cleaned_data.get("category") or "",
+                    reason=form.cleaned_data.get("reason") or "",
+                    reason_detail=form.cleaned_data.get("reason_detail") or "",
+                    responsible_officer=form.officer(),
+                )
         except ValidationError as error:
             referral.refresh_from_db()  # undo in-memory edits the rolled-back services made
             apply_service_errors(form, _triage_errors(error, closing=closing))
