@@ -3,6 +3,7 @@ lives with them; the layout in core only draws the links it is given)."""
 
 from django.urls import NoReverseMatch, reverse
 
+from cme.accounts import policy
 from cme.accounts.models import Role
 
 # (text, URL name), by the kind of user. Names another app has not built yet still render ("#").
@@ -40,7 +41,7 @@ def links_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return []
     if user.is_la_staff:
-        return LA_STAFF_LINKS + (MANAGER_LINKS if user.is_manager else [])
+        return LA_STAFF_LINKS + (MANAGER_LINKS if policy.is_manager(user) else [])
     if user.has_role(Role.SCHOOL):
         return SCHOOL_LINKS
     if user.has_role(Role.PARTNER):

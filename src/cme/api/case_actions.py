@@ -8,7 +8,7 @@ naming the field, and nothing changes.
 """
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Router, Schema, Status
@@ -20,8 +20,9 @@ from cme.api.errors import service_error
 from cme.api.schemas import BadInput, Refusal
 from cme.cases.casework import services as casework
 from cme.cases.casework.selectors import (
+    LocationView,
     case_enquiries,
-    case_locations,
+    case_locations_seen_by,
     case_other_la_referrals,
     closure_request_waiting,
     enquiry_checklist,
@@ -159,21 +160,27 @@ def record_enquiry(request, case_id: int, payload: EnquiryIn):
 
 # -- locating ----------------------------------------------------------------------------------
 
+WhereaboutsCode = Literal["found", "moved_la", "left_country", "not_found"]
+
+
 class LocationOut(Schema):
     id: int
-    whereabouts: Literal["found", "moved_la", "left_country", "not_found"]
+    whereabouts: WhereaboutsCode
     whereabouts_label: str
     on: date
+    address: str | None = Field(description="Where the child was found; null when none, or withheld")
+    address_withheld: bool = Field(description="True when a refuge address is withheld from this caller's role")
     parental_responsibility: str
     other_la: str | None
     country: str
     detail: str
 
     @classmethod
-    def of(cls, loc) -> "LocationOut":
-        return cls(id=loc.pk, whereabouts=loc.whereabouts, whereabouts_label=loc.get_whereabouts_display(),
-                   on=loc.on, parental_responsibility=loc.parental_responsibility,
-                   other_la=str(loc.other_la) if loc.other_la_id else None, country=loc.country, detail=loc.detail)
+    def of(cls, loc: LocationView) -> "LocationOut":
+        return cls(id=loc.pk, whereabouts=cast(WhereaboutsCode, loc.whereabouts), whereabouts_label=loc.whereabouts_label,
+                   on=loc.on, address=loc.address, address_withheld=loc.address_withheld,
+                   parental_responsibility=loc.parental_responsibility, other_la=loc.other_la,
+                   country=loc.country, detail=loc.detail)
 
 
 class OtherLaReferralOut(Schema):
@@ -233,11 +240,11 @@ class AcceptedIn(In):
     accepted_on: date
 
 
-def _whereabouts(case) -> WhereaboutsOut:
+def _whereabouts(request, case) -> WhereaboutsOut:
     case.refresh_from_db()
     return WhereaboutsOut(
         whereabouts=case.whereabouts or None, stage=case.stage,
-        locations=[LocationOut.of(loc) for loc in case_locations(case=case)],
+        locations=[LocationOut.of(loc) for loc in case_locations_seen_by(user=request.auth, case=case)],
         other_la_referrals=[OtherLaReferralOut.of(r) for r in case_other_la_referrals(case=case)],
     )
 
@@ -248,7 +255,7 @@ def _whereabouts(case) -> WhereaboutsOut:
                         "authorities with exactly what was sent.",
             operation_id="case_whereabouts")
 def read_whereabouts(request, case_id: int):
-    return _whereabouts(case_get_for_user(user=request.auth, case_id=case_id))
+    return _whereabouts(request, case_get_for_user(user=request.auth, case_id=case_id))
 
 
 @router.post("/{case_id}/whereabouts/found", response={200: WhereaboutsOut, **WRITE_REFUSALS},
@@ -258,7 +265,7 @@ def read_whereabouts(request, case_id: int):
 def child_found(request, case_id: int, payload: FoundIn):
     case = _case_to_work(request, case_id)
     _run(lambda: casework.case_child_found(actor=request.auth, case=case, **payload.model_dump()))
-    return _whereabouts(case)
+    return _whereabouts(request, case)
 
 
 @router.post("/{case_id}/whereabouts/moved", response={200: WhereaboutsOut, **WRITE_REFUSALS},
@@ -273,7 +280,7 @@ def moved(request, case_id: int, payload: MovedIn):
     _run(lambda: casework.case_moved_to_other_la(actor=request.auth, case=case, on=payload.on, other_la=other,
                                                  detail=payload.detail),
          {"other_la": ("body", "other_la_id")})
-    return _whereabouts(case)
+    return _whereabouts(request, case)
 
 
 @router.post("/{case_id}/other-la-referrals/{referral_id}/accepted",
@@ -287,7 +294,7 @@ def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
     if referral is None:
         raise HttpError(404, "Not Found")
     _run(lambda: casework.other_la_referral_accept(actor=request.auth, referral=referral, on=payload.accepted_on))
-    return _whereabouts(case)
+    return _whereabouts(request, case)
 
 
 @router.post("/{case_id}/whereabouts/left-country", response={200: WhereaboutsOut, **WRITE_REFUSALS},
@@ -297,7 +304,7 @@ def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
 def left_country(request, case_id: int, payload: LeftCountryIn):
     case = _case_to_work(request, case_id)
     _run(lambda: casework.case_left_country(actor=request.auth, case=case, **payload.model_dump()))
-    return _whereabouts(case)
+    return _whereabouts(request, case)
 
 
 @router.post("/{case_id}/whereabouts/not-found", response={200: WhereaboutsOut, **WRITE_REFUSALS},
@@ -307,7 +314,7 @@ def left_country(request, case_id: int, payload: LeftCountryIn):
 def not_found(request, case_id: int, payload: NotFoundIn):
     case = _case_to_work(request, case_id)
     _run(lambda: casework.case_child_not_found(actor=request.auth, case=case, **payload.model_dump()))
-    return _whereabouts(case)
+    return _whereabouts(request, case)
 
 
 # -- key worker and needs ----------------------------------------------------------------------

@@ -188,7 +188,7 @@ class ReassignOut(Schema):
             operation_id="case_escalations")
 def list_escalations(request, case_id: int = CaseId):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    return [EscalationOut.of(v.escalation, v.detail if request.auth.can_see_restricted else None)
+    return [EscalationOut.of(v.escalation, v.detail)
             for v in case_escalations(user=request.auth, case=case)]
 
 
@@ -201,7 +201,7 @@ def escalate(request, payload: HarmIn, case_id: int = CaseId):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     policy.require_caseworker(request.auth, "Only officers who work cases can do this")
     e = escalation.significant_harm_record(actor=request.auth, case=case, detail=payload.detail)
-    return Status(201, EscalationOut.of(e, e.detail))
+    return Status(201, EscalationOut.of(e, e.detail if policy.may_see_harm_detail(request.auth) else None))
 
 
 @router.get("/cases/{case_id}/tasks", response={200: list[TaskOut], **READ_REFUSALS},

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cme.accounts import policy
 from cme.cases.casework.selectors import (
     case_joint_evidence,
-    case_locations,
+    case_locations_seen_by,
     case_other_la_referrals,
     casework_timeline_items,
     closure_request_waiting,
@@ -46,7 +46,7 @@ def _detail_context(request, case, **forms) -> dict:
         "flags": [f for f in flags if f.is_current],
         "flags_withheld": flags_withheld,
         "timeline": case_timeline(case=case),
-        "can_work": user.can_work_cases,
+        "can_work": policy.may_work_cases(user),
         "moves": [Stage(s).label for s in stages.allowed_moves(case.stage)],
         "note_form": forms.get("note_form") or NoteForm(),
         "stage_tag": STAGE_TAG_CLASSES,
@@ -109,10 +109,10 @@ def casework_context(user, case) -> dict:
     return {
         "enquiry_checklist": checklist,
         "enquiries_done": sum(1 for c in checklist if c.done),
-        "locations": case_locations(case=case),
+        "locations": case_locations_seen_by(user=user, case=case),
         "other_la_referrals": case_other_la_referrals(case=case),
         "assessment": needs_assessment_current(case=case),
         "closure_waiting": closure_request_waiting(case=case),
         "evidence_list": case_joint_evidence(case=case),
-        "is_manager": user.is_manager,
+        "is_manager": policy.is_manager(user),
     }

@@ -12,7 +12,7 @@ from cme.accounts import policy
 from cme.core.paging import page_from, pagination_params, with_params
 from cme.intake import screening_selectors as selectors
 from cme.intake.screening_forms import AtRiskFilterForm
-from cme.intake.screening_service import STRICTER_FLAGS, rules_for_la
+from cme.intake.screening_service import rules_for_la
 from cme.intake.tasks import screen_registers_task
 
 PER_PAGE = 50
@@ -38,17 +38,6 @@ def _selected_filters(form: AtRiskFilterForm, params: QueryDict) -> list[dict]:
     return groups
 
 
-def _shown_flags(user, finding) -> list[str]:
-    return [f.get_flag_display() for f in getattr(finding.child, "visible_flags", [])]
-
-
-def _stricter_shown(user, finding) -> bool:
-    """Say the stricter thresholds applied only when the user may see why."""
-    return finding.stricter and (
-        user.can_see_restricted or any(f.flag in STRICTER_FLAGS for f in getattr(finding.child, "visible_flags", []))
-    )
-
-
 @require_GET
 def at_risk_list_view(request):
     user = request.user
@@ -62,8 +51,7 @@ def at_risk_list_view(request):
     rows, total = selectors.at_risk_list(user=user, filters=form.filters(), page=page, per_page=PER_PAGE)
     return render(request, "screening/list.html", {
         "form": form,
-        "rows": [{"finding": f, "flags": _shown_flags(user, f), "stricter": _stricter_shown(user, f)}
-                 for f in rows],
+        "rows": [{"finding": f, **selectors.finding_disclosure(user=user, finding=f)} for f in rows],
         "total": total,
         "first_shown": (page - 1) * PER_PAGE + 1,
         "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=PER_PAGE),
@@ -81,8 +69,7 @@ def finding_view(request, finding_id: int):
     finding = selectors.finding_get_for_user(user=user, finding_id=finding_id)
     return render(request, "screening/finding.html", {
         "finding": finding,
-        "flags": _shown_flags(user, finding),
-        "stricter": _stricter_shown(user, finding),
+        **selectors.finding_disclosure(user=user, finding=finding),
         "others": selectors.other_findings(user=user, finding=finding),
         "strip": selectors.attendance_strip(finding=finding),
     })

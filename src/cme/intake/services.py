@@ -131,7 +131,7 @@ def referral_create(
     return referral
 
 
-def _require_awaiting(referral: Referral) -> None:
+def _check_awaiting_triage(referral: Referral) -> None:
     if referral.status != ReferralStatus.AWAITING_TRIAGE:
         raise ValidationError(
             {"referral": f"Referral {referral.reference} has already been triaged"}
@@ -141,7 +141,7 @@ def _require_awaiting(referral: Referral) -> None:
 @transaction.atomic
 def referral_update(*, actor, referral: Referral, **changes: Any) -> Referral:
     """Correct the working copy during triage; the original stays in as_received."""
-    _require_awaiting(referral)
+    _check_awaiting_triage(referral)
     unknown = set(changes) - set(REFERRAL_CHILD_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be changed" for name in sorted(unknown)})
@@ -166,7 +166,7 @@ def referral_update(*, actor, referral: Referral, **changes: Any) -> Referral:
 
 @transaction.atomic
 def referral_close_not_cme(*, actor, referral: Referral, reason: str) -> Referral:
-    _require_awaiting(referral)
+    _check_awaiting_triage(referral)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why this child is not missing education"})
     referral.status = ReferralStatus.NOT_CME

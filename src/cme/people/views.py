@@ -23,10 +23,9 @@ from cme.people.models import NameKind
 from cme.people.selectors import (
     child_get_for_user,
     child_history,
+    child_view,
     children_search,
     pupils_on_roll,
-    visible_addresses,
-    visible_flags,
 )
 
 PUPILS_PER_PAGE = 50
@@ -63,26 +62,24 @@ def pupils_view(request):
 @require_http_methods(["GET", "HEAD"])
 def child_detail_view(request, child_id: int):
     user = request.user
-    child = child_get_for_user(user=user, child_id=child_id)
-    if policy.is_school_user(user):
+    # What this person may see of the child, already redacted: the API renders the same view.
+    child = child_view(user=user, child_id=child_id)
+    if not child.whole_record:
         # A school sees its own pupil's basic details and its own roll entries: nothing else.
-        stays = [e for e in child.enrolments.all() if e.provider_id == user.organisation_id]
-        return render(request, "people/detail_school.html", {"child": child, "enrolments": stays})
-    flags, flags_withheld = visible_flags(user, child)
-    addresses, addresses_withheld = visible_addresses(user, child)
-    names = list(child.other_names.all())
+        return render(request, "people/detail_school.html", {"child": child, "enrolments": child.enrolments})
+    names = child.other_names or []
     return render(request, "people/detail.html", {
         "child": child,
-        "flags": flags,
-        "addresses": addresses,
-        "withheld": flags_withheld or addresses_withheld,
+        "flags": child.flags,
+        "addresses": child.addresses,
+        "withheld": child.restricted_withheld,
         "preferred_names": [n for n in names if n.kind == NameKind.PREFERRED],
         "former_names": [n for n in names if n.kind == NameKind.FORMER],
-        "enrolments": list(child.enrolments.all()),
+        "enrolments": child.enrolments,
         "cases": [],
         **child_page_context(user, child),  # the child's cases, from the cases app
         "can_edit": user.is_la_staff,
-        "is_manager": user.is_manager,
+        "is_manager": policy.is_manager(user),
     })
 
 

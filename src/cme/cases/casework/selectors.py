@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.http import Http404
 
+from cme.accounts import policy
 from cme.cases.casework.models import ApprovalState, ClosureState, EnquiryKind
 from cme.cases.register.models import Case
 from cme.cases.register.selectors import case_records
@@ -40,6 +42,38 @@ def case_enquiries(*, case: Case) -> list:
 
 def case_locations(*, case: Case) -> list:
     return case_records(case, "locations", lambda: case.locations.select_related("address", "other_la", "recorded_by"))
+
+
+@dataclass(frozen=True)
+class LocationView:
+    """A result of locating as one person may see it: a refuge address is withheld from roles
+    that may not see restricted detail (the policy decides), on the page and in the API alike."""
+
+    pk: int
+    whereabouts: str
+    whereabouts_label: str
+    on: date
+    address: str | None  # None when there is none, or it is withheld
+    address_withheld: bool
+    parental_responsibility: str
+    other_la: str | None
+    country: str
+    detail: str
+
+
+def case_locations_seen_by(*, user, case: Case) -> list[LocationView]:
+    """The case's locating results, newest first, redacted for this person."""
+    views = []
+    for loc in case_locations(case=case):
+        shown = loc.address is not None and policy.may_see_address(user, loc.address)
+        views.append(LocationView(
+            pk=loc.pk, whereabouts=loc.whereabouts, whereabouts_label=loc.get_whereabouts_display(),
+            on=loc.on, address=str(loc.address) if shown else None,
+            address_withheld=loc.address is not None and not shown,
+            parental_responsibility=loc.parental_responsibility,
+            other_la=str(loc.other_la) if loc.other_la_id else None, country=loc.country, detail=loc.detail,
+        ))
+    return views
 
 
 def case_other_la_referrals(*, case: Case) -> list:

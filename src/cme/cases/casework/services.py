@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from cme.accounts import policy
 from cme.accounts.models import User
 from cme.attendance.selectors import NoCalendar
 from cme.audit.models import Action
@@ -412,7 +413,7 @@ def needs_assessment_decide(
     *, actor: User, assessment: NeedsAssessment, approve: bool, note: str = ""
 ) -> NeedsAssessment:
     """A manager approves a completed assessment (needs are then determined) or returns it."""
-    if not actor.is_manager:
+    if not policy.is_manager(actor):
         raise ValidationError({"decision": "Only a manager can approve a needs assessment"})
     assessment = NeedsAssessment.objects.select_for_update().select_related("case").get(pk=assessment.pk)
     if assessment.state != ApprovalState.AWAITING:
@@ -439,7 +440,7 @@ def needs_assessment_decide(
 
 def closure_approval_required(actor: User) -> bool:
     """Whether closing needs a manager's approval for this person (managers approve their own)."""
-    return bool(getattr(settings, "CME_CLOSURE_APPROVAL", False)) and not actor.is_manager
+    return bool(getattr(settings, "CME_CLOSURE_APPROVAL", False)) and not policy.is_manager(actor)
 
 
 def _check_outcome(case: Case, outcome: str, on: date) -> None:
@@ -552,7 +553,7 @@ def case_closure_decide(
     *, actor: User, request: ClosureRequest, approve: bool, note: str = ""
 ) -> ClosureRequest:
     """A manager approves a closure (the case closes with the requested outcome) or refuses it."""
-    if not actor.is_manager:
+    if not policy.is_manager(actor):
         raise ValidationError({"decision": "Only a manager can approve closing a case"})
     request = ClosureRequest.objects.select_for_update().select_related("case").get(pk=request.pk)
     if request.state != ClosureState.AWAITING:

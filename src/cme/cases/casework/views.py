@@ -95,7 +95,7 @@ def moved_view(request, case_id: int):
         request, case_id, form_class=cf.MovedForm, template="cases/moved.html", perform=perform,
         done="Referred to the other authority’s CME contact",
         form_kwargs=lambda case: {"authorities": other_la_directory(user=user)},
-        extra=lambda case: {"can_edit_contacts": user.is_manager or user.has_role("administrator")},
+        extra=lambda case: {"can_edit_contacts": policy.may_edit_la_contacts(user)},
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cme.accounts import policy
 from cme.cases.escalation.models import Escalation
 from cme.cases.register.models import Case
 from cme.cases.register.selectors import case_records
@@ -12,7 +13,7 @@ from cme.cases.register.selectors import case_records
 @dataclass
 class EscalationView:
     escalation: Escalation
-    detail: str  # empty for roles that may not see restricted detail
+    detail: str | None  # None for roles that may not see restricted detail (the policy decides)
     detail_withheld: bool
 
 
@@ -24,8 +25,8 @@ def case_escalation_records(case: Case) -> list[Escalation]:
 def case_escalations(*, user, case: Case) -> list[EscalationView]:
     """The case's escalations; what an officer wrote about the harm only for those who may see it."""
     rows = case_escalation_records(case)
-    show = user.can_see_restricted
-    return [EscalationView(e, e.detail if show else "", bool(e.detail) and not show) for e in rows]
+    show = policy.may_see_harm_detail(user)
+    return [EscalationView(e, e.detail if show else None, bool(e.detail) and not show) for e in rows]
 
 
 def escalation_timeline_items(*, case: Case) -> list[dict]:

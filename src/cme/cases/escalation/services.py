@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cme.accounts import policy
 from cme.accounts.models import User
 from cme.audit.models import Action
 from cme.cases.escalation.models import Escalation, EscalationReason
@@ -126,7 +127,7 @@ def escalation_raise(
     now = timezone.now()
     recipients = escalation_recipients(la=case.la)
     subject, body = _message(case, reason)
-    owner = case.responsible_officer or (actor if actor is not None and actor.can_work_cases else None)
+    owner = case.responsible_officer or (actor if actor is not None and policy.may_work_cases(actor) else None)
     title = (
         "Urgent: risk of significant harm – check social care and police have what they need"
         if reason == EscalationReason.SIGNIFICANT_HARM
@@ -197,7 +198,7 @@ def escalation_check_child(*, actor: User | None, child_id: int, trigger: str) -
 @transaction.atomic
 def significant_harm_record(*, actor: User, case: Case, detail: str) -> Escalation:
     """An officer records a risk of significant harm: escalated at once, whatever the flags."""
-    if not actor.can_work_cases:
+    if not policy.may_work_cases(actor):
         raise PermissionDenied("Only officers who work cases can record a risk of harm")
     detail = (detail or "").strip()
     if not detail:

@@ -28,7 +28,7 @@ from cme.providers.models import Organisation, OrgKind
 
 def _check_assignee(officer: User | None, la_id: int, field_name: str = "assigned_to") -> None:
     if officer is not None and (
-        officer.organisation_id != la_id or not officer.can_work_cases or not officer.is_active
+        officer.organisation_id != la_id or not policy.may_work_cases(officer) or not officer.is_active
     ):
         raise ValidationError({field_name: "Choose an officer of this authority who works cases"})
 
@@ -223,7 +223,7 @@ def digests_send(*, on: dt.date | None = None, progress=None) -> DigestReport:
     las = list(Organisation.objects.filter(kind=OrgKind.LA).order_by("pk"))
     for la in las:
         staff = [u for u in User.objects.filter(organisation=la, is_active=True).exclude(email="")
-                 if u.can_work_cases]
+                 if policy.may_work_cases(u)]
         if not staff:
             continue
         cases = list(Case.objects.filter(la=la, stage__in=OPEN_STAGES).select_related("la").order_by("referred_on", "id"))
@@ -258,7 +258,7 @@ def digests_send(*, on: dt.date | None = None, progress=None) -> DigestReport:
             else:
                 report.already += 1
         unassigned = len(by_officer.get(None, []))
-        for manager in [u for u in staff if u.is_manager]:
+        for manager in [u for u in staff if policy.is_manager(u)]:
             body = (
                 f"The team's work on {on:%-d %B %Y}:\n\n" + "\n".join(f"- {row}" for row in summary_rows)
                 + f"\n- Open cases with no responsible officer: {unassigned}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cme.accounts import policy
 from cme.cases.register.models import Category, Stage
 from cme.cases.register.selectors import CaseFilters
 from cme.core.forms import GovukDateField
@@ -63,7 +64,7 @@ class CaseFilterForm(forms.Form):
         self.fields["flag"].choices = [ANY] + [
             (v, label)
             for v, label in Vulnerability.choices
-            if user.can_see_restricted or v not in RESTRICTED_FLAGS
+            if policy.may_see_flag(user, restricted=v in RESTRICTED_FLAGS)
         ]
         self.fields["officer"].choices = [ANY] + [(str(o.pk), str(o)) for o in officers]
         self.fields["school"].choices = [ANY] + [(str(p.pk), p.name) for p in providers]

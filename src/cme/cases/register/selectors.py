@@ -11,6 +11,7 @@ from django.db.models import Case as CaseExpr
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
+from cme.accounts import policy
 from cme.accounts.models import CASEWORK_ROLES, User
 from cme.audit.models import Action
 from cme.audit.services import audit_record
@@ -51,7 +52,7 @@ def _filtered(user, f: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(stage__in=OPEN_STAGES)
     if f.category:
         qs = qs.filter(category=f.category)
-    if f.flag and (user.can_see_restricted or f.flag not in RESTRICTED_FLAGS):
+    if f.flag and policy.may_see_flag(user, restricted=f.flag in RESTRICTED_FLAGS):
         qs = qs.filter(
             Exists(VulnerabilityFlag.objects.filter(
                 child=OuterRef("child_id"), flag=f.flag, ended_on__isnull=True

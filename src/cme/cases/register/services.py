@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cme.accounts import policy
 from cme.accounts.models import User
 from cme.audit.models import Action
 from cme.audit.services import audit_record
@@ -45,7 +46,7 @@ def audit_case(actor, case: Case, action: str, summary: str, detail: dict | None
 def check_officer(officer: User | None, la_id: int) -> None:
     if officer is None:
         return
-    if officer.organisation_id != la_id or not officer.can_work_cases or not officer.is_active:
+    if officer.organisation_id != la_id or not policy.may_work_cases(officer) or not officer.is_active:
         raise ValidationError(
             {"responsible_officer": "Choose an officer of this authority who works cases"}
         )

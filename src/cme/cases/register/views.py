@@ -145,7 +145,7 @@ def _filter_form_html(request, form, params: QueryDict) -> str:
     if form.errors:
         return render_to_string("cases/_filter_form.html", {"form": form, "sort": sort}, request)
     state = sorted((k, tuple(params.getlist(k))) for k in params if k != "page")
-    raw = repr((request.user.la_id, request.user.can_see_restricted, state))
+    raw = repr((request.user.la_id, policy.may_see_restricted(request.user), state))
     key = "case-filter-form:" + hashlib.sha256(raw.encode()).hexdigest()
     html = caches["local"].get(key)
     if html is None:
