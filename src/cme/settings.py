@@ -245,6 +245,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("CME_FROM_EMAIL", "cme-tracker@localhost")
 CME_CLOCKS_FILE = Path(os.environ.get("CME_CLOCKS_FILE", PACKAGE_DIR / "cases" / "data" / "clocks.toml"))
 CME_BASE_URL = os.environ.get("CME_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CME_ESCALATION_EMAILS = json.loads(os.environ.get("CME_ESCALATION_EMAILS", "{}"))
+# E-mails are sent by the task queue (cme.core.mail): attempts before one is marked not delivered.
+CME_EMAIL_MAX_ATTEMPTS = int(os.environ.get("CME_EMAIL_MAX_ATTEMPTS", "5"))
 # At-risk screening rules: one file for every authority, or JSON mapping LA code to file; the
 # shipped rules (src/cme/attendance/data/rules.toml) when unset.
 _screening_rules = os.environ.get("CME_SCREENING_RULES", "")

@@ -191,14 +191,17 @@ class OtherLaReferralOut(Schema):
     sent_to_email: str
     subject: str
     body: str = Field(description="Exactly what was sent")
-    sent_at: datetime
+    sent_at: datetime = Field(description="When it was handed to the queue for sending")
+    delivery_state: Literal["queued", "sent", "retrying", "failed"] = Field(
+        description="Where the e-mail is: queued, sent, retrying (the mail server failed; tried again later) "
+                    "or failed (not delivered: telephone the contact)")
     accepted_on: date | None
 
     @classmethod
     def of(cls, r) -> "OtherLaReferralOut":
         return cls(id=r.pk, other_la=str(r.other_la), other_la_id=r.other_la_id, sent_to_name=r.sent_to_name,
                    sent_to_email=r.sent_to_email, subject=r.subject, body=r.body, sent_at=r.sent_at,
-                   accepted_on=r.accepted_on)
+                   delivery_state=r.email.state if r.email is not None else "sent", accepted_on=r.accepted_on)
 
 
 class WhereaboutsOut(Schema):
@@ -222,7 +225,7 @@ class FoundIn(In):
 class MovedIn(In):
     other_la_id: int = Field(description="An entry of the authority's LA contacts directory")
     on: date
-    detail: str = Field("", max_length=2000, description="Sent to the other authority")
+    detail: str = Field("", max_length=2000, description="What is known of the move: kept on the case, never e-mailed")
 
 
 class LeftCountryIn(In):
@@ -270,8 +273,9 @@ def child_found(request, case_id: int, payload: FoundIn):
 
 @router.post("/{case_id}/whereabouts/moved", response={200: WhereaboutsOut, **WRITE_REFUSALS},
              summary="Record that the family moved to another authority",
-             description="E-mails a summary of the case (never restricted detail) to that authority's named "
-                         "CME contact and keeps what was sent and when.",
+             description="Queues an e-mail to that authority's named CME contact holding no personal data "
+                         "(the case reference, who to contact, where to sign in), and keeps what was sent, "
+                         "when, and whether it was delivered.",
              operation_id="case_moved_to_other_la")
 def moved(request, case_id: int, payload: MovedIn):
     case = _case_to_work(request, case_id)

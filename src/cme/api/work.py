@@ -100,8 +100,10 @@ class EscalationOut(Schema):
     recipients: list[Recipient]
     subject: str
     body: str = Field(description="Exactly what was e-mailed (it never holds restricted detail)")
-    sent_at: datetime | None
+    sent_at: datetime | None = Field(description="When the e-mail was delivered")
     send_error: str
+    delivery_state: Literal["none", "queued", "sent", "retrying", "failed"] = Field(
+        description="Where the e-mail is; none when no escalation contacts are set up")
     detail: str | None = Field(
         description="What the officer recorded about the harm: only for roles that may see "
         "restricted detail, otherwise null"
@@ -114,6 +116,7 @@ class EscalationOut(Schema):
             raised_by=_officer(e.raised_by),
             recipients=[Recipient(service=r["service"], name=r.get("name", ""), email=r["email"]) for r in e.recipients],
             subject=e.subject, body=e.body, sent_at=e.sent_at, send_error=e.send_error, detail=detail,
+            delivery_state=e.email.state if e.email is not None else ("sent" if e.sent_at else "none"),
         )
 
 

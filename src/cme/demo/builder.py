@@ -44,7 +44,7 @@ from cme.people.models import (
     Vulnerability,
     VulnerabilityFlag,
 )
-from cme.providers.models import Enrolment, Organisation, OrgKind, Phase
+from cme.providers.models import Enrolment, Organisation, OrgKind, PartnerService, Phase
 
 DEMO_PASSWORD = "cme-tracker-demo"
 DEFAULT_PUPILS_PER_LA = 5000
@@ -413,14 +413,14 @@ class DemoBuilder:
                          contact_name="Elective home education team")
         orgs.append((home, (1, 11)))
         partners = [
-            (f"{town} District Police", "Schools liaison team"),
-            (f"{town} Community Health NHS Trust", "School nursing service"),
-            (f"{spec['name']} Housing Options", "Housing options team"),
-            (f"{spec['name']} Children's Social Care", "Front door (MASH)"),
+            (f"{town} District Police", "Schools liaison team", PartnerService.POLICE),
+            (f"{town} Community Health NHS Trust", "School nursing service", PartnerService.HEALTH),
+            (f"{spec['name']} Housing Options", "Housing options team", PartnerService.HOUSING),
+            (f"{spec['name']} Children's Social Care", "Front door (MASH)", PartnerService.SOCIAL_CARE),
         ]
-        for partner_name, contact in partners:
+        for partner_name, contact, service in partners:
             orgs.append((self._org(auth, kind=OrgKind.PARTNER_AGENCY, name=partner_name,
-                                   contact_name=contact,
+                                   contact_name=contact, service=service,
                                    contact_email=f"referrals@{_ascii(partner_name).replace(' ', '-').replace(chr(39), '')}.example"),
                          None))
         created = Organisation.objects.bulk_create([o for o, _ in orgs])

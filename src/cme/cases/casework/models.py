@@ -98,8 +98,10 @@ class OtherLaReferral(models.Model):
     sent_to_email = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField()  # when it was handed to the task queue
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The e-mail and its delivery state (queued, sent, retrying, not delivered).
+    email = models.ForeignKey("core.Email", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     accepted_on = models.DateField(null=True, blank=True)
 
     class Meta:

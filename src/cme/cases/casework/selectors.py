@@ -11,6 +11,7 @@ from cme.accounts import policy
 from cme.cases.casework.models import ApprovalState, ClosureState, EnquiryKind
 from cme.cases.register.models import Case
 from cme.cases.register.selectors import case_records
+from cme.core.models import EmailState
 from cme.providers.models import Organisation
 
 
@@ -76,8 +77,21 @@ def case_locations_seen_by(*, user, case: Case) -> list[LocationView]:
     return views
 
 
+def delivery_words(email) -> str:
+    """Where an e-mail is, in words, for the timeline."""
+    if email is None:
+        return "sent"
+    if email.state == EmailState.SENT:
+        return "sent"
+    if email.state == EmailState.FAILED:
+        return f"not delivered ({email.last_error})"
+    if email.state == EmailState.RETRYING:
+        return f"not sent yet, trying again ({email.last_error})"
+    return "queued to send"
+
+
 def case_other_la_referrals(*, case: Case) -> list:
-    return case_records(case, "other_la_referrals", lambda: case.other_la_referrals.select_related("other_la", "sent_by"))
+    return case_records(case, "other_la_referrals", lambda: case.other_la_referrals.select_related("other_la", "sent_by", "email"))
 
 
 def needs_assessment_current(*, case: Case):
@@ -136,7 +150,8 @@ def casework_timeline_items(case: Case) -> list[dict]:
         items.append({"at": loc.created_at, "kind": "location", "title": title, "by": loc.recorded_by, "text": text})
     for r in case_other_la_referrals(case=case):
         items.append({"at": r.sent_at, "kind": "other_la", "title": f"Referred to {r.other_la}",
-                      "by": r.sent_by, "text": f"E-mail sent to {r.sent_to_name or r.sent_to_email} <{r.sent_to_email}>"
+                      "by": r.sent_by, "text": f"E-mail to {r.sent_to_name or r.sent_to_email} <{r.sent_to_email}>: "
+                      + delivery_words(r.email)
                       + (f"\nAccepted on {r.accepted_on:%-d %B %Y}" if r.accepted_on else "")})
     for a in case_records(case, "needs_assessments",
                       lambda: case.needs_assessments.select_related("assessed_by", "decided_by")):

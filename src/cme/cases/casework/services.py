@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,6 +47,7 @@ from cme.cases.register.services import (
     check_officer,
     check_open,
 )
+from cme.core.mail import email_queue
 from cme.core.validation import check_not_future
 from cme.people.services import child_address_add
 from cme.providers.models import Organisation, OrgKind
@@ -151,29 +151,30 @@ def case_child_found(
     return record
 
 
-def other_la_message(*, case: Case, sender: User, detail: str) -> tuple[str, str]:
-    """The subject and body sent to another LA's named CME contact: a summary of the case that a
-    colleague needs to pick it up, and never restricted detail (no vulnerabilities, no refuge
-    address, no notes)."""
-    child = case.child
+def other_la_message(*, case: Case, sender: User, detail: str = "") -> tuple[str, str]:
+    """The subject and body sent to another LA's named CME contact. Like the escalation e-mail it
+    carries no personal data (e-mail is not a safe place for it): no name, date of birth, UPN,
+    school or address, and not what the officer recorded of the move (`detail` stays on the
+    case). It says who to contact and where to sign in; the child's details are shared by phone
+    or secure exchange once the contact has confirmed who they are."""
+    contact = sender.get_full_name() or sender.username
     lines = [
-        f"{case.la.name} believes this child has moved to your area and asks you to take on the",
-        "child's education. Please tell us whether you accept the referral.",
+        f"{case.la.name}'s children missing education team believes a child it is working with has",
+        "moved to your area, and asks you to take on the child's education. Please tell us whether",
+        "you accept the referral.",
         "",
         f"Our case reference: {case.reference}",
-        f"Child: {child.full_name}",
-        f"Date of birth: {child.date_of_birth.strftime('%-d %B %Y') if child.date_of_birth else 'Not known'}",
-        f"UPN: {child.upn or 'Not known'}",
-        f"Last known school or placement: {case.last_known_placement or case.last_known_provider or 'Not known'}",
+        f"Sign in to see the referral: {settings.CME_BASE_URL}/",
+        f"Contact: {contact}, {case.la.name}",
     ]
-    if detail:
-        lines += ["", "What we know of the move:", detail]
+    if sender.email:
+        lines.append(f"E-mail: {sender.email}")
+    if case.la.contact_phone:
+        lines.append(f"Telephone: {case.la.contact_phone}")
     lines += [
         "",
-        f"Contact: {sender.get_full_name() or sender.username}, {case.la.name}",
-        f"E-mail: {sender.email}" if sender.email else "",
-        "",
-        "Please ask us by phone or secure e-mail for anything else you need.",
+        "For the child's safety this message holds no personal details: sign in, or telephone the",
+        "contact above quoting the reference, for the child's details and what we know of the move.",
     ]
     subject = f"Child missing education moving to your area: {case.reference}"
     return subject, "\n".join(lines).rstrip() + "\n"
@@ -199,12 +200,13 @@ def case_moved_to_other_la(
         detail=detail, recorded_by=actor,
     )
     subject, body = other_la_message(case=case, sender=actor, detail=detail)
-    sent_at = timezone.now()
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [other_la.contact_email], fail_silently=False)
+    # Sent by the task queue once this transaction commits (never inside the request), tried
+    # again if the mail server fails; its delivery state is kept with it.
+    email = email_queue(to=[other_la.contact_email], subject=subject, body=body, purpose="other_la_referral")
     referral = OtherLaReferral.objects.create(
         case=case, location=record, other_la=other_la, sent_to_name=other_la.contact_name,
-        sent_to_email=other_la.contact_email, subject=subject, body=body, sent_at=sent_at,
-        sent_by=actor,
+        sent_to_email=other_la.contact_email, subject=subject, body=body, sent_at=timezone.now(),
+        sent_by=actor, email=email,
     )
     case = _set_whereabouts(actor, case, Whereabouts.MOVED_LA)
     audit_case(

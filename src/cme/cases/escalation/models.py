@@ -33,8 +33,11 @@ class Escalation(models.Model):
     recipients = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # When the e-mail was delivered, and why it was not (kept in step with `email` by
+    # escalation/receivers.py after every attempt of the task queue).
     sent_at = models.DateTimeField(null=True, blank=True)
     send_error = models.CharField(max_length=300, blank=True)
+    email = models.ForeignKey("core.Email", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     task = models.OneToOneField(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="escalation")
 
     class Meta:

@@ -19,7 +19,7 @@ class EscalationView:
 
 def case_escalation_records(case: Case) -> list[Escalation]:
     return case_records(case, "escalations",
-                    lambda: case.escalations.select_related("raised_by").order_by("-raised_at", "-id"))
+                    lambda: case.escalations.select_related("raised_by", "email").order_by("-raised_at", "-id"))
 
 
 def case_escalations(*, user, case: Case) -> list[EscalationView]:

@@ -11,7 +11,6 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,13 +29,15 @@ from cme.cases.register.models import (
     TaskKind,
 )
 from cme.cases.register.services import audit_case
+from cme.core.mail import email_queue
 from cme.people.models import SAFEGUARDING_FLAGS, VulnerabilityFlag
-from cme.providers.models import Organisation, OrgKind
+from cme.providers.models import Organisation, OrgKind, PartnerService
 
 logger = logging.getLogger(__name__)
 
 
-SERVICES = {"social_care": "Children’s social care", "police": "Police"}
+# The services told of an escalation (providers.models.PartnerService), with their names.
+SERVICES = {PartnerService.SOCIAL_CARE.value: "Children’s social care", PartnerService.POLICE.value: "Police"}
 
 
 def _case_url(case: Case) -> str:
@@ -45,7 +46,8 @@ def _case_url(case: Case) -> str:
 
 def escalation_recipients(*, la: Organisation) -> list[dict]:
     """Who is told: CME_ESCALATION_EMAILS for the LA's code (and "*" for every LA), then the
-    authority's partner agencies whose names say Police or Social Care, at their contact e-mail."""
+    authority's partner agencies whose service is the police or children's social care, at
+    their contact e-mail."""
     found: list[dict] = []
     seen: set[str] = set()
 
@@ -61,13 +63,13 @@ def escalation_recipients(*, la: Organisation) -> list[dict]:
             if service in SERVICES:
                 for email in [emails] if isinstance(emails, str) else emails:
                     add(service, email)
-    partners = Organisation.objects.filter(la=la, kind=OrgKind.PARTNER_AGENCY).exclude(contact_email="")
+    # The authority's agencies by what they are (a typed service), never by what they are called.
+    partners = (
+        Organisation.objects.filter(la=la, kind=OrgKind.PARTNER_AGENCY, service__in=list(SERVICES))
+        .exclude(contact_email="")
+    )
     for org in partners.order_by("name", "pk"):
-        lowered = org.name.lower()
-        if "police" in lowered:
-            add("police", org.contact_email, org.name)
-        elif "social care" in lowered or "children's services" in lowered.replace("’", "'"):
-            add("social_care", org.contact_email, org.name)
+        add(org.service, org.contact_email, org.name)
     return found
 
 
@@ -94,21 +96,6 @@ def _message(case: Case, reason: str) -> tuple[str, str]:
     return subject, body
 
 
-def _deliver(escalation_id: int) -> None:
-    """Send an escalation's e-mail once its transaction has committed; record the outcome."""
-    e = Escalation.objects.get(pk=escalation_id)
-    emails = [r["email"] for r in e.recipients]
-    if not emails:
-        return
-    try:
-        send_mail(e.subject, e.body, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=False)
-    except Exception as exc:  # any delivery failure is kept on the escalation for the officer to see
-        logger.exception("Escalation %s could not be sent", escalation_id)
-        Escalation.objects.filter(pk=escalation_id).update(send_error=str(exc)[:300])
-    else:
-        Escalation.objects.filter(pk=escalation_id).update(sent_at=timezone.now())
-
-
 @transaction.atomic
 def escalation_raise(
     *,
@@ -120,7 +107,7 @@ def escalation_raise(
     needed_on: dt.date | None = None,
 ) -> Escalation:
     """Escalate a case at once: an urgent task for its officer, and an e-mail to the configured
-    social care and police contacts, sent when this transaction commits."""
+    social care and police contacts, queued when this transaction commits."""
     if reason not in EscalationReason.values:
         raise ValidationError({"reason": "Choose why the case is escalated"})
     case = Case.objects.select_related("la", "responsible_officer").get(pk=case.pk)
@@ -150,7 +137,12 @@ def escalation_raise(
         {"escalation": escalation.pk, "reason": reason, "trigger": trigger,
          "recipients": [r["email"] for r in recipients]},
     )
-    transaction.on_commit(lambda: _deliver(escalation.pk))
+    if recipients:
+        # Sent by the task queue once this transaction commits, tried again if it fails;
+        # escalation/receivers.py keeps sent_at and send_error in step with its delivery.
+        escalation.email = email_queue(to=[r["email"] for r in recipients], subject=subject, body=body,
+                                       purpose="escalation")
+        escalation.save(update_fields=["email"])
     return escalation
 
 

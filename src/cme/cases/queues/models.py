@@ -20,7 +20,8 @@ class Digest(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     items = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField()  # when it was handed to the task queue
+    email = models.ForeignKey("core.Email", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-on", "-id"]

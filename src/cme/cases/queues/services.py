@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +22,7 @@ from cme.cases.queues.models import Digest, DigestKind
 from cme.cases.queues.selectors import clocks_for_cases, team_officers
 from cme.cases.register.models import OPEN_STAGES, Case, Task, TaskKind
 from cme.cases.register.services import audit_case, case_assign
+from cme.core.mail import email_queue
 from cme.providers.models import Organisation, OrgKind
 
 
@@ -206,9 +206,9 @@ def _record_and_send(user: User, kind: str, on: dt.date, subject: str, body: str
             la_id=user.la_id, summary=f"Sent the {digest.get_kind_display().lower()} to {user}"[:300],
             detail={"items": items, "on": on.isoformat()},
         )
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
-        )
+        # Sent by the task queue once this commits, tried again if the mail server fails.
+        digest.email = email_queue(to=[user.email], subject=subject, body=body, purpose="digest")
+        digest.save(update_fields=["email"])
     return True
 
 

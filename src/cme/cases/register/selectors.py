@@ -353,11 +353,11 @@ def case_records_load(case: Case) -> None:
     queries = {
         "enquiries": lambda: case.enquiries.select_related("joint_with").order_by("made_on", "id"),
         "locations": lambda: case.locations.select_related("address", "other_la"),
-        "other_la_referrals": lambda: case.other_la_referrals.select_related("other_la"),
+        "other_la_referrals": lambda: case.other_la_referrals.select_related("other_la", "email"),
         "needs_assessments": case.needs_assessments.all,
         "closure_requests": case.closure_requests.all,
         "joint_evidence": lambda: case.joint_evidence.select_related("school"),
-        "escalations": lambda: case.escalations.order_by("-raised_at", "-id"),
+        "escalations": lambda: case.escalations.select_related("email").order_by("-raised_at", "-id"),
         "stage_changes": case.stage_changes.all,
         "notes": case.notes.all,
         "referrals": case.referrals.all,

@@ -2,16 +2,19 @@
 another LA (referred by e-mail to its named CME contact, what was sent kept, never restricted
 detail); left the country; cannot be found (kept open at locating)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from cme.cases.casework.services import case_moved_to_other_la
 from cme.cases.models import LocationRecord, OtherLaReferral, Stage, Whereabouts
 from cme.people.models import VulnerabilityFlag
 from cme.providers.models import Organisation, OrgKind
 from cme.testing import factories as f
+from cme.testing.tasks import run_queued_tasks
 
 
 def _date(prefix, d):
@@ -60,29 +63,53 @@ def test_found_needs_the_address_and_who_has_parental_responsibility(officer_a, 
     assert _refresh(case_a).stage == Stage.LOGGED
 
 
-def test_moved_to_another_la_refers_the_case_to_its_named_cme_contact(officer_a, client_for, case_a, barnet):
+def test_moved_to_another_la_refers_the_case_to_its_named_cme_contact(
+    officer_a, client_for, case_a, barnet, django_capture_on_commit_callbacks
+):
     VulnerabilityFlag.objects.create(child=case_a.child, flag="child_protection")
     client = client_for(officer_a)
     page = client.get(f"/cases/{case_a.pk}/moved")
     assert "Barnet" in page.text
     day = timezone.localdate() - timedelta(days=1)
-    response = client.post(f"/cases/{case_a.pk}/moved", {
-        "other_la": str(barnet.pk), **_date("on", day), "detail": "Aunt says they moved to Barnet in June",
-    })
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/cases/{case_a.pk}/moved", {
+            "other_la": str(barnet.pk), **_date("on", day), "detail": "Aunt says they moved to Barnet in June",
+        })
     assert response.status_code == 302
+    assert mail.outbox == []  # queued for the worker, not sent inside the request
+    assert "queued to send" in client.get(f"/cases/{case_a.pk}").text
+    run_queued_tasks()
     [sent] = mail.outbox
     assert sent.to == ["cme@barnet.example"]
     assert case_a.reference in sent.subject
-    assert "Ruby Hartley" in sent.body and "Aunt says they moved to Barnet in June" in sent.body
     # Nothing restricted leaves the authority: no vulnerabilities at all.
     assert "protection" not in sent.body.lower() and "child_protection" not in sent.body
     referral = OtherLaReferral.objects.get(case=case_a)
+    assert referral.email.state == "sent" and referral.email.attempts == 1
     assert (referral.sent_to_email, referral.subject, referral.body) == (sent.to[0], sent.subject, sent.body)
     assert referral.sent_by == officer_a and referral.sent_at is not None
     case = _refresh(case_a)
     assert case.whereabouts == Whereabouts.MOVED_LA and case.stage == Stage.LOCATED
     page = client.get(f"/cases/{case.pk}").text
-    assert "Referred to Barnet" in page and "cme@barnet.example" in page
+    assert "Referred to Barnet" in page and "cme@barnet.example" in page and ": sent" in page
+
+
+def test_the_hand_off_e_mail_carries_no_personal_data(officer_a, case_a, barnet):
+    """Issue 9 point 4: the e-mail to the other authority named the child, their date of birth,
+    UPN and last school, and what the officer wrote of the move; the escalation e-mail names
+    none of them. Now it carries the reference, who to contact and where to sign in."""
+    child = case_a.child
+    child.date_of_birth, child.upn = date(2014, 3, 9), "W901200124001"
+    child.save()
+    case_a.last_known_placement = "Northmoor Primary School"
+    case_a.save()
+    referral = case_moved_to_other_la(actor=officer_a, case=case_a, on=timezone.localdate(), other_la=barnet,
+                                      detail="Aunt says they moved to Barnet in June")
+    text = referral.subject + referral.body
+    for personal in ("Ruby", "Hartley", "9 March 2014", "2014", "W901200124001", "Northmoor Primary", "Aunt"):
+        assert personal not in text, personal
+    assert case_a.reference in text and "Sign in" in text and settings.CME_BASE_URL in text
+    assert referral.email.body == referral.body  # exactly what is sent is kept
 
 
 def test_an_la_with_no_contact_e_mail_is_refused_and_nothing_is_sent(officer_a, client_for, case_a, barnet):

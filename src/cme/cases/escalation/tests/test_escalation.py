@@ -13,6 +13,7 @@ from cme.cases.models import Escalation, Task
 from cme.intake.services import referral_triage
 from cme.people.services import child_flag_add
 from cme.testing import factories as f
+from cme.testing.tasks import run_queued_tasks
 
 CONTACTS = {"901": {"social_care": ["mash@northmoor.example"], "police": ["cme@northmoor-police.example"]}}
 
@@ -36,6 +37,8 @@ def test_referral_triaged_as_missing_for_a_child_with_a_cp_plan_escalates_at_onc
     with django_capture_on_commit_callbacks(execute=True):
         case = referral_triage(actor=officer_a, referral=referral, category="missing", reason="moved_unknown",
                                child=cp_child, responsible_officer=officer_a)
+    assert not mail.outbox  # queued, not sent inside the request
+    run_queued_tasks()
     [escalation] = Escalation.objects.filter(case=case)
     assert escalation.reason == "social_care_missing" and escalation.trigger == "case_opened"
     assert escalation.sent_at is not None
@@ -65,6 +68,7 @@ def test_it_is_escalated_once_per_episode(la_a, officer_a, cp_child):
 def test_a_cp_flag_added_to_a_child_with_an_open_missing_case_escalates(la_a, officer_a, case_a, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         child_flag_add(actor=officer_a, child=case_a.child, flag="child_protection", detail="Secret detail")
+    run_queued_tasks()
     escalation = Escalation.objects.get(case=case_a)
     assert escalation.trigger == "flag_added" and len(mail.outbox) == 1
     assert "secret detail" not in mail.outbox[0].body.lower()
@@ -81,18 +85,35 @@ def test_a_flag_that_is_not_safeguarding_does_not_escalate(officer_a, case_a):
     assert not Escalation.objects.exists() and not Task.objects.exists()
 
 
+def _agency(la, name, service, email):
+    org = f.make_partner(la, name)
+    org.service, org.contact_email = service, email
+    org.save()
+    return org
+
+
 @override_settings(CME_ESCALATION_EMAILS={})
-def test_partner_agencies_named_police_and_social_care_are_told(la_a, officer_a, case_a, django_capture_on_commit_callbacks):
-    police = f.make_partner(la_a, "Northmoor District Police")
-    police.contact_email = "schools@police.example"
-    police.save()
-    care = f.make_partner(la_a, "Northmoor Children's Social Care")
-    care.contact_email = "mash@care.example"
-    care.save()
-    f.make_partner(la_a, "Northmoor Housing")  # not told
+def test_partner_agencies_of_the_police_and_social_care_services_are_told(
+    la_a, officer_a, case_a, django_capture_on_commit_callbacks
+):
+    _agency(la_a, "Northmoor District Police", "police", "schools@police.example")
+    _agency(la_a, "Northmoor MASH front door", "social_care", "mash@care.example")  # not named social care
+    _agency(la_a, "Northmoor Housing", "housing", "housing@northmoor.example")  # not told
     with django_capture_on_commit_callbacks(execute=True):
         child_flag_add(actor=officer_a, child=case_a.child, flag="looked_after")
+    run_queued_tasks()
     assert sorted(mail.outbox[0].to) == ["mash@care.example", "schools@police.example"]
+
+
+@override_settings(CME_ESCALATION_EMAILS={})
+def test_an_agency_is_chosen_by_its_service_not_its_name(la_a, officer_a, case_a):
+    """Issue 9 point 4: recipients were chosen by a name containing "police"."""
+    _agency(la_a, "Police and Community Credit Union", "other", "loans@credit.example")
+    _agency(la_a, "Children's Social Care Training Ltd", "", "courses@training.example")
+    child_flag_add(actor=officer_a, child=case_a.child, flag="looked_after")
+    escalation = Escalation.objects.get(case=case_a)
+    assert escalation.recipients == []
+    assert "telephone social care and police" in escalation.task.title
 
 
 @override_settings(CME_ESCALATION_EMAILS={})
@@ -113,6 +134,7 @@ def test_staff_record_a_risk_of_significant_harm_and_the_case_shows_the_escalati
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/cases/{case_a.pk}/risk-of-harm", {"detail": "Older sibling reports threats"})
     assert response.status_code == 302
+    run_queued_tasks()
     escalation = Escalation.objects.get(case=case_a)
     assert escalation.reason == "significant_harm" and escalation.raised_by == persona
     assert "threats" not in mail.outbox[0].body
@@ -149,3 +171,20 @@ def test_roles_that_may_not_see_restricted_detail_see_only_that_the_case_was_esc
         assert secret not in page, secret
     # The officer, who may see restricted detail, sees what was recorded.
     assert "Threats from an adult in the home" in client_for(officer_a).get(f"/cases/{case_a.pk}").text
+
+
+def test_an_escalation_the_mail_server_refused_says_so_and_is_tried_again(
+    officer_a, client_for, case_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refusing_server(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        child_flag_add(actor=officer_a, child=case_a.child, flag="looked_after")
+    monkeypatch.setattr("cme.core.mail.send_mail", refusing_server)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_queued_tasks()
+    escalation = Escalation.objects.get(case=case_a)
+    assert escalation.sent_at is None and "mail server down" in escalation.send_error
+    assert escalation.email.state == "retrying"
+    assert "Not delivered: ConnectionRefusedError: mail server down" in client_for(officer_a).get(f"/cases/{case_a.pk}").text

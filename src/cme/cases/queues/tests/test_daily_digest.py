@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from cme.cases.models import Digest, StageChange, Task
 from cme.cases.queues.tests.test_case_clocks import term_dates  # noqa: F401 - a fixture
 from cme.testing import factories as f
+from cme.testing.tasks import run_queued_tasks
 
 D = dt.date
 ON = D(2025, 11, 6)
@@ -35,6 +36,7 @@ def run(*args):
 def test_officer_gets_due_and_overdue_work_and_manager_a_summary(work, officer_a, manager_a, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         output = run("--date", ON.isoformat())
+    run_queued_tasks()
     assert "alice (officer)" in output and "mary (manager)" in output
     to_officer = next(m for m in mail.outbox if m.to == [officer_a.email])
     assert f"Task on case {work.reference}: Visit the address – overdue since 5 November 2025" in to_officer.body
@@ -49,9 +51,11 @@ def test_officer_gets_due_and_overdue_work_and_manager_a_summary(work, officer_a
 def test_running_twice_the_same_day_sends_nothing_more(work, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run("--date", ON.isoformat())
+    run_queued_tasks()
     sent = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         output = run("--date", ON.isoformat())
+    run_queued_tasks()
     assert len(mail.outbox) == sent and "0 sent" in output
     assert Digest.objects.filter(on=ON).count() == sent
 
@@ -66,6 +70,7 @@ def test_a_new_day_is_a_new_digest(work, django_capture_on_commit_callbacks):
 def test_other_authorities_officers_hear_nothing_of_la_a(work, officer_b, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run("--date", ON.isoformat())
+    run_queued_tasks()
     assert not [m for m in mail.outbox if officer_b.email in m.to]
 
 
