@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.dispatch import Signal
+from django.tasks import task
 from django.utils import timezone
 
 from cme.core.models import Email, EmailState
@@ -41,11 +42,15 @@ def email_queue(*, to: list[str], subject: str, body: str, purpose: str) -> Emai
     return email
 
 
-def _enqueue(email_id: int, run_after: dt.datetime | None = None) -> None:
-    from cme.core.tasks import send_email_task
+@task
+def send_email_task(*, email_id: int) -> str:
+    """The worker's job (settings.TASKS; `cme db_worker`): one attempt to send a queued e-mail."""
+    return email_deliver(email_id=email_id)
 
-    task = send_email_task.using(run_after=run_after) if run_after else send_email_task
-    task.enqueue(email_id=email_id)
+
+def _enqueue(email_id: int, run_after: dt.datetime | None = None) -> None:
+    task_ = send_email_task.using(run_after=run_after) if run_after else send_email_task
+    task_.enqueue(email_id=email_id)
 
 
 def email_deliver(*, email_id: int) -> str:

@@ -13,6 +13,7 @@ from cme.cases.register.models import Case
 from cme.cases.register.selectors import case_records
 from cme.core.models import EmailState
 from cme.providers.models import Organisation
+from cme.providers.selectors import la_contacts
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,6 @@ def joint_evidence_get(*, case: Case, evidence_id: int):
 
 
 def other_la_directory(*, user) -> list[Organisation]:
-    from cme.providers.selectors import la_contacts
-
     return list(la_contacts(user=user))
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from cme.accounts import policy
 from cme.accounts.models import User
-from cme.attendance.selectors import NoCalendar
+from cme.attendance import calendar as cal
+from cme.attendance.selectors import NoCalendar, provider_calendar
 from cme.audit.models import Action
 from cme.cases.casework.models import (
     ApprovalState,
@@ -629,9 +630,6 @@ def joint_evidence_produce(
 def _school_days_absent(la_id: int, school: Organisation, absence_from: date) -> int | None:
     """School days from the start of the absence to today, inclusive, by the school's calendar;
     None when the LA has no term dates for those days."""
-    from cme.attendance import calendar as cal
-    from cme.attendance.selectors import provider_calendar
-
     try:
         calendar = provider_calendar(la_id=la_id, provider_id=school.pk)
         first = absence_from - timedelta(days=1)

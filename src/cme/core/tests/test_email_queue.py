@@ -28,7 +28,7 @@ def test_an_e_mail_is_kept_and_queued_not_sent(django_capture_on_commit_callback
     assert email.state == EmailState.QUEUED and email.attempts == 0
     assert not mail.outbox
     task = DBTaskResult.objects.get()
-    assert task.task_path == "cme.core.tasks.send_email_task"
+    assert task.task_path == "cme.core.mail.send_email_task"
     assert task.args_kwargs["kwargs"] == {"email_id": email.pk}
 
 
