@@ -1,4 +1,4 @@
-"""The policy module decides who may see or do what (docs/adr/0011): its answers for each
+"""The policy module decides who may see or do what (docs/adr/0012): its answers for each
 persona, and a house rule that no other module decides alone."""
 
 import re

@@ -1,5 +1,5 @@
 """For each role, the child page and GET /api/v1/children/{id} show the same facts of the same
-child: every fact is on both or on neither. The policy decides which (docs/adr/0011).
+child: every fact is on both or on neither. The policy decides which (docs/adr/0012).
 
 Issue 9 point 1: the API used to show a school user every non-restricted flag with its detail,
 the addresses, the contacts and the enrolments at other schools, which the page hides."""
