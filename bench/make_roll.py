@@ -1,12 +1,17 @@
-"""Make a synthetic English roll and referrals carrying the errors of issue 3, reproducibly.
+"""Make a synthetic English roll and referrals with the errors and look-alikes of real data, reproducibly.
 
-    .venv/bin/python bench/make_roll.py [--pupils 250000] [--referrals 10000] [--seed 3] [--out bench/data]
+    .venv/bin/python bench/make_roll.py [--pupils 250000] [--referrals 10000] [--no-roll-share 0.4]
+                                        [--seed 3] [--out bench/data/synthetic]
 
 Writes roll.csv and referrals.csv in the `cme link` format, and truth.csv
-(referral_id, roll_id or empty when the child is on no roll, error kind). Pupils live in
-households (siblings share surname and address; some are twins), names follow a long-tailed
-frequency, UPNs are valid (3% temporary), and every referral about a pupil carries one main
-error kind from ERROR_KINDS plus the usual gaps (no sex, no address, no UPN).
+(referral_id, roll_id or empty when the child is on no roll, kind). Pupils live in households
+(siblings share surname and address; some are twins), names follow a long-tailed frequency, UPNs
+are valid (3% temporary). A referral about a pupil carries one main error kind from ERROR_KINDS,
+or is thin (THIN_KINDS: a name and an address only), plus the usual gaps (no sex, no address, no
+postcode, no middle name). A share of the referrals (--no-roll-share) is about children on no roll, and
+most of those resemble a rolled pupil (NO_ROLL_KINDS): an unrolled brother or sister or twin at the
+same address, a namesake elsewhere, a cousin in the same street. Those are the referrals a
+matcher that takes household evidence for the child gets wrong.
 """
 
 # ruff: noqa: SIM905 (word lists read best as text)
@@ -257,6 +262,9 @@ def referral_from(g: Generator, child: dict, kind: str, number: int) -> dict:
         r["forename"] = misspell(rng, r["forename"].lower()).title()
     elif kind == "temporary_upn_given":
         r["upn"] = child["upn"] if child["upn"][-1].isalpha() else ""
+    elif kind == "name_and_address":
+        r["dob"], r["sex"], r["middle_names"] = None, "", ""
+        return dict(r, former_surname="", preferred_forename="")
     # The usual gaps of a referral from a partner agency.
     if rng.random() < 0.4:
         r["sex"] = ""
@@ -279,16 +287,80 @@ def write(path: Path, rows: list[dict]) -> None:
             w.writerow([r["dob"].isoformat() if c == "dob" and r["dob"] else (r.get(c) or "") for c in columns])
 
 
-def make(pupils: int, referrals: int, seed: int, out: Path) -> None:
+# What the children on no roll are (shares of the no-roll referrals). The hard ones are those
+# that look like a rolled pupil: an unrolled brother or sister (same surname and address), an
+# unrolled twin (same date of birth too), a namesake (same forename and surname, another home,
+# born a year or more apart) and a cousin (same surname, same street).
+NO_ROLL_KINDS = {"sibling": 0.30, "twin": 0.05, "namesake": 0.20, "cousin": 0.10, "unrelated": 0.35}
+# Referrals that carry little: a name and an address (the caller knows where the family lives,
+# not the child's birthday), where a brother or sister on the roll fits as well as the child.
+# A name alone is not a kind of its own: with namesakes about, no matcher can say from a name
+# alone which child it is, and "missing_fields" already leaves some referrals with little more.
+THIN_KINDS = ["name_and_address"]
+
+
+def _sibling_dob(rng: random.Random, household: list[dict]) -> date:
+    """A birthday at least 10 months from every brother and sister's."""
+    start, end = date(2007, 9, 1), date(2021, 8, 31)
+    for _ in range(200):
+        dob = start + timedelta(days=rng.randrange((end - start).days))
+        if all(abs((dob - c["dob"]).days) >= 300 for c in household):
+            return dob
+    return dob
+
+
+def no_roll_child(g: Generator, kind: str, roll: list[dict], households: dict[str, list[dict]], number: int) -> dict:
+    """A child on no roll who resembles a rolled pupil in the way `kind` says."""
+    rng = g.rng
+    if kind == "unrelated":
+        return dict(g.household()[0], id=f"N{number:06d}")
+    if kind in ("sibling", "twin"):
+        pupil = rng.choice(roll)
+        house = households[pupil["household"]]
+        sex = rng.choice("MF")
+        taken = {c["forename"] for c in house}
+        forename = g.forename(sex)
+        while forename in taken:
+            forename = g.forename(sex)
+        dob = pupil["dob"] if kind == "twin" else _sibling_dob(rng, house)
+        return dict(pupil, id=f"N{number:06d}", upn=g.unique_upn(temporary=False), forename=forename,
+                    middle_names=g.forename(sex) if rng.random() < 0.7 else "", sex=sex, dob=dob,
+                    preferred_forename="", former_surname="")
+    if kind == "namesake":
+        pupil = rng.choice(roll)
+        address, postcode = g.address()
+        # Born a year or more before or after the pupil, on any day: never within the error
+        # patterns of a date (a swap, a digit, a year out), as a real namesake is.
+        sign = rng.choice([-1, 1])
+        dob = pupil["dob"] + timedelta(days=sign * rng.randint(366, 5 * 365))
+        return dict(pupil, id=f"N{number:06d}", upn=g.unique_upn(temporary=False), dob=dob,
+                    middle_names=g.forename(pupil["sex"]) if rng.random() < 0.5 else "",
+                    address=address, postcode=postcode, preferred_forename="", former_surname="")
+    # A cousin: the same surname in the same street, another house.
+    pupil = rng.choice(roll)
+    sex = rng.choice("MF")
+    street = pupil["address"].split(" ", 1)[1]
+    return dict(pupil, id=f"N{number:06d}", upn=g.unique_upn(temporary=False), forename=g.forename(sex),
+                middle_names="", sex=sex, dob=_sibling_dob(rng, [pupil]),
+                address=f"{rng.randint(1, 180)} {street}", preferred_forename="", former_surname="")
+
+
+def make(pupils: int, referrals: int, seed: int, out: Path, no_roll_share: float = 0.4) -> None:
     g = Generator(seed)
     rng = g.rng
     roll: list[dict] = []
+    households: dict[str, list[dict]] = {}
     while len(roll) < pupils:
-        roll.extend(g.household())
+        house = g.household()
+        key = f"H{len(households):06d}"
+        for c in house:
+            c["household"] = key
+        households[key] = house
+        roll.extend(house)
     roll = roll[:pupils]
-    outsiders: list[dict] = []
-    while len(outsiders) < referrals // 5:
-        outsiders.extend(g.household())
+    on_roll = {c["id"] for c in roll}
+    for key, house in households.items():
+        households[key] = [c for c in house if c["id"] in on_roll]
     # Pupils fit for each kind, so every kind really is exercised.
     fit = {
         "preferred_name": [c for c in roll if c["preferred_forename"]],
@@ -299,15 +371,24 @@ def make(pupils: int, referrals: int, seed: int, out: Path) -> None:
         "nickname": [c for c in roll if g.nick.nicknames_of(c["forename"]) or c["forename"] in VARIANTS],
         "temporary_upn_given": [c for c in roll if c["upn"][-1].isalpha()],
     }
+    on_roll_kinds = ERROR_KINDS + THIN_KINDS
+    no_roll_kinds = list(NO_ROLL_KINDS)
+    no_roll_weights = list(NO_ROLL_KINDS.values())
     refs, truth = [], []
+    stride = 1 / max(no_roll_share, 1e-9)
+    next_no_roll = stride / 2
     for number in range(1, referrals + 1):
-        if number % 5 == 0:
-            child = outsiders[number // 5 - 1]
-            kind = "not_on_roll"
-            refs.append(referral_from(g, child, rng.choice(ERROR_KINDS), number))
-            truth.append((refs[-1]["id"], "", kind))
+        if number >= next_no_roll and no_roll_share > 0:
+            next_no_roll += stride
+            kind = rng.choices(no_roll_kinds, weights=no_roll_weights)[0]
+            child = no_roll_child(g, kind, roll, households, number)
+            # A referral about a brother or sister often has no date of birth: the caller
+            # knows the family, not the child's birthday.
+            error = rng.choice(ERROR_KINDS + THIN_KINDS)
+            refs.append(referral_from(g, child, error, number))
+            truth.append((refs[-1]["id"], "", f"no_roll_{kind}"))
             continue
-        kind = ERROR_KINDS[number % len(ERROR_KINDS)]
+        kind = on_roll_kinds[number % len(on_roll_kinds)]
         child = rng.choice(fit.get(kind) or roll)
         refs.append(referral_from(g, child, kind, number))
         truth.append((refs[-1]["id"], child["id"], kind))
@@ -325,9 +406,11 @@ def main() -> None:
     parser.add_argument("--pupils", type=int, default=250_000)
     parser.add_argument("--referrals", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--no-roll-share", type=float, default=0.4,
+                        help="share of referrals about children on no roll (default 0.4)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "data" / "synthetic")
     args = parser.parse_args()
-    make(args.pupils, args.referrals, args.seed, args.out)
+    make(args.pupils, args.referrals, args.seed, args.out, args.no_roll_share)
     print(f"wrote {args.pupils} pupils and {args.referrals} referrals to {args.out}")
 
 

@@ -16,6 +16,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("CME_DATA_DIR", Path.cwd() / "var")).resolve()
 # Matching models (`cme matching-train`), one folder per authority; the newest file is in use.
 CME_MATCHING_MODEL_DIR = Path(os.environ.get("CME_MATCHING_MODEL_DIR", DATA_DIR / "matching"))
+# A roll's pupil no UPN links is linked to a register child by matching at this probability or
+# more (with no rival), put to an officer from CME_ROLL_LINK_ASK, and made a new child below it.
+CME_ROLL_LINK_AUTO = float(os.environ.get("CME_ROLL_LINK_AUTO", "0.99"))
+CME_ROLL_LINK_ASK = float(os.environ.get("CME_ROLL_LINK_ASK", "0.2"))
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -12,7 +12,6 @@ LA_STAFF_LINKS = [
     ("My work", "work:mine"),
     ("Referrals", "intake:queue"),
     ("Cases", "cases:list"),
-    ("Children", "people:list"),
     ("Find a child", "matching:search"),
     ("At risk", "screening:list"),
     ("Providers", "providers:list"),

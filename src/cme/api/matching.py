@@ -58,7 +58,7 @@ class MatchIn(Schema):
 
 
 class EvidenceOut(Schema):
-    field: str = Field(description="forename, surname, dob, sex, address, upn, name_order; prior; other_candidates")
+    field: str = Field(description="forename, surname, dob, sex, address, upn, name_order; prior; other_candidates, sibling, namesake (the rival explanations)")
     outcome: str = Field(description="agrees, similar, disagrees, missing; prior for the starting point")
     level: str = Field(examples=["close_spelling"])
     weight: float = Field(description="Bits of evidence this comparison added (log2 of the likelihood ratio)")
@@ -83,14 +83,27 @@ class CandidateChild(Schema):
 class CandidateOut(Schema):
     child: CandidateChild
     probability: float = Field(description="Probability that this is the child, 0 to 1")
+    household: bool = Field(description="The surname and address given are this child's household's: a "
+                                        "brother or sister of this child may be the one referred")
     match_weight: float = Field(description="Total evidence in bits, after the starting point and rivals")
     placement: str = Field(description="on_roll, home_education or register_only")
     providers: list[ProviderOut] = Field(description="Where the child is on roll now")
     explanation: list[EvidenceOut]
 
 
+class FittingChild(CandidateChild):
+    open_case: str | None = Field(description="Reference of the child's open case, if any")
+
+
 class MatchesOut(Schema):
-    candidates: list[CandidateOut]
+    candidates: list[CandidateOut] = Field(description="Children scored against what was given, most likely first")
+    household_warning: bool = Field(description="Two or more children of one household fit: a brother or sister "
+                                                "of one of them may be the child referred. Ask before deciding")
+    enough_to_score: bool = Field(description=f"False when less than {selectors.ENOUGH_TO_SCORE} was given: "
+                                              "the children who fit are listed in `fitting`, not scored")
+    fitting: list[FittingChild] = Field(description="When nothing was scored: children who fit what was given "
+                                                    "(the first 50). Empty with no candidates means no child fits")
+    fitting_total: int
 
 
 def _out(c: selectors.Candidate) -> CandidateOut:
@@ -99,6 +112,7 @@ def _out(c: selectors.Candidate) -> CandidateOut:
         child=CandidateChild(id=child.pk, forename=child.legal_forename, surname=child.legal_surname,
                              date_of_birth=child.date_of_birth, sex=child.sex, upn=child.upn),
         probability=round(found.probability, 6),
+        household=found.household,
         match_weight=found.match_weight,
         placement=found.placement,
         providers=[ProviderOut(name=p.name, kind=p.kind, laestab=p.laestab) for p in found.providers],
@@ -115,8 +129,10 @@ def _out(c: selectors.Candidate) -> CandidateOut:
         "Match a child, described as a referral describes them, against every roll, the "
         "home-education list and the register of the caller's authority. Answers the candidates, "
         "most likely first, each with a probability and a field-by-field explanation. Misspellings, "
-        "nicknames, former names and mistyped dates are allowed for. Authority staff only; "
-        "audited as a search. Nothing is linked or merged."
+        "nicknames, former names and mistyped dates are allowed for. With too little to score (a "
+        "surname alone), the children who fit are listed instead; no candidates and no fitting "
+        "children means no child fits. Authority staff only; audited as a search. Nothing is "
+        "linked or merged: deciding which child it is is an officer's."
     ),
     operation_id="matches_find",
 )
@@ -127,5 +143,13 @@ def find_matches(request, payload: MatchIn):
     fields = payload.model_dump(exclude={"limit"})
     if not any(fields[k] for k in ("forename", "surname", "upn", "date_of_birth")):
         raise NinjaValidationError([field_error(("body", "surname"), "Give a name, a date of birth or a UPN")])
-    candidates = selectors.child_matches(user=user, fields=fields, limit=payload.limit)
-    return MatchesOut(candidates=[_out(c) for c in candidates])
+    result = selectors.child_search(user=user, fields=fields, limit=payload.limit, per_page=50)
+    return MatchesOut(
+        candidates=[_out(c) for c in result.candidates],
+        household_warning=result.household,
+        enough_to_score=not result.thin,
+        fitting=[FittingChild(id=c.pk, forename=c.legal_forename, surname=c.legal_surname, date_of_birth=c.date_of_birth,
+                              sex=c.sex, upn=c.upn, open_case=c.open_cases[0].reference if c.open_cases else None)
+                 for c in result.fitting],
+        fitting_total=result.fitting_total,
+    )

@@ -30,10 +30,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 from django.conf import settings
 
-from cme.matching.engine import Evidence, Index, Matcher, Model, Person, normalise, train
+from cme.matching.engine import Choice, Evidence, Index, Matcher, Model, Person, choose_model, train
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +68,9 @@ class Found:
     evidence: tuple[Evidence, ...]
     placement: str  # a cme.matching.models.Placement value
     providers: tuple[ProviderRef, ...]  # where the child is on roll now (the home-education list too)
+    # The referral's surname and address are this child's household's: a brother or sister may
+    # be the child referred, whatever the probability says of this one.
+    household: bool = False
 
 
 @dataclass
@@ -226,21 +228,35 @@ def save_model(la, model: Model) -> Path:
     return path
 
 
-def train_model(la, people: list[Person] | None = None, index: Index | None = None, *, seed: int = 0) -> Model:
-    """Estimate weights from the authority's own children and referrals."""
-    from cme.intake.models import Referral
+def child_of(record_id: str) -> str:
+    """The child a record of the index reads ("123~2", a former UPN of child 123, → "123")."""
+    return record_id.partition(_ALIAS)[0]
+
+
+def train_model(la, people: list[Person] | None = None, index: Index | None = None, *, seed: int = 0,
+                incumbent: Model | None = None) -> Choice:
+    """Estimate weights from the authority's own children and referrals, and check the result
+    against the model in use (or the engine's defaults) on labelled referrals made from the
+    register: the trained model is chosen only if it does no worse."""
+    from cme.intake.models import Channel, Referral
 
     people = la_people(la.pk) if people is None else people
+    index = index or Index(people)
+    # Screening's referrals are about rolled children by construction: they would teach the
+    # model that every referral is on a roll.
     referrals = [
         Person(id=f"r{pk}", upn=upn, forename=fn, surname=sn, dob=dob, sex=sex, postcode=pc, address=addr)
-        for pk, upn, fn, sn, dob, sex, pc, addr in Referral.objects.filter(la_id=la.pk).values_list(
+        for pk, upn, fn, sn, dob, sex, pc, addr in Referral.objects.filter(la_id=la.pk).exclude(
+            channel=Channel.SCREENING
+        ).values_list(
             "pk", "child_upn", "child_forename", "child_surname", "child_date_of_birth", "child_sex",
             "child_postcode", "child_address",
         ).order_by("-received_at")[:20_000]
     ]
     # EM on referrals against the register learns how often a referral is about a known child;
     # with few referrals it learns from the register itself (the same child on two rolls).
-    return train(people, referrals if len(referrals) >= 200 else (), seed=seed, index=index)
+    trained = train(people, referrals if len(referrals) >= 200 else (), seed=seed, index=index)
+    return choose_model(trained, incumbent, index, people, same_child=child_of, seed=seed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,7 +285,7 @@ def _model_for(la, people: list[Person], index: Index) -> tuple[Model, str]:
             return Model(), ""
     if len(people) < MIN_TRAIN_RECORDS:
         return Model(), ""
-    model = train_model(la, people, index)
+    model = train_model(la, people, index).model
     return model, str(save_model(la, model))
 
 
@@ -395,32 +411,12 @@ def match(*, la_id: int, person: Person, limit: int = 10, min_probability: float
     """
     ix = index_for(la_id)
     with ix.lock:
-        m = ix.matcher
-        n = normalise(person)
-        rows = m.index.candidates(n)
-        if not len(rows):
-            return []
-        total, lev, adj = m.score_rows(n, rows)
-        prior = m._prior()
-        total = total + prior
-        ids = m.index.ids
-        seen: set[str] = set()
-        keep = []
-        for t in np.argsort(-total, kind="stable"):
-            child = ids[rows[t]].partition(_ALIAS)[0]
-            if child not in seen:
-                seen.add(child)
-                keep.append(t)
-        keep_arr = np.array(keep)
-        probability, rivals = m._posterior(total[keep_arr])
+        found = ix.matcher.rank(person, limit=limit, min_probability=min_probability, same_child=child_of)
         out = []
-        for j, t in enumerate(keep[:limit]):
-            if probability[j] < min_probability:
-                break  # best first: the rest are lower still
-            c = m._explain(int(rows[t]), lev[t], adj[t], float(total[t]), float(probability[j]), prior, float(rivals[j]))
-            child_id = int(c.id.partition(_ALIAS)[0])
+        for c in found:
+            child_id = int(child_of(c.id))
             placement, providers = placement_of(ix, child_id)
-            out.append(Found(child_id, c.probability, c.match_weight, c.evidence, placement, providers))
+            out.append(Found(child_id, c.probability, c.match_weight, c.evidence, placement, providers, c.household))
         return out
 
 

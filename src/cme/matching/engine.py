@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,17 +29,30 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from cme.matching import normalise as nm
+from cme.matching.calibration import Calibration, assess
+from cme.matching.holdout import Holdout, make_holdout
 from cme.matching.names import groups_of
 
 ENGINE_VERSION = "1.0"
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
+READABLE_FORMATS = (1, 2)  # format 1 files lack the sibling, namesake and twin rates
+# A UPN given is another child's now and then (a brother's or sister's, typed from the wrong
+# record): same UPN is strong evidence, never proof. log2(0.95 / 1e-4), about 13 bits.
+UPN_MAX_WEIGHT = 13.2
+# A stand-in date of birth (1 January or 1 September of a year, what a form holds when only the
+# age is known) says only the year. Children of compulsory school age span about 12 birth
+# years, so the year or one either side fits a quarter of unrelated children and nearly every
+# referral about the child: log2(0.95 / 0.25). Fixed, not estimated: random pairs of a roll
+# hardly ever show a stand-in date, so their rate would overstate it.
+STAND_IN_YEAR_WEIGHT = 1.93
+STAND_IN_DAYS = ((1, 1), (9, 1))  # (month, day)
 # A temporary UPN is issued locally while the permanent one is awaited and may be reissued
 # (data-standards.md §2.6): agreement on one is a hint, never the strong evidence of a real UPN.
 TEMPORARY_UPN_MAX_WEIGHT = 4.0
 # Blocks bigger than this (a very common name with no year) are skipped to keep lookups fast.
 MAX_BLOCK = 5000
-# Some referrals are always about children on no roll: never assume every one is on a roll.
-MAX_MATCH_RATE = 0.95
+# Ids: -1 is "none given"; a value that no record holds gets this, which equals no stored id.
+UNSEEN = -2
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,8 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
         ("year_off_by_one", "similar", "same day and month, year one out"),
         ("one_digit_typo", "similar", "one digit wrong or two digits transposed"),
         ("two_digits", "similar", "two digits wrong"),
+        ("year_digit", "similar", "one digit of the year wrong: two or more years out"),
+        ("year_only", "similar", "a stand-in date (1 January or 1 September): only the year agrees"),
         ("different", "disagrees", "different date of birth"),
     ),
     "sex": _levels(
@@ -105,12 +121,33 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
 }
 NAMES = tuple(COMPARISONS)
 FN, SN, DOB, SEX, ADDR, UPN, ORDER = range(7)
+# Each comparison's levels by name: LEVEL["forename"]["exact"] is 0.
+LEVEL = {name: {lv.name: i for i, lv in enumerate(levels)} for name, levels in COMPARISONS.items()}
+FN_EXACT, FN_VARIANT = LEVEL["forename"]["exact"], LEVEL["forename"]["variant"]
+DOB_EXACT = LEVEL["dob"]["exact"]
+DOB_YEAR_ONLY = LEVEL["dob"]["year_only"]
+SEX_SAME = LEVEL["sex"]["same"]
+# Levels at which a candidate's household is the referred child's: the surname agrees (or is
+# spelt almost or exactly alike), and so do the address or postcode.
+SURNAME_FITS = [LEVEL["surname"][k] for k in ("exact", "part", "close_spelling", "sounds_alike")]
+ADDRESS_FITS = [LEVEL["address"][k] for k in ("postcode_and_address", "postcode", "address")]
+
+# How often, at most, a child's own record disagrees outright with a referral about the child.
+# EM cannot tell a child whose referral gives a wholly different forename or birthday from a
+# twin or a brother or sister at the same address (the data fit both), and the second is what
+# happens: a referral linked to a sibling says the missing child is safe. So these are held
+# low, as a policy: a referral that disagrees on them is put to the officer, not linked.
+MAX_M_DIFFERENT = {"forename": 0.002, "surname": 0.05, "dob": 0.005}
+# Likewise a birthday on the same day of a year two or more out by one digit: a slip of the
+# year, or a namesake born on the same day of another year. The data fit both; a namesake linked
+# as the child is the worse mistake, so the slip is held rare and needs the address to link.
+MAX_M_YEAR_DIGIT = 0.003
 
 # Starting values (and the pull of the prior when data are scarce) for m and u.
 DEFAULT_M = {
-    "forename": [0.84, 0.04, 0.01, 0.03, 0.02, 0.02, 0.005, 0.035],
+    "forename": [0.873, 0.04, 0.01, 0.03, 0.02, 0.02, 0.005, 0.002],
     "surname": [0.87, 0.03, 0.03, 0.02, 0.015, 0.035],
-    "dob": [0.92, 0.015, 0.01, 0.025, 0.01, 0.02],
+    "dob": [0.925, 0.015, 0.01, 0.025, 0.01, 0.002, 0.008, 0.005],
     "sex": [0.98, 0.02],
     "address": [0.6, 0.1, 0.05, 0.03, 0.03, 0.05, 0.05, 0.09],
     "upn": [0.95, 0.02, 0.03],
@@ -119,7 +156,7 @@ DEFAULT_M = {
 DEFAULT_U = {
     "forename": [0.01, 0.005, 0.002, 0.005, 0.01, 0.05, 0.01, 0.908],
     "surname": [0.003, 0.001, 0.003, 0.005, 0.03, 0.958],
-    "dob": [0.0003, 0.0003, 0.0006, 0.006, 0.02, 0.9728],
+    "dob": [0.0003, 0.0003, 0.0006, 0.006, 0.02, 0.001, 0.0025, 0.9693],
     "sex": [0.5, 0.5],
     "address": [1e-5, 1e-4, 1e-4, 1e-4, 5e-4, 0.002, 0.02, 0.97729],
     "upn": [1e-6, 1e-4, 0.999899],
@@ -127,6 +164,17 @@ DEFAULT_U = {
     # comparison only carries the (m) cost of a swap among true matches.
     "name_order": [1.0, 1.0],
 }
+# How a brother's or sister's forename, birthday and sex compare with the child's: what a
+# referral about an unrolled sibling shows against the rolled one. Parents name children alike
+# (Jack and Jacob, Gurpreet and Gurdeep; a family's boys all Muhammad), give one child's name to
+# another as a middle name, and have twins: none of that is what random pairs show. Training
+# measures these on the roll's own brothers and sisters; these are the starting values.
+DEFAULT_S = {
+    "forename": [0.01, 0.02, 0.02, 0.01, 0.01, 0.05, 0.005, 0.875],
+    "dob": [0.03, 0.0003, 0.002, 0.01, 0.02, 0.003, 0.0025, 0.9322],
+    "sex": [0.5, 0.5],
+}
+SIBLING_FIELDS = {"forename": 0, "dob": 2, "sex": 3}  # columns of the levels array
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,6 +251,9 @@ def normalise(p: Person) -> _Norm:
 def _swapped(n: _Norm) -> _Norm:
     """The referral read with forename and surname the other way round."""
     return replace(n, forenames=n.surnames[:1], surnames=n.forenames[:1], parts=(), middles=())
+
+
+_STAND_IN = frozenset(month * 100 + day for month, day in STAND_IN_DAYS)
 
 
 def _digits(ymd: int) -> list[int]:
@@ -289,7 +340,9 @@ class _Vocab:
         return i
 
     def get(self, s: str) -> int:
-        return self.ids.get(s, -1) if s else -1
+        """The id of a string; -1 for "none given", UNSEEN for a value no record holds, so
+        that a value the index has never seen agrees with nothing (not with a missing one)."""
+        return self.ids.get(s, UNSEEN) if s else -1
 
     def code(self, c: str, create: bool = False) -> int:
         i = self._codes.get(c)
@@ -445,6 +498,32 @@ class Index:
         self._keys, self._rows = keys[order], rows[order]
         self._delta_keys, self._delta_rows = [], []
 
+    def households(self) -> list[list[int]]:
+        """Brothers and sisters on the roll: the rows of each set of records that share a
+        surname and an address (or, with no address, a postcode), two or more to a set."""
+        c = self.cols
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        alive = np.flatnonzero(c["alive"])
+        for row, sn, pc, addr in zip(alive, c["sn"][alive, 0], c["pc"][alive], self.addr[alive], strict=True):
+            # The address, where there is one: a postcode alone is many homes (in some countries
+            # a whole suburb).
+            place = addr or (int(pc) if pc >= 0 else "")
+            if sn >= 0 and place != "":
+                groups[(place, int(sn))].append(int(row))
+        return [rows for rows in groups.values() if len(rows) >= 2]
+
+    @contextmanager
+    def hidden(self, ids: Iterable[str]) -> Iterator[None]:
+        """Leave these records out of every lookup for a while (a model check holds records
+        out to make referrals about children on no roll), then put them back."""
+        rows = np.array([self.row_of[i] for i in ids if i in self.row_of], dtype=np.int64)
+        rows = rows[self.cols["alive"][rows]] if len(rows) else rows
+        self.cols["alive"][rows] = False
+        try:
+            yield
+        finally:
+            self.cols["alive"][rows] = True
+
     def nbytes(self) -> int:
         """Memory held by the arrays (strings and dictionaries not included)."""
         return sum(a.nbytes for a in self.cols.values()) + self._keys.nbytes + self._rows.nbytes
@@ -543,7 +622,8 @@ class Index:
 
         # Date of birth.
         ymd = c["ymd"][rows]
-        lev = np.full(k, 5, dtype=np.int8)
+        D = LEVEL["dob"]
+        lev = np.full(k, D["different"], dtype=np.int8)
         if n.ymd:
             y, m, d = n.ymd // 10000, n.ymd // 100 % 100, n.ymd % 100
             dig = c["dig"][rows]
@@ -555,13 +635,21 @@ class Index:
             transposed = np.zeros(k, dtype=bool)
             for i in range(7):
                 transposed |= diff[:, i] & diff[:, i + 1] & (dig[:, i] == qd[i + 1]) & (dig[:, i + 1] == qd[i])
-            lev[count == 2] = 4
-            lev[(count == 1) | ((count == 2) & transposed)] = 3
             cy, cmd = ymd // 10000, ymd % 10000
-            lev[(cmd == m * 100 + d) & (np.abs(cy - y) == 1)] = 2
+            # Slips that move the year by two or more make the child another age, which whoever
+            # refers a child mostly knows: two such slips are another child; one (or two digits
+            # transposed) is "year_digit", which a namesake born on the same day shows too.
+            near = np.abs(cy - y) <= 1
+            lev[(count == 2) & near] = D["two_digits"]
+            slip = (count == 1) | ((count == 2) & transposed)
+            lev[slip & ~near] = D["year_digit"]
+            lev[slip & near] = D["one_digit_typo"]
+            stand_in = (m * 100 + d) in _STAND_IN or np.isin(cmd, list(_STAND_IN))
+            lev[stand_in & near] = D["year_only"]
+            lev[(cmd == m * 100 + d) & (np.abs(cy - y) == 1)] = D["year_off_by_one"]
             if d != m and d <= 12:
-                lev[ymd == y * 10000 + d * 100 + m] = 1
-            lev[ymd == n.ymd] = 0
+                lev[ymd == y * 10000 + d * 100 + m] = D["day_month_swapped"]
+            lev[ymd == n.ymd] = D["exact"]
         lev[(ymd == 0) | (not n.ymd)] = -1
         out[:, DOB] = lev
 
@@ -615,14 +703,65 @@ class Index:
 # ---------------------------------------------------------------------------------------------
 # Model
 
+# What else a referral can be about, besides a child in the index or a child unrelated to all of
+# them (issue 8). Defaults until an authority's own referrals say otherwise; `train` estimates
+# them. UNVERIFIED: no published figure gives these shares for English CME referrals; they are
+# settings of the model file, not facts.
+DEFAULT_SIBLING_RATE = 0.10  # a brother or sister, on no roll, of a child in the index
+DEFAULT_NAMESAKE_RATE = 0.05  # a child on no roll who shares a rolled child's name
+# Bounds on the shares, whatever the referrals a model was trained on. A model trained on
+# referrals that were nearly all about rolled children (a school's, or the screening's) would
+# otherwise expect every referral to be on a roll, and link the thin ones, siblings' among them.
+# Some referrals are always about children on no roll, some about a brother or sister or a
+# namesake; erring that way costs an officer a check, erring the other way costs a child.
+RATE_BOUNDS = {"child": (1e-3, 0.95), "sibling": (0.02, 0.5), "namesake": (0.01, 0.5)}
+MIN_UNRELATED_RATE = 0.05
+# In an English roll about half the pupils have a brother or sister on a roll of the same LA.
+# A roll with far fewer households (a list built without addresses, a research data set) says
+# that brothers and sisters are not what its referrals are about: the bounds of the sibling
+# share scale down with the share of records in a household (to none for a roll with none).
+TYPICAL_HOUSEHOLD_SHARE = 0.2
+DEFAULT_HOUSEHOLD_SHARE = 0.5
+
+
+def clip_rates(child: float, sibling: float, namesake: float,
+               household_share: float = DEFAULT_HOUSEHOLD_SHARE) -> tuple[float, float, float, float]:
+    """The three shares within RATE_BOUNDS (the sibling bounds scaled by how many records of
+    the roll live with a brother or sister), leaving at least MIN_UNRELATED_RATE for an
+    unrelated child on no roll; the fourth value is that share."""
+    scale = min(1.0, household_share / TYPICAL_HOUSEHOLD_SHARE)
+    bounds = [RATE_BOUNDS["child"], (RATE_BOUNDS["sibling"][0] * scale, RATE_BOUNDS["sibling"][1] * scale),
+              RATE_BOUNDS["namesake"]]
+    shares = [min(max(v, lo), hi) for v, (lo, hi) in zip((child, sibling, namesake), bounds, strict=True)]
+    spare = 1.0 - MIN_UNRELATED_RATE
+    if sum(shares) > spare:
+        shares = [v * spare / sum(shares) for v in shares]
+    return shares[0], shares[1], shares[2], 1.0 - sum(shares)
+
+
+def _with_new_levels(name: str, given: dict[str, float], defaults: dict[str, list[float]]) -> list[float]:
+    levels = [lv.name for lv in COMPARISONS[name]]
+    added = sum(defaults[name][i] for i, lv in enumerate(levels) if lv not in given)
+    total = sum(given.values())
+    scale = (1.0 - added) / total if added and total > 0 and name != "name_order" else 1.0
+    return [given[lv] * scale if lv in given else defaults[name][i] for i, lv in enumerate(levels)]
+
 
 @dataclass
 class Model:
-    """m and u of every comparison level, and how often a referral is on some roll."""
+    """m and u of every comparison level, and how often a referral is about a child in the
+    index (prior_match_rate), a brother or sister of one (sibling_rate) or a namesake of one
+    (namesake_rate). Format 2; files of format 1 read with the default rates."""
 
     m: dict[str, list[float]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_M.items()})
     u: dict[str, list[float]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_U.items()})
     prior_match_rate: float = 0.5
+    sibling_rate: float = DEFAULT_SIBLING_RATE
+    namesake_rate: float = DEFAULT_NAMESAKE_RATE
+    # How a brother's or sister's forename, birthday and sex compare (DEFAULT_S).
+    s: dict[str, list[float]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_S.items()})
+    # Share of the roll's records with a brother or sister on it (measured by training).
+    household_share: float = DEFAULT_HOUSEHOLD_SHARE
     term_frequency: bool = True
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     trained_on: dict = field(default_factory=dict)
@@ -635,9 +774,17 @@ class Model:
             u = np.clip(np.array(self.u[name]), 1e-12, 1.0)
             w = np.log2(m / u)
             if name == "upn":
+                w[0] = min(w[0], UPN_MAX_WEIGHT)
                 w[1] = min(w[1], TEMPORARY_UPN_MAX_WEIGHT)
+            if name == "dob":
+                w[DOB_YEAR_ONLY] = STAND_IN_YEAR_WEIGHT
             tables.append(np.append(w, 0.0))
         return tables
+
+    def rates(self) -> tuple[float, float, float, float]:
+        """The shares of referrals about: a child in the index, a brother or sister of one, a
+        namesake of one, and an unrelated child on no roll; clipped so that each stays possible."""
+        return clip_rates(self.prior_match_rate, self.sibling_rate, self.namesake_rate, self.household_share)
 
     def to_dict(self) -> dict:
         return {
@@ -648,6 +795,13 @@ class Model:
             "trained_on": self.trained_on,
             "parameters": {
                 "prior_match_rate": self.prior_match_rate,
+                "sibling_rate": self.sibling_rate,
+                "namesake_rate": self.namesake_rate,
+                "sibling_comparisons": {
+                    name: [{"level": COMPARISONS[name][i].name, "s": v} for i, v in enumerate(values)]
+                    for name, values in self.s.items()
+                },
+                "household_share": self.household_share,
                 "term_frequency_adjustments": self.term_frequency,
                 "comparisons": {
                     name: [
@@ -661,7 +815,7 @@ class Model:
 
     @classmethod
     def from_dict(cls, data: dict) -> Model:
-        if data.get("format") != "cme-matching-model" or data.get("version") != MODEL_FORMAT:
+        if data.get("format") != "cme-matching-model" or data.get("version") not in READABLE_FORMATS:
             raise ValueError(
                 f"Not a matching model this engine can read (format {data.get('format')!r}, "
                 f"version {data.get('version')!r}; expected version {MODEL_FORMAT})"
@@ -669,13 +823,22 @@ class Model:
         params = data["parameters"]
         m, u = {}, {}
         for name, levels in COMPARISONS.items():
-            given = params["comparisons"].get(name)
-            if [g["level"] for g in given or []] != [lv.name for lv in levels]:
+            given = {g["level"]: g for g in params["comparisons"].get(name) or []}
+            names = [lv.name for lv in levels]
+            if not given or set(given) - set(names) or [n for n in names if n in given] != list(given):
                 raise ValueError(f"The model's levels for {name} do not match this engine's")
-            m[name] = [float(g["m"]) for g in given]
-            u[name] = [float(g["u"]) for g in given]
+            # A level added since the file was written (format 1 had no "year_digit" or
+            # "year_only") takes the
+            # engine's default, and the others are scaled to leave room for it.
+            m[name] = _with_new_levels(name, {k: float(g["m"]) for k, g in given.items()}, DEFAULT_M)
+            u[name] = _with_new_levels(name, {k: float(g["u"]) for k, g in given.items()}, DEFAULT_U)
         return cls(
             m=m, u=u, prior_match_rate=float(params["prior_match_rate"]),
+            sibling_rate=float(params.get("sibling_rate", DEFAULT_SIBLING_RATE)),
+            namesake_rate=float(params.get("namesake_rate", DEFAULT_NAMESAKE_RATE)),
+            s={name: _with_new_levels(name, {g["level"]: float(g["s"]) for g in params["sibling_comparisons"][name]}, DEFAULT_S)
+               if name in params.get("sibling_comparisons", {}) else list(DEFAULT_S[name]) for name in DEFAULT_S},
+            household_share=float(params.get("household_share", DEFAULT_HOUSEHOLD_SHARE)),
             term_frequency=bool(params.get("term_frequency_adjustments", True)),
             created=data["created"], trained_on=data.get("trained_on", {}),
         )
@@ -709,10 +872,67 @@ class Candidate:
     probability: float
     match_weight: float
     evidence: tuple[Evidence, ...]
+    # Surname and address agree with the referral's: this record's household is the referred
+    # child's, whether or not the record is the child (a brother or sister may be).
+    household: bool = False
+
+
+# The explanations a referral is weighed against, besides "this record is the child".
+ALTERNATIVES = {
+    "other_candidates": "other records fit the referral too",
+    "sibling": "a brother or sister of this child, on no roll, may be the one referred (same surname and address)",
+    "namesake": "another child with the same name may be the one referred",
+}
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A referral's candidate rows and, for each, the log2 likelihood ratio against "an
+    unrelated child on no roll" of three explanations: the record is the child; the child is a
+    brother or sister of the record (shares the household's surname and address, not the
+    forename or birthday); the child is a namesake of the record (shares the name, nothing else).
+    `priors` are the log2 prior odds of each, for one record."""
+
+    rows: np.ndarray
+    levels: np.ndarray  # rows x 7 comparison levels (-1 missing)
+    weights: np.ndarray  # rows x 7 bits each comparison adds for "the record is the child"
+    evidence: np.ndarray  # rows x 3: child, sibling, namesake
+    priors: tuple[float, float, float]
+
+    @property
+    def child(self) -> np.ndarray:
+        return self.evidence[:, 0] + self.priors[0]
+
+    @property
+    def sibling(self) -> np.ndarray:
+        return self.evidence[:, 1] + self.priors[1]
+
+    @property
+    def namesake(self) -> np.ndarray:
+        return self.evidence[:, 2] + self.priors[2]
+
+
+def _household(levels: np.ndarray) -> np.ndarray:
+    """Rows (of levels) whose surname and address fit the referral's: the child's household."""
+    return np.isin(levels[:, SN], SURNAME_FITS) & np.isin(levels[:, ADDR], ADDRESS_FITS)
+
+
+def _mass(odds: np.ndarray, top: float) -> np.ndarray:
+    return np.exp2(np.clip(odds - top, -1000.0, 0.0))
 
 
 class Matcher:
-    """Scores a referral against an index with a model: the officer's "is this child on a roll?"."""
+    """Scores a referral against an index with a model: the officer's "is this child on a roll?".
+
+    Fellegi–Sunter treats each agreeing field as independent evidence; but a brother or sister
+    agrees on surname, address and postcode as well as the child does, and a namesake on both
+    names. So each candidate is weighed against three rivals, not one: an unrelated child, a
+    brother or sister of the candidate who is on no roll (the household's fields carry no
+    evidence between the two: only forename, date of birth, sex and UPN do), and a namesake (only
+    date of birth, address, sex and UPN do). The probability that the candidate is the child is
+    its share of all the explanations' weight, so a referral that fits a household, or a name,
+    better than it fits a child gets a low probability however well it fits the household.
+    """
 
     def __init__(self, model: Model, index: Index):
         self.model = model
@@ -722,26 +942,23 @@ class Matcher:
     def refresh_model(self) -> None:
         self._w = self.model.weights()
         self._u_exact = (self.model.u["forename"][0], self.model.u["surname"][0])
+        # log2(s / u) for a brother's or sister's forename, birthday and sex; a missing field
+        # (level -1) adds nothing. A stand-in date says as little of a sibling as of anyone.
+        self._sibling = {}
+        for name, col in SIBLING_FIELDS.items():
+            s_ = np.clip(np.array(self.model.s[name]), 1e-9, 1.0)
+            u_ = np.clip(np.array(self.model.u[name]), 1e-9, 1.0)
+            self._sibling[col] = np.append(np.log2(s_ / u_), 0.0)
+        self._sibling[DOB][DOB_YEAR_ONLY] = 0.0
 
-    def _prior(self) -> float:
-        """log2 of the prior odds that one given record is the referred child: a referral is on
-        some roll with probability `prior_match_rate`, and then equally likely any record."""
-        rate = min(max(self.model.prior_match_rate, 1e-6), MAX_MATCH_RATE)
-        return math.log2(rate / max(len(self.index), 1) / (1 - rate))
-
-    @staticmethod
-    def _posterior(odds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Probability that each candidate is the child, given that a referral is about one child
-        at most, and the bits each loses to the others that fit too (a sibling, a twin).
-
-        With o_j the log2 odds of candidate j alone: P(j) = 2^o_j / (1 + sum over all k of 2^o_k),
-        i.e. log2 odds o_j - r_j where r_j = log2(1 + sum over k != j of 2^o_k).
-        """
-        top = max(0.0, float(odds.max()))
-        scaled = np.exp2(odds - top)
-        others = np.maximum(scaled.sum() - scaled, 0.0) + 2.0 ** -min(top, 1000.0)
-        rivals = np.maximum(top + np.log2(np.maximum(others, 1e-300)), 0.0)
-        return 1.0 / (1.0 + np.exp2(np.clip(rivals - odds, -1000, 1000))), rivals
+    def _priors(self) -> tuple[float, float, float]:
+        """log2 prior odds, against "an unrelated child on no roll", that the referral is about
+        one given record, a brother or sister of it, or a namesake of it: each share of
+        referrals spread evenly over the records."""
+        child, sibling, namesake, unrelated = self.model.rates()
+        n = max(len(self.index), 1)
+        # A share of 0 (no sibling where the roll has no households) is an odds of 2^-1000.
+        return tuple(math.log2(max(rate, 2.0 ** -1000) / n / unrelated) for rate in (child, sibling, namesake))  # type: ignore[return-value]
 
     def _tf(self, freq: np.ndarray, u_exact: float) -> np.ndarray:
         """Splink's term frequency adjustment: log2(u / frequency of the agreeing value)."""
@@ -750,9 +967,10 @@ class Matcher:
         floor = 1 / max(len(self.index), 1)
         return np.where(freq > 0, np.log2(u_exact / np.maximum(freq, floor)), 0.0)
 
-    def score_rows(self, n: _Norm, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Total weight, levels (with name order) and the forename and surname adjustments for
-        how common the agreeing name is (rows x 2), for candidate rows."""
+    def _levels(self, n: _Norm, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Levels (with name order) and the name adjustments for how common the agreeing
+        forename and surname are (rows x 2): the referral read as given or with its forename
+        and surname swapped, whichever fits each candidate better."""
         w = self._w
         lev, fn_tf, sn_tf = self.index.compare(n, rows)
         names = w[FN][lev[:, FN]] + w[SN][lev[:, SN]]
@@ -766,32 +984,94 @@ class Matcher:
             if better.any():
                 lev[better, FN] = s_lev[better, FN]
                 lev[better, SN] = s_lev[better, SN]
-                names = np.where(better, s_names - w[ORDER][1], names)
                 adj[better] = s_adj[better]
                 order[better] = 1
-        lev = np.concatenate([lev, order[:, None]], axis=1)
-        total = names + w[ORDER][order] + adj[:, 0] + adj[:, 1]
-        for col in (DOB, SEX, ADDR, UPN):
-            total = total + w[col][lev[:, col]]
-        return total, lev, adj
+        return np.concatenate([lev, order[:, None]], axis=1), adj
 
-    def match(self, person: Person, limit: int = 10, min_probability: float = 0.0) -> list[Candidate]:
-        """Candidates for one referral, best first, each with its evidence field by field."""
+    def score(self, n: _Norm, rows: np.ndarray) -> Scored:
+        """Every candidate row weighed as the child, as a brother or sister of the child, and as
+        a namesake of the child."""
+        w = self._w
+        lev, adj = self._levels(n, rows)
+        weights = np.empty(lev.shape, dtype=float)
+        for col in range(len(NAMES)):
+            weights[:, col] = w[col][lev[:, col]]
+        weights[:, FN] += adj[:, 0]
+        weights[:, SN] += adj[:, 1]
+        # The same forename (or a form of it) already says the sex; agreeing on sex then adds
+        # nothing, or a namesake would gain a bit for it.
+        same_name = (lev[:, FN] == FN_EXACT) | (lev[:, FN] == FN_VARIANT)
+        weights[same_name & (lev[:, SEX] == SEX_SAME), SEX] = 0.0
+        evidence = weights.sum(axis=1)
+        sibling = weights[:, SN] + weights[:, ADDR]
+        for col, table in self._sibling.items():
+            sibling = sibling + table[lev[:, col]]
+        namesake = weights[:, FN] + weights[:, SN] + weights[:, ORDER] + weights[:, SEX]
+        return Scored(rows, lev, weights, np.stack([evidence, sibling, namesake], axis=1), self._priors())
+
+    @staticmethod
+    def posterior(child: np.ndarray, sibling: np.ndarray, namesake: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Probability that each candidate is the child, and the log2 weight of the other
+        explanations ("rivals") it competes with: P(j) = 2^c_j / (1 + sum of 2^c_k, 2^s_k, 2^n_k
+        over every candidate k), the 1 being "an unrelated child on no roll"."""
+        top = max(0.0, float(child.max()), float(sibling.max()), float(namesake.max()))
+        mine = _mass(child, top)
+        total = float(mine.sum() + _mass(sibling, top).sum() + _mass(namesake, top).sum())
+        others = np.maximum(total - mine, 0.0) + 2.0 ** -min(top, 1000.0)
+        rivals = np.maximum(top + np.log2(np.maximum(others, 1e-300)), 0.0)
+        return 1.0 / (1.0 + np.exp2(np.clip(rivals - child, -1000, 1000))), rivals
+
+    @staticmethod
+    def _shares(child: np.ndarray, sibling: np.ndarray, namesake: np.ndarray, j: int) -> dict[str, float]:
+        """How the rivals of candidate j divide between the other explanations."""
+        top = max(float(child.max()), float(sibling.max()), float(namesake.max()))
+        others = _mass(child, top)
+        others[j] = 0.0
+        parts = {
+            "other_candidates": float(others.sum()),
+            "sibling": float(_mass(sibling, top).sum()),
+            "namesake": float(_mass(namesake, top).sum()),
+        }
+        total = sum(parts.values())
+        return {k: v / total for k, v in parts.items()} if total > 0 else {}
+
+    def rank(self, person: Person, *, limit: int = 10, min_probability: float = 0.0,
+             same_child=None) -> list[Candidate]:
+        """Candidates for one referral, best first, each with its evidence field by field.
+
+        `same_child(record_id)` names the child a record reads: records of one child (a former
+        name, a former UPN) count once, by the best of them, so that a child's own readings
+        never compete with it as "others who fit too".
+        """
         n = normalise(person)
         rows = self.index.candidates(n)
         if not len(rows):
             return []
-        total, lev, adj = self.score_rows(n, rows)
-        prior = self._prior()
-        total = total + prior
-        probability, rivals = self._posterior(total)
-        top = np.argsort(-total, kind="stable")[:limit]
+        s = self.score(n, rows)
+        order = np.argsort(-s.child, kind="stable")
+        if same_child is not None:
+            seen: set[str] = set()
+            keep_list = []
+            for t in order:
+                child = same_child(self.index.ids[rows[t]])
+                if child not in seen:
+                    seen.add(child)
+                    keep_list.append(int(t))
+            order = np.array(keep_list, dtype=np.int64)
+        child, sibling, namesake = s.child[order], s.sibling[order], s.namesake[order]
+        probability, rivals = self.posterior(child, sibling, namesake)
+        # Below `min_probability` a candidate is shown only if its household is the referred
+        # child's: the officer needs to see that the family is on a roll, and who is.
+        household = _household(s.levels[order])
         out = []
-        for t in top:
-            if probability[t] < min_probability:
-                break
-            out.append(self._explain(int(rows[t]), lev[t], adj[t], float(total[t]), float(probability[t]), prior, float(rivals[t])))
+        for j in np.flatnonzero((probability >= min_probability) | household)[:limit]:
+            shares = self._shares(child, sibling, namesake, j) if rivals[j] > 0.01 else {}
+            out.append(self._explain(s, int(order[j]), float(probability[j]), float(rivals[j]), shares))
         return out
+
+    def match(self, person: Person, limit: int = 10, min_probability: float = 0.0) -> list[Candidate]:
+        """Candidates for one referral, best first, each with its evidence field by field."""
+        return self.rank(person, limit=limit, min_probability=min_probability)
 
     def best(self, person: Person) -> tuple[str | None, float]:
         """The single best candidate's id and probability, without explanations (batch use)."""
@@ -799,16 +1079,15 @@ class Matcher:
         rows = self.index.candidates(n)
         if not len(rows):
             return None, 0.0
-        total, _, _ = self.score_rows(n, rows)
-        probability, _ = self._posterior(total + self._prior())
+        s = self.score(n, rows)
+        probability, _ = self.posterior(s.child, s.sibling, s.namesake)
         t = int(np.argmax(probability))
         return self.index.ids[rows[t]], float(probability[t])
 
-    def _explain(self, row: int, lev: np.ndarray, adj: np.ndarray, total: float, prob: float,
-                 prior: float, rivals: float) -> Candidate:
-        evidence = [Evidence("prior", "prior", "starting point", round(prior, 2),
+    def _explain(self, s: Scored, t: int, prob: float, rivals: float, shares: dict[str, float]) -> Candidate:
+        lev = s.levels[t]
+        evidence = [Evidence("prior", "prior", "starting point", round(s.priors[0], 2),
                              "how likely any one record is to be the child before comparing")]
-        tf = {FN: float(adj[0]), SN: float(adj[1])}
         for col, name in enumerate(NAMES):
             level = int(lev[col])
             if level < 0:
@@ -817,13 +1096,16 @@ class Matcher:
             if name == "name_order" and level == 0:
                 continue  # nothing to say when the names are in the usual order
             lv = COMPARISONS[name][level]
-            weight = float(self._w[col][level]) + float(tf.get(col, 0.0))
-            label = lv.label + (" (weighed by how common the name is)" if tf.get(col) else "")
+            weight = float(s.weights[t, col])
+            tf = col in (FN, SN) and abs(weight - float(self._w[col][level])) > 1e-9
+            label = lv.label + (" (weighed by how common the name is)" if tf else "")
             evidence.append(Evidence(name, lv.outcome, lv.name, round(weight, 2), label))
-        if rivals > 0.01:
-            evidence.append(Evidence("other_candidates", "disagrees", "others fit too", round(-rivals, 2),
-                                     "other records fit the referral too (a sibling or twin?)"))
-        return Candidate(self.index.ids[row], prob, round(total - rivals, 2), tuple(evidence))
+        for alternative, share in shares.items():
+            if share * rivals >= 0.01:
+                evidence.append(Evidence(alternative, "disagrees", "others fit too", round(-rivals * share, 2),
+                                         ALTERNATIVES[alternative]))
+        return Candidate(self.index.ids[s.rows[t]], prob, round(float(s.child[t]) - rivals, 2),
+                         tuple(evidence), bool(_household(lev[None, :])[0]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -849,56 +1131,115 @@ def _sample_u(index: Index, roll: Sequence[Person], rng: np.random.Generator, pa
     return counts, seen
 
 
+def _sample_siblings(index: Index, roll: Sequence[Person], groups: list[list[int]], rng: np.random.Generator,
+                     max_pairs: int = 20_000) -> tuple[dict[str, np.ndarray], int]:
+    """Level counts of forename, birthday and sex over pairs of brothers and sisters on the roll."""
+    counts = {name: np.zeros(len(COMPARISONS[name])) for name in SIBLING_FIELDS}
+    person_at = {index.row_of[p.id]: p for p in roll if p.id in index.row_of}
+    pairs = [(a, b) for g in groups for i, a in enumerate(g) for b in g[i + 1:]]
+    if len(pairs) > max_pairs:
+        pairs = [pairs[i] for i in rng.choice(len(pairs), max_pairs, replace=False)]
+    for a, b in pairs:
+        if a not in person_at:
+            continue
+        lev, _, _ = index.compare(normalise(person_at[a]), np.array([b], dtype=np.int32))
+        for name, col in SIBLING_FIELDS.items():
+            if lev[0, col] >= 0:
+                counts[name][lev[0, col]] += 1
+    return counts, len(pairs)
+
+
 def _em(levels: np.ndarray, cols: list[int], m0: list[np.ndarray], u: list[np.ndarray],
-        alpha: float = 20.0, iterations: int = 40) -> tuple[dict[int, np.ndarray], float]:
+        alpha: float = 20.0, iterations: int = 40, shared: Sequence[int] = ()) -> dict[int, np.ndarray]:
     """Expectation maximisation of m (u fixed) on blocked pairs; a Dirichlet prior keeps m near
-    its starting value where the data say little. Returns m per column and expected matches."""
+    its starting value where the data say little. Returns m per column.
+
+    With `shared` columns a third class joins the match and the non-match: a brother or sister,
+    who agrees on those columns as the child does (m) and on the rest as anyone does (u). Pairs
+    that share a birthday include twins; without the third class their different forenames
+    would be learnt as something the child's own records often show.
+    """
     if not len(levels):
-        return {}, 0.0
+        return {}
     patterns, counts = np.unique(levels[:, cols], axis=0, return_counts=True)
     m = {c: np.array(m0[c], dtype=float) for c in cols}
-    lam = 0.5
-    expected = 0.0
+    lam = np.array([0.3, 0.6, 0.1]) if shared else np.array([0.5, 0.5, 0.0])
     for _ in range(iterations):
-        log_m = np.zeros(len(patterns))
-        log_u = np.zeros(len(patterns))
+        logs = np.zeros((3, len(patterns)))
         for j, c in enumerate(cols):
             lv = patterns[:, j]
             ok = lv >= 0
-            log_m[ok] += np.log(m[c][lv[ok]])
-            log_u[ok] += np.log(u[c][lv[ok]])
-        a = math.log(lam) + log_m
-        b = math.log(1 - lam) + log_u
-        p = 1.0 / (1.0 + np.exp(np.clip(b - a, -700, 700)))
-        weight = p * counts
-        expected = float(weight.sum())
-        lam = min(max(expected / counts.sum(), 1e-9), 1 - 1e-9)
+            logs[0, ok] += np.log(m[c][lv[ok]])
+            logs[1, ok] += np.log(u[c][lv[ok]])
+            logs[2, ok] += np.log((m[c] if c in shared else u[c])[lv[ok]])
+        logs += np.log(np.maximum(lam, 1e-300))[:, None]
+        logs -= logs.max(axis=0)
+        resp = np.exp(logs)
+        resp /= resp.sum(axis=0)
+        weight = resp * counts
+        lam = np.clip(weight.sum(axis=1) / counts.sum(), 1e-9, 1.0)
+        if not shared:
+            lam[2] = 0.0
+        lam /= lam.sum()
         for j, c in enumerate(cols):
             lv = patterns[:, j]
             ok = lv >= 0
-            num = np.bincount(lv[ok], weights=weight[ok], minlength=len(m[c]))
+            w = weight[0] + (weight[2] if c in shared else 0.0)
+            num = np.bincount(lv[ok], weights=w[ok], minlength=len(m[c]))
             m[c] = (num + alpha * np.array(m0[c])) / (num.sum() + alpha)
-    return m, expected
+    return m
 
 
-def _estimate_match_rate(blocks: list[np.ndarray], n_queries: int, n_roll: int,
-                         m: dict, u: dict, iterations: int = 50) -> float:
-    """How often a referral is on the roll: EM on that one proportion, each referral's
-    candidates scored with the trained weights (a referral matches one record at most)."""
-    model = Model(m={k: list(v) for k, v in m.items()}, u={k: list(v) for k, v in u.items()})
-    w = model.weights()
-    evidence = [sum(w[col][lev[:, col]] for col in range(6)) for lev in blocks]
-    rate = 0.5
+def _ceiling(name: str, m: np.ndarray, households: bool) -> np.ndarray:
+    """m with its "different" level held at MAX_M_DIFFERENT (only where the roll has households,
+    whose twins and siblings EM would take for the child) and a date's "year_digit" at
+    MAX_M_YEAR_DIGIT, the rest scaled to make it up."""
+    caps = {"different": MAX_M_DIFFERENT.get(name)} if households else {}
+    if name == "dob":
+        caps["year_digit"] = MAX_M_YEAR_DIGIT
+    out = np.array(m, dtype=float)
+    for level, cap in caps.items():
+        i = LEVEL[name].get(level)
+        if cap is None or i is None or out[i] <= cap:
+            continue
+        rest = 1.0 - out[i]
+        out[i] = cap
+        others = np.arange(len(out)) != i
+        out[others] *= (1.0 - cap) / rest if rest > 0 else 0.0
+    return out
+
+
+# Below this share of records in a household, a roll is taken to have none (a list without
+# addresses, a research data set): twins and siblings are then no reason to cap m.
+HOUSEHOLD_MIN_SHARE = 0.005
+
+
+# Referrals' worth of the default rates that the estimate starts from: a handful of referrals
+# cannot move the rates far on their own.
+RATE_PSEUDO_REFERRALS = 50
+
+
+def _estimate_rates(scored: list[Scored], n_roll: int, household_share: float,
+                    iterations: int = 60) -> tuple[float, float, float]:
+    """How often a referral is about a child in the index, a brother or sister of one, or a
+    namesake of one: EM on those three shares, each referral's candidates weighed by the trained
+    weights (a referral is about one child at most)."""
+    default = np.array([0.5, DEFAULT_SIBLING_RATE, DEFAULT_NAMESAKE_RATE])
+    if not scored:
+        return float(default[0]), float(default[1]), float(default[2])
+    rates = default.copy()
     for _ in range(iterations):
-        prior = math.log2(rate / max(n_roll, 1) / (1 - rate))
-        has_match = 0.0
-        for e in evidence:
-            odds = prior + e
+        *shares, unrelated = clip_rates(*rates, household_share)
+        log_priors = np.log2(np.maximum(np.array(shares), 2.0 ** -1000) / max(n_roll, 1) / unrelated)
+        totals = np.zeros(3)
+        for s in scored:
+            odds = s.evidence + log_priors  # rows x 3
             top = max(0.0, float(odds.max()))
-            total = float(np.exp2(odds - top).sum())  # sum of 2^odds, scaled by 2^-top
-            has_match += total / (total + 2.0 ** -min(top, 1000.0))
-        rate = min(max(has_match / n_queries, 0.01), MAX_MATCH_RATE)
-    return rate
+            mass = np.exp2(odds - top).sum(axis=0)
+            totals += mass / (mass.sum() + 2.0 ** -min(top, 1000.0))
+        rates = (totals + RATE_PSEUDO_REFERRALS * default) / (len(scored) + RATE_PSEUDO_REFERRALS)
+    child, sibling, namesake, _ = clip_rates(*rates, household_share)
+    return child, sibling, namesake
 
 
 def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int = 0,
@@ -933,36 +1274,109 @@ def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int
         queries = [normalise(roll[i]) for i in picks]
         own = [index.row_of.get(roll[i].id, -1) for i in picks]
     blocks = []
+    candidate_rows = []
     for q, self_row in zip(queries, own, strict=True):
         rows = index.candidates(q)
         rows = rows[rows != self_row]
         if len(rows):
             blocks.append(index.compare(q, rows)[0])
+            candidate_rows.append((q, rows))
     levels = np.concatenate(blocks) if blocks else np.zeros((0, 6), dtype=np.int8)
 
     m0 = [np.array(DEFAULT_M[name]) for name in NAMES]
     uu = [u[name] for name in NAMES]
-    # Round 1, pairs that share a date of birth: learns everything but the date of birth.
-    by_dob = levels[levels[:, DOB] == 0]
-    m_dob, _ = _em(by_dob, [FN, SN, SEX, ADDR, UPN], m0, uu)
+    groups = index.households()
+    household_share = sum(len(g) for g in groups) / max(len(index), 1)
+    households = household_share >= HOUSEHOLD_MIN_SHARE
+    s_counts, sibling_pairs = _sample_siblings(index, roll, groups, rng)
+    # Round 1, pairs that share a date of birth: learns everything but the date of birth. Twins
+    # share it too, and the household's surname and address: a class of their own.
+    by_dob = levels[levels[:, DOB] == DOB_EXACT]
+    m_dob = _em(by_dob, [FN, SN, SEX, ADDR, UPN], m0, uu, shared=(SN, ADDR) if households else ())
     # Round 2, pairs that share forename and surname: learns the date of birth and the rest.
-    by_name = levels[(levels[:, FN] == 0) & (levels[:, SN] == 0)]
-    m_name, _ = _em(by_name, [DOB, SEX, ADDR, UPN], m0, uu)
+    by_name = levels[(levels[:, FN] == FN_EXACT) & (levels[:, SN] == LEVEL["surname"]["exact"])]
+    m_name = _em(by_name, [DOB, SEX, ADDR, UPN], m0, uu)
     m = {}
     for col, name in enumerate(NAMES):
         estimates = [r[col] for r in (m_dob, m_name) if col in r]
-        m[name] = np.mean(estimates, axis=0) if estimates else m0[col]
-
-    rate = 0.5
-    if link and queries:
-        rate = _estimate_match_rate(blocks, len(queries), len(index), m, u)
-    return Model(
+        m[name] = _ceiling(name, np.mean(estimates, axis=0) if estimates else m0[col], households)
+    # The roll's brothers and sisters, starting from the defaults as 100 pairs' worth.
+    s_ = {name: (s_counts[name] + 100 * np.array(DEFAULT_S[name])) / (s_counts[name].sum() + 100) for name in DEFAULT_S}
+    model = Model(
         m={k: [float(x) for x in v] for k, v in m.items()},
         u={k: [float(x) for x in v] for k, v in u.items()},
-        prior_match_rate=rate,
+        s={k: [float(x) for x in v] for k, v in s_.items()},
+        household_share=household_share,
+    )
+    if link and candidate_rows:
+        matcher = Matcher(model, index)
+        scored = [matcher.score(q, rows) for q, rows in candidate_rows]
+        rates = _estimate_rates(scored, len(index), model.household_share)
+        # Referrals with no candidate at all are about children on no roll, unrelated to any.
+        share = len(scored) / len(queries)
+        model.prior_match_rate, model.sibling_rate, model.namesake_rate = (r * share for r in rates)
+    return replace(
+        model,
         trained_on={
             "roll_records": len(roll), "referrals": len(referrals), "mode": "link" if link else "dedupe",
             "random_pairs": seen, "blocked_pairs": len(levels),
             "pairs_sharing_dob": len(by_dob), "pairs_sharing_name": len(by_name), "seed": seed,
+            "household_share": round(household_share, 4), "sibling_pairs": sibling_pairs,
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking a model before it is used
+
+
+def _same(record_id: str) -> str:
+    return record_id
+
+
+def holdout_calibration(model: Model, index: Index, holdout: Holdout,
+                        same_child: Callable[[str], str] = _same) -> Calibration:
+    """How the model's best candidates fare on labelled referrals made from the index's own
+    records (cme.matching.holdout), with the held-out children taken out meanwhile."""
+    matcher = Matcher(model, index)
+    held = set(holdout.held_out)
+    hide = [rid for rid in index.row_of if same_child(rid) in held]
+    outcomes = []
+    with index.hidden(hide):
+        for item in holdout.referrals:
+            rid, probability = matcher.best(item.referral)
+            outcomes.append((same_child(rid) if rid else None, probability, item.truth))
+    return assess(outcomes)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Which model to use after training, and why."""
+
+    model: Model
+    kept: str  # "trained", or the name of the model it did not beat ("previous", "default")
+    calibration: dict[str, Calibration]  # each model's on the same held-out referrals
+
+
+def choose_model(trained: Model, incumbent: Model | None, index: Index, people: Sequence[Person], *,
+                 same_child: Callable[[str], str] = _same, size: int = 1000, seed: int = 0,
+                 gate: bool = True) -> Choice:
+    """The trained model, unless on the same held-out referrals it does worse than the model
+    in use (or, with none, the engine's defaults): then that one stays. Training on few or
+    skewed referrals (all about rolled children, say) can make a model that links siblings and
+    namesakes; this is where such a model is caught. With `gate` off the trained model is kept
+    whatever the check says, and the check is only reported (`cme link`, whose model is fitted to
+    the very files it links)."""
+    name = "previous" if incumbent is not None else "default"
+    incumbent = incumbent or Model()
+    mains = [p for p in people if same_child(p.id) == p.id]
+    holdout = make_holdout(mains, size=size, seed=seed)
+    reports = {"trained": holdout_calibration(trained, index, holdout, same_child),
+               name: holdout_calibration(incumbent, index, holdout, same_child)}
+    worse = reports["trained"].worse_than(reports[name])
+    keep = name if worse and gate else "trained"
+    chosen = trained if keep == "trained" else incumbent
+    checked = {k: v.to_dict() for k, v in reports.items()}
+    chosen = replace(chosen, trained_on={**chosen.trained_on, "check": {
+        "kept": keep, "trained_did_worse": worse, "compared_with": name, "calibration": checked}})
+    return Choice(chosen, keep, reports)

@@ -1,11 +1,13 @@
 """The "Find a child" search: the fields of a referral, any of them may be left blank."""
 
 from django import forms
+from django.http import QueryDict
 
 from cme.core.forms import GovukDateField
 from cme.core.validation import check_date_of_birth
 from cme.intake.forms import radios, text
 from cme.people.identifiers import normalise_upn, upn_problem
+from cme.people.search import UPN_LIKE, parse_date
 
 SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("", "Not known")]
 
@@ -43,6 +45,27 @@ class FindChildForm(forms.Form):
         ):
             self.add_error("surname", "Enter a name, a date of birth or a UPN to search for")
         return cleaned
+
+    @staticmethod
+    def params_from_query(params: QueryDict) -> QueryDict:
+        """The form's fields from a one-box search (`q`, as the old Children page took it): a UPN,
+        a date of birth, or names (one word a last name; more, a first name and a last name)."""
+        q = (params.get("q") or "").strip()
+        if not q or any(params.get(k) for k in ("forename", "surname", "upn", "date_of_birth-year", "postcode")):
+            return params
+        out = params.copy()
+        out.pop("q")
+        if UPN_LIKE.match(q.upper().replace(" ", "")):
+            out["upn"] = q
+        elif dob := parse_date(q):
+            out.update({"date_of_birth-day": str(dob.day), "date_of_birth-month": str(dob.month),
+                        "date_of_birth-year": str(dob.year)})
+        else:
+            *first, last = q.split()
+            out["surname"] = last
+            if first:
+                out["forename"] = " ".join(first)
+        return out
 
     def search_fields(self) -> dict:
         return {k: (v.strip() if isinstance(v, str) else v) for k, v in self.cleaned_data.items()}

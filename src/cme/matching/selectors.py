@@ -98,23 +98,104 @@ def _candidates(user, person: Person, limit: int) -> list[tuple[Found, Child]]:
     return [(r, children[r.child_id]) for r in results if r.child_id in children]
 
 
-def child_matches(*, user, fields: dict, limit: int = 10) -> list[Candidate]:
-    """Children who may be the one an officer describes (the "Find a child" page, the API)."""
+# What a search must give for matching to score it: a UPN, a date of birth, or both names. Less
+# (a surname alone, a postcode) fits too many children to say which one is meant.
+ENOUGH_TO_SCORE = "a UPN, a date of birth, or a first name and a last name"
+
+
+def too_thin(fields: dict) -> bool:
+    if fields.get("upn") or fields.get("date_of_birth"):
+        return False
+    return not (fields.get("forename") and fields.get("surname"))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One search of the register, rolls and home-education list.
+
+    Matching scores the candidates when enough is given. When too little is given to score, or
+    nothing scored, the children who fit what was given are listed instead (a page at a time),
+    so that "no child matches" is said only when no child fits at all.
+    """
+
+    candidates: list[Candidate]
+    fitting: list[Child]  # this page of the children who fit what was given
+    fitting_total: int
+    thin: bool  # too little given to score
+
+    @property
+    def nothing(self) -> bool:
+        return not self.candidates and not self.fitting_total
+
+    @property
+    def household(self) -> bool:
+        """Two or more children of one household fit: a brother or sister may be the child."""
+        return household_fits(self.candidates)
+
+
+def household_fits(candidates: list[Candidate]) -> bool:
+    return sum(1 for c in candidates if c.found.household) >= 2
+
+
+def _fitting(user, fields: dict, page: int, per_page: int) -> tuple[list[Child], int]:
+    from cme.people.search import fitting_children
+    from cme.providers.models import Enrolment
+
+    qs = fitting_children(children_visible_to(user), fields)
+    total = qs.count()
+    start = (max(page, 1) - 1) * per_page
+    rows = list(
+        qs.order_by("legal_surname", "legal_forename", "date_of_birth", "id")
+        .prefetch_related(
+            Prefetch("cases", queryset=Case.objects.filter(stage__in=OPEN_STAGES).order_by("-id"), to_attr="open_cases"),
+            Prefetch("enrolments", queryset=Enrolment.objects.filter(leaving_date__isnull=True)
+                     .select_related("provider").order_by("entry_date"), to_attr="current_enrolments"),
+        )[start:start + per_page]
+    )
+    return rows, total
+
+
+def _described(fields: dict) -> str:
+    """What was searched for, as an officer would say it (the audit trail's summary)."""
+    name = " ".join(v for v in (fields.get("forename"), fields.get("surname")) if v)
+    dob = fields.get("date_of_birth")
+    parts = [name, f"born {dob:%-d %B %Y}" if dob else "", fields.get("upn"), fields.get("postcode"), fields.get("address")]
+    return ", ".join(p for p in parts if p)
+
+
+def child_search(*, user, fields: dict, limit: int = 10, page: int = 1, per_page: int = 25) -> SearchResult:
+    """Children who may be the one an officer describes ("Find a child", `POST /api/v1/matches`)."""
     require_matching(user)
+    thin = too_thin(fields)
     with transaction.atomic():
-        pairs = _candidates(user, person_from_search(fields), limit)
+        pairs = [] if thin else _candidates(user, person_from_search(fields), limit)
+        if thin:
+            fitting, total = _fitting(user, fields, page, per_page)
+        elif not pairs:
+            # Nothing scored: the children with the name (or UPN) given, whatever else differs,
+            # so that a mistyped birthday never reads as "on no roll".
+            named = {k: fields.get(k) for k in ("forename", "surname", "upn")}
+            fitting, total = _fitting(user, named, page, per_page) if any(named.values()) else ([], 0)
+        else:
+            fitting, total = [], 0
         given = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items() if v}
+        shown = [c.pk for _, c in pairs] + [c.pk for c in fitting]
         audit_record(
             actor=user,
             action=Action.SEARCH,
             object_type="child",
             la_id=user.organisation_id,
-            summary="Searched the rolls and the register for a child",
-            detail={"matching": given, "ids": [c.pk for _, c in pairs],
-                    "probabilities": [round(f.probability, 4) for f, _ in pairs]},
-            child_ids=[c.pk for _, c in pairs],
+            summary=f"Searched for a child: “{_described(fields)}”"[:300],
+            detail={"matching": given, "ids": shown, "probabilities": [round(f.probability, 4) for f, _ in pairs],
+                    "scored": not thin, "fitting": total},
+            child_ids=shown,
         )
-    return [Candidate(f, c) for f, c in pairs]
+    return SearchResult([Candidate(f, c) for f, c in pairs], fitting, total, thin)
+
+
+def child_matches(*, user, fields: dict, limit: int = 10) -> list[Candidate]:
+    """Scored candidates only (bench/matching_service.py measures this door)."""
+    return child_search(user=user, fields=fields, limit=limit).candidates
 
 
 def _decisions(referral: Referral) -> list[MatchDecision]:

@@ -2,6 +2,7 @@
 must be refreshed, and training the authority's model."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -134,20 +135,42 @@ def match_decision_record(*, actor, referral: Referral, decision: str, found: Fo
     return record
 
 
-def matching_model_train(*, la: Organisation, seed: int = 0) -> Path:
-    """Estimate the authority's weights from its own children and referrals; save a new version."""
-    from cme.matching import adapter
+@dataclass(frozen=True)
+class TrainingResult:
+    path: Path | None  # the model file in use afterwards (None: the engine's defaults)
+    kept: str  # "trained", "previous" or "default"
+    calibration: dict  # each model's held-out calibration (cme.matching.calibration), as dicts
 
-    model = adapter.train_model(la, seed=seed)
-    path = adapter.save_model(la, model)
+
+def matching_model_train(*, la: Organisation, seed: int = 0) -> TrainingResult:
+    """Estimate the authority's weights from its own children and referrals. The new model is
+    saved, and so used, only if on labelled held-out referrals it does no worse than the model
+    in use (or the engine's defaults); otherwise the model in use stays."""
+    from cme.matching import adapter
+    from cme.matching.engine import Model
+
+    current = adapter.newest_model_path(la)
+    incumbent = None
+    if current is not None:
+        try:
+            incumbent = Model.load(current)
+        except (ValueError, KeyError, OSError):
+            current = None  # unreadable: the trained model is compared with the defaults
+    choice = adapter.train_model(la, seed=seed, incumbent=incumbent)
+    path = adapter.save_model(la, choice.model) if choice.kept == "trained" else current
+    calibration = {name: c.to_dict() for name, c in choice.calibration.items()}
     with transaction.atomic():
         audit_record(
             actor=None,
-            action=Action.CREATE,
+            action=Action.CREATE if choice.kept == "trained" else Action.CHANGE,
             object_type="matching_model",
-            object_id=path.name,
+            object_id=path.name if path else "defaults",
             la_id=la.pk,
-            summary=f"Trained the matching model of {la.name}",
-            detail={"trained_on": model.trained_on, "prior_match_rate": model.prior_match_rate},
+            summary=(f"Trained the matching model of {la.name}" if choice.kept == "trained" else
+                     f"Trained a matching model for {la.name} but kept the {choice.kept} one: the new one did worse on held-out referrals"),
+            detail={"trained_on": choice.model.trained_on, "kept": choice.kept,
+                    "prior_match_rate": choice.model.prior_match_rate,
+                    "held_out": {name: {k: c[k] for k in ("wrong_links", "ece", "brier", "f1")}
+                                 for name, c in calibration.items()}},
         )
-    return path
+    return TrainingResult(path, choice.kept, calibration)

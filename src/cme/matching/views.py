@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cme.core.paging import page_from, pagination_params
 from cme.intake.models import ReferralStatus
 from cme.intake.selectors import referral_get_for_user
 from cme.matching import selectors
@@ -14,14 +15,26 @@ from cme.matching.forms import FindChildForm
 from cme.matching.models import Decision
 from cme.matching.services import match_decision_record
 
+RESULTS_PER_PAGE = 25
+
 
 @require_http_methods(["GET", "HEAD"])
 def search(request):
+    """The one search for a child: scored candidates when enough is given, else the children who
+    fit what was given, a page at a time."""
     selectors.require_matching(request.user)
-    form = FindChildForm(request.GET or None)
+    params = FindChildForm.params_from_query(request.GET)
+    form = FindChildForm(params or None)
     searched = form.is_bound and form.is_valid()
-    candidates = selectors.child_matches(user=request.user, fields=form.search_fields()) if searched else []
-    return render(request, "matching/search.html", {"form": form, "searched": searched, "candidates": candidates})
+    page = page_from(request.GET)
+    result = selectors.child_search(user=request.user, fields=form.search_fields(), page=page,
+                                    per_page=RESULTS_PER_PAGE) if searched else None
+    pagination = (pagination_params(params=params, page=page, total=result.fitting_total, per_page=RESULTS_PER_PAGE)
+                  if result and result.fitting_total else None)
+    return render(request, "matching/search.html", {
+        "form": form, "searched": searched, "result": result, "candidates": result.candidates if result else [],
+        "page": page, "pagination": pagination, "enough": selectors.ENOUGH_TO_SCORE,
+    })
 
 
 @require_POST

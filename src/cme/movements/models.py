@@ -22,6 +22,8 @@ class RollImport(models.Model):
     left = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     new_children = models.PositiveIntegerField(default=0)
+    # Pupils matching could not link surely enough: PupilLinkQuestion, for an officer.
+    to_identify = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-as_of", "-imported_at"]
@@ -50,3 +52,40 @@ class RollChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.change}"
+
+
+class QuestionStatus(models.TextChoices):
+    OPEN = "open", "Waiting for an officer"
+    LINKED = "linked", "The child on the register"
+    NEW_CHILD = "new_child", "A child new to the register"
+    SUPERSEDED = "superseded", "Overtaken by a later roll"
+
+
+class PupilLinkQuestion(models.Model):
+    """A pupil on an imported roll who may be a child already on the register, but not surely
+    enough to link: an officer says which. Until then the pupil is on no child's record, rather
+    than on a second record of one child or, worse, on a brother's or sister's."""
+
+    roll_import = models.ForeignKey(RollImport, on_delete=models.CASCADE, related_name="link_questions")
+    provider = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, related_name="+")
+    la = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, related_name="+")
+    row = models.PositiveIntegerField()
+    # The pupil as the roll gave it (cme.movements.roll.RollPupil), and the candidates matching
+    # found: [{"child_id", "probability", "household"}], most likely first.
+    pupil = models.JSONField()
+    candidates = models.JSONField(default=list)
+    # Enrolments at this provider of candidates who were on its roll: kept open until decided.
+    kept_enrolment_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=12, choices=QuestionStatus.choices, default=QuestionStatus.OPEN)
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["la", "status"])]
+
+    def __str__(self) -> str:
+        return f"Who is row {self.row} of {self.roll_import}?"

@@ -1,17 +1,18 @@
 """Roll imports: a provider's new roll replaces its current one, all or nothing, with history.
 
 Each pupil is attached to a child of the provider's authority by link_pupil_to_child (UPN or
-former UPN; failing that, exact legal name and date of birth); a pupil it cannot attach becomes a
-new child. Children on the roll who are not on the new one have their enrolment ended on the roll
+former UPN); failing that, by the same matching that finds a referred child (cme.matching): a
+sure match is linked, a doubtful one is put to an officer (PupilLinkQuestion) rather than made a
+second child, and a pupil like no one on the register becomes a new child. Children on the roll who are not on the new one have their enrolment ended on the roll
 date (leavers); pupils not on the current roll get an enrolment (joiners). The import, its counts
 and each join and leave are kept (RollImport, RollChange), one audit event records it, and
 roll_changed is sent once it commits.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,8 +20,16 @@ from django.utils import timezone
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.movements.ctf import Ctf, CtfError
-from cme.movements.models import ChangeKind, RollChange, RollImport, SourceKind
+from cme.movements.models import (
+    ChangeKind,
+    PupilLinkQuestion,
+    QuestionStatus,
+    RollChange,
+    RollImport,
+    SourceKind,
+)
 from cme.movements.roll import (
+    Carer,
     RollProblem,
     RollPupil,
     check_pupils,
@@ -45,16 +54,11 @@ class RollRefused(ValidationError):
 # ---- attaching pupils to children ----------------------------------------------------------
 
 
-def _name_key(surname: str, forename: str, dob: date | None) -> tuple:
-    return (surname.strip().casefold(), forename.strip().casefold(), dob)
-
-
 @dataclass
 class ChildIndex:
     """The authority's children a roll's pupils could be, looked up once per import."""
 
     by_upn: dict[str, Child] = field(default_factory=dict)
-    by_name_dob: dict[tuple, list[Child]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def for_pupils(cls, *, la_id: int, pupils: list[RollPupil]) -> "ChildIndex":
@@ -66,10 +70,6 @@ class ChildIndex:
                 index.by_upn.setdefault(child.upn, child)
             for former in FormerUPN.objects.filter(upn__in=chunk, child__la_id=la_id).select_related("child"):
                 index.by_upn.setdefault(former.upn, former.child)
-        dobs = sorted({p.date_of_birth for p in pupils if p.date_of_birth})
-        for chunk in _chunks(dobs, 500):
-            for child in children.filter(date_of_birth__in=chunk):
-                index.by_name_dob[_name_key(child.legal_surname, child.legal_forename, child.date_of_birth)].append(child)
         return index
 
 
@@ -79,20 +79,52 @@ def _chunks(items: list, size: int):
 
 
 def link_pupil_to_child(*, la_id: int, pupil: RollPupil, index: ChildIndex) -> tuple[Child | None, str]:
-    """The child of the authority this pupil is, and how we know; (None, "") when none is known.
-
-    The hook cme.matching may improve (probabilistic linkage with a review queue for the doubtful):
-    today, a permanent UPN or former UPN that agrees, or else exactly one child with the same legal
-    surname, forename and date of birth. A temporary UPN is used only when it agrees exactly, as a
-    school keeps it until the permanent one comes. Never a guess: two candidates are none.
-    """
+    """The child of the authority this pupil is by a UPN or former UPN that agrees, and how we
+    know; (None, "") when no UPN says. A temporary UPN is used only when it agrees exactly, as a
+    school keeps it until the permanent one comes. Everyone else is matched (match_pupil)."""
     for upn in (pupil.upn, pupil.former_upn):
         if upn and (child := index.by_upn.get(upn)) is not None and child.la_id == la_id:
             return child, "temporary UPN" if upn_is_temporary(upn) else "UPN"
-    same = index.by_name_dob.get(_name_key(pupil.legal_surname, pupil.legal_forename, pupil.date_of_birth), [])
-    if len(same) == 1:
-        return same[0], "name and date of birth"
     return None, ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What matching says of a pupil no UPN links: "link" (to child_id), "ask" an officer (the
+    candidates), or "new" (like no child on the register)."""
+
+    kind: str
+    child_id: int | None = None
+    candidates: tuple[dict, ...] = ()
+
+
+def _link_thresholds() -> tuple[float, float]:
+    # Settings, not constants: an authority may choose to be asked more often. At 0.99 a link is
+    # wrong about 1 in 100 times or less (the probabilities are calibrated; bench/matching.py).
+    return (float(getattr(settings, "CME_ROLL_LINK_AUTO", 0.99)), float(getattr(settings, "CME_ROLL_LINK_ASK", 0.2)))
+
+
+def match_pupil(*, la_id: int, pupil: RollPupil) -> Verdict:
+    """Matching's word on a pupil: linked when sure, asked when doubtful, new when like no one.
+    Call before the import writes anything (the index must not see this import's own changes)."""
+    from cme.matching import adapter
+    from cme.matching.engine import Person
+
+    auto, ask = _link_thresholds()
+    person = Person(
+        id=f"roll-row-{pupil.row}", upn=pupil.upn, forename=pupil.legal_forename, middle_names=pupil.middle_names,
+        surname=pupil.legal_surname, former_surname=pupil.former_surname,
+        preferred_forename=pupil.preferred_forename, preferred_surname=pupil.preferred_surname,
+        dob=pupil.date_of_birth, sex=pupil.sex, postcode=pupil.postcode, address=", ".join(pupil.address_lines),
+    )
+    found = [f for f in adapter.match(la_id=la_id, person=person, limit=5, min_probability=ask) if f.probability >= ask]
+    if not found:
+        return Verdict("new")
+    candidates = tuple({"child_id": f.child_id, "probability": round(f.probability, 6), "household": f.household}
+                       for f in found)
+    if found[0].probability >= auto and (len(found) == 1 or found[1].probability < 1 - auto):
+        return Verdict("link", found[0].child_id, candidates)
+    return Verdict("ask", None, candidates)
 
 
 def _new_child(*, la_id: int, pupil: RollPupil, actor) -> Child:
@@ -182,12 +214,29 @@ def roll_import(
     current: dict[int, Enrolment] = {}
     for enrolment in Enrolment.objects.filter(provider=provider, leaving_date__isnull=True).order_by("entry_date"):
         current.setdefault(enrolment.child_id, enrolment)
+    # First every pupil's child (or matching's verdict), before anything is written: the matching
+    # index must not see this import's own changes, which a refusal would undo.
+    linked: list[tuple[RollPupil, Child | None, Verdict | None]] = []
+    for pupil in progress(pupils) if progress else pupils:
+        child, _how = link_pupil_to_child(la_id=la_id, pupil=pupil, index=index)
+        linked.append((pupil, child, None if child is not None else match_pupil(la_id=la_id, pupil=pupil)))
+    by_pk = Child.objects.in_bulk({v.child_id for _, _, v in linked if v is not None and v.kind == "link"})
+    by_upn_pk = {c.pk for c in index.by_upn.values()}
     seen: dict[int, RollPupil] = {}
     joined: list[Enrolment] = []
     unchanged: list[Enrolment] = []
+    asked: list[tuple[RollPupil, Verdict]] = []
     new_children = 0
-    for pupil in progress(pupils) if progress else pupils:
-        child, _how = link_pupil_to_child(la_id=la_id, pupil=pupil, index=index)
+    for pupil, child, verdict in linked:
+        if verdict is not None and verdict.kind == "link":
+            child = by_pk.get(verdict.child_id)
+            if child is None or child.pk in seen or child.pk in by_upn_pk:
+                # Another row of this roll is that child already: which is which is an officer's call.
+                asked.append((pupil, verdict))
+                continue
+        elif verdict is not None and verdict.kind == "ask":
+            asked.append((pupil, verdict))
+            continue
         if child is None:
             child = _new_child(la_id=la_id, pupil=pupil, actor=actor)
             new_children += 1
@@ -218,7 +267,10 @@ def roll_import(
             unchanged.append(enrolment)
     if problems:
         raise RollRefused(problems)  # rolls back the children made above
-    leavers = [e for child_id, e in current.items() if child_id not in seen]
+    # A pupil put to an officer may be one of this roll's pupils: their enrolments stay open
+    # until the officer says, rather than ending as leavers.
+    kept = {c["child_id"] for _, verdict in asked for c in verdict.candidates} & (current.keys() - seen.keys())
+    leavers = [e for child_id, e in current.items() if child_id not in seen and child_id not in kept]
     for enrolment in leavers:
         enrolment.leaving_date = max(as_of, enrolment.entry_date)
     Enrolment.objects.bulk_update(leavers, ["leaving_date"], batch_size=500)
@@ -227,8 +279,19 @@ def roll_import(
     record = RollImport.objects.create(
         provider=provider, as_of=as_of, source_kind=source_kind, file_name=file_name[:255],
         imported_by=actor if getattr(actor, "pk", None) else None, pupils=len(pupils), joined=len(joined),
-        left=len(leavers), unchanged=len(unchanged), new_children=new_children,
+        left=len(leavers), unchanged=len(unchanged), new_children=new_children, to_identify=len(asked),
     )
+    # Earlier questions about this provider's roll are overtaken: this roll asks afresh.
+    PupilLinkQuestion.objects.filter(provider=provider, status=QuestionStatus.OPEN).update(
+        status=QuestionStatus.SUPERSEDED)
+    PupilLinkQuestion.objects.bulk_create([
+        PupilLinkQuestion(
+            roll_import=record, provider=provider, la_id=la_id, row=pupil.row, pupil=pupil_to_json(pupil),
+            candidates=list(verdict.candidates),
+            kept_enrolment_ids=[current[c["child_id"]].pk for c in verdict.candidates if c["child_id"] in kept],
+        )
+        for pupil, verdict in asked
+    ])
     RollChange.objects.bulk_create(
         [RollChange(roll_import=record, child_id=e.child_id, change=ChangeKind.JOINED, enrolment=e) for e in joined]
         + [RollChange(roll_import=record, child_id=e.child_id, change=ChangeKind.LEFT, enrolment=e) for e in leavers],
@@ -241,10 +304,11 @@ def roll_import(
         object_id=record.pk,
         la_id=la_id,
         summary=(f"Imported the roll of {provider.name} as of {as_of:%d %B %Y}: {len(joined)} joined, "
-                 f"{len(leavers)} left, {len(unchanged)} unchanged, {new_children} new children"),
+                 f"{len(leavers)} left, {len(unchanged)} unchanged, {new_children} new children, "
+                 f"{len(asked)} to identify"),
         detail={"provider_id": provider.pk, "as_of": as_of.isoformat(), "source": source_kind,
                 "file": file_name, "pupils": len(pupils), "joined": len(joined), "left": len(leavers),
-                "unchanged": len(unchanged), "new_children": new_children},
+                "unchanged": len(unchanged), "new_children": new_children, "to_identify": len(asked)},
         child_ids=[e.child_id for e in joined] + [e.child_id for e in leavers],
     )
     provider_id = provider.pk
@@ -278,3 +342,80 @@ def roll_import_ctf(*, actor, provider: Organisation, ctf: Ctf, as_of: date | No
         as_of = ctf.header.date_time.date() if ctf.header.date_time else timezone.localdate()
     return roll_import(actor=actor, provider=provider, as_of=as_of, pupils=pupils_from_ctf(ctf),
                        source_kind=SourceKind.CTF, file_name=file_name, progress=progress)
+
+
+# ---- pupils put to an officer ------------------------------------------------------------------
+
+
+def pupil_to_json(pupil: RollPupil) -> dict:
+    data = asdict(pupil)
+    for key in ("date_of_birth", "entry_date"):
+        data[key] = data[key].isoformat() if data[key] else None
+    return data
+
+
+def pupil_from_json(data: dict) -> RollPupil:
+    data = dict(data)
+    for key in ("date_of_birth", "entry_date"):
+        data[key] = date.fromisoformat(data[key]) if data.get(key) else None
+    data["carers"] = [Carer(**c) for c in data.get("carers") or []]
+    return RollPupil(**data)
+
+
+@transaction.atomic
+def pupil_link_decide(*, actor, question: PupilLinkQuestion, child: Child | None) -> Enrolment:
+    """The officer's word on a pupil matching could not link surely: this child on the register
+    (one of the candidates), or a child new to the register. The pupil's enrolment at the
+    provider is made (or, for a candidate already on its roll, kept); the other candidates kept on
+    the roll until now leave it as of the roll's date, unless a later roll has been imported."""
+    question = PupilLinkQuestion.objects.select_for_update().select_related("roll_import", "provider").get(pk=question.pk)
+    if question.status != QuestionStatus.OPEN:
+        raise ValidationError({"question": "This pupil has been identified already, or a later roll replaced the question"})
+    if child is not None and child.pk not in {c["child_id"] for c in question.candidates}:
+        raise ValidationError({"child": "Choose one of the children found, or a new child"})
+    pupil = pupil_from_json(question.pupil)
+    record, provider = question.roll_import, question.provider
+    decision = QuestionStatus.NEW_CHILD if child is None else QuestionStatus.LINKED
+    if child is None:
+        child = _new_child(la_id=question.la_id, pupil=pupil, actor=actor)
+    else:
+        if not child.upn and pupil.upn:
+            child.upn = pupil.upn
+            child._history_user = actor
+            child.save(update_fields=["upn", "updated_at"])
+        _add_details(child, pupil, new=False)
+    later = RollImport.objects.filter(provider=provider, as_of__gt=record.as_of).exists()
+    enrolment = Enrolment.objects.filter(provider=provider, child=child, leaving_date__isnull=True).first()
+    if enrolment is None:
+        enrolment = Enrolment.objects.create(
+            child=child, provider=provider, entry_date=pupil.entry_date or record.as_of,
+            year_group=pupil.year_group, upn=pupil.upn, enrolment_status=pupil.enrolment_status,
+        )
+        RollChange.objects.create(roll_import=record, child=child, change=ChangeKind.JOINED, enrolment=enrolment)
+    left = []
+    if not later:
+        for kept in Enrolment.objects.filter(pk__in=question.kept_enrolment_ids, leaving_date__isnull=True).exclude(child=child):
+            kept.leaving_date = max(record.as_of, kept.entry_date)
+            kept.save(update_fields=["leaving_date"])
+            RollChange.objects.create(roll_import=record, child_id=kept.child_id, change=ChangeKind.LEFT, enrolment=kept)
+            left.append(kept.child_id)
+    question.status = decision
+    question.child = child
+    question.decided_by = actor if getattr(actor, "pk", None) else None
+    question.decided_at = timezone.now()
+    question.save(update_fields=["status", "child", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action=Action.CHANGE,
+        object_type="roll",
+        object_id=record.pk,
+        child_id=child.pk,
+        la_id=question.la_id,
+        summary=(f"Identified {pupil.label.lower()} {pupil.row} of the roll of {provider.name} as "
+                 + (f"child {child.pk} on the register" if question.status == QuestionStatus.LINKED
+                    else "a child new to the register")),
+        detail={"question": question.pk, "decision": question.status, "candidates": question.candidates,
+                "left": left},
+        child_ids=[child.pk, *left],
+    )
+    return enrolment

@@ -150,28 +150,6 @@ def child_get_for_user(*, user, child_id: int) -> Child:
     return child
 
 
-def children_search(*, user, query: str = "", limit: int = 50) -> list[Child]:
-    """Children by name, UPN or date of birth, within scope; the search itself is audited."""
-    qs = children_visible_to(user)
-    query = (query or "").strip()
-    if query:
-        from cme.people.search import filter_children
-
-        qs = filter_children(qs, query)
-    with transaction.atomic():
-        found = list(qs.order_by("legal_surname", "legal_forename", "id")[:limit])
-        audit_record(
-            actor=user,
-            action=Action.SEARCH,
-            object_type="child",
-            la_id=user.la_id,
-            summary=f"Searched children for “{query}”"[:300],
-            detail={"query": query, "ids": [c.pk for c in found]},
-            child_ids=[c.pk for c in found],
-        )
-    return found
-
-
 def pupils_on_roll(*, user, query: str = "", page: int = 1, per_page: int = 50):
     """A school's own current pupils, with their year group and entry date; audited.
 
@@ -254,7 +232,7 @@ def _display(field, value):
 
 def children_page(*, user, query: str = "", page: int = 1, per_page: int = 25) -> tuple[list[Child], int]:
     """One page of children by name, UPN or date of birth within scope, with the total (for
-    the API's paged search); the search is audited as children_search's is."""
+    the API's paged search); the search is audited."""
     qs = children_visible_to(user)
     query = (query or "").strip()
     if query:

@@ -4,6 +4,7 @@ Thin: scoped selectors to read, services to write."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cme.accounts import policy
@@ -24,7 +25,6 @@ from cme.people.selectors import (
     child_get_for_user,
     child_history,
     child_view,
-    children_search,
     pupils_on_roll,
 )
 
@@ -33,12 +33,13 @@ PUPILS_PER_PAGE = 50
 
 @require_http_methods(["GET", "HEAD"])
 def child_search_view(request):
+    """The old "Children" search: one search now. Staff go to "Find a child", which takes the
+    same one-box query; a school to its own pupils."""
     user = request.user
     policy.require_children_scope(user)
-    form = ChildSearchForm(request.GET or None)
-    searched = form.is_bound and form.is_valid() and bool(form.cleaned_data["q"].strip())
-    found = children_search(user=user, query=form.cleaned_data["q"]) if searched else []
-    return render(request, "people/search.html", {"form": form, "searched": searched, "children": found})
+    target = "people:pupils" if policy.is_school_user(user) else "matching:search"
+    query = request.GET.urlencode()
+    return redirect(reverse(target) + (f"?{query}" if query else ""))
 
 
 @require_http_methods(["GET", "HEAD"])

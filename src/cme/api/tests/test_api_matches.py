@@ -32,7 +32,8 @@ def test_staff_of_la_a_get_candidates_with_probability_and_explanation(persona, 
 
 def test_officer_of_la_b_finds_nothing_of_la_a(api_for, officer_b, rolls):
     response = api_for(officer_b).post_json("/api/v1/matches", BODY)
-    assert response.status_code == 200 and response.json() == {"candidates": []}
+    assert response.status_code == 200 and response.json() == {
+        "candidates": [], "household_warning": False, "enough_to_score": True, "fitting": [], "fitting_total": 0}
 
 
 def test_schools_and_partners_are_refused(api_for, school_user_a, partner_a, rolls):
@@ -56,3 +57,18 @@ def test_bad_input_names_the_field(api_for, officer_a):
 
 def test_no_token_is_refused(anonymous_api):
     assert anonymous_api.post_json("/api/v1/matches", BODY).status_code == 401
+
+
+def test_a_surname_alone_lists_the_children_who_fit_as_the_page_does(api_for, officer_a, client_for, rolls):
+    body = api_for(officer_a).post_json("/api/v1/matches", {"surname": "Hartley"}).json()
+    assert body["enough_to_score"] is False and body["candidates"] == []
+    assert body["fitting_total"] == 1 and body["fitting"][0]["id"] == rolls["william"].pk
+    assert body["fitting"][0]["open_case"] is None
+    page = client_for(officer_a).get("/find-a-child", {"surname": "Hartley"}).text
+    assert "Too little to tell which child: 1 child fits" in page and f'href="/children/{rolls["william"].pk}"' in page
+
+
+def test_candidates_say_whether_their_household_is_the_referred_childs(api_for, officer_a, rolls):
+    body = api_for(officer_a).post_json("/api/v1/matches", BODY).json()
+    assert body["candidates"][0]["household"] is True  # Hartly at NM1 2AB: the Hartleys
+    assert body["household_warning"] is False

@@ -39,15 +39,30 @@ def test_trained_model_round_trips_through_its_file(tmp_path):
     path = tmp_path / "model.json"
     model.save(path)
     data = json.loads(path.read_text())
-    assert data["version"] == 1 and data["created"] and "parameters" in data
+    assert data["version"] == 2 and data["created"] and "parameters" in data
     assert set(data["parameters"]["comparisons"]) == set(COMPARISONS)
     loaded = Model.load(path)
     assert loaded.m == model.m and loaded.u == model.u
-    assert loaded.prior_match_rate == model.prior_match_rate
+    assert loaded.rates() == model.rates() and loaded.s == model.s
     index = Index(roll)
     a = Matcher(model, index).match(roll[0])[0]
     b = Matcher(loaded, index).match(roll[0])[0]
     assert (a.id, a.probability) == (b.id, b.probability)
+
+
+def test_model_file_of_format_1_reads_with_the_default_rates(tmp_path):
+    data = Model().to_dict()
+    data["version"] = 1
+    for key in ("sibling_rate", "namesake_rate", "sibling_comparisons", "household_share"):
+        del data["parameters"][key]
+    # Format 1 had no "year_digit" or "year_only" level of the date of birth.
+    data["parameters"]["comparisons"]["dob"] = [
+        g for g in data["parameters"]["comparisons"]["dob"] if g["level"] not in ("year_digit", "year_only")]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data))
+    loaded = Model.load(path)
+    assert (loaded.sibling_rate, loaded.namesake_rate, loaded.s) == (Model().sibling_rate, Model().namesake_rate, Model().s)
+    assert len(loaded.m["dob"]) == len(Model().m["dob"]) and abs(sum(loaded.m["dob"]) - 1) < 1e-9
 
 
 def test_model_of_another_version_is_refused(tmp_path):

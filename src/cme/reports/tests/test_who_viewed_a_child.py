@@ -12,7 +12,7 @@ def test_manager_sees_views_searches_and_api_reads_of_the_child(officer_a, manag
     officer = client_for(officer_a)
     officer.get(f"/children/{child_a.pk}")
     officer.get(f"/cases/{case_a.pk}")
-    officer.get("/children", {"q": "Hartley"})
+    officer.get("/find-a-child", {"q": "Hartley"})
     with origin(Origin(ip_address="10.1.2.3", user_agent="school-mis", via="api")):
         audit_record(actor=officer_a, action="export", object_type="child", object_id=child_a.pk,
                      child_id=child_a.pk, la_id=child_a.la_id, summary="Exported child")
@@ -22,16 +22,16 @@ def test_manager_sees_views_searches_and_api_reads_of_the_child(officer_a, manag
     assert "Alice Tester (Northmoor Council)" in text
     assert f"Viewed child {child_a.full_name}" in text
     assert f"Viewed case {case_a.reference}" in text
-    assert "Searched children for “Hartley”" in text
+    assert "Searched for a child: “Hartley”" in text
     assert "Exported" in text and "10.1.2.3" in text and "API" in text
     assert "127.0.0.1" in text and "Web" in text
 
 
 def test_a_search_that_did_not_find_the_child_is_not_listed(officer_a, manager_a, client_for, child_a, la_a):
     f.make_child(la_a, legal_forename="Zed", legal_surname="Other")
-    client_for(officer_a).get("/children", {"q": "Zed"})
+    client_for(officer_a).get("/find-a-child", {"q": "Zed"})
     text = client_for(manager_a).get(f"/children/{child_a.pk}/viewers").text
-    assert "Searched children for “Zed”" not in text
+    assert "Searched for a child: “Zed”" not in text
 
 
 def test_changes_are_not_counted_as_views(officer_a, manager_a, client_for, child_a):

@@ -39,3 +39,14 @@ class Command(BaseCommand):
         batch.write_links(opts["out"], links)
         matched = sum(1 for item in links if item.roll_id)
         self.stderr.write(f"{matched} of {len(links)} referrals matched at probability ≥ {opts['threshold']}")
+        check = model.trained_on.get("check")
+        if check:
+            for name, c in check["calibration"].items():
+                self.stderr.write(
+                    f"held-out check, {'the model trained on the inputs' if name == 'trained' else 'the engine defaults'}: "
+                    f"{c['wrong_links']} wrong links of {c['referrals']}, expected calibration error {c['ece']:.3f}, "
+                    f"Brier {c['brier']:.4f}"
+                )
+            if check["trained_did_worse"]:
+                self.stderr.write("warning: the trained model did worse than the defaults on referrals made from the "
+                                  "roll; it is used because it fits these files (give --model to use another)")

@@ -22,7 +22,16 @@ class Command(BaseCommand):
             if not las.exists():
                 raise CommandError(f"--la: no authority has LA code {opts['la']}")
         for la in tqdm(list(las), desc="Training", unit="authority", disable=None):
-            path = matching_model_train(la=la, seed=opts["seed"])
+            result = matching_model_train(la=la, seed=opts["seed"])
             # Old changes are not needed once every process can rebuild from a fresh model.
             index_changes_prune(la_id=la.pk)
-            self.stdout.write(f"{la.name}: {path}")
+            in_use = result.path or "the engine's defaults"
+            if result.kept == "trained":
+                self.stdout.write(f"{la.name}: {in_use}")
+            else:
+                self.stdout.write(f"{la.name}: kept {in_use}; the new model did worse on held-out referrals")
+            for name, c in result.calibration.items():
+                self.stdout.write(
+                    f"  {name}: {c['wrong_links']} wrong links of {c['referrals']} held-out referrals, "
+                    f"F1 {c['f1']:.3f}, expected calibration error {c['ece']:.3f}, Brier {c['brier']:.4f}"
+                )
