@@ -49,8 +49,10 @@ test: bootstrap lint ## Lint, then the whole test suite with browser tests (DATA
 	@$(VENV)/bin/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && \
 	    echo "make test: pytest collected no tests" >&2; exit $$rc; }
 
-lint: bootstrap ## ruff check
+lint: bootstrap ## ruff, the import contracts (rooms depend downwards) and mypy
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 freeze: bootstrap ## Lock pyproject.toml's dependencies into requirements*.txt (then commit them)
 	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cme.attendance",
     "cme.matching",
     "cme.movements",
+    "cme.reports",
     "cme.demo",
 ]
 
@@ -98,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
-                "cme.core.context_processors.service",
+                "cme.accounts.context_processors.service",
             ],
         },
     },
@@ -123,7 +124,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "cme.sqlite3",
+            "NAME": str(DATA_DIR / "cme.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
                 # failing with "database is locked" when it upgrades a read lock.
@@ -153,7 +154,7 @@ if os.environ.get("PYTEST_VERSION"):
     # Tests create many users; a deliberately slow hasher there only slows the suite.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "reports:home"
 
 # Sessions: an officer who walks away is signed out after 30 minutes idle, and at browser close.
 SESSION_COOKIE_AGE = int(os.environ.get("CME_SESSION_IDLE_SECONDS", 30 * 60))
@@ -248,6 +249,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("CME_FROM_EMAIL", "cme-tracker@localhost")
 CME_CLOCKS_FILE = Path(os.environ.get("CME_CLOCKS_FILE", PACKAGE_DIR / "cases" / "data" / "clocks.toml"))
 CME_BASE_URL = os.environ.get("CME_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CME_ESCALATION_EMAILS = json.loads(os.environ.get("CME_ESCALATION_EMAILS", "{}"))
+# E-mails are sent by the task queue (cme.core.mail): attempts before one is marked not delivered.
+CME_EMAIL_MAX_ATTEMPTS = int(os.environ.get("CME_EMAIL_MAX_ATTEMPTS", "5"))
 # At-risk screening rules: one file for every authority, or JSON mapping LA code to file; the
 # shipped rules (src/cme/attendance/data/rules.toml) when unset.
 _screening_rules = os.environ.get("CME_SCREENING_RULES", "")

@@ -4,15 +4,15 @@ from cme.api.api import api
 
 urlpatterns = [
     path("", include("cme.core.urls")),
+    path("", include("cme.reports.urls")),
     path("", include("cme.accounts.urls")),
     path("", include("cme.intake.urls")),
     path("", include("cme.intake.screening_urls")),
     path("", include("cme.cases.urls")),
-    path("", include("cme.cases.work_urls")),
+    path("", include("cme.cases.queues.urls")),
     path("", include("cme.people.urls")),
     path("", include("cme.attendance.urls")),
     path("", include("cme.matching.urls")),
-    path("", include("cme.audit.urls")),
     path("", include("cme.providers.urls")),
     path("", include("cme.movements.urls")),
     path("api/v1/", api.urls),

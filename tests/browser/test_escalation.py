@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from cme.cases.models import Case, Escalation
 from cme.testing import factories as f
+from cme.testing.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.browser
 
@@ -48,8 +49,11 @@ def test_child_with_a_cp_plan_referred_missing_is_escalated_and_the_manager_sees
     expect(page.locator('[data-test="clocks"]')).to_be_visible()
     assert_accessible(page)
 
-    # Social care and the police were told at once, without the flag's detail.
+    # Social care and the police are told by the worker (`cme db_worker`), without the flag's detail.
     escalation = Escalation.objects.get(case=case)
+    assert escalation.sent_at is None and not mail.outbox  # queued, not sent inside the request
+    run_queued_tasks()
+    escalation.refresh_from_db()
     assert escalation.sent_at is not None
     [message] = mail.outbox
     assert "child protection" not in message.body.lower() and "neglect" not in message.body.lower()

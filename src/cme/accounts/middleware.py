@@ -29,12 +29,6 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
         return None
 
 
-def two_factor_exempt(view_func):
-    """For the pages a user needs on the way through two-factor sign-in."""
-    view_func.two_factor_exempt = True
-    return view_func
-
-
 class SessionIdleMiddleware:
     """Keep a signed-in session alive while it is used, expiring it after SESSION_COOKIE_AGE idle.
 

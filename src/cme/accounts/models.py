@@ -47,19 +47,16 @@ class User(AbstractUser):
 
     @property
     def is_la_staff(self) -> bool:
-        return bool(
-            self.organisation_id
-            and self.organisation.kind == "la"
-            and self.roles & LA_STAFF_ROLES
-        )
+        org = self.organisation
+        return bool(org is not None and org.kind == "la" and self.roles & LA_STAFF_ROLES)
 
     @property
     def la_id(self) -> int | None:
         """The authority whose children this user may see, or None."""
-        if not self.organisation_id:
-            return None
         org = self.organisation
-        return org.id if org.kind == "la" else org.la_id
+        if org is None:
+            return None
+        return org.pk if org.kind == "la" else org.la_id
 
     @property
     def can_see_restricted(self) -> bool:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cme.accounts import services
 from cme.accounts.forms import CodeForm, SignInForm
-from cme.accounts.middleware import two_factor_exempt
+from cme.core.decorators import two_factor_exempt
 
 
 def _next_url(request) -> str:

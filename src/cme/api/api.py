@@ -4,6 +4,7 @@ Every operation needs a bearer token and acts as the token's user, through the s
 and services as the pages, so scope and audit are the pages' own (see docs/adr/0003).
 """
 
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -65,8 +66,17 @@ api = CmeApi(
     parser=errors.JsonObjectParser(),
 )
 errors.install(api)
+
+
+@api.exception_handler(PermissionDenied)
+def _refused(request, exc):
+    # The policy (cme.accounts.policy) refuses with PermissionDenied for pages and API alike.
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
 api.add_decorator(errors.refuse_large_bodies, mode="view")
 api.add_router("/referrals", referrals_router, tags=["Referrals"])
+api.add_router("/referrals", "cme.api.triage.router", tags=["Referrals"])
 api.add_router("/cases", cases_router, tags=["Cases"])
 api.add_router("/children", children_router, tags=["Children"])
 api.add_router("/providers", providers_router, tags=["Rolls"])

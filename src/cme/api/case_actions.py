@@ -8,16 +8,27 @@ naming the field, and nothing changes.
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from cme.accounts import policy
 from cme.api.errors import service_error
 from cme.api.schemas import BadInput, Refusal
-from cme.cases import services, stages
+from cme.cases.casework import services as casework
+from cme.cases.casework.selectors import (
+    LocationView,
+    case_enquiries,
+    case_locations_seen_by,
+    case_other_la_referrals,
+    closure_request_waiting,
+    enquiry_checklist,
+    needs_assessment_current,
+    other_la_directory,
+)
 from cme.cases.models import (
     ApprovalState,
     ClosureState,
@@ -29,30 +40,32 @@ from cme.cases.models import (
     SenStatus,
     Stage,
 )
-from cme.cases.selectors import (
-    case_enquiries,
-    case_get_for_user,
-    case_locations,
-    case_officers,
-    case_other_la_referrals,
-    case_providers,
-    closure_request_waiting,
-    enquiry_checklist,
-    needs_assessment_current,
-    other_la_directory,
-)
+from cme.cases.register import services as register
+from cme.cases.register import stages
+from cme.cases.register.selectors import case_get_for_user, case_officers, case_providers
 
 router = Router()
 
 WRITE_REFUSALS = {401: Refusal, 403: Refusal, 404: Refusal, 422: BadInput}
 READ = {401: Refusal, 404: Refusal, 422: BadInput}
 
-EnquiryCode = Literal[tuple(EnquiryKind.values)]
-KeyWorkerCode = Literal[tuple(KeyWorkerRole.values)]
-SenCode = Literal[tuple(SenStatus.values)]
-ProvisionCode = Literal[tuple(ProvisionKind.values)]
-OutcomeCode = Literal[tuple(Outcome.values)]
-GroundCode = Literal[tuple(DeletionGround.values)]
+# Literals of the choices for pydantic (and the OpenAPI enums); plain strings to mypy.
+if TYPE_CHECKING:
+    EnquiryCode = str
+    KeyWorkerCode = str
+    SenCode = str
+    ProvisionCode = str
+    OutcomeCode = str
+    GroundCode = str
+    ApprovalCode = str
+else:
+    EnquiryCode = Literal[tuple(EnquiryKind.values)]
+    KeyWorkerCode = Literal[tuple(KeyWorkerRole.values)]
+    SenCode = Literal[tuple(SenStatus.values)]
+    ProvisionCode = Literal[tuple(ProvisionKind.values)]
+    OutcomeCode = Literal[tuple(Outcome.values)]
+    GroundCode = Literal[tuple(DeletionGround.values)]
+    ApprovalCode = Literal[tuple(ApprovalState.values)]
 
 
 class In(Schema):
@@ -61,8 +74,7 @@ class In(Schema):
 
 def _case_to_work(request, case_id: int):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    if not request.auth.can_work_cases:
-        raise HttpError(403, "Only officers who work cases can change them")
+    policy.require_caseworker(request.auth)
     return case
 
 
@@ -139,7 +151,7 @@ def record_enquiry(request, case_id: int, payload: EnquiryIn):
         case_officers(user=user), payload.officer_id, "officer_id", "Choose an officer of this authority")
     school = _pick(case_providers(user=user), payload.joint_with_school_id, "joint_with_school_id",
                    "Choose a school of this authority")
-    enquiry = _run(lambda: services.enquiry_record(
+    enquiry = _run(lambda: casework.enquiry_record(
         actor=user, case=case, kind=payload.kind, made_on=payload.made_on, officer=officer,
         outcome=payload.outcome, next_step=payload.next_step, joint_with=school,
     ), {"officer": ("body", "officer_id"), "joint_with": ("body", "joint_with_school_id")})
@@ -148,21 +160,27 @@ def record_enquiry(request, case_id: int, payload: EnquiryIn):
 
 # -- locating ----------------------------------------------------------------------------------
 
+WhereaboutsCode = Literal["found", "moved_la", "left_country", "not_found"]
+
+
 class LocationOut(Schema):
     id: int
-    whereabouts: Literal["found", "moved_la", "left_country", "not_found"]
+    whereabouts: WhereaboutsCode
     whereabouts_label: str
     on: date
+    address: str | None = Field(description="Where the child was found; null when none, or withheld")
+    address_withheld: bool = Field(description="True when a refuge address is withheld from this caller's role")
     parental_responsibility: str
     other_la: str | None
     country: str
     detail: str
 
     @classmethod
-    def of(cls, loc) -> "LocationOut":
-        return cls(id=loc.pk, whereabouts=loc.whereabouts, whereabouts_label=loc.get_whereabouts_display(),
-                   on=loc.on, parental_responsibility=loc.parental_responsibility,
-                   other_la=str(loc.other_la) if loc.other_la_id else None, country=loc.country, detail=loc.detail)
+    def of(cls, loc: LocationView) -> "LocationOut":
+        return cls(id=loc.pk, whereabouts=cast(WhereaboutsCode, loc.whereabouts), whereabouts_label=loc.whereabouts_label,
+                   on=loc.on, address=loc.address, address_withheld=loc.address_withheld,
+                   parental_responsibility=loc.parental_responsibility, other_la=loc.other_la,
+                   country=loc.country, detail=loc.detail)
 
 
 class OtherLaReferralOut(Schema):
@@ -173,14 +191,17 @@ class OtherLaReferralOut(Schema):
     sent_to_email: str
     subject: str
     body: str = Field(description="Exactly what was sent")
-    sent_at: datetime
+    sent_at: datetime = Field(description="When it was handed to the queue for sending")
+    delivery_state: Literal["queued", "sent", "retrying", "failed"] = Field(
+        description="Where the e-mail is: queued, sent, retrying (the mail server failed; tried again later) "
+                    "or failed (not delivered: telephone the contact)")
     accepted_on: date | None
 
     @classmethod
     def of(cls, r) -> "OtherLaReferralOut":
         return cls(id=r.pk, other_la=str(r.other_la), other_la_id=r.other_la_id, sent_to_name=r.sent_to_name,
                    sent_to_email=r.sent_to_email, subject=r.subject, body=r.body, sent_at=r.sent_at,
-                   accepted_on=r.accepted_on)
+                   delivery_state=r.email.state if r.email is not None else "sent", accepted_on=r.accepted_on)
 
 
 class WhereaboutsOut(Schema):
@@ -204,7 +225,7 @@ class FoundIn(In):
 class MovedIn(In):
     other_la_id: int = Field(description="An entry of the authority's LA contacts directory")
     on: date
-    detail: str = Field("", max_length=2000, description="Sent to the other authority")
+    detail: str = Field("", max_length=2000, description="What is known of the move: kept on the case, never e-mailed")
 
 
 class LeftCountryIn(In):
@@ -222,11 +243,11 @@ class AcceptedIn(In):
     accepted_on: date
 
 
-def _whereabouts(case) -> WhereaboutsOut:
+def _whereabouts(request, case) -> WhereaboutsOut:
     case.refresh_from_db()
     return WhereaboutsOut(
         whereabouts=case.whereabouts or None, stage=case.stage,
-        locations=[LocationOut.of(loc) for loc in case_locations(case=case)],
+        locations=[LocationOut.of(loc) for loc in case_locations_seen_by(user=request.auth, case=case)],
         other_la_referrals=[OtherLaReferralOut.of(r) for r in case_other_la_referrals(case=case)],
     )
 
@@ -237,7 +258,7 @@ def _whereabouts(case) -> WhereaboutsOut:
                         "authorities with exactly what was sent.",
             operation_id="case_whereabouts")
 def read_whereabouts(request, case_id: int):
-    return _whereabouts(case_get_for_user(user=request.auth, case_id=case_id))
+    return _whereabouts(request, case_get_for_user(user=request.auth, case_id=case_id))
 
 
 @router.post("/{case_id}/whereabouts/found", response={200: WhereaboutsOut, **WRITE_REFUSALS},
@@ -246,23 +267,24 @@ def read_whereabouts(request, case_id: int):
              operation_id="case_child_found")
 def child_found(request, case_id: int, payload: FoundIn):
     case = _case_to_work(request, case_id)
-    _run(lambda: services.case_child_found(actor=request.auth, case=case, **payload.model_dump()))
-    return _whereabouts(case)
+    _run(lambda: casework.case_child_found(actor=request.auth, case=case, **payload.model_dump()))
+    return _whereabouts(request, case)
 
 
 @router.post("/{case_id}/whereabouts/moved", response={200: WhereaboutsOut, **WRITE_REFUSALS},
              summary="Record that the family moved to another authority",
-             description="E-mails a summary of the case (never restricted detail) to that authority's named "
-                         "CME contact and keeps what was sent and when.",
+             description="Queues an e-mail to that authority's named CME contact holding no personal data "
+                         "(the case reference, who to contact, where to sign in), and keeps what was sent, "
+                         "when, and whether it was delivered.",
              operation_id="case_moved_to_other_la")
 def moved(request, case_id: int, payload: MovedIn):
     case = _case_to_work(request, case_id)
     other = _pick(other_la_directory(user=request.auth), payload.other_la_id, "other_la_id",
                   "Choose an authority from the LA contacts")
-    _run(lambda: services.case_moved_to_other_la(actor=request.auth, case=case, on=payload.on, other_la=other,
+    _run(lambda: casework.case_moved_to_other_la(actor=request.auth, case=case, on=payload.on, other_la=other,
                                                  detail=payload.detail),
          {"other_la": ("body", "other_la_id")})
-    return _whereabouts(case)
+    return _whereabouts(request, case)
 
 
 @router.post("/{case_id}/other-la-referrals/{referral_id}/accepted",
@@ -275,8 +297,8 @@ def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
     referral = case.other_la_referrals.filter(pk=referral_id).first()
     if referral is None:
         raise HttpError(404, "Not Found")
-    _run(lambda: services.other_la_referral_accept(actor=request.auth, referral=referral, on=payload.accepted_on))
-    return _whereabouts(case)
+    _run(lambda: casework.other_la_referral_accept(actor=request.auth, referral=referral, on=payload.accepted_on))
+    return _whereabouts(request, case)
 
 
 @router.post("/{case_id}/whereabouts/left-country", response={200: WhereaboutsOut, **WRITE_REFUSALS},
@@ -285,8 +307,8 @@ def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
              operation_id="case_left_country")
 def left_country(request, case_id: int, payload: LeftCountryIn):
     case = _case_to_work(request, case_id)
-    _run(lambda: services.case_left_country(actor=request.auth, case=case, **payload.model_dump()))
-    return _whereabouts(case)
+    _run(lambda: casework.case_left_country(actor=request.auth, case=case, **payload.model_dump()))
+    return _whereabouts(request, case)
 
 
 @router.post("/{case_id}/whereabouts/not-found", response={200: WhereaboutsOut, **WRITE_REFUSALS},
@@ -295,8 +317,8 @@ def left_country(request, case_id: int, payload: LeftCountryIn):
              operation_id="case_child_not_found")
 def not_found(request, case_id: int, payload: NotFoundIn):
     case = _case_to_work(request, case_id)
-    _run(lambda: services.case_child_not_found(actor=request.auth, case=case, **payload.model_dump()))
-    return _whereabouts(case)
+    _run(lambda: casework.case_child_not_found(actor=request.auth, case=case, **payload.model_dump()))
+    return _whereabouts(request, case)
 
 
 # -- key worker and needs ----------------------------------------------------------------------
@@ -322,7 +344,7 @@ def key_worker(request, case_id: int, payload: KeyWorkerIn):
     case = _case_to_work(request, case_id)
     officer = _pick(case_officers(user=request.auth), payload.officer_id, "officer_id",
                     "Choose an officer of this authority who works cases")
-    case = _run(lambda: services.case_key_worker_allocate(
+    case = _run(lambda: casework.case_key_worker_allocate(
         actor=request.auth, case=case, officer=officer, role=payload.role, since=payload.since,
     ), {"officer": ("body", "officer_id")})
     return KeyWorkerOut(officer_id=case.key_worker_id, officer=str(case.key_worker),
@@ -346,7 +368,7 @@ class NeedsAssessmentIn(In):
 
 class NeedsAssessmentOut(Schema):
     id: int
-    state: Literal[tuple(ApprovalState.values)]
+    state: ApprovalCode
     state_label: str
     education_history: str
     sen_status: str
@@ -392,7 +414,7 @@ def read_needs(request, case_id: int):
             operation_id="needs_assessment_save")
 def save_needs(request, case_id: int, payload: NeedsAssessmentIn):
     case = _case_to_work(request, case_id)
-    saved = _run(lambda: services.needs_assessment_save(actor=request.auth, case=case, **payload.model_dump()))
+    saved = _run(lambda: casework.needs_assessment_save(actor=request.auth, case=case, **payload.model_dump()))
     return NeedsAssessmentOut.of(saved)
 
 
@@ -408,19 +430,22 @@ class DecisionIn(In):
              operation_id="needs_assessment_decide")
 def decide_needs(request, case_id: int, payload: DecisionIn):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    if not request.auth.is_manager:
-        raise HttpError(403, "Only a manager can approve a needs assessment")
+    policy.require_manager(request.auth, "Only a manager can approve a needs assessment")
     waiting = case.needs_assessments.filter(state=ApprovalState.AWAITING).first()
     if waiting is None:
         raise service_error(DjangoValidationError({"approve": "No assessment is waiting for approval"}))
-    decided = _run(lambda: services.needs_assessment_decide(
+    decided = _run(lambda: casework.needs_assessment_decide(
         actor=request.auth, assessment=waiting, approve=payload.approve, note=payload.note))
     return NeedsAssessmentOut.of(decided)
 
 
 # -- stage and notes ---------------------------------------------------------------------------
 
-StageCode = Literal[tuple(s for s in Stage.values if s != Stage.CLOSED)]
+# Literals of the choices for pydantic (and the OpenAPI enums); plain strings to mypy.
+if TYPE_CHECKING:
+    StageCode = str
+else:
+    StageCode = Literal[tuple(s for s in Stage.values if s != Stage.CLOSED)]
 
 
 class StageIn(In):
@@ -442,7 +467,7 @@ class StageOut(Schema):
              operation_id="case_stage_move")
 def move_stage(request, case_id: int, payload: StageIn):
     case = _case_to_work(request, case_id)
-    case = _run(lambda: services.case_stage_advance(actor=request.auth, case=case, to_stage=payload.to_stage,
+    case = _run(lambda: register.case_stage_advance(actor=request.auth, case=case, to_stage=payload.to_stage,
                                                     note=payload.note, on=payload.on))
     return StageOut(stage=case.stage, stage_label=case.get_stage_display(),
                     allowed_moves=stages.allowed_moves(case.stage))
@@ -465,7 +490,7 @@ class NoteOut(Schema):
              operation_id="case_note_add")
 def add_note(request, case_id: int, payload: NoteIn):
     case = _case_to_work(request, case_id)
-    note = _run(lambda: services.case_note_add(actor=request.auth, case=case, text=payload.text))
+    note = _run(lambda: register.case_note_add(actor=request.auth, case=case, text=payload.text))
     return Status(201, NoteOut(id=note.pk, text=note.text, author=str(note.author), created_at=note.created_at))
 
 
@@ -499,9 +524,8 @@ def _closure(case) -> ClosureOut:
              operation_id="case_close")
 def close(request, case_id: int, payload: CloseIn):
     case = _case_to_work(request, case_id)
-    action = services.case_closure_request if services.closure_approval_required(request.auth) else services.case_close
-    _run(lambda: action(actor=request.auth, case=case, outcome=payload.outcome, detail=payload.detail,
-                        on=payload.on))
+    _run(lambda: casework.case_close_or_request(actor=request.auth, case=case, outcome=payload.outcome,
+                                                detail=payload.detail, on=payload.on))
     return _closure(case)
 
 
@@ -511,12 +535,11 @@ def close(request, case_id: int, payload: CloseIn):
              operation_id="case_closure_decide")
 def decide_closure(request, case_id: int, payload: DecisionIn):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    if not request.auth.is_manager:
-        raise HttpError(403, "Only a manager can approve closing a case")
+    policy.require_manager(request.auth, "Only a manager can approve closing a case")
     waiting = case.closure_requests.filter(state=ClosureState.AWAITING).first()
     if waiting is None:
         raise service_error(DjangoValidationError({"approve": "No closure is waiting for approval"}))
-    _run(lambda: services.case_closure_decide(actor=request.auth, request=waiting, approve=payload.approve,
+    _run(lambda: casework.case_closure_decide(actor=request.auth, request=waiting, approve=payload.approve,
                                               note=payload.note))
     return _closure(case)
 
@@ -531,7 +554,7 @@ class ReopenIn(In):
              operation_id="case_reopen")
 def reopen(request, case_id: int, payload: ReopenIn):
     case = _case_to_work(request, case_id)
-    _run(lambda: services.case_reopen(actor=request.auth, case=case, reason=payload.reason))
+    _run(lambda: casework.case_reopen(actor=request.auth, case=case, reason=payload.reason))
     return _closure(case)
 
 
@@ -572,7 +595,7 @@ def produce_evidence(request, case_id: int, payload: EvidenceIn):
     case = _case_to_work(request, case_id)
     school = _pick(case_providers(user=request.auth), payload.school_id, "school_id",
                    "Choose a school of this authority")
-    ev = _run(lambda: services.joint_evidence_produce(
+    ev = _run(lambda: casework.joint_evidence_produce(
         actor=request.auth, case=case, school=school, ground=payload.ground, absence_from=payload.absence_from,
         leave_ended_on=payload.leave_ended_on, last_attended_on=payload.last_attended_on,
         absence_detail=payload.absence_detail,

@@ -6,7 +6,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from cme.api.schemas import READ_REFUSALS, PageInfo
 from cme.people.models import Child
-from cme.people.selectors import child_get_for_user, children_page, visible_addresses, visible_flags
+from cme.people.selectors import ChildView, child_view, children_page
 
 router = Router()
 
@@ -95,61 +95,62 @@ class EnrolmentOut(Schema):
     year_group: str
 
 
+NOT_DISCLOSED = "Null when this caller's role may not see it (a school sees its own pupils' names, date of birth, sex, UPN and its own roll entries)"
+
+
 class ChildOut(ChildListItem):
-    """A child on the register. Objects may gain fields within v1."""
+    """A child on the register, as the caller may see it: exactly what the child page shows the
+    same person (the policy decides, in one place). Objects may gain fields within v1."""
 
     middle_names: str
     upn_is_temporary: bool
-    former_upns: list[str]
-    uln: str
-    other_names: list[OtherName]
-    addresses: list[AddressOut]
-    contacts: list[ContactOut] = Field(description="Parents, carers and other contacts")
-    vulnerabilities: list[VulnerabilityOut]
-    enrolments: list[EnrolmentOut] = Field(description="Rolls the child is or was on, newest first")
+    former_upns: list[str] | None = Field(description=NOT_DISCLOSED)
+    uln: str | None = Field(description=NOT_DISCLOSED)
+    other_names: list[OtherName] | None = Field(description=NOT_DISCLOSED)
+    addresses: list[AddressOut] | None = Field(description=NOT_DISCLOSED)
+    contacts: list[ContactOut] | None = Field(description="Parents, carers and other contacts. " + NOT_DISCLOSED)
+    vulnerabilities: list[VulnerabilityOut] | None = Field(description=NOT_DISCLOSED)
+    enrolments: list[EnrolmentOut] = Field(
+        description="Rolls the child is or was on, newest first (for a school: its own roll only)")
     restricted_detail_withheld: bool = Field(
         description="True when restricted flags or refuge addresses were left out for this caller"
     )
     withheld_note: str | None = Field(description="Why something was left out, in words")
 
     @classmethod
-    def for_user(cls, child: Child, user) -> "ChildOut":
-        flags, flags_withheld = visible_flags(user, child)
-        addresses, addresses_withheld = visible_addresses(user, child)
-        withheld = flags_withheld or addresses_withheld
+    def of(cls, child: ChildView) -> "ChildOut":  # type: ignore[override]
+        def listed(items, make):
+            return None if items is None else [make(i) for i in items]
+
+        withheld = child.restricted_withheld
         return cls(
-            **ChildListItem.of(child).model_dump(),
+            id=child.pk,
+            forename=child.legal_forename,
+            surname=child.legal_surname,
+            date_of_birth=child.date_of_birth,
+            sex=child.sex,
+            upn=child.upn,
             middle_names=child.legal_middle_names,
             upn_is_temporary=child.upn_is_temporary,
-            former_upns=[f.upn for f in child.former_upns.all()],
+            former_upns=child.former_upns,
             uln=child.uln,
-            other_names=[
-                OtherName(kind=n.kind, forename=n.forename, surname=n.surname,
-                          used_from=n.used_from, used_to=n.used_to)
-                for n in child.other_names.all()
-            ],
-            addresses=[
-                AddressOut(line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode,
-                           lived_from=a.lived_from, lived_to=a.lived_to, is_refuge=a.is_refuge)
-                for a in addresses
-            ],
-            contacts=[
-                ContactOut(name=c.name, relationship=c.relationship,
-                           parental_responsibility=c.parental_responsibility, phone=c.phone,
-                           email=c.email, address=c.address, lives_with_child=c.lives_with_child)
-                for c in child.contacts.all()
-            ],
-            vulnerabilities=[
-                VulnerabilityOut(flag=f.flag, label=f.get_flag_display(), detail=f.detail,
-                                 started_on=f.started_on, ended_on=f.ended_on)
-                for f in flags
-            ],
+            other_names=listed(child.other_names, lambda n: OtherName(
+                kind=n.kind, forename=n.forename, surname=n.surname, used_from=n.used_from, used_to=n.used_to)),
+            addresses=listed(child.addresses, lambda a: AddressOut(
+                line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode,
+                lived_from=a.lived_from, lived_to=a.lived_to, is_refuge=a.is_refuge)),
+            contacts=listed(child.contacts, lambda c: ContactOut(
+                name=c.name, relationship=c.relationship, parental_responsibility=c.parental_responsibility,
+                phone=c.phone, email=c.email, address=c.address, lives_with_child=c.lives_with_child)),
+            vulnerabilities=listed(child.flags, lambda f: VulnerabilityOut(
+                flag=f.flag, label=f.get_flag_display(), detail=f.detail,
+                started_on=f.started_on, ended_on=f.ended_on)),
             enrolments=[
                 EnrolmentOut(
                     provider=ProviderRef(id=e.provider_id, name=e.provider.name, laestab=e.provider.laestab),
                     entry_date=e.entry_date, leaving_date=e.leaving_date, year_group=e.year_group,
                 )
-                for e in child.enrolments.all()
+                for e in child.enrolments
             ],
             restricted_detail_withheld=withheld,
             withheld_note=WITHHELD_NOTE if withheld else None,
@@ -182,11 +183,13 @@ def list_children(request, query: Query[ChildQuery]):
     url_name="child",
     summary="Read a child",
     description=(
-        "One child with names, identifiers, addresses, contacts, vulnerabilities and rolls. "
-        "Child-protection detail and refuge addresses are left out for roles that may not see "
-        "them, and `restricted_detail_withheld` says so. Reading it is audited."
+        "One child with names, identifiers, addresses, contacts, vulnerabilities and rolls, as "
+        "the child page shows the same person: child-protection detail and refuge addresses are "
+        "left out for roles that may not see them (`restricted_detail_withheld` says so), and a "
+        "school sees its pupil's basic details and its own roll entries only (the rest is null). "
+        "Reading it is audited."
     ),
     operation_id="child_read",
 )
 def read_child(request, child_id: int = Path(..., ge=1, le=2**63 - 1)):
-    return ChildOut.for_user(child_get_for_user(user=request.auth, child_id=child_id), request.auth)
+    return ChildOut.of(child_view(user=request.auth, child_id=child_id))

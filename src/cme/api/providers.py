@@ -9,6 +9,7 @@ rules (all or nothing, every bad row named) the same as the CLI's and the upload
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -18,7 +19,7 @@ from cme.api.schemas import BadInput, Refusal
 from cme.movements.ctf import CtfError, parse_ctf
 from cme.movements.management.helpers import ctf_max_bytes
 from cme.movements.models import RollImport
-from cme.movements.selectors import can_import_roll, provider_for_ctf
+from cme.movements.selectors import can_import_roll, ctf_roll_problem
 from cme.movements.services import RollRefused, ctf_problems, roll_import_csv, roll_import_ctf
 from cme.providers.selectors import provider_by_laestab_for_user
 
@@ -93,7 +94,7 @@ def replace_roll(request, laestab: str, query: Query[RollQuery]):
     user = request.auth
     provider = provider_by_laestab_for_user(user=user, laestab=laestab)
     if not can_import_roll(user, provider):
-        raise HttpError(403, "This account may not replace this provider's roll")
+        raise PermissionDenied("This account may not replace this provider's roll")
     content_type = (request.content_type or "").lower()
     data = request.body
     try:
@@ -107,11 +108,8 @@ def replace_roll(request, laestab: str, query: Query[RollQuery]):
                 ctf = parse_ctf(data, max_bytes=ctf_max_bytes())
             except CtfError as error:
                 raise _refused(ctf_problems(error)) from None
-            found = provider_for_ctf(ctf)
-            if found is None or found.pk != provider.pk:
-                h = ctf.header
-                raise _bad(("body", "header"), f"This CTF is not a roll of {provider.name}: it comes from "
-                                 f"{h.source.lea}/{h.source.estab} and goes to {h.dest.lea}/{h.dest.estab}")
+            if problem := ctf_roll_problem(ctf, provider):
+                raise _bad(("body", "header"), problem)
             record = roll_import_ctf(actor=user, provider=provider, ctf=ctf, as_of=query.as_of,
                                      file_name=f"API {laestab}.xml")
         else:

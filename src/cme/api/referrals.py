@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.http import HttpResponse
@@ -12,7 +13,7 @@ from ninja.errors import HttpError
 from pydantic import BeforeValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-from cme.accounts.models import Role
+from cme.accounts import policy
 from cme.api.errors import service_error
 from cme.api.schemas import READ_REFUSALS, BadInput, Refusal
 from cme.intake.models import Channel, Referral
@@ -193,13 +194,13 @@ SERVICE_FIELD_LOCS = {
 
 
 def _referral_la(user):
-    """The authority a caller's referrals go to: their own, or their organisation's."""
-    if user.is_la_staff:
-        return user.organisation
-    org = user.organisation
-    if org is not None and org.la_id and user.has_role(Role.PARTNER, Role.SCHOOL):
-        return org.la
-    raise HttpError(403, "This account may not make referrals")
+    """The authority a caller's referrals go to (the policy's one rule, as on the pages)."""
+    try:
+        return policy.referral_la(user)
+    except PermissionDenied as refused:
+        raise HttpError(403, str(refused)) from None
+    except ValueError as unlinked:
+        raise HttpError(403, f"This account may not make referrals yet: {unlinked}") from None
 
 
 def _concerns_with_vulnerabilities(concerns: str, flags: list[str]) -> str:

@@ -8,26 +8,25 @@ managers (403 for anyone else); restricted detail is only in responses to roles 
 from datetime import date, datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from ninja import Field, Path, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from cme.accounts import policy
 from cme.accounts.models import User
 from cme.api.schemas import READ_REFUSALS, BadInput, Refusal
-from cme.cases import clocks as clock_engine
-from cme.cases import work_services as services
+from cme.cases.escalation import services as escalation
+from cme.cases.escalation.selectors import case_escalations
 from cme.cases.models import Escalation, Task
-from cme.cases.selectors import case_get_for_user
-from cme.cases.work_selectors import (
-    case_escalations,
+from cme.cases.queues import clocks as clock_engine
+from cme.cases.queues import services
+from cme.cases.queues.selectors import (
     case_tasks,
     my_work,
     officer_get_for_manager,
     task_get_for_user,
     team_officers,
 )
+from cme.cases.register.selectors import case_get_for_user
 
 router = Router()
 
@@ -101,8 +100,10 @@ class EscalationOut(Schema):
     recipients: list[Recipient]
     subject: str
     body: str = Field(description="Exactly what was e-mailed (it never holds restricted detail)")
-    sent_at: datetime | None
+    sent_at: datetime | None = Field(description="When the e-mail was delivered")
     send_error: str
+    delivery_state: Literal["none", "queued", "sent", "retrying", "failed"] = Field(
+        description="Where the e-mail is; none when no escalation contacts are set up")
     detail: str | None = Field(
         description="What the officer recorded about the harm: only for roles that may see "
         "restricted detail, otherwise null"
@@ -115,6 +116,7 @@ class EscalationOut(Schema):
             raised_by=_officer(e.raised_by),
             recipients=[Recipient(service=r["service"], name=r.get("name", ""), email=r["email"]) for r in e.recipients],
             subject=e.subject, body=e.body, sent_at=e.sent_at, send_error=e.send_error, detail=detail,
+            delivery_state=e.email.state if e.email is not None else ("sent" if e.sent_at else "none"),
         )
 
 
@@ -175,16 +177,6 @@ def _colleague(user, officer_id: int | None, field: str) -> User | None:
     return found
 
 
-def _require_caseworker(user) -> None:
-    if not user.can_work_cases:
-        raise HttpError(403, "Only officers who work cases can do this")
-
-
-def _require_manager(user) -> None:
-    if not user.is_manager:
-        raise HttpError(403, "Only managers can reassign work")
-
-
 class ReassignOut(Schema):
     id: int = Field(description="The case")
     officer: OfficerRef
@@ -199,7 +191,7 @@ class ReassignOut(Schema):
             operation_id="case_escalations")
 def list_escalations(request, case_id: int = CaseId):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    return [EscalationOut.of(v.escalation, v.detail if request.auth.can_see_restricted else None)
+    return [EscalationOut.of(v.escalation, v.detail)
             for v in case_escalations(user=request.auth, case=case)]
 
 
@@ -210,9 +202,9 @@ def list_escalations(request, case_id: int = CaseId):
              operation_id="case_escalate")
 def escalate(request, payload: HarmIn, case_id: int = CaseId):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    _require_caseworker(request.auth)
-    e = services.significant_harm_record(actor=request.auth, case=case, detail=payload.detail)
-    return Status(201, EscalationOut.of(e, e.detail))
+    policy.require_caseworker(request.auth, "Only officers who work cases can do this")
+    e = escalation.significant_harm_record(actor=request.auth, case=case, detail=payload.detail)
+    return Status(201, EscalationOut.of(e, e.detail if policy.may_see_harm_detail(request.auth) else None))
 
 
 @router.get("/cases/{case_id}/tasks", response={200: list[TaskOut], **READ_REFUSALS},
@@ -228,7 +220,7 @@ def list_tasks(request, case_id: int = CaseId):
              operation_id="case_task_add")
 def add_task(request, payload: TaskIn, case_id: int = CaseId):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    _require_caseworker(request.auth)
+    policy.require_caseworker(request.auth, "Only officers who work cases can do this")
     task = services.task_create(
         actor=request.auth, case=case, title=payload.title, due_on=payload.due_on,
         assigned_to=_colleague(request.auth, payload.assigned_to, "assigned_to"), urgent=payload.urgent,
@@ -241,7 +233,7 @@ def add_task(request, payload: TaskIn, case_id: int = CaseId):
              operation_id="task_done")
 def task_done(request, task_id: int = CaseId):
     task = task_get_for_user(user=request.auth, task_id=task_id)
-    _require_caseworker(request.auth)
+    policy.require_caseworker(request.auth, "Only officers who work cases can do this")
     return TaskOut.of(services.task_complete(actor=request.auth, task=task))
 
 
@@ -252,7 +244,7 @@ def task_done(request, task_id: int = CaseId):
              operation_id="case_reassign")
 def reassign(request, payload: ReassignIn, case_id: int = CaseId):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    _require_manager(request.auth)
+    policy.require_manager(request.auth, "Only managers can reassign work")
     officer = _colleague(request.auth, payload.officer, "officer")
     case = services.case_reassign(actor=request.auth, case=case, officer=officer)
     return ReassignOut(id=case.pk, officer=_officer(officer))
@@ -264,10 +256,7 @@ def reassign(request, payload: ReassignIn, case_id: int = CaseId):
              "responsible officer or key worker, and every open task, go to `to_officer`. Audited per case.",
              operation_id="caseload_reassign")
 def reassign_all(request, payload: ReassignAllIn, officer_id: int = CaseId):
-    try:
-        officer = officer_get_for_manager(user=request.auth, officer_id=officer_id)  # 404 outside the LA
-    except PermissionDenied:
-        raise HttpError(403, "Only managers can reassign work") from None
+    officer = officer_get_for_manager(user=request.auth, officer_id=officer_id)  # 404 outside the LA
     to_officer = _colleague(request.auth, payload.to_officer, "to_officer")
     done = services.caseload_reassign(actor=request.auth, from_officer=officer, to_officer=to_officer)
     return ReassignAllOut(cases=done.cases, key_worker_cases=done.key_worker_cases, tasks=done.tasks)
@@ -279,8 +268,7 @@ def reassign_all(request, payload: ReassignAllIn, officer_id: int = CaseId):
             "urgent first, then overdue, then by due date. Audited.",
             operation_id="my_work")
 def mine(request):
-    if not request.auth.is_la_staff:
-        raise Http404("No such page")
+    policy.require_la_staff_or_404(request.auth)
     tasks, cases = my_work(user=request.auth)
 
     def out(i):

@@ -5,34 +5,16 @@ Views parse the upload, call one service and render its report.
 
 from itertools import groupby
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from cme.accounts.models import Role
+from cme.accounts import policy
 from cme.attendance import selectors
 from cme.attendance.forms import RegisterUploadForm, TermDatesForm
 from cme.attendance.services import ImportRejected, registers_import_file, term_dates_import
 
-# Who may load term dates and any provider's registers for the LA.
-LA_LOADERS = (Role.ADMINISTRATOR, Role.MANAGER, Role.CME_OFFICER)
 # How many problems the page lists; the count says how many more there were.
 SHOWN_ERRORS = 500
-
-
-def _require_la_loader(user) -> None:
-    if not (user.is_la_staff and user.has_role(*LA_LOADERS)):
-        raise PermissionDenied("Only administrators, managers and CME officers can load term dates")
-
-
-def _register_scope(user) -> dict:
-    """LA staff load for any provider of their LA; a school or alternative provider its own."""
-    if user.is_la_staff and user.has_role(*LA_LOADERS):
-        return {"la_id": user.la_id}
-    org = user.organisation
-    if user.has_role(Role.SCHOOL) and org is not None and org.is_provider and org.la_id and org.estab:
-        return {"la_id": org.la_id, "provider_id": org.pk}
-    raise PermissionDenied("Only schools, providers and council staff can upload registers")
 
 
 def _rejected(form, e: ImportRejected) -> dict:
@@ -44,7 +26,7 @@ def _rejected(form, e: ImportRejected) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def register_upload(request):
-    scope = _register_scope(request.user)
+    scope = policy.register_scope(request.user)
     extra: dict = {}
     if request.method == "POST":
         form = RegisterUploadForm(request.POST, request.FILES)
@@ -66,7 +48,7 @@ def register_upload(request):
 
 @require_http_methods(["GET", "POST"])
 def term_dates(request):
-    _require_la_loader(request.user)
+    policy.require_la_loader(request.user)
     la_id = request.user.la_id
     providers = selectors.la_providers(la_id=la_id)
     extra: dict = {}

@@ -1,18 +1,19 @@
 from django.urls import path
 
-from cme.cases import casework_views as cw
-from cme.cases import views
+from cme.cases import case_page
+from cme.cases.casework import views as cw
+from cme.cases.register import views
 
 app_name = "cases"
 urlpatterns = [
     path("cases", views.case_list_view, name="list"),
-    path("cases/<int:case_id>", views.case_detail_view, name="detail"),
-    path("cases/<int:case_id>/notes", views.case_note_view, name="note"),
+    path("cases/<int:case_id>", case_page.case_detail_view, name="detail"),
+    path("cases/<int:case_id>/notes", case_page.case_note_view, name="note"),
     path("cases/<int:case_id>/stage", views.case_stage_view, name="stage"),
     path("cases/<int:case_id>/officer", views.case_assign_view, name="assign"),
-    path("cases/<int:case_id>/close", views.case_close_view, name="close"),
-    path("cases/<int:case_id>/reopen", views.case_reopen_view, name="reopen"),
-    # Case work (issue 5): enquiries, locating, key worker, needs, approvals, evidence.
+    path("cases/<int:case_id>/close", cw.case_close_view, name="close"),
+    path("cases/<int:case_id>/reopen", cw.case_reopen_view, name="reopen"),
+    # Case work: enquiries, locating, key worker, needs, approvals, evidence.
     path("cases/<int:case_id>/enquiries/new", cw.enquiry_new_view, name="enquiry-new"),
     path("cases/<int:case_id>/found", cw.found_view, name="found"),
     path("cases/<int:case_id>/moved", cw.moved_view, name="moved"),

@@ -4,7 +4,6 @@ from cme.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),

@@ -7,9 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cme.accounts.middleware import two_factor_exempt
-from cme.accounts.models import Role
-from cme.core.selectors import la_staff_home
+from cme.core.decorators import two_factor_exempt
 
 logger = logging.getLogger(__name__)
 
@@ -26,18 +24,6 @@ def healthz(request):
     except Exception as exc:  # any database failure means unhealthy
         return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@require_GET
-def home(request):
-    user = request.user
-    if user.is_la_staff:
-        return render(request, "core/home_la_staff.html", {"home": la_staff_home(user=user)})
-    if user.has_role(Role.SCHOOL):
-        return render(request, "core/home_school.html")
-    if user.has_role(Role.PARTNER):
-        return render(request, "core/home_partner.html")
-    return render(request, "core/home_no_role.html")
 
 
 @login_not_required

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cme.accounts.models import Role, RoleGrant, User
-from cme.cases import services as case_services
+from cme.cases.casework import services as casework
 from cme.cases.models import (
     Case,
     CaseNote,
@@ -27,9 +27,11 @@ from cme.cases.models import (
     Stage,
     StageChange,
 )
+from cme.cases.register import services as register
 from cme.demo import names
 from cme.intake import services as intake_services
 from cme.intake.models import Channel, Referral
+from cme.intake.services import referral_triage
 from cme.people import services as people_services
 from cme.people.identifiers import UPN_ALPHABET, upn_check_letter
 from cme.people.models import (
@@ -42,7 +44,7 @@ from cme.people.models import (
     Vulnerability,
     VulnerabilityFlag,
 )
-from cme.providers.models import Enrolment, Organisation, OrgKind, Phase
+from cme.providers.models import Enrolment, Organisation, OrgKind, PartnerService, Phase
 
 DEMO_PASSWORD = "cme-tracker-demo"
 DEFAULT_PUPILS_PER_LA = 5000
@@ -411,14 +413,14 @@ class DemoBuilder:
                          contact_name="Elective home education team")
         orgs.append((home, (1, 11)))
         partners = [
-            (f"{town} District Police", "Schools liaison team"),
-            (f"{town} Community Health NHS Trust", "School nursing service"),
-            (f"{spec['name']} Housing Options", "Housing options team"),
-            (f"{spec['name']} Children's Social Care", "Front door (MASH)"),
+            (f"{town} District Police", "Schools liaison team", PartnerService.POLICE),
+            (f"{town} Community Health NHS Trust", "School nursing service", PartnerService.HEALTH),
+            (f"{spec['name']} Housing Options", "Housing options team", PartnerService.HOUSING),
+            (f"{spec['name']} Children's Social Care", "Front door (MASH)", PartnerService.SOCIAL_CARE),
         ]
-        for partner_name, contact in partners:
+        for partner_name, contact, service in partners:
             orgs.append((self._org(auth, kind=OrgKind.PARTNER_AGENCY, name=partner_name,
-                                   contact_name=contact,
+                                   contact_name=contact, service=service,
                                    contact_email=f"referrals@{_ascii(partner_name).replace(' ', '-').replace(chr(39), '')}.example"),
                          None))
         created = Organisation.objects.bulk_create([o for o, _ in orgs])
@@ -766,7 +768,7 @@ class DemoBuilder:
             case = open_cases[(j * 7) % len(open_cases)]
             referral = self._referral(auth, channels[(j + 3) % len(channels)], case.child,
                                       case.reason, self.today - timedelta(days=self.rng.randint(0, 6)))
-            case_services.referral_triage(actor=officer, referral=referral,
+            referral_triage(actor=officer, referral=referral,
                                           category=case.category, reason=case.reason,
                                           child=case.child)
         # Contacts that turned out not to be about a missing child.
@@ -896,7 +898,7 @@ class DemoBuilder:
                 )
                 person = None
             worker = None if index % 2 else worker
-            case = case_services.case_open(
+            case = register.case_open(
                 actor=officer, child=child, category=category, reason=reason,
                 referred_on=referred, stage=Stage.RECEIVED, responsible_officer=worker,
                 reason_detail=self.rng.choice(REASON_DETAIL[reason]),
@@ -904,7 +906,7 @@ class DemoBuilder:
             opened_at = self._at(referred)
         else:
             referral = self._referral(auth, channel, child, reason, referred, person)
-            case = case_services.referral_triage(
+            case = referral_triage(
                 actor=officer, referral=referral, category=category, reason=reason, child=child,
                 responsible_officer=worker,
                 reason_detail=self.rng.choice(REASON_DETAIL[reason]),
@@ -943,7 +945,7 @@ class DemoBuilder:
         offsets = sorted(self.rng.randint(1, span) if span else 0 for _ in range(steps))
         dates = [referred + timedelta(days=o) for o in offsets]
         for to_stage, on in zip(path, dates, strict=False):
-            case = case_services.case_stage_advance(
+            case = register.case_stage_advance(
                 actor=worker or officer, case=case, to_stage=to_stage, on=on,
                 note=self.rng.choice(STAGE_NOTES.get(to_stage, [""])),
             )
@@ -952,7 +954,7 @@ class DemoBuilder:
             self._enquiries(case, worker or officer, referred, dates)
         if stage == Stage.CLOSED and outcome == Outcome.MOVED_LA:
             # Referred to the other authority's CME contact, which then accepted the child.
-            moved = case_services.case_moved_to_other_la(
+            moved = casework.case_moved_to_other_la(
                 actor=worker or officer, case=case, on=dates[-1], other_la=auth.other_la,
                 detail="Family gave a new address in the other authority.",
             )
@@ -960,9 +962,9 @@ class DemoBuilder:
             sent = timezone.make_aware(datetime.combine(dates[-1], time(10, 0)))
             OtherLaReferral.objects.filter(pk=moved.pk).update(sent_at=sent)
             moved.sent_at = sent
-            case_services.other_la_referral_accept(actor=worker or officer, referral=moved, on=dates[-1])
+            casework.other_la_referral_accept(actor=worker or officer, referral=moved, on=dates[-1])
         if stage == Stage.CLOSED:
-            case = case_services.case_close(
+            case = casework.case_close(
                 actor=worker, case=case, outcome=outcome, on=dates[-1],
                 detail=self.rng.choice(OUTCOME_DETAIL[outcome]),
             )
@@ -971,7 +973,7 @@ class DemoBuilder:
         notes_on = sorted(self._date_between(referred, dates[-1] if dates else referred)
                           for _ in note_texts)
         for text in note_texts:
-            case_services.case_note_add(actor=worker or officer, case=case,
+            register.case_note_add(actor=worker or officer, case=case,
                                         text=text.format(name=case.child.legal_forename))
         if child is not None:
             self._last_known_placement(case, child, reason, category, referred)
@@ -985,7 +987,7 @@ class DemoBuilder:
         by = min(dates) if dates else referred
         kinds = self.rng.sample(list(EnquiryKind.values), self.rng.randint(2, 5))
         for kind in kinds:
-            case_services.enquiry_record(
+            casework.enquiry_record(
                 actor=officer, case=case, kind=kind, officer=officer,
                 made_on=self._date_between(referred, max(by, referred)),
                 outcome=self.rng.choice(ENQUIRY_OUTCOMES[kind == EnquiryKind.HOME_VISIT]),

@@ -1,5 +1,7 @@
 """Referrals: contacts about a child, kept exactly as given before anyone edits them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -68,6 +70,8 @@ class Referral(models.Model):
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
     history = HistoricalRecords(excluded_fields=["as_received"])
+    # Who made the change, set before save() for django-simple-history (not a field).
+    _history_user: Any
 
     class Meta:
         ordering = ["-received_at"]

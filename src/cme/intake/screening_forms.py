@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cme.accounts import policy
 from cme.intake.models import ScreeningRule
 from cme.intake.screening_selectors import ALL, CLEARED, OPEN, AtRiskFilters
 from cme.people.models import RESTRICTED_FLAGS, Vulnerability
@@ -30,7 +31,7 @@ class AtRiskFilterForm(forms.Form):
         # Restricted groups are offered only to those who may see them.
         self.fields["flag"].choices = [ANY] + [
             (v, label) for v, label in Vulnerability.choices
-            if user.can_see_restricted or v not in RESTRICTED_FLAGS
+            if policy.may_see_flag(user, restricted=v in RESTRICTED_FLAGS)
         ]
         self.fields["provider"].choices = [ANY] + [(str(p.pk), p.name) for p in providers]
         self.fields["year_group"].choices = [ANY] + [(g, f"Year {g}" if g.isdigit() else g) for g in year_groups]

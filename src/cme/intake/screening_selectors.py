@@ -11,12 +11,14 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.http import Http404
 from django.utils import timezone
 
+from cme.accounts import policy
 from cme.attendance import codes as C
 from cme.attendance.calendar import academic_year_start
 from cme.attendance.selectors import register_get
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.intake.models import ScreeningFinding, ScreeningRule, ScreeningRun
+from cme.intake.screening_service import STRICTER_FLAGS
 from cme.people.models import RESTRICTED_FLAGS, VulnerabilityFlag
 from cme.providers.models import Organisation
 
@@ -60,9 +62,21 @@ def _current_flags(user):
     """Each child's current flags the user may see (restricted ones only for those allowed)."""
     today = timezone.localdate()
     qs = VulnerabilityFlag.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-    if not user.can_see_restricted:
+    if not policy.may_see_restricted(user):
         qs = qs.exclude(flag__in=RESTRICTED_FLAGS)
     return Prefetch("child__flags", queryset=qs.order_by("flag"), to_attr="visible_flags")
+
+
+def finding_disclosure(*, user, finding: ScreeningFinding) -> dict:
+    """What a person may be told about a finding's child: the flags they may see (the finding
+    was read with them: _current_flags), and whether the stricter thresholds for vulnerable
+    children applied, said only to someone who may see why (the policy decides)."""
+    shown = list(getattr(finding.child, "visible_flags", []))
+    return {
+        "flags": [f.get_flag_display() for f in shown],
+        "stricter": policy.stricter_reason_shown(
+            user, stricter=finding.stricter, shown_flags=[f.flag for f in shown], stricter_flags=STRICTER_FLAGS),
+    }
 
 
 def at_risk_list(*, user, filters: AtRiskFilters, page: int = 1, per_page: int = 50):
@@ -78,7 +92,7 @@ def at_risk_list(*, user, filters: AtRiskFilters, page: int = 1, per_page: int =
         qs = qs.filter(provider_id=filters.provider)
     if filters.year_group:
         qs = qs.filter(year_group=filters.year_group)
-    if filters.flag and (user.can_see_restricted or filters.flag not in RESTRICTED_FLAGS):
+    if filters.flag and policy.may_see_flag(user, restricted=filters.flag in RESTRICTED_FLAGS):
         today = timezone.localdate()
         qs = qs.filter(
             Q(child__flags__ended_on__isnull=True) | Q(child__flags__ended_on__gte=today),

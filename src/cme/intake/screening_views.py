@@ -2,30 +2,20 @@
 registers are missing, and the "Run screening now" button. The authority's staff only."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cme.accounts.models import Role
-from cme.cases.paging import page_from, pagination_params, with_params
+from cme.accounts import policy
+from cme.core.paging import page_from, pagination_params, with_params
 from cme.intake import screening_selectors as selectors
 from cme.intake.screening_forms import AtRiskFilterForm
-from cme.intake.screening_service import STRICTER_FLAGS, rules_for_la
+from cme.intake.screening_service import rules_for_la
 from cme.intake.tasks import screen_registers_task
 
 PER_PAGE = 50
-
-
-def _require_la_staff(user) -> None:
-    if not user.is_la_staff:
-        raise PermissionDenied("Only council staff can see attendance screening")
-
-
-def _may_run(user) -> bool:
-    return user.is_la_staff and user.has_role(Role.MANAGER, Role.CME_OFFICER)
 
 
 def _selected_filters(form: AtRiskFilterForm, params: QueryDict) -> list[dict]:
@@ -48,21 +38,10 @@ def _selected_filters(form: AtRiskFilterForm, params: QueryDict) -> list[dict]:
     return groups
 
 
-def _shown_flags(user, finding) -> list[str]:
-    return [f.get_flag_display() for f in getattr(finding.child, "visible_flags", [])]
-
-
-def _stricter_shown(user, finding) -> bool:
-    """Say the stricter thresholds applied only when the user may see why."""
-    return finding.stricter and (
-        user.can_see_restricted or any(f.flag in STRICTER_FLAGS for f in getattr(finding.child, "visible_flags", []))
-    )
-
-
 @require_GET
 def at_risk_list_view(request):
     user = request.user
-    _require_la_staff(user)
+    policy.require_la_staff(user, "Only council staff can see attendance screening")
     providers, year_groups = selectors.at_risk_filter_choices(user=user)
     params = request.GET.copy()
     params.setdefault("status", selectors.OPEN)  # the list opens on patterns still found
@@ -72,27 +51,25 @@ def at_risk_list_view(request):
     rows, total = selectors.at_risk_list(user=user, filters=form.filters(), page=page, per_page=PER_PAGE)
     return render(request, "screening/list.html", {
         "form": form,
-        "rows": [{"finding": f, "flags": _shown_flags(user, f), "stricter": _stricter_shown(user, f)}
-                 for f in rows],
+        "rows": [{"finding": f, **selectors.finding_disclosure(user=user, finding=f)} for f in rows],
         "total": total,
         "first_shown": (page - 1) * PER_PAGE + 1,
         "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=PER_PAGE),
         "selected": _selected_filters(form, request.GET),
         "status": form.filters().status,
         "last_run": selectors.last_run(user=user),
-        "may_run": _may_run(user),
+        "may_run": policy.may_run_screening(user),
     })
 
 
 @require_GET
 def finding_view(request, finding_id: int):
     user = request.user
-    _require_la_staff(user)
+    policy.require_la_staff(user, "Only council staff can see attendance screening")
     finding = selectors.finding_get_for_user(user=user, finding_id=finding_id)
     return render(request, "screening/finding.html", {
         "finding": finding,
-        "flags": _shown_flags(user, finding),
-        "stricter": _stricter_shown(user, finding),
+        **selectors.finding_disclosure(user=user, finding=finding),
         "others": selectors.other_findings(user=user, finding=finding),
         "strip": selectors.attendance_strip(finding=finding),
     })
@@ -101,7 +78,7 @@ def finding_view(request, finding_id: int):
 @require_GET
 def missing_registers_view(request):
     user = request.user
-    _require_la_staff(user)
+    policy.require_la_staff(user, "Only council staff can see attendance screening")
     missing, resumed = selectors.missing_registers(user=user)
 
     def row(finding):
@@ -120,8 +97,7 @@ def missing_registers_view(request):
 @require_POST
 def run_view(request):
     user = request.user
-    if not _may_run(user):
-        raise PermissionDenied("Only managers and CME officers can run screening")
+    policy.require_screening_runner(user)
     today = timezone.localdate()
     screen_registers_task.enqueue(la_id=user.organisation_id, as_of=today.isoformat(),
                                   requested_by_id=user.pk)

@@ -1,18 +1,26 @@
-"""Receiving referrals and triaging them into cases."""
+"""Receiving referrals and triaging them: into a case (for a new child or one on the register),
+into a case already open, or closed as not missing education."""
 
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cme.accounts import policy
+from cme.accounts.models import User
 from cme.audit.models import Action
 from cme.audit.services import audit_record
+from cme.cases.escalation.services import escalation_check
+from cme.cases.register.models import OPEN_STAGES, Case, Category
+from cme.cases.register.services import audit_case, case_open
 from cme.core.services import sequence_next
 from cme.core.validation import check_date_of_birth
 from cme.intake.models import Channel, Referral, ReferralStatus
 from cme.people.identifiers import normalise_upn, upn_problem
+from cme.people.models import Child
+from cme.people.services import child_create
 from cme.providers.models import Organisation, OrgKind
 
 # The working-copy fields a referral carries, and their types in as_received.
@@ -123,7 +131,7 @@ def referral_create(
     return referral
 
 
-def _require_awaiting(referral: Referral) -> None:
+def _check_awaiting_triage(referral: Referral) -> None:
     if referral.status != ReferralStatus.AWAITING_TRIAGE:
         raise ValidationError(
             {"referral": f"Referral {referral.reference} has already been triaged"}
@@ -133,7 +141,7 @@ def _require_awaiting(referral: Referral) -> None:
 @transaction.atomic
 def referral_update(*, actor, referral: Referral, **changes: Any) -> Referral:
     """Correct the working copy during triage; the original stays in as_received."""
-    _require_awaiting(referral)
+    _check_awaiting_triage(referral)
     unknown = set(changes) - set(REFERRAL_CHILD_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be changed" for name in sorted(unknown)})
@@ -158,7 +166,7 @@ def referral_update(*, actor, referral: Referral, **changes: Any) -> Referral:
 
 @transaction.atomic
 def referral_close_not_cme(*, actor, referral: Referral, reason: str) -> Referral:
-    _require_awaiting(referral)
+    _check_awaiting_triage(referral)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why this child is not missing education"})
     referral.status = ReferralStatus.NOT_CME
@@ -176,3 +184,106 @@ def referral_close_not_cme(*, actor, referral: Referral, reason: str) -> Referra
         summary=f"Closed referral {referral.reference} as not CME",
     )
     return referral
+
+
+@transaction.atomic
+def referral_triage(
+    *,
+    actor: User,
+    referral: Referral,
+    category: str,
+    reason: str,
+    child: Child | None = None,
+    responsible_officer: User | None = None,
+    reason_detail: str = "",
+) -> Case:
+    """Turn a referral into a case: for a new child, or for one already on the register.
+
+    If that child already has an open case the referral joins it instead of opening another.
+    """
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.AWAITING_TRIAGE:
+        raise ValidationError({"referral": f"Referral {referral.reference} has already been triaged"})
+    if child is not None and child.la_id != referral.la_id:
+        raise ValidationError({"child": "That child is not on this authority’s register"})
+    if child is None:
+        child = child_create(
+            actor=actor,
+            la_id=referral.la_id,
+            legal_forename=referral.child_forename or "Unknown",
+            legal_surname=referral.child_surname or "Unknown",
+            date_of_birth=referral.child_date_of_birth,
+            sex=referral.child_sex,
+            upn=referral.child_upn,
+            address={"line1": referral.child_address, "postcode": referral.child_postcode}
+            if referral.child_address
+            else None,
+        )
+    existing = Case.objects.filter(child=child, stage__in=OPEN_STAGES).first()
+    if existing is not None:
+        case, referral.status = existing, ReferralStatus.ADDED_TO_CASE
+        audit_case(actor, case, Action.CHANGE, f"Added referral {referral.reference} to case {case.reference}")
+    else:
+        case = case_open(
+            actor=actor,
+            child=child,
+            category=category,
+            reason=reason,
+            reason_detail=reason_detail,
+            referred_on=timezone.localdate(referral.received_at),
+            responsible_officer=responsible_officer,
+            last_known_placement=referral.last_known_school,
+        )
+        referral.status = ReferralStatus.CASE_OPENED
+    referral.case = case
+    referral.triaged_by = actor
+    referral.triaged_at = timezone.now()
+    referral._history_user = actor
+    referral.save()
+    audit_record(
+        actor=actor,
+        action=Action.CHANGE,
+        object_type="referral",
+        object_id=referral.reference,
+        child_id=child.pk,
+        la_id=referral.la_id,
+        summary=f"Triaged referral {referral.reference} into case {case.reference}",
+    )
+    # A missing child known to social care is escalated, once per episode of the case.
+    escalation_check(actor=actor, case=case, trigger="triage", missing=category == Category.MISSING)
+    return case
+
+
+@transaction.atomic
+def referral_decide(
+    *,
+    actor: User,
+    referral: Referral,
+    corrections: dict[str, Any] | None = None,
+    not_cme_reason: str | None = None,
+    child: Child | None = None,
+    category: str = "",
+    reason: str = "",
+    reason_detail: str = "",
+    responsible_officer: User | None = None,
+) -> Case | None:
+    """Triage as one decision, for the triage page and the API alike: the officer's corrections
+    to the working copy and the decision land together or not at all. With `not_cme_reason` the
+    referral closes as not missing education (None is returned); otherwise it goes to a case for
+    `child` (a child on the register) or for a new child, and that case is returned."""
+    if not policy.may_work_cases(actor):
+        raise PermissionDenied("Only officers who work cases can triage referrals")
+    if corrections:
+        referral_update(actor=actor, referral=referral, **corrections)
+    if not_cme_reason is not None:
+        referral_close_not_cme(actor=actor, referral=referral, reason=not_cme_reason)
+        return None
+    return referral_triage(
+        actor=actor,
+        referral=referral,
+        child=child,
+        category=category,
+        reason=reason,
+        reason_detail=reason_detail.strip(),
+        responsible_officer=responsible_officer,
+    )

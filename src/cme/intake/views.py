@@ -8,16 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from cme.accounts.models import Role
-from cme.cases.services import referral_triage
+from cme.accounts import policy
 from cme.core.forms import apply_service_errors
 from cme.intake import selectors
 from cme.intake.forms import (
@@ -32,8 +30,8 @@ from cme.intake.forms import (
 from cme.intake.models import Channel, ReferralStatus
 from cme.intake.services import (
     la_for_referrals,
-    referral_close_not_cme,
     referral_create,
+    referral_decide,
     referral_update,
 )
 from cme.matching import selectors as match_selectors
@@ -48,21 +46,6 @@ STATUS_FOR_REFERRER = {
     ReferralStatus.NOT_CME: ("Closed", "The council found the child is not missing education",
                              "grey"),
 }
-
-
-def _require_la_staff(user) -> None:
-    if not user.is_la_staff:
-        raise PermissionDenied("Only council staff can see referrals")
-
-
-def _require_caseworker(user) -> None:
-    if not user.can_work_cases:
-        raise PermissionDenied("Only officers who work cases can triage referrals")
-
-
-def _require_referrer(user) -> None:
-    if user.is_la_staff or not user.has_role(Role.PARTNER, Role.SCHOOL):
-        raise PermissionDenied("This page is for partner agencies and schools")
 
 
 def case_url(case) -> str | None:
@@ -83,7 +66,7 @@ def _sent_url(reference: str) -> str:
 
 @require_GET
 def queue(request):
-    _require_la_staff(request.user)
+    policy.require_la_staff(request.user, "Only council staff can see referrals")
     show = "triaged" if request.GET.get("show") == "triaged" else "waiting"
     if show == "triaged":
         referrals = selectors.referrals_recently_triaged(user=request.user)
@@ -94,13 +77,13 @@ def queue(request):
         "rows": rows,
         "show": show,
         "waiting_count": selectors.referrals_waiting_count(user=request.user),
-        "can_triage": request.user.can_work_cases,
+        "can_triage": policy.may_work_cases(request.user),
     })
 
 
 @require_http_methods(["GET", "POST"])
 def officer_new(request):
-    _require_la_staff(request.user)
+    policy.require_la_staff(request.user, "Only council staff can see referrals")
     now = timezone.localtime()
     form = OfficerReferralForm(
         request.POST or None,
@@ -165,7 +148,7 @@ def _corrected(referral) -> set[str]:
 
 @require_GET
 def detail(request, reference: str):
-    _require_la_staff(request.user)
+    policy.require_la_staff(request.user, "Only council staff can see referrals")
     referral = selectors.referral_get_for_user(user=request.user, reference=reference)
     return render(request, "intake/detail.html", {
         "referral": referral,
@@ -173,7 +156,7 @@ def detail(request, reference: str):
         "corrected": _corrected(referral),
         "age": age_in_days(referral.received_at),
         "case_url": case_url(referral.case) if referral.case_id else None,
-        "can_triage": request.user.can_work_cases
+        "can_triage": policy.may_work_cases(request.user)
         and referral.status == ReferralStatus.AWAITING_TRIAGE,
         # What officers decided about the child's roll, without matching again.
         "identification": match_selectors.referral_identification(referral=referral),
@@ -197,7 +180,7 @@ def _triage_errors(error: ValidationError, *, closing: bool) -> ValidationError:
 
 @require_http_methods(["GET", "POST"])
 def triage(request, reference: str):
-    _require_caseworker(request.user)
+    policy.require_caseworker(request.user, "Only officers who work cases can triage referrals")
     referral = selectors.referral_get_for_user(user=request.user, reference=reference)
     if referral.status != ReferralStatus.AWAITING_TRIAGE:
         messages.info(request, f"Referral {referral.reference} has already been triaged")
@@ -225,25 +208,22 @@ def triage(request, reference: str):
     if request.method == "POST" and form.is_valid():
         closing = form.cleaned_data.get("decision") == DECISION_NOT_CME
         try:
-            # One decision: the corrections and the triage land together or not at all.
-            with transaction.atomic():
+            if not deciding:
                 referral_update(actor=request.user, referral=referral, **form.child_fields())
                 case = None
-                if deciding and closing:
-                    referral_close_not_cme(
-                        actor=request.user, referral=referral,
-                        reason=form.cleaned_data["not_cme_reason"],
-                    )
-                elif deciding:
-                    case = referral_triage(
-                        actor=request.user,
-                        referral=referral,
-                        child=form.chosen_child(),
-                        category=form.cleaned_data.get("category") or "",
-                        reason=form.cleaned_data.get("reason") or "",
-                        reason_detail=(form.cleaned_data.get("reason_detail") or "").strip(),
-                        responsible_officer=form.officer(),
-                    )
+            else:
+                # One decision, the same service as the API's: corrections and triage together.
+                case = referral_decide(
+                    actor=request.user,
+                    referral=referral,
+                    corrections=form.child_fields(),
+                    not_cme_reason=form.cleaned_data["not_cme_reason"] if closing else None,
+                    child=form.chosen_child(),
+                    category=form.cleaned_data.get("category") or "",
+                    reason=form.cleaned_data.get("reason") or "",
+                    reason_detail=form.cleaned_data.get("reason_detail") or "",
+                    responsible_officer=form.officer(),
+                )
         except ValidationError as error:
             referral.refresh_from_db()  # undo in-memory edits the rolled-back services made
             apply_service_errors(form, _triage_errors(error, closing=closing))
@@ -308,26 +288,24 @@ def public_new(request):
 
 @require_http_methods(["GET", "POST"])
 def partner_new(request):
-    _require_referrer(request.user)
+    policy.require_referrer(request.user)
     user = request.user
     form = PartnerReferralForm(
         request.POST or None,
         initial={
             "referrer_name": user.get_full_name(),
             "referrer_email": user.email,
-            "last_known_school": user.organisation.name if user.has_role(Role.SCHOOL) else "",
+            "last_known_school": user.organisation.name if policy.is_school_user(user) else "",
         },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            if user.la_id is None:
-                # Never guess: a referral sent to the wrong council is a child lost between two.
-                raise ValidationError(
-                    "Your organisation is not linked to a council yet. Ask the council’s "
-                    "children missing education team to set it up."
-                )
+            try:
+                la = policy.referral_la(user)  # never guessed: the same rule as the API's
+            except ValueError as unlinked:
+                raise ValidationError(str(unlinked)) from None
             referral = referral_create(
-                la=la_for_referrals(user.la_id),
+                la=la,
                 channel=Channel.ONLINE_PARTNER,
                 submitted_by=user,
                 **form.referrer_fields(),
@@ -349,15 +327,13 @@ def sent(request, token: str):
     except signing.BadSignature:
         return redirect("intake:public-new")
     user = request.user
-    is_referrer = (
-        user.is_authenticated and not user.is_la_staff and user.has_role(Role.PARTNER, Role.SCHOOL)
-    )
+    is_referrer = policy.may_refer(user)
     return render(request, "intake/sent.html", {"reference": reference, "is_referrer": is_referrer})
 
 
 @require_GET
 def mine(request):
-    _require_referrer(request.user)
+    policy.require_referrer(request.user)
     referrals = selectors.referrals_made_by(user=request.user)
     rows = []
     for r in referrals:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cme.cases.paging import page_from, pagination_params
+from cme.core.paging import page_from, pagination_params
 from cme.intake.models import ReferralStatus
 from cme.intake.selectors import referral_get_for_user
 from cme.matching import selectors

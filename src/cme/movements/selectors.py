@@ -1,11 +1,10 @@
 """Reads of rolls and roll imports, scoped to the user; reading who is on a roll is audited."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from cme.accounts.models import Role
+from cme.accounts import policy
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.movements.ctf import Ctf
@@ -19,11 +18,13 @@ from cme.providers.selectors import providers_visible_to
 
 def can_import_roll(user, provider: Organisation) -> bool:
     """LA staff for their authority's providers; a school user for their own organisation only."""
-    if not user.is_authenticated or not provider.is_provider:
-        return False
-    if user.is_la_staff:
-        return provider.la_id == user.organisation_id
-    return user.has_role(Role.SCHOOL) and provider.pk == user.organisation_id
+    return policy.may_import_roll(user, provider)
+
+
+def provider_page_roll(user, provider: Organisation) -> dict:
+    """The provider page's roll part (registered with providers' hook): the last import, and
+    whether this person may upload a new roll."""
+    return {"last_import": last_roll_import(provider), "can_import": can_import_roll(user, provider)}
 
 
 def roll_imports_for(*, user, provider: Organisation, limit: int = 20) -> list[RollImport]:
@@ -34,6 +35,17 @@ def roll_imports_for(*, user, provider: Organisation, limit: int = 20) -> list[R
 
 def last_roll_import(provider: Organisation) -> RollImport | None:
     return RollImport.objects.filter(provider=provider).select_related("imported_by").first()
+
+
+def ctf_roll_problem(ctf: Ctf, provider: Organisation) -> str | None:
+    """Why a CTF is not this provider's roll, or None when it is: the one rule for the upload
+    page and the API (the command line picks the provider from the file instead)."""
+    found = provider_for_ctf(ctf)
+    if found is not None and found.pk == provider.pk:
+        return None
+    h = ctf.header
+    return (f"This CTF is not a roll of {provider.name}: it comes from {h.source.lea}/{h.source.estab} "
+            f"and goes to {h.dest.lea}/{h.dest.estab}")
 
 
 def roll_import_get_for_user(*, user, import_id: int) -> RollImport:
@@ -105,15 +117,14 @@ def provider_for_ctf(ctf: Ctf) -> Organisation | None:
 # ---- pupils put to an officer ------------------------------------------------------------------
 
 
-def _require_identifier(user) -> None:
+def require_identifier(user) -> None:
     # Which child a pupil is decides whether a missing child reads as safe: the case workers'.
-    if not user.is_authenticated or not user.is_la_staff or not user.can_work_cases:
-        raise PermissionDenied("Only the authority's case officers identify pupils on a roll")
+    policy.require_caseworker(user, "Only the authority's case officers identify pupils on a roll")
 
 
 def link_questions_open(*, user, page: int = 1, per_page: int = 50) -> tuple[list[PupilLinkQuestion], int]:
     """The authority's pupils waiting to be identified, oldest first, with the total."""
-    _require_identifier(user)
+    require_identifier(user)
     qs = PupilLinkQuestion.objects.filter(la_id=user.organisation_id, status=QuestionStatus.OPEN)
     total = qs.count()
     start = (max(page, 1) - 1) * per_page
@@ -121,7 +132,7 @@ def link_questions_open(*, user, page: int = 1, per_page: int = 50) -> tuple[lis
 
 
 def link_questions_open_count(user) -> int:
-    if not user.is_authenticated or not user.is_la_staff or not user.can_work_cases:
+    if not policy.may_work_cases(user):
         return 0
     return PupilLinkQuestion.objects.filter(la_id=user.organisation_id, status=QuestionStatus.OPEN).count()
 
@@ -132,7 +143,7 @@ def link_question_get_for_user(*, user, question_id: int):
     from cme.matching.selectors import child_search
     from cme.movements.services import pupil_from_json
 
-    _require_identifier(user)
+    require_identifier(user)
     question = (PupilLinkQuestion.objects.filter(la_id=user.organisation_id, pk=question_id)
                 .select_related("provider", "roll_import", "child", "decided_by").first())
     if question is None:

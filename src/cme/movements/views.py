@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cme.cases.paging import page_from, pagination_params
+from cme.core.paging import page_from, pagination_params
 from cme.movements import selectors
 from cme.movements.ctf import CtfError, parse_ctf
 from cme.movements.forms import RollUploadForm
@@ -44,11 +44,8 @@ def _ctf_for_provider(data: bytes, provider):
         ctf = parse_ctf(data, max_bytes=ctf_max_bytes())
     except CtfError as error:
         return None, [str(p) for p in ctf_problems(error)]
-    found = selectors.provider_for_ctf(ctf)
-    if found is None or found.pk != provider.pk:
-        h = ctf.header
-        return None, [f"This CTF is not a roll of {provider.name}: it comes from {h.source.lea}/{h.source.estab} "
-                      f"and goes to {h.dest.lea}/{h.dest.estab}"]
+    if problem := selectors.ctf_roll_problem(ctf, provider):
+        return None, [problem]
     return ctf, []
 
 

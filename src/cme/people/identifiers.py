@@ -3,34 +3,17 @@
 See ../shared/reference/data-standards.md §2 and §3.
 """
 
-import csv
 import re
-from functools import cache
-from pathlib import Path
+
+from cme.providers.identifiers import valid_la_codes
 
 UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
 _PERMANENT = re.compile(r"^[A-HJ-NP-RT-Z][0-9]{12}$")
 _TEMPORARY = re.compile(r"^[A-HJ-NP-RT-Z][0-9]{11}[A-HJ-NP-RT-Z]$")
 TEMPORARY_ULN = "9999999999"
 
-_DATA = Path(__file__).resolve().parent.parent / "providers" / "data"
 
 
-@cache
-def valid_la_codes() -> frozenset[str]:
-    """LA codes a UPN may carry: every English LA, current or retired, plus the pseudo-LAs.
-
-    Retired codes stay valid because a UPN is for life (data-standards.md §2.5).
-    """
-    codes: set[str] = set()
-    with open(_DATA / "la-codes.csv", newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        next(reader)
-        codes.update(row[1].zfill(3) for row in reader if row and row[1].isdigit())
-    codes.update(f"{n:03d}" for n in range(1, 6))  # allocators outside England (UPN use)
-    codes.update(str(n) for n in range(660, 682))  # Wales
-    codes.update(str(n) for n in range(701, 709))  # overseas and offshore
-    return frozenset(codes)
 
 
 def upn_check_letter(upn: str) -> str:

@@ -1,5 +1,7 @@
 """Children on the register, with their names, addresses, carers and vulnerabilities."""
 
+from typing import Any
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +25,8 @@ class Child(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    # Who made the change, set before save() for django-simple-history (not a field).
+    _history_user: Any
 
     class Meta:
         ordering = ["legal_surname", "legal_forename"]

@@ -1,15 +1,18 @@
 """The only doors to children. Each door is scoped to the user and records the visit."""
 
 import itertools
+from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
+from cme.accounts import policy
 from cme.accounts.models import Role
 from cme.audit.models import Action
 from cme.audit.services import audit_record
-from cme.people.models import Address, Child, VulnerabilityFlag
+from cme.people.models import Address, CarerContact, Child, ChildName, VulnerabilityFlag
 from cme.providers.models import Enrolment
 
 
@@ -28,20 +31,89 @@ def children_visible_to(user) -> QuerySet[Child]:
 
 
 def visible_flags(user, child: Child) -> tuple[list[VulnerabilityFlag], bool]:
-    """The flags this user may see, and whether any were withheld."""
+    """The flags this user may see, and whether any were withheld (the policy decides)."""
     flags = list(child.flags.all())
-    if user.can_see_restricted:
-        return flags, False
-    shown = [f for f in flags if not f.is_restricted]
+    shown = [f for f in flags if policy.may_see_flag(user, restricted=f.is_restricted)]
     return shown, len(shown) != len(flags)
 
 
 def visible_addresses(user, child: Child) -> tuple[list[Address], bool]:
+    """The addresses this user may see (refuges only for roles allowed), and whether any were withheld."""
     addresses = list(child.addresses.all())
-    if user.can_see_restricted:
-        return addresses, False
-    shown = [a for a in addresses if not a.is_refuge]
+    shown = [a for a in addresses if policy.may_see_address(user, a)]
     return shown, len(shown) != len(addresses)
+
+
+@dataclass(frozen=True)
+class ChildView:
+    """A child as one person may see it, already redacted by the policy: the child page and the
+    API render this, so they cannot differ. A part that is not disclosed to this person is None
+    (the school's view of a pupil: names, date of birth, sex, UPN and its own roll entries)."""
+
+    pk: int
+    la_id: int
+    legal_forename: str
+    legal_middle_names: str
+    legal_surname: str
+    full_name: str
+    date_of_birth: date | None
+    sex: str
+    sex_label: str
+    upn: str
+    upn_is_temporary: bool
+    uln: str | None
+    former_upns: list[str] | None
+    other_names: list[ChildName] | None
+    addresses: list[Address] | None
+    contacts: list[CarerContact] | None
+    flags: list[VulnerabilityFlag] | None
+    enrolments: list[Enrolment]
+    # Restricted detail (flags, refuges) left out for this person's role.
+    restricted_withheld: bool
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def whole_record(self) -> bool:
+        return self.flags is not None
+
+    def get_sex_display(self) -> str:
+        return self.sex_label
+
+
+def child_view_of(user, child: Child) -> ChildView:
+    """What this person may see of a child already reached through a scoped door."""
+    whole = policy.may_see_whole_child(user)
+    flags, flags_withheld = visible_flags(user, child) if whole else (None, False)
+    addresses, addresses_withheld = visible_addresses(user, child) if whole else (None, False)
+    return ChildView(
+        pk=child.pk,
+        la_id=child.la_id,
+        legal_forename=child.legal_forename,
+        legal_middle_names=child.legal_middle_names,
+        legal_surname=child.legal_surname,
+        full_name=child.full_name,
+        date_of_birth=child.date_of_birth,
+        sex=child.sex,
+        sex_label=child.get_sex_display(),
+        upn=child.upn,
+        upn_is_temporary=child.upn_is_temporary,
+        uln=child.uln if whole else None,
+        former_upns=[f.upn for f in child.former_upns.all()] if whole else None,
+        other_names=list(child.other_names.all()) if whole else None,
+        addresses=addresses,
+        contacts=list(child.contacts.all()) if whole else None,
+        flags=flags,
+        enrolments=[e for e in child.enrolments.all() if policy.may_see_enrolment(user, e)],
+        restricted_withheld=flags_withheld or addresses_withheld,
+    )
+
+
+def child_view(*, user, child_id: int) -> ChildView:
+    """One child as this person may see it; 404 outside their scope; the visit is audited."""
+    return child_view_of(user, child_get_for_user(user=user, child_id=child_id))
 
 
 def child_get_for_user(*, user, child_id: int) -> Child:

@@ -20,6 +20,7 @@ from cme.people.models import (
     Vulnerability,
     VulnerabilityFlag,
 )
+from cme.people.signals import safeguarding_flag_added
 
 EDITABLE_CHILD_FIELDS = (
     "legal_forename",
@@ -171,10 +172,9 @@ def child_flag_add(
     from cme.people.models import SAFEGUARDING_FLAGS
 
     if record.is_current and flag in SAFEGUARDING_FLAGS:
-        # A child known to social care who is missing is escalated at once (issue 5).
-        from cme.cases.work_services import escalation_check_child
-
-        escalation_check_child(actor=actor, child_id=child.pk, trigger="flag_added")
+        # A child known to social care who is missing is escalated at once (issue 5), by the
+        # cases app, which receives this: people never imports the rooms above it.
+        safeguarding_flag_added.send(sender=VulnerabilityFlag, actor=actor, child_id=child.pk)
     return record
 
 

@@ -7,11 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cme.accounts.models import Role
-from cme.cases.paging import page_from, pagination_params
-from cme.cases.selectors import cases_for_child
-from cme.cases.views import STAGE_TAG_CLASSES
+from cme.accounts import policy
 from cme.core.forms import apply_service_errors
+from cme.core.paging import page_from, pagination_params
 from cme.people import services
 from cme.people.forms import (
     AddressForm,
@@ -21,32 +19,16 @@ from cme.people.forms import (
     FlagForm,
     NameForm,
 )
+from cme.people.hooks import child_page_context
 from cme.people.models import NameKind
 from cme.people.selectors import (
     child_get_for_user,
     child_history,
+    child_view,
     pupils_on_roll,
-    visible_addresses,
-    visible_flags,
 )
 
 PUPILS_PER_PAGE = 50
-
-
-def _is_school_user(user) -> bool:
-    return user.has_role(Role.SCHOOL) and not user.is_la_staff
-
-
-def _require_children_scope(user) -> None:
-    # Partners and other outside users have no children to look at.
-    if not (user.is_la_staff or _is_school_user(user)):
-        raise PermissionDenied("You cannot search the register")
-
-
-def _require_editor(user) -> None:
-    # The register is kept by the authority's staff; a school sees its pupils but edits rolls.
-    if not user.is_la_staff:
-        raise PermissionDenied("Only the authority's staff can change a child's record")
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -54,8 +36,8 @@ def child_search_view(request):
     """The old "Children" search: one search now. Staff go to "Find a child", which takes the
     same one-box query; a school to its own pupils."""
     user = request.user
-    _require_children_scope(user)
-    target = "people:pupils" if _is_school_user(user) else "matching:search"
+    policy.require_children_scope(user)
+    target = "people:pupils" if policy.is_school_user(user) else "matching:search"
     query = request.GET.urlencode()
     return redirect(reverse(target) + (f"?{query}" if query else ""))
 
@@ -63,7 +45,7 @@ def child_search_view(request):
 @require_http_methods(["GET", "HEAD"])
 def pupils_view(request):
     user = request.user
-    if not _is_school_user(user):
+    if not policy.is_school_user(user):
         raise PermissionDenied("This page is for schools")
     form = ChildSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
@@ -81,26 +63,24 @@ def pupils_view(request):
 @require_http_methods(["GET", "HEAD"])
 def child_detail_view(request, child_id: int):
     user = request.user
-    child = child_get_for_user(user=user, child_id=child_id)
-    if _is_school_user(user):
+    # What this person may see of the child, already redacted: the API renders the same view.
+    child = child_view(user=user, child_id=child_id)
+    if not child.whole_record:
         # A school sees its own pupil's basic details and its own roll entries: nothing else.
-        stays = [e for e in child.enrolments.all() if e.provider_id == user.organisation_id]
-        return render(request, "people/detail_school.html", {"child": child, "enrolments": stays})
-    flags, flags_withheld = visible_flags(user, child)
-    addresses, addresses_withheld = visible_addresses(user, child)
-    names = list(child.other_names.all())
+        return render(request, "people/detail_school.html", {"child": child, "enrolments": child.enrolments})
+    names = child.other_names or []
     return render(request, "people/detail.html", {
         "child": child,
-        "flags": flags,
-        "addresses": addresses,
-        "withheld": flags_withheld or addresses_withheld,
+        "flags": child.flags,
+        "addresses": child.addresses,
+        "withheld": child.restricted_withheld,
         "preferred_names": [n for n in names if n.kind == NameKind.PREFERRED],
         "former_names": [n for n in names if n.kind == NameKind.FORMER],
-        "enrolments": list(child.enrolments.all()),
-        "cases": cases_for_child(user=user, child=child),
-        "stage_tag": STAGE_TAG_CLASSES,
+        "enrolments": child.enrolments,
+        "cases": [],
+        **child_page_context(user, child),  # the child's cases, from the cases app
         "can_edit": user.is_la_staff,
-        "is_manager": user.is_manager,
+        "is_manager": policy.is_manager(user),
     })
 
 
@@ -117,7 +97,7 @@ def _edit(request, child_id: int, *, form_class, template: str, perform, done: s
     """Every edit of a child: show the form, run the service, or show why not (changing nothing)."""
     user = request.user
     child = child_get_for_user(user=user, child_id=child_id)
-    _require_editor(user)
+    policy.require_child_editor(user)
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():

@@ -4,14 +4,35 @@ See ../shared/reference/data-standards.md §6 and, for the pseudo-codes, §1.2. 
 why a value is wrong, in words an officer understands, or None when it is right.
 """
 
+import csv
 import re
-
-from cme.people.identifiers import valid_la_codes
+from functools import cache
+from pathlib import Path
 
 # Reserved pseudo-codes of the Common Transfer File: not establishments, never looked up in GIAS.
 PSEUDO_LA_CODES = frozenset({"XXX", "MMM"})
 PSEUDO_ESTABS = frozenset({"XXXX", "LLLL", "MMMM"})
 PSEUDO_LAESTABS = frozenset({"XXXXXXX", "MMMMMMM"})
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+@cache
+def valid_la_codes() -> frozenset[str]:
+    """LA codes a UPN may carry: every English LA, current or retired, plus the pseudo-LAs.
+
+    Retired codes stay valid because a UPN is for life (data-standards.md §2.5).
+    """
+    codes: set[str] = set()
+    with open(_DATA / "la-codes.csv", newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        next(reader)
+        codes.update(row[1].zfill(3) for row in reader if row and row[1].isdigit())
+    codes.update(f"{n:03d}" for n in range(1, 6))  # allocators outside England (UPN use)
+    codes.update(str(n) for n in range(660, 682))  # Wales
+    codes.update(str(n) for n in range(701, 709))  # overseas and offshore
+    return frozenset(codes)
+
 
 _THREE = re.compile(r"^[0-9]{3}$")
 _FOUR = re.compile(r"^[0-9]{4}$")

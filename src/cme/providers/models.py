@@ -47,6 +47,17 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class PartnerService(models.TextChoices):
+    """What a partner agency is, so that rules choose agencies by what they do, never by name
+    (escalation tells children's social care and the police)."""
+
+    POLICE = "police", "Police"
+    SOCIAL_CARE = "social_care", "Children’s social care"
+    HEALTH = "health", "Health"
+    HOUSING = "housing", "Housing"
+    OTHER = "other", "Other"
+
+
 # Statuses under which a provider may have pupils on roll today.
 OPEN_STATUSES = frozenset({Status.OPEN, Status.OPEN_PROPOSED_TO_CLOSE})
 
@@ -77,6 +88,8 @@ class Organisation(models.Model):
     close_date = models.DateField(null=True, blank=True)
     from_gias = models.BooleanField("from GIAS", default=False)
     gias_updated_at = models.DateTimeField("last updated from GIAS", null=True, blank=True)
+    # What a partner agency is (blank for other kinds of organisation).
+    service = models.CharField(max_length=20, choices=PartnerService.choices, blank=True, db_index=True)
     # The named CME contact (for an LA) or the referral contact (for an agency).
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)

@@ -2,29 +2,23 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cme.accounts.models import Role
+from cme.accounts import policy
 from cme.core.forms import apply_service_errors
-from cme.movements.selectors import can_import_roll, last_roll_import
 from cme.providers import selectors
 from cme.providers.forms import DirectoryFilterForm, LaContactForm, LaContactSearchForm
+from cme.providers.hooks import provider_page_context
 from cme.providers.services import la_contact_update
 
 SHOWN = 200
 
 
-def _require_directory_user(user) -> None:
-    if not (user.is_la_staff or (user.has_role(Role.SCHOOL) and user.organisation.is_provider)):
-        raise PermissionDenied("The directory is for council staff and providers")
-
-
 @require_GET
 def provider_list(request):
     user = request.user
-    _require_directory_user(user)
+    policy.require_directory_user(user)
     form = DirectoryFilterForm(request.GET or None)
     providers = selectors.provider_directory(user=user, **form.filters())
     total = providers.count()
@@ -44,25 +38,20 @@ def provider_detail(request, provider_id: int):
     return render(request, "providers/detail.html", {
         "provider": provider,
         "on_roll": selectors.current_roll_count(provider),
-        "last_import": last_roll_import(provider),
-        "can_import": can_import_roll(user, provider),
+        "last_import": None,
+        "can_import": False,
+        **provider_page_context(user, provider),  # the roll's last import, from movements
     })
 
 
-def _require_la_staff(user) -> None:
-    # The directory of other LAs belongs to an authority: nobody outside its staff sees it.
-    if not user.is_la_staff:
-        raise Http404("No such page")
-
-
 def can_edit_la_contacts(user) -> bool:
-    return user.is_la_staff and user.has_role(Role.MANAGER, Role.ADMINISTRATOR)
+    return policy.may_edit_la_contacts(user)
 
 
 @require_GET
 def la_contact_list(request):
     user = request.user
-    _require_la_staff(user)
+    policy.require_la_staff_or_404(user)
     form = LaContactSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     rows = list(selectors.la_contacts(user=user, query=query))
@@ -74,7 +63,7 @@ def la_contact_list(request):
 @require_http_methods(["GET", "POST"])
 def la_contact_edit(request, organisation_id: int):
     user = request.user
-    _require_la_staff(user)
+    policy.require_la_staff_or_404(user)
     organisation = selectors.la_contact_get_for_user(user=user, organisation_id=organisation_id)
     if not can_edit_la_contacts(user):
         raise PermissionDenied("Only a manager or an administrator can change LA contacts")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cme.cases.models import ClosureRequest, Enquiry, NeedsAssessment, Stage
 from cme.providers.models import Organisation, OrgKind
 from cme.testing import factories as f
+from cme.testing.tasks import run_queued_tasks
 
 TODAY = timezone.localdate
 
@@ -98,15 +99,20 @@ def test_from_located_to_needs_determined_to_closed(officer_a, api_for, case_a, 
     assert reopened.status_code == 200 and reopened.json()["closed"] is False
 
 
-def test_moved_to_another_la_by_api(officer_a, api_for, case_a, la_a):
+def test_moved_to_another_la_by_api(officer_a, api_for, case_a, la_a, django_capture_on_commit_callbacks):
     barnet = Organisation.objects.create(kind=OrgKind.OTHER_LA, la=la_a, la_code="302", name="Barnet",
                                          contact_email="cme@barnet.example")
     client = api_for(officer_a)
-    response = client.post_json(f"/api/v1/cases/{case_a.pk}/whereabouts/moved",
-                                {"other_la_id": barnet.pk, "on": str(TODAY())})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post_json(f"/api/v1/cases/{case_a.pk}/whereabouts/moved",
+                                    {"other_la_id": barnet.pk, "on": str(TODAY())})
     assert response.status_code == 200, response.content
     [referral] = response.json()["other_la_referrals"]
+    assert referral["delivery_state"] == "queued" and not mail.outbox
+    run_queued_tasks()
     assert referral["sent_to_email"] == "cme@barnet.example" and referral["body"] == mail.outbox[0].body
+    [read] = client.get(f"/api/v1/cases/{case_a.pk}/whereabouts").json()["other_la_referrals"]
+    assert read["delivery_state"] == "sent"
     accepted = client.post_json(f"/api/v1/cases/{case_a.pk}/other-la-referrals/{referral['id']}/accepted",
                                 {"accepted_on": str(TODAY())})
     assert accepted.json()["other_la_referrals"][0]["accepted_on"] == str(TODAY())

@@ -8,8 +8,9 @@ from django.core import mail
 
 from cme.audit.models import AuditEvent
 from cme.cases.models import Escalation, StageChange, Task
-from cme.cases.tests.test_case_clocks import term_dates  # noqa: F401 - a fixture
+from cme.cases.queues.tests.test_case_clocks import term_dates  # noqa: F401 - a fixture
 from cme.testing import factories as f
+from cme.testing.tasks import run_queued_tasks
 
 D = dt.date
 
@@ -54,12 +55,14 @@ def test_staff_record_harm_and_read_the_escalation(persona, api_for, case_a, set
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post_json(f"/api/v1/cases/{case_a.pk}/escalations", {"detail": "Threats at home"})
     assert response.status_code == 201, response.content
+    assert response.json()["delivery_state"] == "queued"
+    run_queued_tasks()
     body = response.json()
     assert body["reason"] == "significant_harm" and body["recipients"][0]["email"] == "duty@police.example"
     assert body["detail"] == "Threats at home" and "Threats" not in body["body"]
     assert mail.outbox[0].to == ["duty@police.example"]
     [listed] = client.get(f"/api/v1/cases/{case_a.pk}/escalations").json()
-    assert listed["id"] == body["id"] and listed["sent_at"] is not None
+    assert listed["id"] == body["id"] and listed["sent_at"] is not None and listed["delivery_state"] == "sent"
     [task] = client.get(f"/api/v1/cases/{case_a.pk}/tasks").json()
     assert task["urgent"] and task["kind"] == "escalation"
 

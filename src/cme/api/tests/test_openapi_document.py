@@ -7,6 +7,7 @@ from openapi_spec_validator import validate
 EXPECTED = {
     ("post", "/api/v1/referrals"),
     ("get", "/api/v1/referrals/{reference}"),
+    ("post", "/api/v1/referrals/{reference}/triage"),
     ("get", "/api/v1/cases"),
     ("get", "/api/v1/cases/{case_id}"),
     ("get", "/api/v1/children"),

@@ -5,8 +5,8 @@ import pytest
 
 from cme.accounts.models import Role
 from cme.audit.models import AuditEvent
+from cme.cases.casework.services import case_close
 from cme.cases.models import CaseNote, Stage, StageChange
-from cme.cases.services import case_close
 from cme.testing import factories as f
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from cme.accounts.models import Role
 from cme.audit.models import AuditEvent
-from cme.cases.services import case_assign, case_note_add, case_stage_advance
+from cme.cases.register.services import case_assign, case_note_add, case_stage_advance
 from cme.testing import factories as f
 
 

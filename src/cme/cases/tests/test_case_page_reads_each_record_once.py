@@ -5,9 +5,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from cme.cases import services
-from cme.cases.selectors import case_records_load, case_timeline, enquiry_checklist
-from cme.cases.work_selectors import case_facts
+from cme.cases.case_page import case_timeline
+from cme.cases.casework import services
+from cme.cases.casework.selectors import enquiry_checklist
+from cme.cases.queues.selectors import case_facts
+from cme.cases.register.selectors import case_records_load
 from cme.people.services import child_flag_add
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cme.cases.services import case_assign, case_note_add, case_stage_advance
+from cme.cases.register.services import case_assign, case_note_add, case_stage_advance
 from cme.people.services import child_flag_add
 from cme.testing import factories as f
 

@@ -84,4 +84,4 @@ def test_messages_show_as_notification_banners(rf: RequestFactory, officer_a):
 
 def test_url_names_not_built_yet_render_as_hash(db):
     assert url_or_hash("nowhere:nothing") == "#"
-    assert url_or_hash("core:home") == "/"
+    assert url_or_hash("reports:home") == "/"

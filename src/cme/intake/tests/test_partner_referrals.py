@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from cme.cases.services import referral_triage
 from cme.intake.models import Referral
-from cme.intake.services import referral_close_not_cme, referral_create
+from cme.intake.services import referral_close_not_cme, referral_create, referral_triage
 from cme.testing import factories as f
 
 from . import forms_data

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cme.audit.models import AuditEvent
-from cme.cases.services import referral_triage
+from cme.intake.services import referral_triage
 from cme.testing import factories as f
 
 

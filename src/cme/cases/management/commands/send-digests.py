@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cme.accounts.models import CASEWORK_ROLES, User
-from cme.cases.work_services import digests_send
+from cme.cases.queues.services import digests_send
 
 
 class Command(BaseCommand):

@@ -1,0 +1,381 @@
+"""Reads of the work queues: each case's clocks, tasks, an officer's queue, a team's workload.
+Cases are reached only through cases_visible_to; lists of cases are audited.
+
+Clocks are computed, not stored: the facts of many cases are read in a fixed number of queries
+(case_facts) and the pure engine (queues/clocks.py) turns them into states against the LA's
+school calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min, Q
+from django.http import Http404
+from django.utils import timezone
+
+from cme.accounts import policy
+from cme.accounts.models import CASEWORK_ROLES, User
+from cme.attendance.selectors import NoCalendar, calendar_for
+from cme.audit.models import Action
+from cme.audit.services import audit_record
+from cme.cases.casework.models import Enquiry, JointEnquiryEvidence, LocationRecord
+from cme.cases.escalation.models import Escalation
+from cme.cases.queues import clocks
+from cme.cases.register.models import OPEN_STAGES, Case, Category, StageChange, Task
+from cme.cases.register.selectors import cases_visible_to
+from cme.people.models import Vulnerability, VulnerabilityFlag
+from cme.providers.models import Organisation
+
+_rules_cache: dict[tuple, list[clocks.ClockRule]] = {}
+
+
+_rules_lock = threading.Lock()
+
+
+def clock_rules(*, la_code: str | None) -> list[clocks.ClockRule]:
+    """The clocks of one authority from CME_CLOCKS_FILE, reread when the file changes."""
+    path = Path(settings.CME_CLOCKS_FILE)
+    key = (str(path), path.stat().st_mtime_ns, la_code)
+    rules = _rules_cache.get(key)
+    if rules is None:
+        rules = clocks.load_clocks(path, la_code=la_code)
+        with _rules_lock:
+            _rules_cache[key] = rules
+    return rules
+
+
+def _calendar(la_id: int):
+    try:
+        return calendar_for(la_id=la_id)
+    except NoCalendar:
+        return None
+
+
+def _local_date(at: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(at) if at is not None else None
+
+
+def _min(*dates: dt.date | None) -> dt.date | None:
+    found = [d for d in dates if d is not None]
+    return min(found) if found else None
+
+
+def case_facts(cases: list[Case]) -> dict[int, clocks.CaseFacts]:
+    """What happened on each case, for its clocks: seven queries whatever the number of cases,
+    or none for one case whose records the case page has fetched already."""
+    ids = [c.pk for c in cases]
+    if not ids:
+        return {}
+    if len(cases) == 1 and getattr(cases[0], "case_records", None) is not None:
+        return {cases[0].pk: _facts_of(cases[0], **_facts_from_records(cases[0]))}
+    opened = dict(
+        StageChange.objects.filter(case_id__in=ids, from_stage="")
+        .values("case_id").annotate(at=Min("changed_at")).values_list("case_id", "at")
+    )
+    triaged = dict(
+        # Through the case's referrals (intake sits above cases: it is never imported here).
+        Case.objects.filter(pk__in=ids, referrals__triaged_at__isnull=False)
+        .values("pk").annotate(at=Min("referrals__triaged_at")).values_list("pk", "at")
+    )
+    first_enquiry = dict(
+        Enquiry.objects.filter(case_id__in=ids)
+        .values("case_id").annotate(on=Min("made_on")).values_list("case_id", "on")
+    )
+    located = dict(
+        LocationRecord.objects.filter(case_id__in=ids)
+        .values("case_id").annotate(on=Min("on")).values_list("case_id", "on")
+    )
+    evidence = {
+        row["case_id"]: row
+        for row in JointEnquiryEvidence.objects.filter(case_id__in=ids)
+        .values("case_id").annotate(absence_from=Min("absence_from"), produced_at=Min("produced_at"))
+    }
+    escalations = {
+        row["case_id"]: row
+        for row in Escalation.objects.filter(case_id__in=ids)
+        .values("case_id").annotate(needed=Min("needed_on"), sent=Min("sent_at"))
+    }
+    child_ids = {c.child_id for c in cases}
+    looked_after: dict[int, dt.date | None] = {}
+    for child_id, started in VulnerabilityFlag.objects.filter(
+        child_id__in=child_ids, flag=Vulnerability.LOOKED_AFTER, ended_on__isnull=True
+    ).values_list("child_id", "started_on"):
+        looked_after[child_id] = started
+    return {
+        case.pk: _facts_of(
+            case,
+            opened=opened.get(case.pk),
+            triaged=triaged.get(case.pk),
+            first_enquiry=first_enquiry.get(case.pk),
+            located=located.get(case.pk),
+            ev=evidence.get(case.pk, {}),
+            esc=escalations.get(case.pk),
+            looked_after=looked_after,
+        )
+        for case in cases
+    }
+
+
+def _facts_from_records(case: Case) -> dict:
+    """The same facts as case_facts' queries, read from the records the case page fetched."""
+    r = case._records
+
+    def earliest(values):
+        found = [v for v in values if v is not None]
+        return min(found) if found else None
+
+    evidence = r["joint_evidence"]
+    escalations = r["escalations"]
+    return {
+        "opened": earliest(c.changed_at for c in r["stage_changes"] if c.from_stage == ""),
+        "triaged": earliest(ref.triaged_at for ref in r["referrals"]),
+        "first_enquiry": earliest(e.made_on for e in r["enquiries"]),
+        "located": earliest(loc.on for loc in r["locations"]),
+        "ev": {"absence_from": earliest(e.absence_from for e in evidence),
+               "produced_at": earliest(e.produced_at for e in evidence)} if evidence else {},
+        "esc": {"needed": earliest(e.needed_on for e in escalations),
+                "sent": earliest(e.sent_at for e in escalations)} if escalations else None,
+        "looked_after": {
+            f.child_id: f.started_on for f in case.child.flags.all()
+            if f.flag == Vulnerability.LOOKED_AFTER and f.ended_on is None
+        },
+    }
+
+
+def _facts_of(case: Case, *, opened, triaged, first_enquiry, located, ev, esc, looked_after) -> clocks.CaseFacts:
+    """A case's clock facts from what happened on it (earliest of each kind of event)."""
+    opened_on = _local_date(opened) or _local_date(case.created_at) or case.referred_on
+    groups = {"all"}
+    if case.category == Category.MISSING:
+        groups.add("missing")
+    la_start = None
+    if case.child_id in looked_after:
+        groups.add("looked_after")
+        started = looked_after[case.child_id]
+        la_start = max(case.referred_on, started) if started else case.referred_on
+    if esc:
+        groups.add("escalation")
+    return clocks.CaseFacts(
+        events={
+            "referred": case.referred_on,
+            "opened": opened_on,
+            # A case opened straight onto the register needed no triage: met when opened.
+            "triaged": _local_date(triaged) or opened_on,
+            "first_enquiry": first_enquiry,
+            "escalation_needed": esc["needed"] if esc else None,
+            "escalated": _local_date(esc["sent"]) if esc else None,
+            # The first day of continuous absence comes from the joint-enquiries evidence;
+            # without it the referral date stands in (it starts the clock late, never early).
+            "absence_started": ev.get("absence_from") or case.referred_on,
+            "enquiries_completed": _min(case.located_on, located,
+                                        _local_date(ev.get("produced_at"))),
+            "looked_after": la_start,
+            "provision_determined": case.provision_determined_on,
+            "in_provision": case.moved_into_provision_on,
+        },
+        groups=frozenset(groups),
+    )
+
+
+def clocks_for_cases(cases: list[Case], *, today: dt.date | None = None) -> dict[int, list[clocks.ClockState]]:
+    """Each case's clocks. A closed case's clocks stand as they were on the day it closed."""
+    today = today or timezone.localdate()
+    facts = case_facts(cases)
+    calendars: dict[int, clocks.Calendar | None] = {}
+    # The LA's code picks its clock rules; a case fetched with its LA (the case page) needs no query.
+    codes = {c.la_id: c.la.la_code for c in cases if "la" in c._state.fields_cache}
+    missing = {c.la_id for c in cases} - set(codes)
+    if missing:
+        codes.update(Organisation.objects.filter(pk__in=missing).values_list("pk", "la_code"))
+    out = {}
+    for case in cases:
+        if case.la_id not in calendars:
+            calendars[case.la_id] = _calendar(case.la_id)
+        rules = clock_rules(la_code=codes.get(case.la_id) or None)
+        as_of = case.closed_on if case.closed_on and not case.is_open else today
+        out[case.pk] = clocks.clock_states(rules, facts[case.pk], calendars[case.la_id], as_of)
+    return out
+
+
+def case_clocks(*, case: Case, today: dt.date | None = None) -> list[clocks.ClockState]:
+    """One case's clocks, the applicable ones first. The case comes from a scoped selector."""
+    states = clocks_for_cases([case], today=today)[case.pk]
+    return sorted(states, key=lambda s: not s.is_applicable)
+
+
+def tasks_visible_to(user):
+    return Task.objects.filter(case__in=cases_visible_to(user))
+
+
+def case_tasks(*, case: Case) -> list[Task]:
+    return list(case.tasks.select_related("assigned_to").order_by("done_at", "-urgent", "due_on", "id"))
+
+
+@dataclass
+class WorkItem:
+    """One line of a queue: a task, or a case with its most pressing clock."""
+
+    case: Case
+    due_on: dt.date | None
+    what: str
+    overdue: bool
+    urgent: bool = False
+    task: Task | None = None
+
+    @property
+    def sort_key(self):
+        return (not self.urgent, not self.overdue, self.due_on or dt.date.max, self.case.reference)
+
+
+def _case_items(cases: list[Case], states: dict[int, list[clocks.ClockState]], today: dt.date) -> list[WorkItem]:
+    items = []
+    for case in cases:
+        pending = [s for s in states[case.pk] if s.state in (clocks.RUNNING, clocks.OVERDUE)]
+        dated = sorted((s for s in pending if s.due_on), key=lambda s: s.due_on or dt.date.max)
+        if dated:
+            first = dated[0]
+            items.append(WorkItem(case, first.due_on, first.name, first.state == clocks.OVERDUE))
+        else:
+            items.append(WorkItem(case, None, "No clock running", False))
+    return items
+
+
+def _audit_list(user, summary: str, case_ids: list[int], child_ids: list[int]) -> None:
+    if case_ids:
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="case",
+            la_id=user.la_id,
+            summary=summary,
+            detail={"ids": case_ids},
+            child_ids=child_ids,
+        )
+
+
+def my_work(*, user, today: dt.date | None = None) -> tuple[list[WorkItem], list[WorkItem]]:
+    """The user's open tasks, and the open cases they are responsible for, each ordered by what
+    is due first (urgent, then overdue, then by due date)."""
+    today = today or timezone.localdate()
+    visible = cases_visible_to(user)
+    with transaction.atomic():
+        tasks = list(
+            Task.objects.filter(case__in=visible, assigned_to=user, done_at__isnull=True)
+            .select_related("case__child")
+        )
+        cases = list(visible.filter(responsible_officer=user, stage__in=OPEN_STAGES).select_related("child"))
+        states = clocks_for_cases(cases, today=today)
+        task_items = sorted(
+            (WorkItem(t.case, t.due_on, t.title, bool(t.due_on and t.due_on < today), t.urgent, t) for t in tasks),
+            key=lambda i: i.sort_key,
+        )
+        case_items = sorted(_case_items(cases, states, today), key=lambda i: i.sort_key)
+        shown = {i.case.pk: i.case.child_id for i in [*task_items, *case_items]}
+        _audit_list(user, "Viewed own work", list(shown), list(set(shown.values())))
+    return task_items, case_items
+
+
+@dataclass
+class OfficerLoad:
+    officer: User | None
+    open_cases: int = 0
+    overdue_clocks: int = 0
+    open_tasks: int = 0
+    overdue_tasks: int = 0
+    urgent_tasks: int = 0
+    cases: list[Case] = field(default_factory=list)
+
+
+def team_officers(*, user) -> list[User]:
+    """The authority's active caseworkers (who may be given cases)."""
+    if not user.is_authenticated or not user.is_la_staff:
+        return []
+    return list(
+        User.objects.filter(organisation_id=user.la_id, is_active=True, role_grants__role__in=CASEWORK_ROLES)
+        .distinct().order_by("last_name", "first_name", "id")
+    )
+
+
+def _by_officer_name(load: OfficerLoad) -> tuple[str, str, int]:
+    officer = load.officer
+    return (officer.last_name, officer.first_name, officer.pk) if officer else ("", "", 0)
+
+
+def team_workload(*, user, today: dt.date | None = None) -> list[OfficerLoad]:
+    """For a manager: each officer's open cases, overdue clocks and tasks, plus the cases nobody
+    holds. Officers who have left (inactive) still show while they hold work."""
+    policy.require_manager(user)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        cases = list(
+            cases_visible_to(user).filter(stage__in=OPEN_STAGES)
+            .select_related("child", "responsible_officer").order_by("referred_on", "id")
+        )
+        states = clocks_for_cases(cases, today=today)
+        loads: dict[int | None, OfficerLoad] = {o.pk: OfficerLoad(o) for o in team_officers(user=user)}
+        for case in cases:
+            key = case.responsible_officer_id
+            load = loads.setdefault(key, OfficerLoad(case.responsible_officer))
+            load.open_cases += 1
+            load.cases.append(case)
+            load.overdue_clocks += sum(s.state == clocks.OVERDUE for s in states[case.pk])
+        task_rows = (
+            Task.objects.filter(case__in=cases_visible_to(user), done_at__isnull=True)
+            .values_list("assigned_to_id", "due_on", "urgent")
+        )
+        counts: dict[int | None, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for officer_id, due_on, urgent in task_rows:
+            c = counts[officer_id]
+            c[0] += 1
+            c[1] += bool(due_on and due_on < today)
+            c[2] += bool(urgent)
+        missing = [k for k in counts if k not in loads]
+        for officer in User.objects.filter(pk__in=[k for k in missing if k is not None]):
+            loads[officer.pk] = OfficerLoad(officer)
+        if None in counts and None not in loads:
+            loads[None] = OfficerLoad(None)
+        for key, (n, overdue, urgent_n) in counts.items():
+            loads[key].open_tasks, loads[key].overdue_tasks, loads[key].urgent_tasks = n, overdue, urgent_n
+        _audit_list(user, "Viewed the team's workload", [c.pk for c in cases], [c.child_id for c in cases])
+    named = sorted((v for k, v in loads.items() if k is not None), key=_by_officer_name)
+    return named + ([loads[None]] if None in loads else [])
+
+
+def officer_open_work(*, user, officer: User) -> tuple[int, int]:
+    """How many open cases and open tasks an officer holds (for the bulk reassignment page)."""
+    policy.require_manager(user)
+    visible = cases_visible_to(user)
+    cases = visible.filter(stage__in=OPEN_STAGES).filter(Q(responsible_officer=officer) | Q(key_worker=officer)).count()
+    tasks = Task.objects.filter(case__in=visible, assigned_to=officer, done_at__isnull=True).count()
+    return cases, tasks
+
+
+def task_get_for_user(*, user, task_id: int) -> Task:
+    """One task on a case the user may see (404 otherwise); reading it is audited as the case."""
+
+    with transaction.atomic():
+        task = tasks_visible_to(user).select_related("case", "case__child").filter(pk=task_id).first()
+        if task is None:
+            raise Http404("No such task")
+        audit_record(
+            actor=user, action=Action.VIEW, object_type="case", object_id=task.case_id,
+            child_id=task.case.child_id, la_id=task.case.la_id,
+            summary=f"Viewed a task on case {task.case.reference}",
+        )
+    return task
+
+
+def officer_get_for_manager(*, user, officer_id: int) -> User:
+    """A member of the manager's authority, active or not (someone who left still holds work)."""
+
+    officer = User.objects.filter(pk=officer_id, organisation_id=user.la_id).first() if user.la_id else None
+    if officer is None:
+        raise Http404("No such officer")
+    policy.require_manager(user)
+    return officer

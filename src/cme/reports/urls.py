@@ -1,0 +1,9 @@
+from django.urls import path
+
+from cme.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("children/<int:child_id>/viewers", views.child_viewers_view, name="child-viewers"),
+]

@@ -1,0 +1,46 @@
+"""The home page: what each kind of user sees first. It reads every room through its doors, so
+it lives on the top floor with the other management views."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cme.accounts import policy
+from cme.audit.selectors import child_viewers
+from cme.core.paging import page_from, pagination_params
+from cme.people.selectors import child_get_for_user
+from cme.reports.selectors import la_staff_home
+
+VIEWERS_PER_PAGE = 50
+
+
+@require_GET
+def home(request):
+    user = request.user
+    if user.is_la_staff:
+        return render(request, "reports/home_la_staff.html", {"home": la_staff_home(user=user)})
+    if policy.is_school_user(user):
+        return render(request, "reports/home_school.html")
+    if policy.is_partner_user(user):
+        return render(request, "reports/home_partner.html")
+    return render(request, "reports/home_no_role.html")
+
+
+@require_http_methods(["GET", "HEAD"])
+def child_viewers_view(request, child_id: int):
+    """Who has viewed a child, from the audit trail: a manager's report on their own children."""
+    user = request.user
+    if not policy.may_see_audit(user):
+        raise PermissionDenied("Only managers can see who has viewed a child")
+    child = child_get_for_user(user=user, child_id=child_id)
+    page = page_from(request.GET)
+    events = child_viewers(child_id=child.pk, la_id=child.la_id)
+    total = events.count()
+    per_page = VIEWERS_PER_PAGE
+    rows = list(events[(page - 1) * per_page : page * per_page])
+    return render(request, "reports/child_viewers.html", {
+        "child": child,
+        "events": rows,
+        "total": total,
+        "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=per_page),
+    })
