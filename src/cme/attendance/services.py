@@ -33,6 +33,7 @@ from cme.attendance.models import (
     RegisterMarkChange,
     RegisterYear,
 )
+from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.providers.models import Enrolment, Organisation
 
@@ -144,7 +145,7 @@ def term_dates_import(*, actor, la_id: int, lines: Iterable[str], provider_id: i
     _bump_calendar_version(la_id)
     years = sorted({r.academic_year for r in rows})
     year_names = [f"{y}/{(y + 1) % 100:02d}" for y in years]
-    audit_record(actor=actor, action="import", object_type="calendar",
+    audit_record(actor=actor, action=Action.IMPORT, object_type="calendar",
                  object_id=only.laestab if only else la.la_code, la_id=la_id,
                  summary=f"Term dates loaded for {', '.join(year_names)}"
                          + (f" ({only.name})" if only else ""),
@@ -471,7 +472,7 @@ def registers_import(*, actor, marks: list[Mark], errors: list[str], rows_read: 
     record.marks_added, record.marks_changed = report.marks_added, report.marks_changed
     record.marks_unchanged = report.marks_unchanged
     record.save(update_fields=["marks_added", "marks_changed", "marks_unchanged"])
-    audit_record(actor=actor, action="import", object_type="register", object_id=record.pk,
+    audit_record(actor=actor, action=Action.IMPORT, object_type="register", object_id=record.pk,
                  la_id=import_la,
                  summary=(f"Registers loaded from {filename or 'a file'}: {report.marks_added} marks "
                           f"added, {report.marks_changed} changed, {report.marks_unchanged} unchanged"),

@@ -53,3 +53,19 @@ def find_breaks(events: Iterable[Mapping[str, Any]]) -> list[tuple[Any, str]]:
             problems.append((event["id"], "content does not match its hash: the event was edited"))
         expected_prev = event["hash"]
     return problems
+
+
+def head_problems(*, last: tuple[Any, str] | None, head: tuple[Any, str] | None) -> list[tuple[Any, str]]:
+    """Compare the newest event (id, hash) with the chain head (id, hash), which every append
+    moves: events deleted from the newest end leave a head naming an event that is not there."""
+    if last is None and (head is None or head[1] == GENESIS):
+        return []
+    if head is None:
+        return [(last[0], "the chain head is missing")]
+    if last is None:
+        return [(head[0], f"the newest events were removed: the chain head names event {head[0]}, "
+                          "and no event is left")]
+    if (last[0], last[1]) != (head[0], head[1]):
+        return [(head[0], f"the chain head names event {head[0]}, but the last event is {last[0]}: "
+                          "the newest events were removed (or added behind the application's back)")]
+    return []

@@ -3,13 +3,22 @@
 from django.db.models import Q, QuerySet
 
 from cme.audit import chain
-from cme.audit.models import Action, AuditEvent, AuditEventChild
+from cme.audit.models import Action, AuditEvent, AuditEventChild, ChainHead
 
 _VERIFY_FIELDS = ("id", "prev_hash", "hash", *chain.CHAINED_FIELDS)
 
 
-def audit_verify(*, batch_size: int = 5000) -> tuple[int, list[tuple[int, str]]]:
-    """Check the whole chain; returns (events checked, breaks found)."""
+def audit_verify(*, batch_size: int = 5000, expect: str | None = None) -> tuple[int, list[tuple[int, str]]]:
+    """Check the whole chain; returns (events checked, breaks found).
+
+    The walk finds events edited, removed or inserted inside the chain; the newest end is checked
+    against the chain head (deleting the last events leaves a head that names an event no longer
+    there). `expect` is a hash sealed earlier and kept outside the database (`cme audit seal`):
+    it must still be in the chain, which catches the newest events deleted with the head moved
+    back to match.
+    """
+    last: dict | None = None
+    seen_expected = expect is None or expect == chain.GENESIS
     def rows():
         last = 0
         while True:
@@ -24,13 +33,30 @@ def audit_verify(*, batch_size: int = 5000) -> tuple[int, list[tuple[int, str]]]
     count = 0
 
     def counted():
-        nonlocal count
+        nonlocal count, last, seen_expected
         for row in rows():
             count += 1
+            last = row
+            if row["hash"] == expect:
+                seen_expected = True
             yield row
 
     problems = chain.find_breaks(counted())
+    head = ChainHead.objects.filter(pk=1).values("last_hash", "last_event_id").first()
+    problems += chain.head_problems(
+        last=(last["id"], last["hash"]) if last else None,
+        head=(head["last_event_id"], head["last_hash"]) if head else None,
+    )
+    if not seen_expected:
+        problems.append((expect, "the sealed hash is not in the chain: events up to the sealed "
+                                 "one were removed, or the chain was rewritten"))
     return count, problems
+
+
+def chain_head() -> tuple[int, str]:
+    """(id, hash) of the newest event: what `cme audit seal` prints to keep elsewhere."""
+    head = ChainHead.objects.filter(pk=1).values_list("last_event_id", "last_hash").first()
+    return head or (0, chain.GENESIS)
 
 
 VIEWING_ACTIONS = (Action.VIEW, Action.EXPORT, Action.SEARCH)
