@@ -59,10 +59,20 @@ class In(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-def _case_to_work(request, case_id: int):
-    case = case_get_for_user(user=request.auth, case_id=case_id)
-    if not request.auth.can_work_cases:
+def _require_caseworker(user) -> None:
+    if not user.can_work_cases:
         raise HttpError(403, "Only officers who work cases can change them")
+
+
+def _require_manager(message: str):
+    def check(user) -> None:
+        if not user.is_manager:
+            raise HttpError(403, message)
+    return check
+
+
+def _case_to_work(request, case_id: int):
+    case = case_get_for_user(user=request.auth, case_id=case_id, require=_require_caseworker)
     return case
 
 
@@ -407,9 +417,8 @@ class DecisionIn(In):
                          "a note and lets the officer change it.",
              operation_id="needs_assessment_decide")
 def decide_needs(request, case_id: int, payload: DecisionIn):
-    case = case_get_for_user(user=request.auth, case_id=case_id)
-    if not request.auth.is_manager:
-        raise HttpError(403, "Only a manager can approve a needs assessment")
+    case = case_get_for_user(user=request.auth, case_id=case_id,
+                             require=_require_manager("Only a manager can approve a needs assessment"))
     waiting = case.needs_assessments.filter(state=ApprovalState.AWAITING).first()
     if waiting is None:
         raise service_error(DjangoValidationError({"approve": "No assessment is waiting for approval"}))
@@ -510,9 +519,8 @@ def close(request, case_id: int, payload: CloseIn):
              description="Approving closes the case with the outcome asked for; refusing needs a note.",
              operation_id="case_closure_decide")
 def decide_closure(request, case_id: int, payload: DecisionIn):
-    case = case_get_for_user(user=request.auth, case_id=case_id)
-    if not request.auth.is_manager:
-        raise HttpError(403, "Only a manager can approve closing a case")
+    case = case_get_for_user(user=request.auth, case_id=case_id,
+                             require=_require_manager("Only a manager can approve closing a case"))
     waiting = case.closure_requests.filter(state=ClosureState.AWAITING).first()
     if waiting is None:
         raise service_error(DjangoValidationError({"approve": "No closure is waiting for approval"}))

@@ -209,8 +209,7 @@ def list_escalations(request, case_id: int = CaseId):
              "the authority's social care and police contacts (which does not include `detail`).",
              operation_id="case_escalate")
 def escalate(request, payload: HarmIn, case_id: int = CaseId):
-    case = case_get_for_user(user=request.auth, case_id=case_id)
-    _require_caseworker(request.auth)
+    case = case_get_for_user(user=request.auth, case_id=case_id, require=_require_caseworker)
     e = services.significant_harm_record(actor=request.auth, case=case, detail=payload.detail)
     return Status(201, EscalationOut.of(e, e.detail))
 
@@ -227,8 +226,7 @@ def list_tasks(request, case_id: int = CaseId):
              summary="Add a task to a case", description="For officers who work cases.",
              operation_id="case_task_add")
 def add_task(request, payload: TaskIn, case_id: int = CaseId):
-    case = case_get_for_user(user=request.auth, case_id=case_id)
-    _require_caseworker(request.auth)
+    case = case_get_for_user(user=request.auth, case_id=case_id, require=_require_caseworker)
     task = services.task_create(
         actor=request.auth, case=case, title=payload.title, due_on=payload.due_on,
         assigned_to=_colleague(request.auth, payload.assigned_to, "assigned_to"), urgent=payload.urgent,
@@ -240,8 +238,7 @@ def add_task(request, payload: TaskIn, case_id: int = CaseId):
              summary="Mark a task done", description="For officers who work cases.",
              operation_id="task_done")
 def task_done(request, task_id: int = CaseId):
-    task = task_get_for_user(user=request.auth, task_id=task_id)
-    _require_caseworker(request.auth)
+    task = task_get_for_user(user=request.auth, task_id=task_id, require=_require_caseworker)
     return TaskOut.of(services.task_complete(actor=request.auth, task=task))
 
 
@@ -251,8 +248,7 @@ def task_done(request, task_id: int = CaseId):
              "officer's open tasks on it move too. Answers the case's id and new officer.",
              operation_id="case_reassign")
 def reassign(request, payload: ReassignIn, case_id: int = CaseId):
-    case = case_get_for_user(user=request.auth, case_id=case_id)
-    _require_manager(request.auth)
+    case = case_get_for_user(user=request.auth, case_id=case_id, require=_require_manager)
     officer = _colleague(request.auth, payload.officer, "officer")
     case = services.case_reassign(actor=request.auth, case=case, officer=officer)
     return ReassignOut(id=case.pk, officer=_officer(officer))

@@ -1,6 +1,11 @@
 """Reading the audit trail."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from cme.audit import chain
 from cme.audit.models import Action, AuditEvent, AuditEventChild, ChainHead
@@ -72,3 +77,56 @@ def child_viewers(*, child_id: int, la_id: int) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("-id")
     )
+
+
+@dataclass(frozen=True)
+class RefusedAttempts:
+    """One person's refused attempts on records outside their scope, within the period."""
+
+    actor_username: str
+    actor_name: str
+    actor_organisation: str
+    count: int
+    first_at: datetime
+    last_at: datetime
+    records: list[str]  # what they asked for, newest first (another authority's ids withheld)
+
+    @property
+    def repeated(self) -> bool:
+        return self.count > 1
+
+
+def refused_attempts(*, la_id: int, days: int = 30, limit: int = 5000) -> list[RefusedAttempts]:
+    """Who was refused records outside their scope in the last `days`: attempts on this
+    authority's records, and attempts by this authority's own people on anyone's. Most first.
+
+    The ids of another authority's records are not shown: the 404 did not reveal them either."""
+    since = timezone.now() - timedelta(days=days)
+    events = list(
+        AuditEvent.objects.filter(action=Action.ACCESS_REFUSED, at__gte=since)
+        .filter(Q(la_id=la_id) | Q(detail__actor_la_id=la_id))
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
+    by_actor: dict[tuple, list[AuditEvent]] = defaultdict(list)
+    for e in events:
+        by_actor[(e.actor_id, e.actor_username, e.actor_organisation)].append(e)
+    rows = []
+    for (_, username, organisation), found in by_actor.items():
+        actor = found[0].actor
+        records = []
+        for e in found:
+            what = f"{e.object_type.replace('_', ' ')} {e.object_id}" if e.la_id == la_id else (
+                f"{e.object_type.replace('_', ' ')} of another authority")
+            if what not in records:
+                records.append(what)
+        rows.append(RefusedAttempts(
+            actor_username=username or "Not signed in",
+            actor_name=actor.get_full_name() if actor is not None else "",
+            actor_organisation=organisation,
+            count=len(found),
+            first_at=found[-1].at,
+            last_at=found[0].at,
+            records=records,
+        ))
+    return sorted(rows, key=lambda r: (-r.count, -r.last_at.timestamp()))

@@ -121,3 +121,31 @@ def audit_record(
                 [AuditEventChild(event=event, child_id=c) for c in named]
             )
     return event
+
+
+def audit_access_refused(*, actor, object_type: str, object_id: Any, owner, la_field: str = "la_id",
+                         ) -> AuditEvent | None:
+    """A refused attempt on a record outside the actor's scope (another authority's child, another
+    school's pupil): who, what and when, as a security event that managers see when it repeats.
+
+    `owner` is an unscoped queryset of the one record asked for; `la_field` names its authority
+    in it. An id that names no record was refused nothing, and leaves no event. The event belongs
+    to the record's authority and `detail` names the actor's, so the managers of both see it.
+    Call it outside the door's own transaction, which the 404 that follows would roll back.
+    """
+    found = list(owner.values_list(la_field, flat=True)[:1])
+    if not found:
+        return None
+    record_la_id = found[0]
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            action=Action.ACCESS_REFUSED,
+            object_type=object_type,
+            object_id=object_id,
+            # No child_id: the actor was refused the child, so "who viewed this child" must not
+            # list them.
+            la_id=record_la_id,
+            summary=f"Refused access to {object_type} {object_id}: outside the account's scope",
+            detail={"actor_la_id": getattr(actor, "la_id", None), "record_la_id": record_la_id},
+        )

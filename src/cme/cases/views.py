@@ -228,8 +228,7 @@ def case_detail_view(request, case_id: int):
 
 @require_POST
 def case_note_view(request, case_id: int):
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    _require_caseworker(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=_require_caseworker)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -244,8 +243,7 @@ def case_note_view(request, case_id: int):
 
 def _action(request, case_id: int, *, form_class, template: str, perform, done: str, form_kwargs=None):
     """The shape every case action page shares: show the form, run the service, or show why not."""
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    _require_caseworker(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=_require_caseworker)
     form_kwargs = form_kwargs(case) if form_kwargs else {}
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)

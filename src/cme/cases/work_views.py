@@ -55,8 +55,7 @@ def _form_page(request, *, form, template: str, context: dict, perform, done: st
 @require_http_methods(["GET", "POST"])
 def reassign_case_view(request, case_id: int):
     _require_staff(request.user)
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    _require_manager(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=_require_manager)
     if not case.is_open:
         raise Http404("The case is closed")
     officers = team_officers(user=request.user)
@@ -97,8 +96,7 @@ def reassign_all_view(request, officer_id: int):
 
 @require_http_methods(["GET", "POST"])
 def task_new_view(request, case_id: int):
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    _require_caseworker(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=_require_caseworker)
     form = TaskForm(request.POST or None, officers=team_officers(user=request.user),
                     initial={"assigned_to": str(case.responsible_officer_id or "")})
 
@@ -115,8 +113,7 @@ def task_new_view(request, case_id: int):
 
 @require_POST
 def task_done_view(request, task_id: int):
-    task = task_get_for_user(user=request.user, task_id=task_id)
-    _require_caseworker(request.user)
+    task = task_get_for_user(user=request.user, task_id=task_id, require=_require_caseworker)
     try:
         services.task_complete(actor=request.user, task=task)
     except ValidationError as e:
@@ -130,8 +127,7 @@ def task_done_view(request, task_id: int):
 
 @require_http_methods(["GET", "POST"])
 def significant_harm_view(request, case_id: int):
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    _require_caseworker(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=_require_caseworker)
     form = SignificantHarmForm(request.POST or None)
     return _form_page(
         request, form=form, template="work/significant_harm.html",

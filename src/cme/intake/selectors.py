@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cme.audit.models import Action
-from cme.audit.services import audit_record
+from cme.audit.services import audit_access_refused, audit_record
 from cme.intake.models import Referral, ReferralStatus
 
 
@@ -29,17 +29,20 @@ def referral_get_for_user(*, user, reference: str) -> Referral:
             .filter(reference=reference)
             .first()
         )
-        if referral is None:
-            raise Http404("No such referral")
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="referral",
-            object_id=referral.reference,
-            child_id=referral.case.child_id if referral.case_id else None,
-            la_id=referral.la_id,
-            summary=f"Viewed referral {referral.reference}",
-        )
+        if referral is not None:
+            audit_record(
+                actor=user,
+                action=Action.VIEW,
+                object_type="referral",
+                object_id=referral.reference,
+                child_id=referral.case.child_id if referral.case_id else None,
+                la_id=referral.la_id,
+                summary=f"Viewed referral {referral.reference}",
+            )
+    if referral is None:
+        audit_access_refused(actor=user, object_type="referral", object_id=reference[:40],
+                             owner=Referral.objects.filter(reference=reference))
+        raise Http404("No such referral")
     return referral
 
 

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from cme.accounts.models import Role
 from cme.audit.models import Action
-from cme.audit.services import audit_record
+from cme.audit.services import audit_access_refused, audit_record
 from cme.movements.ctf import Ctf
 from cme.movements.models import RollChange, RollImport
 from cme.people.models import Child
@@ -41,6 +41,8 @@ def roll_import_get_for_user(*, user, import_id: int) -> RollImport:
         .select_related("provider", "imported_by").filter(pk=import_id).first()
     )
     if record is None:
+        audit_access_refused(actor=user, object_type="roll_import", object_id=import_id,
+                             owner=RollImport.objects.filter(pk=import_id), la_field="provider__la_id")
         raise Http404("No such roll import")
     return record
 

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from cme.accounts.models import Role
 from cme.audit.models import Action
-from cme.audit.services import audit_record
+from cme.audit.services import audit_access_refused, audit_record
 from cme.people.models import Address, Child, VulnerabilityFlag
 from cme.providers.models import Enrolment
 
@@ -44,8 +44,10 @@ def visible_addresses(user, child: Child) -> tuple[list[Address], bool]:
     return shown, len(shown) != len(addresses)
 
 
-def child_get_for_user(*, user, child_id: int) -> Child:
-    """One child, with everything the child page shows; 404 outside the user's scope."""
+def child_get_for_user(*, user, child_id: int, require=None) -> Child:
+    """One child, with everything the child page shows; 404 outside the user's scope (a security
+    event when the child is another's). require(user), when given, is the permission the page
+    needs beyond scope: checked before the read is audited, so a refusal is not a view."""
     with transaction.atomic():
         child = (
             children_visible_to(user)
@@ -64,17 +66,22 @@ def child_get_for_user(*, user, child_id: int) -> Child:
             .filter(pk=child_id)
             .first()
         )
-        if child is None:
-            raise Http404("No such child")
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="child",
-            object_id=child.pk,
-            child_id=child.pk,
-            la_id=child.la_id,
-            summary=f"Viewed child {child.full_name}",
-        )
+        if child is not None:
+            if require is not None:
+                require(user)
+            audit_record(
+                actor=user,
+                action=Action.VIEW,
+                object_type="child",
+                object_id=child.pk,
+                child_id=child.pk,
+                la_id=child.la_id,
+                summary=f"Viewed child {child.full_name}",
+            )
+    if child is None:
+        audit_access_refused(actor=user, object_type="child", object_id=child_id,
+                             owner=Child.objects.filter(pk=child_id))
+        raise Http404("No such child")
     return child
 
 
