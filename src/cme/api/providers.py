@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cme.api import errors
-from cme.api.schemas import BadInput, Refusal
+from cme.api.schemas import BadInput, IsoDate, Refusal
 from cme.movements.ctf import CtfError, parse_ctf
 from cme.movements.management.helpers import ctf_max_bytes
 from cme.movements.models import RollImport
@@ -32,7 +32,7 @@ XML_TYPES = ("application/xml", "text/xml")
 
 
 class RollQuery(Schema):
-    as_of: date | None = Field(
+    as_of: IsoDate = Field(
         None, description="The date of the roll, YYYY-MM-DD. Required for a CSV; for a CTF it "
         "defaults to the date the file was made. For example 2025-10-01.")
 
@@ -72,7 +72,7 @@ def _bad(loc: tuple, message: str) -> NinjaValidationError:
 
 @router.put(
     "/{laestab}/roll",
-    response={200: RollReport, 401: Refusal, 403: Refusal, 404: Refusal, 415: Refusal, 422: BadInput},
+    response={200: RollReport, 401: Refusal, 403: Refusal, 404: Refusal, 415: BadInput, 422: BadInput},
     url_name="provider_roll",
     summary="Replace a provider's roll",
     description=(
@@ -115,7 +115,7 @@ def replace_roll(request, laestab: str, query: Query[RollQuery]):
             record = roll_import_ctf(actor=user, provider=provider, ctf=ctf, as_of=query.as_of,
                                      file_name=f"API {laestab}.xml")
         else:
-            raise HttpError(415, "Send the roll as text/csv or application/xml")
+            return errors.unsupported_media_type("Send the roll as text/csv or application/xml")
     except RollRefused as refused:
         raise _refused(refused.problems) from None
     return RollReport.of(record)

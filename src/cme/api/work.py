@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from cme.accounts.models import User
-from cme.api.schemas import READ_REFUSALS, BadInput, Refusal
+from cme.api.schemas import READ_REFUSALS, BadInput, Flag, Id, IsoDate, Line, Lines, Refusal
 from cme.cases import clocks as clock_engine
 from cme.cases import work_services as services
 from cme.cases.models import Escalation, Task
@@ -28,11 +28,12 @@ from cme.cases.work_selectors import (
     task_get_for_user,
     team_officers,
 )
+from cme.core.inputs import DB_INT_MAX
 
 router = Router()
 
-CaseId = Path(..., ge=1, le=2**63 - 1)
-WRITE_REFUSALS = {401: Refusal, 403: Refusal, 404: Refusal, 422: BadInput}
+CaseId = Path(..., ge=1, le=DB_INT_MAX)
+WRITE_REFUSALS = {401: Refusal, 403: Refusal, 404: Refusal, 415: BadInput, 422: BadInput}
 
 
 # -- clocks (also part of GET /cases/{id}) ----------------------------------------------------
@@ -120,26 +121,26 @@ class EscalationOut(Schema):
 
 class HarmIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    detail: str = Field(..., max_length=5000, description="What the risk of significant harm is",
+    detail: Lines = Field(..., max_length=5000, description="What the risk of significant harm is",
                         examples=["Older sibling reports threats from an adult in the home"])
 
 
 class TaskIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(..., max_length=200, examples=["Visit the last known address again"])
-    due_on: date | None = Field(None, description="YYYY-MM-DD, today or later")
-    assigned_to: int | None = Field(None, description="Id of an officer of the authority who works cases")
-    urgent: bool = False
+    title: Line = Field(..., max_length=200, examples=["Visit the last known address again"])
+    due_on: IsoDate = Field(None, description="YYYY-MM-DD, today or later")
+    assigned_to: Id | None = Field(None, description="Id of an officer of the authority who works cases")
+    urgent: Flag = Field(False, description="JSON true or false")
 
 
 class ReassignIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    officer: int = Field(..., description="Id of the officer to give the case to")
+    officer: Id = Field(..., description="Id of the officer to give the case to")
 
 
 class ReassignAllIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    to_officer: int = Field(..., description="Id of the officer to give all the work to")
+    to_officer: Id = Field(..., description="Id of the officer to give all the work to")
 
 
 class ReassignAllOut(Schema):

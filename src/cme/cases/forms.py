@@ -4,13 +4,13 @@ from django import forms
 
 from cme.cases.models import Category, Outcome, Stage
 from cme.cases.selectors import CaseFilters
-from cme.core.forms import GovukDateField
+from cme.core.forms import Form, GovukDateField
 from cme.people.models import RESTRICTED_FLAGS, Vulnerability
 
 ANY = ("", "Any")
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(Form):
     """The filter panel. Bound to the query string, so a filtered list can be bookmarked."""
 
     q = forms.CharField(
@@ -94,7 +94,7 @@ class CaseFilterForm(forms.Form):
         )
 
 
-class StageMoveForm(forms.Form):
+class StageMoveForm(Form):
     # Every stage validates here, so the service, which knows the rules, explains a refused move.
     to_stage = forms.ChoiceField(
         label="Move the case to",
@@ -113,7 +113,7 @@ class StageMoveForm(forms.Form):
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea, max_length=2000)
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     officer = forms.ChoiceField(
         label="Responsible officer",
         required=False,
@@ -129,7 +129,7 @@ class AssignForm(forms.Form):
         return self._officers.get(self.cleaned_data.get("officer") or "")
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     text = forms.CharField(
         label="Add a note",
         widget=forms.Textarea,
@@ -138,7 +138,7 @@ class NoteForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=Outcome.choices,
@@ -157,7 +157,7 @@ class CloseForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(Form):
     reason = forms.CharField(
         label="Why is the case being reopened?",
         widget=forms.Textarea,

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from cme.core.forms import GovukDateField
+from cme.core.forms import Form, GovukDateField
 
 
 def _officer_choices(officers, blank: str) -> list[tuple[str, str]]:
@@ -14,7 +14,7 @@ class OfficerChoiceMixin:
         return self._officers.get(self.cleaned_data.get(name) or "")
 
 
-class TaskForm(OfficerChoiceMixin, forms.Form):
+class TaskForm(OfficerChoiceMixin, Form):
     title = forms.CharField(
         label="What needs to be done", max_length=200,
         error_messages={"required": "Enter what needs to be done",
@@ -32,7 +32,7 @@ class TaskForm(OfficerChoiceMixin, forms.Form):
         self._officers = {str(o.pk): o for o in officers}
 
 
-class SignificantHarmForm(forms.Form):
+class SignificantHarmForm(Form):
     detail = forms.CharField(
         label="What is the risk of significant harm?", widget=forms.Textarea, max_length=5000,
         help_text="This stays on the case and is shown only to roles that may see restricted "
@@ -42,7 +42,7 @@ class SignificantHarmForm(forms.Form):
     )
 
 
-class ReassignCaseForm(OfficerChoiceMixin, forms.Form):
+class ReassignCaseForm(OfficerChoiceMixin, Form):
     officer = forms.ChoiceField(
         label="Give the case to",
         error_messages={"required": "Choose the officer to give the case to",
@@ -55,7 +55,7 @@ class ReassignCaseForm(OfficerChoiceMixin, forms.Form):
         self._officers = {str(o.pk): o for o in officers}
 
 
-class ReassignAllForm(OfficerChoiceMixin, forms.Form):
+class ReassignAllForm(OfficerChoiceMixin, Form):
     to_officer = forms.ChoiceField(
         label="Give all of this work to",
         error_messages={"required": "Choose the officer to give the work to",
