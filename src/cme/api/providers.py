@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from cme.api import errors
 from cme.api.schemas import BadInput, IsoDate, Refusal
+from cme.core.csvfile import first
 from cme.movements.ctf import CtfError, parse_ctf
 from cme.movements.management.helpers import ctf_max_bytes
 from cme.movements.models import RollImport
@@ -59,11 +60,17 @@ class RollReport(Schema):
 
 
 def _refused(problems) -> NinjaValidationError:
-    """Every problem of a refused roll in the 422 shape: loc names the row (or pupil) and field."""
-    return NinjaValidationError([
-        errors.field_error(("body", p.label.lower(), p.row, p.field) if p.row else ("body", p.field), str(p))
-        for p in problems
-    ])
+    """The problems of a refused roll in the 422 shape: loc names the row (or pupil) and field.
+    The first 100, then one more item that counts the rest."""
+    shown, more = first(problems)
+    found = [
+        errors.field_error(("body", p.label.lower(), p.row, p.field or "row") if p.row else ("body", p.field or "file"),
+                           str(p))
+        for p in shown
+    ]
+    if more:
+        found.append(errors.field_error(("body",), f"… and {more:,} more problems", "too_many_problems"))
+    return NinjaValidationError(found)
 
 
 def _bad(loc: tuple, message: str) -> NinjaValidationError:

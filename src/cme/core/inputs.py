@@ -78,6 +78,14 @@ def text_problem(value: str, *, max_length: int | None = None, multiline: bool =
     return None
 
 
+def shown(value: str, limit: int = 40) -> str:
+    """A value quoted back in a message: at most `limit` characters, anything unprintable
+    written as its code (a 130,000-character cell or an escape sequence is not echoed as is)."""
+    cut = value[:limit]
+    text = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in cut)
+    return f"“{text}”" + ("…" if len(value) > limit else "")
+
+
 def is_ascii_digits(value: str) -> bool:
     """0-9 only: str.isdigit() also says yes to "²" and "٣" (and fullwidth digits), which int() reads or refuses."""
     return bool(_DIGITS.fullmatch(value))
