@@ -68,13 +68,14 @@ def bad_character(value: str, *, multiline: bool = False) -> tuple[int, str] | N
 def text_problem(value: str, *, max_length: int | None = None, multiline: bool = False) -> str | None:
     """What is wrong with a piece of text, as words to follow the field's name; None if nothing.
 
-    Length is counted in characters, as the database columns count it."""
-    if max_length is not None and len(value) > max_length:
-        return f"must be {max_length:,} characters or fewer"
+    Length is counted in characters, as the database columns count it. A character that is
+    refused is named first: it says more than the length does."""
     found = bad_character(value, multiline=multiline)
     if found:
         where, what = found
         return f"must not contain {what}: it is character {where:,}"
+    if max_length is not None and len(value) > max_length:
+        return f"must be {max_length:,} characters or fewer"
     return None
 
 

@@ -53,22 +53,21 @@ def refused(officer, school, data: bytes, as_of=AS_OF) -> list[str]:
 
 
 def test_an_unclosed_quote_is_refused_naming_the_row_where_it_opened(officer_a, current_roll):
-    rows = many(6) + ['"' + pupil_row(6)] + many(179, start=7)
+    rows = [*many(6), '"' + pupil_row(6), *many(179, start=7)]
     problems = refused(officer_a, current_roll, roll_csv(*rows))
     assert problems == [
         "Row 8: A quote opens on this row and is never closed: close it, or remove it"]
 
 
 def test_a_quote_closed_rows_later_is_refused_naming_the_row_where_it_opened(officer_a, current_roll):
-    rows = many(3) + [pupil_row(3, legal_surname='"Unclosed')] + many(3, start=4) + [pupil_row(7, middle_names='Jo"')]
+    rows = [*many(3), pupil_row(3, legal_surname='"Unclosed'), *many(3, start=4), pupil_row(7, middle_names='Jo"')]
     problems = refused(officer_a, current_roll, roll_csv(*rows))
     assert len(problems) == 1 and problems[0].startswith("Row 5, legal_surname: A quote opens here")
 
 
 @pytest.mark.parametrize("breaker", ["\u2028", "\x85", "\x0c", "\u2029", "\x0b"])
 def test_odd_line_breaks_do_not_shift_the_row_numbers(officer_a, current_roll, breaker):
-    rows = many(3) + [pupil_row(3, address_line1=f"1 Mill{breaker}Lane")] + many(2, start=4) + [
-        pupil_row(6, sex="X")]
+    rows = [*many(3), pupil_row(3, address_line1=f"1 Mill{breaker}Lane"), *many(2, start=4), pupil_row(6, sex="X")]
     problems = refused(officer_a, current_roll, roll_csv(*rows))
     assert problems[0].startswith("Row 5, address_line1: Must not contain a line break") or \
         problems[0].startswith("Row 5, address_line1: Must not contain a control character")
@@ -128,8 +127,8 @@ def test_windows_1252_names_are_read(officer_a, school_a):
 
 
 def test_a_column_named_twice_is_refused(officer_a, current_roll):
-    data = ("legal_surname,legal_forename,date_of_birth,sex,legal_surname\n"
-            "Thornton,Amelia,2014-05-12,F,Other\n").encode()
+    data = (b"legal_surname,legal_forename,date_of_birth,sex,legal_surname\n"
+            b"Thornton,Amelia,2014-05-12,F,Other\n")
     problems = refused(officer_a, current_roll, data)
     assert problems == ["Row 1, legal_surname: The column is named twice (columns 1 and 5): "
                         "which one is meant? Remove the other"]
@@ -148,7 +147,7 @@ def test_the_upload_page_refuses_an_unclosed_quote(officer_a, client_for, curren
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     before = _state()
-    data = roll_csv(*(many(6) + ['"' + pupil_row(6)] + many(10, start=7)))
+    data = roll_csv(*([*many(6), '"' + pupil_row(6), *many(10, start=7)]))
     response = client_for(officer_a).post(f"/providers/{current_roll.pk}/roll/upload", {
         "roll_file": SimpleUploadedFile("roll.csv", data, content_type="text/csv"),
         "as_of-day": "1", "as_of-month": "10", "as_of-year": "2025"})
@@ -172,7 +171,7 @@ def test_the_page_lists_the_first_hundred_problems_and_the_count(officer_a, clie
 def test_the_api_refuses_an_unclosed_quote_and_caps_the_list(officer_a, api_for, current_roll):
     client = api_for(officer_a)
     before = _state()
-    data = roll_csv(*(many(6) + ['"' + pupil_row(6)] + many(10, start=7)))
+    data = roll_csv(*([*many(6), '"' + pupil_row(6), *many(10, start=7)]))
     response = client.put(f"/api/v1/providers/{current_roll.laestab}/roll?as_of=2025-10-01", data,
                           content_type="text/csv")
     assert response.status_code == 422
@@ -195,7 +194,7 @@ def test_the_api_refuses_an_ancient_roll_date_with_an_empty_body(officer_a, api_
 
 def test_the_command_fails_on_an_unclosed_quote(current_roll, tmp_path):
     path = tmp_path / "roll.csv"
-    path.write_bytes(roll_csv(*(many(6) + ['"' + pupil_row(6)] + many(179, start=7))))
+    path.write_bytes(roll_csv(*([*many(6), '"' + pupil_row(6), *many(179, start=7)])))
     err = StringIO()
     before = _state()
     with pytest.raises(CommandError, match="Nothing was imported: 1 problem"):
