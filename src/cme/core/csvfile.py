@@ -166,12 +166,16 @@ def read_csv(
     number = 1
     while True:
         number += 1
+        first_line = reader.line_num  # lines read so far: the record starts on the next one
         try:
             values = next(reader)
         except StopIteration:
             break
         except csv.Error as e:
-            problems.append(_broken(number, "", e))
+            index = _quote_field(_physical_line(text, first_line))
+            column = (table.headings[index] if index is not None and index < len(table.headings)
+                      else f"column {index + 1}" if index is not None else "")
+            problems.append(_broken(number, column, e))
             table.broken = True
             break
         opened = next((i for i, v in enumerate(values) if "\n" in v or "\r" in v), None)
@@ -195,6 +199,43 @@ def read_csv(
         problems.append(CsvProblem(2, "file", "the file has column names but no rows under them"))
         table.broken = True
     return table
+
+
+def _physical_line(text: str, index: int) -> str:
+    """The file's line `index` (from 0) as csv reads lines: split at \n, \r and \r\n only."""
+    for i, line in enumerate(io.StringIO(text, newline="")):
+        if i == index:
+            return line
+    return ""
+
+
+def _quote_field(line: str) -> int | None:
+    """Which field (from 0) of a row's first line a quote breaks: the one whose quote is still
+    open at the end of the line, or whose closing quote is followed by something other than a
+    comma. None when the line is well quoted (a field too long without quotes)."""
+    field, in_quotes, closed, opened_in = 0, False, False, None
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if in_quotes:
+            if ch == '"':
+                if line[i + 1:i + 2] == '"':
+                    i += 1  # a doubled quote inside quotes
+                else:
+                    in_quotes, closed = False, True
+        elif ch == '"' and not closed and (i == 0 or line[i - 1] == ","):
+            in_quotes, opened_in = True, field
+        elif ch == ",":
+            field, closed = field + 1, False
+        elif closed and ch not in "\r\n":
+            return field  # text after a closing quote
+        i += 1
+    if in_quotes:
+        return opened_in
+    if len(line) > FIELD_LIMIT:  # a field too long without quotes: the longest one
+        parts = line.split(",")
+        return max(range(len(parts)), key=lambda f: len(parts[f]))
+    return None
 
 
 def _cell_problem(value: str, max_length: int | None) -> str | None:

@@ -44,7 +44,7 @@ def test_an_unclosed_quote_is_refused_naming_the_row_where_it_opened(pupil, scho
     lines = rows(pupil, school_a)
     lines[2] = '"' + lines[2]
     errors = refused((HEADER + "\n".join(lines) + "\n").encode())
-    assert errors == ["row 4: a quote opens on this row and is never closed: close it, or remove it"]
+    assert errors == ["row 4, field upn: a quote opens on this row and is never closed: close it, or remove it"]
 
 
 @pytest.mark.parametrize("breaker", ["\u2028", "\x85", "\x0c"])
@@ -60,7 +60,7 @@ def test_odd_line_breaks_do_not_shift_row_numbers(pupil, school_a, breaker):
 def test_a_field_past_the_csv_limit_is_refused_not_a_crash(pupil, school_a):
     lines = [*rows(pupil, school_a, 1), f"{pupil.upn},{school_a.laestab},2025-09-09,AM," + "/" * 140_000]
     errors = refused((HEADER + "\n".join(lines) + "\n").encode())
-    assert errors == ["row 4: a field runs past 131,072 characters: a quote opened on this row may not be closed"]
+    assert errors == ["row 4, field code: a field runs past 131,072 characters: a quote opened on this row may not be closed"]
 
 
 def test_a_header_only_file_is_refused(db):
@@ -144,7 +144,7 @@ def test_the_upload_page_refuses_an_unclosed_quote(client_for, officer_a, pupil,
     response = client_for(officer_a).post("/attendance/registers/upload", {
         "file": SimpleUploadedFile("reg.csv", (HEADER + "\n".join(lines)).encode(), content_type="text/csv")})
     assert response.status_code == 200
-    assert "row 4: a quote opens on this row and is never closed" in response.text
+    assert "row 4, field upn: a quote opens on this row and is never closed" in response.text
     assert not RegisterYear.objects.exists()
 
 
@@ -163,7 +163,7 @@ def test_the_command_refuses_an_unclosed_quote_and_caps_the_list(pupil, school_a
     lines[2] = '"' + lines[2]
     path = tmp_path / "reg.csv"
     path.write_text(HEADER + "\n".join(lines))
-    with pytest.raises(CommandError, match="row 4: a quote opens"):
+    with pytest.raises(CommandError, match="row 4, field upn: a quote opens"):
         call_command("import-registers", str(path), stdout=StringIO(), verbosity=0)
     path.write_text(HEADER + "".join(f"{pupil.upn},{school_a.laestab},2025-09-08,EVE,/\n" for _ in range(150)))
     with pytest.raises(CommandError) as e:

@@ -38,7 +38,7 @@ def test_an_unclosed_quote_is_refused_naming_the_row_where_it_opened(la_a, held)
     lines = TERM_DATES_901.splitlines(keepends=True)
     lines[2] = '"' + lines[2]
     assert refused(la_a, "".join(lines)) == [
-        "row 3: a quote opens on this row and is never closed: close it, or remove it"]
+        "row 3, field scope: a quote opens on this row and is never closed: close it, or remove it"]
 
 
 @pytest.mark.parametrize("breaker", ["\u2028", "\x85", "\x0c"])
@@ -100,7 +100,7 @@ def test_a_column_named_twice_is_refused(la_a, held):
 
 def test_a_field_past_the_csv_limit_is_refused_not_a_crash(la_a, held):
     errors = refused(la_a, HEADER + "901,term,2025-09-01,2025-10-24," + "x" * 140_000 + "\n")
-    assert errors == ["row 2: a field runs past 131,072 characters: a quote opened on this row may not be closed"]
+    assert errors == ["row 2, field name: a field runs past 131,072 characters: a quote opened on this row may not be closed"]
 
 
 def test_term_dates_in_year_1_or_9999_held_from_before_are_a_calendar_error_not_a_crash():
@@ -123,7 +123,7 @@ def test_the_command_refuses_an_unclosed_quote(la_a, held, tmp_path):
     lines[4] = '"' + lines[4]
     path = tmp_path / "terms.csv"
     path.write_text("".join(lines))
-    with pytest.raises(CommandError, match="row 5: a quote opens"):
+    with pytest.raises(CommandError, match="row 5, field scope: a quote opens"):
         call_command("import-term-dates", str(path), stdout=StringIO())
 
 

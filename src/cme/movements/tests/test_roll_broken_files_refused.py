@@ -56,7 +56,7 @@ def test_an_unclosed_quote_is_refused_naming_the_row_where_it_opened(officer_a, 
     rows = [*many(6), '"' + pupil_row(6), *many(179, start=7)]
     problems = refused(officer_a, current_roll, roll_csv(*rows))
     assert problems == [
-        "Row 8: A quote opens on this row and is never closed: close it, or remove it"]
+        "Row 8, upn: A quote opens on this row and is never closed: close it, or remove it"]
 
 
 def test_a_quote_closed_rows_later_is_refused_naming_the_row_where_it_opened(officer_a, current_roll):
@@ -76,7 +76,7 @@ def test_odd_line_breaks_do_not_shift_the_row_numbers(officer_a, current_roll, b
 
 def test_a_field_over_the_csv_limit_is_refused_not_a_crash(officer_a, current_roll):
     problems = refused(officer_a, current_roll, roll_csv(AMELIA, pupil_row(1, legal_surname="x" * 140_000)))
-    assert problems == ["Row 3: A field runs past 131,072 characters: a quote opened on this row may not be closed"]
+    assert problems == ["Row 3, legal_surname: A field runs past 131,072 characters: a quote opened on this row may not be closed"]
 
 
 @pytest.mark.parametrize("field, value, words", [
@@ -152,7 +152,7 @@ def test_the_upload_page_refuses_an_unclosed_quote(officer_a, client_for, curren
         "roll_file": SimpleUploadedFile("roll.csv", data, content_type="text/csv"),
         "as_of-day": "1", "as_of-month": "10", "as_of-year": "2025"})
     assert response.status_code == 200
-    assert "Row 8: A quote opens on this row and is never closed" in response.text
+    assert "Row 8, upn: A quote opens on this row and is never closed" in response.text
     assert _state() == before
 
 
@@ -175,7 +175,7 @@ def test_the_api_refuses_an_unclosed_quote_and_caps_the_list(officer_a, api_for,
     response = client.put(f"/api/v1/providers/{current_roll.laestab}/roll?as_of=2025-10-01", data,
                           content_type="text/csv")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "row", 8, "row"]
+    assert response.json()["detail"][0]["loc"] == ["body", "row", 8, "upn"]
     many_bad = roll_csv(*[pupil_row(i, sex="X") for i in range(300)])
     response = client.put(f"/api/v1/providers/{current_roll.laestab}/roll?as_of=2025-10-01", many_bad,
                           content_type="text/csv")

@@ -39,7 +39,7 @@ def test_an_unclosed_quote_is_refused_naming_the_row_where_it_opened(la_a):
     rows = [school(i) for i in range(60)]
     rows[7] = '"' + rows[7]
     assert refused(extract(*rows)) == [
-        "Row 9, file: A quote opens on this row and is never closed: close it, or remove it"]
+        "Row 9, URN: A quote opens on this row and is never closed: close it, or remove it"]
 
 
 @pytest.mark.parametrize("field, value, column", [
@@ -80,7 +80,7 @@ def test_a_column_named_twice_is_refused(la_a):
 
 def test_a_field_past_the_csv_limit_is_refused_not_a_crash(la_a):
     [problem] = refused(extract(school(1, name="x" * 140_000)))
-    assert problem == "Row 2, file: A field runs past 131,072 characters: a quote opened on this row may not be closed"
+    assert problem == "Row 2, EstablishmentName: A field runs past 131,072 characters: a quote opened on this row may not be closed"
 
 
 def test_the_command_lists_the_first_hundred_problems(la_a, tmp_path):
