@@ -428,6 +428,10 @@ def parse_ctf(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Ctf:
         )]) from None
     except ParseError as e:
         raise CtfError([Problem("file", f"The file is not well-formed XML: {e}")]) from None
+    except (LookupError, ValueError) as e:
+        # An XML declaration naming an encoding Python does not know (found by fuzzing).
+        raise CtfError([Problem("file", "The file's XML declaration names an encoding that cannot be "
+                                        f"read ({type(e).__name__}): a CTF is UTF-8")]) from None
     if _local(root.tag) != "CTfile":
         raise CtfError([Problem(_local(root.tag) or "file",
                                 "This is not a Common Transfer File: its root element is not CTfile")])
