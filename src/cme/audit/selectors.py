@@ -16,14 +16,16 @@ _VERIFY_FIELDS = ("id", "prev_hash", "hash", *chain.CHAINED_FIELDS)
 def audit_verify(*, batch_size: int = 5000, expect: str | None = None) -> tuple[int, list[tuple[int, str]]]:
     """Check the whole chain; returns (events checked, breaks found).
 
-    The walk finds events edited, removed or inserted inside the chain; the newest end is checked
-    against the chain head (deleting the last events leaves a head that names an event no longer
-    there). `expect` is a hash sealed earlier and kept outside the database (`cme audit seal`):
-    it must still be in the chain, which catches the newest events deleted with the head moved
-    back to match.
+    The walk finds events edited, removed or inserted inside the chain. The newest end is checked
+    against the chain head, read before the walk so that events appended meanwhile are not taken
+    for tampering: the event the head names must be there, with the head's hash (deleting the
+    last events leaves a head naming an event no longer there). `expect` is a hash sealed earlier
+    and kept outside the database (`cme audit seal`): it must still be in the chain, which catches
+    the newest events deleted with the head moved back to match.
     """
-    last: dict | None = None
-    seen_expected = expect is None or expect == chain.GENESIS
+    head = ChainHead.objects.filter(pk=1).values_list("last_event_id", "last_hash").first()
+    found = {"count": 0, "last": None, "head": False, "expected": expect is None or expect == chain.GENESIS}
+
     def rows():
         last = 0
         while True:
@@ -32,30 +34,20 @@ def audit_verify(*, batch_size: int = 5000, expect: str | None = None) -> tuple[
             )
             if not batch:
                 return
-            yield from batch
+            for row in batch:
+                found["count"] += 1
+                found["last"] = (row["id"], row["hash"])
+                found["head"] = found["head"] or (row["id"], row["hash"]) == head
+                found["expected"] = found["expected"] or row["hash"] == expect
+                yield row
             last = batch[-1]["id"]
 
-    count = 0
-
-    def counted():
-        nonlocal count, last, seen_expected
-        for row in rows():
-            count += 1
-            last = row
-            if row["hash"] == expect:
-                seen_expected = True
-            yield row
-
-    problems = chain.find_breaks(counted())
-    head = ChainHead.objects.filter(pk=1).values("last_hash", "last_event_id").first()
-    problems += chain.head_problems(
-        last=(last["id"], last["hash"]) if last else None,
-        head=(head["last_event_id"], head["last_hash"]) if head else None,
-    )
-    if not seen_expected:
+    problems = chain.find_breaks(rows())
+    problems += chain.head_problems(last=found["last"], head=head, head_found=found["head"])
+    if not found["expected"]:
         problems.append((expect, "the sealed hash is not in the chain: events up to the sealed "
                                  "one were removed, or the chain was rewritten"))
-    return count, problems
+    return found["count"], problems
 
 
 def chain_head() -> tuple[int, str]:
