@@ -32,7 +32,7 @@ from cme.attendance.models import (
 )
 from cme.audit.models import Action
 from cme.audit.services import audit_record
-from cme.core.csvfile import read_csv
+from cme.core.csvfile import iter_csv
 from cme.core.inputs import is_ascii_digits, parse_iso_date, shown
 from cme.providers.models import Enrolment, Organisation
 
@@ -216,26 +216,27 @@ def register_csv_read(data: bytes | str | Iterable[str]) -> tuple[list[Mark], li
     column named twice, no rows) is refused naming the row, and no marks are read from it."""
     if not isinstance(data, bytes | str):
         data = "".join(data)
-    table = read_csv(data, required=REGISTER_HEADER, known=REGISTER_HEADER, max_lengths=REGISTER_LIMITS,
-                     missing_hint=f" (the header must be {','.join(REGISTER_HEADER)})")
-    if table.broken:
-        return [], [_file_error(p) for p in table.problems], len(table.rows)
+    # Row by row: a day's file of a large authority is never held as rows all at once.
+    table, rows = iter_csv(data, required=REGISTER_HEADER, known=REGISTER_HEADER, max_lengths=REGISTER_LIMITS,
+                           missing_hint=f" (the header must be {','.join(REGISTER_HEADER)})")
     errors: list[str] = []
     marks: list[Mark] = []
     dates: dict[str, dt.date | None] = {}
-    text_problems = defaultdict(list)
-    for p in table.problems:
-        text_problems[p.row].append(_file_error(p))
-    for row in table.rows:
-        if row.number in text_problems:
-            errors.extend(text_problems[row.number])  # its text is refused, field by field
+    read = checked = 0
+    for row in rows:
+        read += 1
+        if len(table.problems) > checked:  # its text is refused, field by field
+            errors.extend(_file_error(p) for p in table.problems[checked:])
+            checked = len(table.problems)
             continue
         m = check_mark(row=row.number, upn=row["upn"].upper(), laestab=row["laestab"],
                        date_text=row["date"], session=row["session"], code=row["code"],
                        errors=errors, dates=dates)
         if m is not None:
             marks.append(m)
-    return marks, errors, len(table.rows)
+    if table.broken:  # the file itself cannot be read: its rows are not to be trusted
+        return [], [_file_error(p) for p in table.problems], read
+    return marks, errors, read
 
 
 # CTF AttendanceMarks: one character per session from AttendanceStartDate, AM then PM. How CTF

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from cme.core.inputs import text_problem
@@ -52,16 +52,24 @@ class CsvProblem:
         return f"{where}: {self.message}" if where else self.message
 
 
-@dataclass
 class CsvRow:
-    number: int
-    values: dict[str, str]  # by column key; a short row reads "" for the columns it lacks
+    """One row: its number and its values by column key ("" for a column a short row lacks)."""
+
+    __slots__ = ("_index", "_values", "number")
+
+    def __init__(self, number: int, values: list[str], index: dict[str, int]):
+        self.number, self._values, self._index = number, values, index
 
     def __getitem__(self, key: str) -> str:
-        return self.values.get(key, "")
+        i = self._index.get(key)
+        return self._values[i].strip() if i is not None and i < len(self._values) else ""
 
     def get(self, key: str, default: str = "") -> str:
-        return self.values.get(key, default)
+        return self[key] if key in self._index else default
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {k: self[k] for k in self._index}
 
 
 @dataclass
@@ -80,10 +88,6 @@ class CsvTable:
         return self.headings[self.keys.index(key)] if key in self.keys else key
 
 
-def _row_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def decode(data: bytes, *, allow_cp1252: bool) -> tuple[str | None, str, list[CsvProblem]]:
     """(text, encoding, problems): UTF-8 (a byte-order mark is dropped); failing that, where the
     format allows it, Windows-1252, strictly."""
@@ -94,16 +98,26 @@ def decode(data: bytes, *, allow_cp1252: bool) -> tuple[str | None, str, list[Cs
             row = data.count(b"\n", 0, utf8_error.start) + 1
             return None, "", [CsvProblem(row, "file", f"the file is not UTF-8 text (byte {utf8_error.start:,} "
                                                        f"is 0x{data[utf8_error.start]:02X}): save it as CSV UTF-8")]
-    for i, byte in enumerate(data):
-        if byte in CP1252_UNDEFINED:
-            row = data.count(b"\n", 0, i) + 1
-            return None, "", [CsvProblem(row, "file", f"byte 0x{byte:02X} (byte {i:,} of the file) is not a "
-                                                      "character in UTF-8 or Windows-1252: is this a CSV file? "
-                                                      "Save it as CSV UTF-8")]
+    # The first undefined byte, found by a scan in C for each (a GIAS extract is tens of MB).
+    found = [i for i in (data.find(bytes([b])) for b in CP1252_UNDEFINED) if i >= 0]
+    if found:
+        i = min(found)
+        row = data.count(b"\n", 0, i) + 1
+        return None, "", [CsvProblem(row, "file", f"byte 0x{data[i]:02X} (byte {i:,} of the file) is not a "
+                                                  "character in UTF-8 or Windows-1252: is this a CSV file? "
+                                                  "Save it as CSV UTF-8")]
     return data.decode("cp1252"), "cp1252", []
 
 
-def read_csv(
+def read_csv(data: bytes | str, **options) -> CsvTable:
+    """Read a whole CSV file into a table: its headings, all its rows and every problem found
+    (the options are iter_csv's)."""
+    table, rows = iter_csv(data, **options)
+    table.rows = list(rows)
+    return table
+
+
+def iter_csv(
     data: bytes | str,
     *,
     required: Iterable[str] = (),
@@ -113,36 +127,40 @@ def read_csv(
     check_text: bool = True,
     allow_cp1252: bool = False,
     missing_hint: str = "",
-) -> CsvTable:
-    """Read a whole CSV file: its headings, its rows and every problem found.
+) -> tuple[CsvTable, Iterator[CsvRow]]:
+    """A CSV file's table (headings and problems) and its rows one at a time, so that a large
+    file (a day's registers) is never held as rows all at once. table.problems grows as the rows
+    are read; once they are all read, it holds every problem found.
 
     required: column keys the file must have; known: the keys the caller reads (duplicates and
     the text rules are checked for these; None: every column); key: how a heading becomes a key;
     max_lengths: the most characters a column's cells may hold (its database column's length);
     check_text: whether to check cells by the text rules here (a caller that checks its values
     itself, as the roll does for CSV and CTF alike, says False); missing_hint: words after "the
-    file has no column ...". Reading stops at the first break in the file's structure (an unclosed quote, say), because
-    every row after it would be misread; problems with values go on to the end of the file.
+    file has no column ...". Reading stops at the first break in the file's structure (an
+    unclosed quote, say), because every row after it would be misread; problems with values go on
+    to the end of the file.
     """
+    table = CsvTable([], [])
     if isinstance(data, bytes):
-        text, encoding, problems = decode(data, allow_cp1252=allow_cp1252)
+        text, table.encoding, table.problems = decode(data, allow_cp1252=allow_cp1252)
         if text is None:
-            return CsvTable([], [], problems=problems, broken=True)
+            table.broken = True
+            return table, iter(())
     else:
-        text, encoding = data.removeprefix("\ufeff"), "utf-8"
+        text = data.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    table = CsvTable([], [], encoding=encoding)
     problems = table.problems
     try:
         raw_headings = next(reader, None)
     except csv.Error as e:
         problems.append(_broken(1, "headings", e))
         table.broken = True
-        return table
+        return table, iter(())
     if not raw_headings or not any(h.strip() for h in raw_headings):
         problems.append(CsvProblem(1, "file", "the file is empty: the first row must hold the column names"))
         table.broken = True
-        return table
+        return table, iter(())
     table.headings = [h.strip() for h in raw_headings]
     table.keys = [key(h) for h in raw_headings]
     wanted = set(table.keys if known is None else known)
@@ -160,10 +178,15 @@ def read_csv(
         problems.append(CsvProblem(1, "headings", "the file has no column " + ", ".join(missing) + missing_hint))
     if problems:
         table.broken = True
-        return table
+        return table, iter(())
     where = {k: i for k, i in seen.items() if k in wanted}
-    limits = dict(max_lengths or {})
-    number = 1
+    return table, _rows(table, reader, text, where, dict(max_lengths or {}), check_text)
+
+
+def _rows(table: CsvTable, reader, text: str, where: dict[str, int], limits: dict[str, int],
+          check_text: bool) -> Iterator[CsvRow]:
+    problems = table.problems
+    number, taken = 1, 0
     while True:
         number += 1
         first_line = reader.line_num  # lines read so far: the record starts on the next one
@@ -177,7 +200,7 @@ def read_csv(
                       else f"column {index + 1}" if index is not None else "")
             problems.append(_broken(number, column, e))
             table.broken = True
-            break
+            return
         opened = next((i for i, v in enumerate(values) if "\n" in v or "\r" in v), None)
         if opened is not None:
             column = table.headings[opened] if opened < len(table.headings) else f"column {opened + 1}"
@@ -186,23 +209,22 @@ def read_csv(
                 "a quote opens here and is not closed on this row, so the rows after it would be "
                 "read into this field: close the quote, or remove it"))
             table.broken = True
-            break
+            return
         if not any(v.strip() for v in values):
             continue
-        row = CsvRow(number, {k: values[i].strip() if i < len(values) else "" for k, i in where.items()})
         if check_text:
             for k, i in where.items():
                 if i < len(values) and values[i] and (found := _cell_problem(values[i], limits.get(k))):
                     problems.append(CsvProblem(number, table.headings[i], found))
-        table.rows.append(row)
-    if not table.rows and not problems:
+        taken += 1
+        yield CsvRow(number, values, where)
+    if not taken and not problems:
         problems.append(CsvProblem(2, "file", "the file has column names but no rows under them"))
         table.broken = True
-    return table
 
 
 def _physical_line(text: str, index: int) -> str:
-    """The file's line `index` (from 0) as csv reads lines: split at \n, \r and \r\n only."""
+    """The file's line `index` (from 0) as csv reads lines: split at \\n, \\r and \\r\\n only."""
     for i, line in enumerate(io.StringIO(text, newline="")):
         if i == index:
             return line
