@@ -30,12 +30,14 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("CME_DEBUG", False)
+# Demo mode (make demo): fictional data may be loaded (`cme demo-data` refuses otherwise).
+CME_DEMO = env_bool("CME_DEMO", False)
 # A fixed key is only acceptable where nothing real is stored: tests and the demo. Elsewhere it
 # must come from the environment; left empty, Django refuses at the first use of the key (signing
 # a session or a form), while commands that need none (cme link, cme screen) still run.
 SECRET_KEY = os.environ.get("CME_SECRET_KEY") or (
     "insecure-development-key-do-not-use-in-production"
-    if DEBUG or env_bool("CME_DEMO", False) or os.environ.get("PYTEST_VERSION")
+    if DEBUG or CME_DEMO or os.environ.get("PYTEST_VERSION")
     else ""
 )
 
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cme.accounts.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cme.api.errors.JsonErrorsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -163,16 +166,20 @@ SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("CME_SECURE_COOKIES", not DEBUG and not env_bool("CME_DEMO", False))
+SESSION_COOKIE_SECURE = env_bool("CME_SECURE_COOKIES", not DEBUG and not CME_DEMO)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Sign-in throttling (django-axes): lock a username+address pair after 5 failures for 15 minutes.
+# Sign-in throttling (django-axes, cme.accounts.lockout): an account is locked after 5 failures
+# from any addresses, and an address after 20 failures on any accounts (higher, so that one
+# office's mistyped passwords do not lock everyone behind its address), each for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("CME_SIGNIN_FAILURE_LIMIT", 5))
+CME_SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("CME_SIGNIN_ADDRESS_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "cme.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cme.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -225,10 +232,14 @@ RATELIMIT_USE_CACHE = "default"
 CME_PUBLIC_REFERRAL_RATE = os.environ.get("CME_PUBLIC_REFERRAL_RATE", "10/h")
 # A person takes longer than this to fill the public form; a robot usually does not.
 CME_PUBLIC_REFERRAL_MIN_SECONDS = int(os.environ.get("CME_PUBLIC_REFERRAL_MIN_SECONDS", 3))
-# Behind a reverse proxy, name the header that carries the visitor's address (for example
-# HTTP_X_FORWARDED_FOR), or every visitor shares one flood limit.
-if os.environ.get("CME_CLIENT_IP_HEADER"):
-    RATELIMIT_IP_META_KEY = os.environ["CME_CLIENT_IP_HEADER"]
+# The visitor's address, for the audit trail, flood limits and sign-in lock-out alike, is decided
+# by one function (cme.core.client). Behind reverse proxies, name the header they write (for
+# example HTTP_X_FORWARDED_FOR) and how many proxies there are, or every visitor shares one
+# address.
+CME_CLIENT_IP_HEADER = os.environ.get("CME_CLIENT_IP_HEADER", "")
+CME_TRUSTED_PROXIES = int(os.environ.get("CME_TRUSTED_PROXIES", 1))
+RATELIMIT_IP_META_KEY = "cme.core.client.ratelimit_address"
+AXES_CLIENT_IP_CALLABLE = "cme.core.client.client_address"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -1,7 +1,12 @@
 from django import forms
 
+from cme.core.forms import Form
+from cme.core.inputs import is_ascii_digits
 
-class SignInForm(forms.Form):
+
+class SignInForm(Form):
+    raw_text_fields = ("password",)  # a password is whatever was typed
+
     username = forms.CharField(
         label="Username",
         max_length=150,
@@ -15,7 +20,7 @@ class SignInForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     """The 6-digit code from an authenticator app."""
 
     code = forms.CharField(
@@ -28,6 +33,6 @@ class CodeForm(forms.Form):
     def clean_code(self) -> str:
         # People copy codes as "123 456"; spaces and dashes are not part of the code.
         code = "".join(self.cleaned_data["code"].split()).replace("-", "")
-        if not (code.isdigit() and len(code) == 6):
+        if not (is_ascii_digits(code) and len(code) == 6):
             raise forms.ValidationError("The code must be 6 numbers")
         return code

@@ -16,7 +16,7 @@ LA_STAFF_LINKS = [
     ("At risk", "screening:list"),
     ("Providers", "providers:list"),
 ]
-MANAGER_LINKS = [("Team", "work:team")]
+MANAGER_LINKS = [("Team", "work:team"), ("Refused access", "reports:refused")]
 PARTNER_LINKS = [
     ("Make a referral", "intake:partner-new"),
     ("Your referrals", "intake:mine"),

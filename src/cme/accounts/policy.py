@@ -144,7 +144,7 @@ def may_import_roll(user: Any, provider: Any) -> bool:
 
 
 def may_see_audit(user: Any) -> bool:
-    """Who viewed a child: managers."""
+    """The audit trail's reports (who viewed a child, who was refused records): managers."""
     return is_manager(user)
 
 
@@ -176,6 +176,11 @@ def require_manager(user: Any, message: str = "Only a manager can do this") -> N
 def require_children_scope(user: Any) -> None:
     if not may_see_children(user):
         raise PermissionDenied("You cannot search the register")
+
+
+def require_child_history_reader(user: Any) -> None:
+    if not may_see_child_history(user):
+        raise PermissionDenied("Only the authority's staff can see a child's change history")
 
 
 def require_child_editor(user: Any) -> None:

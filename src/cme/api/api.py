@@ -28,10 +28,17 @@ pages, and everything it reads or changes is in the audit trail under the user's
 **Scope.** A record outside the caller's scope answers 404, the same as a record that does not
 exist, so that the API does not reveal what exists elsewhere.
 
-**Errors.** Bad input answers 422 with
+**Errors.** Every error is JSON. Bad input answers 422 with
 `{"detail": [{"loc": ["body", "child", "date_of_birth"], "msg": "...", "type": "..."}]}`:
-`loc` names the field. Nothing is saved when a request is refused. Other refusals answer
-`{"detail": "..."}` (401 no or bad token, 403 not allowed, 404 not found).
+`loc` names the field. A body that is not JSON (by its Content-Type) answers 415 in the same
+shape, with `loc: ["header", "Content-Type"]`. Nothing is saved when a request is refused. Other
+refusals answer `{"detail": "..."}` (401 no or bad token, 403 not allowed, 404 not found, 405
+method not allowed, 500 a failure on our side).
+
+**Input.** Text is refused with control characters (NUL, escape...), characters that change the
+direction of text, or line breaks where one line is expected, and beyond the field's
+`maxLength`, which is the web form's. Dates are written `YYYY-MM-DD`; true and false are JSON's
+`true` and `false`; ids and page numbers are bounded (`maximum`).
 
 **Growth.** New fields may be added to any response object within v1; clients should ignore
 fields they do not know.

@@ -8,16 +8,17 @@ naming the field, and nothing changes.
 """
 
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Literal, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from cme.accounts import policy
 from cme.api.errors import service_error
-from cme.api.schemas import BadInput, Refusal
+from cme.api.schemas import BadInput, Day, Flag, Id, IsoDate, Line, Lines, Refusal
 from cme.cases.casework import services as casework
 from cme.cases.casework.selectors import (
     LocationView,
@@ -43,11 +44,15 @@ from cme.cases.models import (
 from cme.cases.register import services as register
 from cme.cases.register import stages
 from cme.cases.register.selectors import case_get_for_user, case_officers, case_providers
+from cme.core.inputs import DB_INT_MAX
 
 router = Router()
 
-WRITE_REFUSALS = {401: Refusal, 403: Refusal, 404: Refusal, 422: BadInput}
+WRITE_REFUSALS = {401: Refusal, 403: Refusal, 404: Refusal, 415: BadInput, 422: BadInput}
 READ = {401: Refusal, 404: Refusal, 422: BadInput}
+# Ids in the path: a number no id column holds is refused (422), never sent to the database.
+CaseId = Path(..., ge=1, le=DB_INT_MAX)
+ReferralId = Path(..., ge=1, le=DB_INT_MAX)
 
 # Literals of the choices for pydantic (and the OpenAPI enums); plain strings to mypy.
 if TYPE_CHECKING:
@@ -73,8 +78,7 @@ class In(Schema):
 
 
 def _case_to_work(request, case_id: int):
-    case = case_get_for_user(user=request.auth, case_id=case_id)
-    policy.require_caseworker(request.auth)
+    case = case_get_for_user(user=request.auth, case_id=case_id, require=policy.require_caseworker)
     return case
 
 
@@ -123,18 +127,18 @@ class EnquiryKindOut(Schema):
 
 class EnquiryIn(In):
     kind: EnquiryCode
-    made_on: date = Field(description="Not in the future")
-    officer_id: int | None = Field(None, description="Who made it; the caller when left out")
-    outcome: str = Field(max_length=5000)
-    next_step: str = Field("", max_length=2000)
-    joint_with_school_id: int | None = Field(None, description="A school of the authority that enquired jointly")
+    made_on: Day = Field(description="Not in the future")
+    officer_id: Id | None = Field(None, description="Who made it; the caller when left out")
+    outcome: Lines = Field(max_length=5000)
+    next_step: Lines = Field("", max_length=2000)
+    joint_with_school_id: Id | None = Field(None, description="A school of the authority that enquired jointly")
 
 
 @router.get("/{case_id}/enquiries", response={200: list[EnquiryKindOut], **READ},
             summary="The reasonable enquiries: made and still to make",
             description="Every kind of reasonable enquiry, whether one has been made, and those made.",
             operation_id="case_enquiries")
-def list_enquiries(request, case_id: int):
+def list_enquiries(request, case_id: int = CaseId):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     return [EnquiryKindOut(kind=c.kind, label=c.label, done=c.done, enquiries=[EnquiryOut.of(e) for e in c.enquiries])
             for c in enquiry_checklist(case=case)]
@@ -144,7 +148,7 @@ def list_enquiries(request, case_id: int):
              summary="Record an enquiry",
              description="The first enquiry moves the case to locating. A date in the future is refused.",
              operation_id="enquiry_record")
-def record_enquiry(request, case_id: int, payload: EnquiryIn):
+def record_enquiry(request, payload: EnquiryIn, case_id: int = CaseId):
     user = request.auth
     case = _case_to_work(request, case_id)
     officer = user if payload.officer_id is None else _pick(
@@ -212,35 +216,35 @@ class WhereaboutsOut(Schema):
 
 
 class FoundIn(In):
-    on: date
-    line1: str = Field(max_length=200)
-    line2: str = Field("", max_length=200)
-    town: str = Field("", max_length=100)
-    postcode: str = Field("", max_length=10)
-    is_refuge: bool = False
-    parental_responsibility: str = Field(max_length=200, examples=["Jane Hartley (mother)"])
-    detail: str = Field("", max_length=2000)
+    on: Day
+    line1: Line = Field(max_length=200)
+    line2: Line = Field("", max_length=200)
+    town: Line = Field("", max_length=100)
+    postcode: Line = Field("", max_length=10)
+    is_refuge: Flag = False
+    parental_responsibility: Line = Field(max_length=200, examples=["Jane Hartley (mother)"])
+    detail: Lines = Field("", max_length=2000)
 
 
 class MovedIn(In):
-    other_la_id: int = Field(description="An entry of the authority's LA contacts directory")
-    on: date
-    detail: str = Field("", max_length=2000, description="What is known of the move: kept on the case, never e-mailed")
+    other_la_id: Id = Field(description="An entry of the authority's LA contacts directory")
+    on: Day
+    detail: Lines = Field("", max_length=2000, description="What is known of the move: kept on the case, never e-mailed")
 
 
 class LeftCountryIn(In):
-    on: date
-    country: str = Field("", max_length=100)
-    detail: str = Field("", max_length=2000)
+    on: Day
+    country: Line = Field("", max_length=100)
+    detail: Lines = Field("", max_length=2000)
 
 
 class NotFoundIn(In):
-    on: date
-    detail: str = Field(max_length=2000, description="What has been tried so far")
+    on: Day
+    detail: Lines = Field(max_length=2000, description="What has been tried so far")
 
 
 class AcceptedIn(In):
-    accepted_on: date
+    accepted_on: Day
 
 
 def _whereabouts(request, case) -> WhereaboutsOut:
@@ -257,7 +261,7 @@ def _whereabouts(request, case) -> WhereaboutsOut:
             description="What locating has found so far, newest first, and the referrals sent to other "
                         "authorities with exactly what was sent.",
             operation_id="case_whereabouts")
-def read_whereabouts(request, case_id: int):
+def read_whereabouts(request, case_id: int = CaseId):
     return _whereabouts(request, case_get_for_user(user=request.auth, case_id=case_id))
 
 
@@ -265,7 +269,7 @@ def read_whereabouts(request, case_id: int):
              summary="Record where the child was found",
              description="The address joins the child's address history; the case moves to located.",
              operation_id="case_child_found")
-def child_found(request, case_id: int, payload: FoundIn):
+def child_found(request, payload: FoundIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     _run(lambda: casework.case_child_found(actor=request.auth, case=case, **payload.model_dump()))
     return _whereabouts(request, case)
@@ -277,7 +281,7 @@ def child_found(request, case_id: int, payload: FoundIn):
                          "(the case reference, who to contact, where to sign in), and keeps what was sent, "
                          "when, and whether it was delivered.",
              operation_id="case_moved_to_other_la")
-def moved(request, case_id: int, payload: MovedIn):
+def moved(request, payload: MovedIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     other = _pick(other_la_directory(user=request.auth), payload.other_la_id, "other_la_id",
                   "Choose an authority from the LA contacts")
@@ -292,7 +296,7 @@ def moved(request, case_id: int, payload: MovedIn):
              summary="Record that the other authority accepted the child",
              description="Once accepted, the case may close with the outcome moved_la.",
              operation_id="other_la_referral_accept")
-def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
+def accepted(request, payload: AcceptedIn, case_id: int = CaseId, referral_id: int = ReferralId):
     case = _case_to_work(request, case_id)
     referral = case.other_la_referrals.filter(pk=referral_id).first()
     if referral is None:
@@ -305,7 +309,7 @@ def accepted(request, case_id: int, referral_id: int, payload: AcceptedIn):
              summary="Record that the family left the country",
              description="The case moves to located; it may then close with the outcome left_country.",
              operation_id="case_left_country")
-def left_country(request, case_id: int, payload: LeftCountryIn):
+def left_country(request, payload: LeftCountryIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     _run(lambda: casework.case_left_country(actor=request.auth, case=case, **payload.model_dump()))
     return _whereabouts(request, case)
@@ -315,7 +319,7 @@ def left_country(request, case_id: int, payload: LeftCountryIn):
              summary="Record that the child cannot be found",
              description="The case stays open at locating and the child stays on the register.",
              operation_id="case_child_not_found")
-def not_found(request, case_id: int, payload: NotFoundIn):
+def not_found(request, payload: NotFoundIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     _run(lambda: casework.case_child_not_found(actor=request.auth, case=case, **payload.model_dump()))
     return _whereabouts(request, case)
@@ -324,9 +328,9 @@ def not_found(request, case_id: int, payload: NotFoundIn):
 # -- key worker and needs ----------------------------------------------------------------------
 
 class KeyWorkerIn(In):
-    officer_id: int
+    officer_id: Id
     role: KeyWorkerCode
-    since: date | None = Field(None, description="Today when left out")
+    since: IsoDate = Field(None, description="Today when left out")
 
 
 class KeyWorkerOut(Schema):
@@ -340,7 +344,7 @@ class KeyWorkerOut(Schema):
             summary="Allocate the key worker or lead professional",
             description="An officer of the authority who works cases (officer_id as in GET /cases).",
             operation_id="case_key_worker_allocate")
-def key_worker(request, case_id: int, payload: KeyWorkerIn):
+def key_worker(request, payload: KeyWorkerIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     officer = _pick(case_officers(user=request.auth), payload.officer_id, "officer_id",
                     "Choose an officer of this authority who works cases")
@@ -352,18 +356,18 @@ def key_worker(request, case_id: int, payload: KeyWorkerIn):
 
 
 class NeedsAssessmentIn(In):
-    education_history: str = Field("", max_length=5000)
+    education_history: Lines = Field("", max_length=5000)
     sen_status: SenCode | Literal[""] = ""
-    sen_detail: str = Field("", max_length=5000)
-    health: str = Field("", max_length=5000)
-    family_circumstances: str = Field("", max_length=5000)
-    disengagement_reasons: str = Field("", max_length=5000)
-    parent_preferences: str = Field("", max_length=5000)
-    child_preferences: str = Field("", max_length=5000)
+    sen_detail: Lines = Field("", max_length=5000)
+    health: Lines = Field("", max_length=5000)
+    family_circumstances: Lines = Field("", max_length=5000)
+    disengagement_reasons: Lines = Field("", max_length=5000)
+    parent_preferences: Lines = Field("", max_length=5000)
+    child_preferences: Lines = Field("", max_length=5000)
     recommended_provision: ProvisionCode | Literal[""] = ""
-    provision_detail: str = Field("", max_length=5000)
-    complete: bool = Field(False, description="Complete it (every section needed); otherwise a draft")
-    assessed_on: date | None = Field(None, description="When completing; today when left out")
+    provision_detail: Lines = Field("", max_length=5000)
+    complete: Flag = Field(False, description="Complete it (every section needed); otherwise a draft")
+    assessed_on: IsoDate = Field(None, description="When completing; today when left out")
 
 
 class NeedsAssessmentOut(Schema):
@@ -399,7 +403,7 @@ class NeedsAssessmentOut(Schema):
             summary="The case's needs assessment (the latest)",
             description="404 when none has been started.",
             operation_id="needs_assessment_read")
-def read_needs(request, case_id: int):
+def read_needs(request, case_id: int = CaseId):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     current = needs_assessment_current(case=case)
     if current is None:
@@ -412,15 +416,15 @@ def read_needs(request, case_id: int):
             description="Completing it determines needs (the case moves to needs determined), or, when the "
                         "authority asks for approval, waits for a manager.",
             operation_id="needs_assessment_save")
-def save_needs(request, case_id: int, payload: NeedsAssessmentIn):
+def save_needs(request, payload: NeedsAssessmentIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     saved = _run(lambda: casework.needs_assessment_save(actor=request.auth, case=case, **payload.model_dump()))
     return NeedsAssessmentOut.of(saved)
 
 
 class DecisionIn(In):
-    approve: bool
-    note: str = Field("", max_length=2000, description="Needed when not approving")
+    approve: Flag
+    note: Lines = Field("", max_length=2000, description="Needed when not approving")
 
 
 @router.post("/{case_id}/needs-assessment/decision", response={200: NeedsAssessmentOut, **WRITE_REFUSALS},
@@ -428,9 +432,9 @@ class DecisionIn(In):
              description="Approving determines needs (the case moves to needs determined); returning it needs "
                          "a note and lets the officer change it.",
              operation_id="needs_assessment_decide")
-def decide_needs(request, case_id: int, payload: DecisionIn):
-    case = case_get_for_user(user=request.auth, case_id=case_id)
-    policy.require_manager(request.auth, "Only a manager can approve a needs assessment")
+def decide_needs(request, payload: DecisionIn, case_id: int = CaseId):
+    case = case_get_for_user(user=request.auth, case_id=case_id, require=partial(
+        policy.require_manager, message="Only a manager can approve a needs assessment"))
     waiting = case.needs_assessments.filter(state=ApprovalState.AWAITING).first()
     if waiting is None:
         raise service_error(DjangoValidationError({"approve": "No assessment is waiting for approval"}))
@@ -450,8 +454,8 @@ else:
 
 class StageIn(In):
     to_stage: StageCode = Field(description="Forward along the process steps, or back to locating; close with /close")
-    note: str = Field("", max_length=2000)
-    on: date | None = Field(None, description="Today when left out; not in the future")
+    note: Lines = Field("", max_length=2000)
+    on: IsoDate = Field(None, description="Today when left out; not in the future")
 
 
 class StageOut(Schema):
@@ -465,7 +469,7 @@ class StageOut(Schema):
              description="Refuses impossible moves with 422 naming `to_stage` (a closed case must be reopened; "
                          "a case goes back only to locating). Who and when are recorded on the timeline.",
              operation_id="case_stage_move")
-def move_stage(request, case_id: int, payload: StageIn):
+def move_stage(request, payload: StageIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     case = _run(lambda: register.case_stage_advance(actor=request.auth, case=case, to_stage=payload.to_stage,
                                                     note=payload.note, on=payload.on))
@@ -474,7 +478,7 @@ def move_stage(request, case_id: int, payload: StageIn):
 
 
 class NoteIn(In):
-    text: str = Field(max_length=5000)
+    text: Lines = Field(max_length=5000)
 
 
 class NoteOut(Schema):
@@ -488,7 +492,7 @@ class NoteOut(Schema):
              summary="Add a note to the case timeline",
              description="The note appears on the case's timeline with its author and time.",
              operation_id="case_note_add")
-def add_note(request, case_id: int, payload: NoteIn):
+def add_note(request, payload: NoteIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     note = _run(lambda: register.case_note_add(actor=request.auth, case=case, text=payload.text))
     return Status(201, NoteOut(id=note.pk, text=note.text, author=str(note.author), created_at=note.created_at))
@@ -498,8 +502,8 @@ def add_note(request, case_id: int, payload: NoteIn):
 
 class CloseIn(In):
     outcome: OutcomeCode | Literal[""] = Field(description="Required: a case closes only with an outcome")
-    detail: str = Field("", max_length=2000)
-    on: date | None = Field(None, description="Today when left out")
+    detail: Lines = Field("", max_length=2000)
+    on: IsoDate = Field(None, description="Today when left out")
 
 
 class ClosureOut(Schema):
@@ -522,7 +526,7 @@ def _closure(case) -> ClosureOut:
              description="Where the authority asks a manager to approve closures (CME_CLOSURE_APPROVAL), an "
                          "officer's closure waits for approval and `closed` is false.",
              operation_id="case_close")
-def close(request, case_id: int, payload: CloseIn):
+def close(request, payload: CloseIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     _run(lambda: casework.case_close_or_request(actor=request.auth, case=case, outcome=payload.outcome,
                                                 detail=payload.detail, on=payload.on))
@@ -533,9 +537,9 @@ def close(request, case_id: int, payload: CloseIn):
              summary="Approve or refuse closing the case (managers)",
              description="Approving closes the case with the outcome asked for; refusing needs a note.",
              operation_id="case_closure_decide")
-def decide_closure(request, case_id: int, payload: DecisionIn):
-    case = case_get_for_user(user=request.auth, case_id=case_id)
-    policy.require_manager(request.auth, "Only a manager can approve closing a case")
+def decide_closure(request, payload: DecisionIn, case_id: int = CaseId):
+    case = case_get_for_user(user=request.auth, case_id=case_id, require=partial(
+        policy.require_manager, message="Only a manager can approve closing a case"))
     waiting = case.closure_requests.filter(state=ClosureState.AWAITING).first()
     if waiting is None:
         raise service_error(DjangoValidationError({"approve": "No closure is waiting for approval"}))
@@ -545,14 +549,14 @@ def decide_closure(request, case_id: int, payload: DecisionIn):
 
 
 class ReopenIn(In):
-    reason: str = Field(max_length=2000)
+    reason: Lines = Field(max_length=2000)
 
 
 @router.post("/{case_id}/reopen", response={200: ClosureOut, **WRITE_REFUSALS},
              summary="Reopen a closed case",
              description="The reason is required and goes on the timeline; the case reopens at logged.",
              operation_id="case_reopen")
-def reopen(request, case_id: int, payload: ReopenIn):
+def reopen(request, payload: ReopenIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     _run(lambda: casework.case_reopen(actor=request.auth, case=case, reason=payload.reason))
     return _closure(case)
@@ -561,15 +565,15 @@ def reopen(request, case_id: int, payload: ReopenIn):
 # -- evidence of joint reasonable enquiries ----------------------------------------------------
 
 class EvidenceIn(In):
-    school_id: int
+    school_id: Id
     ground: GroundCode
-    absence_from: date = Field(description="First day of absence (9(1)(i)) or the day after leave ended (9(1)(h))")
-    leave_ended_on: date | None = None
-    last_attended_on: date | None = None
-    absence_detail: str = Field("", max_length=4000)
+    absence_from: Day = Field(description="First day of absence (9(1)(i)) or the day after leave ended (9(1)(h))")
+    leave_ended_on: IsoDate = None
+    last_attended_on: IsoDate = None
+    absence_detail: Lines = Field("", max_length=4000)
 
 
-class EvidenceOut(Schema):
+class JointEvidenceOut(Schema):
     id: int
     school: str
     school_laestab: str
@@ -585,11 +589,11 @@ class EvidenceOut(Schema):
     printable_url: str
 
 
-@router.post("/{case_id}/joint-evidence", response={201: EvidenceOut, **WRITE_REFUSALS},
+@router.post("/{case_id}/joint-evidence", response={201: JointEvidenceOut, **WRITE_REFUSALS},
              summary="Produce the evidence of joint reasonable enquiries",
              description="For a deletion under ground 9(1)(h) or 9(1)(i) (SI 2024/208). Audited as an export.",
              operation_id="joint_evidence_produce")
-def produce_evidence(request, case_id: int, payload: EvidenceIn):
+def produce_evidence(request, payload: EvidenceIn, case_id: int = CaseId):
     from django.urls import reverse
 
     case = _case_to_work(request, case_id)
@@ -600,7 +604,7 @@ def produce_evidence(request, case_id: int, payload: EvidenceIn):
         leave_ended_on=payload.leave_ended_on, last_attended_on=payload.last_attended_on,
         absence_detail=payload.absence_detail,
     ), {"school": ("body", "school_id")})
-    return Status(201, EvidenceOut(
+    return Status(201, JointEvidenceOut(
         id=ev.pk, school=ev.school.name, school_laestab=ev.school.laestab, ground=ev.ground,
         ground_label=ev.get_ground_display(), absence_from=ev.absence_from, leave_ended_on=ev.leave_ended_on,
         last_attended_on=ev.last_attended_on, school_days_absent=ev.school_days_absent,

@@ -5,11 +5,12 @@ from typing import TYPE_CHECKING, Literal
 
 from ninja import Field, Path, Query, Router, Schema
 
-from cme.api.schemas import READ_REFUSALS, PageInfo
+from cme.api.schemas import READ_REFUSALS, Id, IsoDate, Line, Page, PageInfo
 from cme.api.work import ClockOut
 from cme.cases.models import Case, Category, Stage
 from cme.cases.queues.selectors import case_clocks
 from cme.cases.register.selectors import CaseFilters, case_get_for_user, case_list
+from cme.core.inputs import DB_INT_MAX
 from cme.people.models import Vulnerability
 
 router = Router()
@@ -26,21 +27,21 @@ else:
 
 
 class CaseQuery(Schema):
-    page: int = Field(1, ge=1)
+    page: Page = Field(1, description="From 1")
     per_page: int = Field(25, ge=1, le=100)
     stage: StageCode | None = Field(None, description="Only cases at this stage")
     open: bool = Field(False, description="Only open cases (ignored when a stage is given)")
     category: CategoryCode | None = None
-    officer: int | None = Field(None, description="Only cases of the responsible officer with this id")
-    referred_from: date | None = Field(None, description="Referred on or after this date")
-    referred_to: date | None = Field(None, description="Referred on or before this date")
+    officer: Id | None = Field(None, description="Only cases of the responsible officer with this id")
+    referred_from: IsoDate = Field(None, description="Referred on or after this date, YYYY-MM-DD")
+    referred_to: IsoDate = Field(None, description="Referred on or before this date, YYYY-MM-DD")
     flag: FlagCode | None = Field(
         None,
         description="Only children with this current vulnerability (restricted flags only for "
         "roles that may see them)",
     )
-    school: int | None = Field(None, description="Only children last known at, or on the roll of, this provider (id)")
-    q: str = Field("", max_length=100, description="Name, UPN, date of birth or case reference")
+    school: Id | None = Field(None, description="Only children last known at, or on the roll of, this provider (id)")
+    q: Line = Field("", max_length=100, description="Name, UPN, date of birth or case reference")
 
     def filters(self) -> CaseFilters:
         return CaseFilters(
@@ -207,5 +208,5 @@ def list_cases(request, query: Query[CaseQuery]):
     description="One case with the child, stage, key dates and officer. Reading it is audited.",
     operation_id="case_read",
 )
-def read_case(request, case_id: int = Path(..., ge=1, le=2**63 - 1)):
+def read_case(request, case_id: int = Path(..., ge=1, le=DB_INT_MAX)):
     return CaseOut.of(case_get_for_user(user=request.auth, case_id=case_id))

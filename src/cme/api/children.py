@@ -4,7 +4,7 @@ from datetime import date
 
 from ninja import Field, Path, Query, Router, Schema
 
-from cme.api.schemas import READ_REFUSALS, PageInfo
+from cme.api.schemas import READ_REFUSALS, Line, Page, PageInfo
 from cme.people.models import Child
 from cme.people.selectors import ChildView, child_view, children_page
 
@@ -17,8 +17,8 @@ WITHHELD_NOTE = (
 
 
 class ChildQuery(Schema):
-    q: str = Field("", max_length=100, description="Name, UPN or date of birth (YYYY-MM-DD)")
-    page: int = Field(1, ge=1)
+    q: Line = Field("", max_length=100, description="Name, UPN or date of birth (YYYY-MM-DD)")
+    page: Page = Field(1, description="From 1")
     per_page: int = Field(25, ge=1, le=100)
 
 

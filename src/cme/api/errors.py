@@ -1,8 +1,11 @@
 """One shape for every refusal: {"detail": [{"loc": [...], "msg": "...", "type": "..."}]} for bad
-input (422), {"detail": "..."} for everything else (401, 403, 404).
+input (422) and a body that is not JSON (415), {"detail": "..."} for everything else (401, 403,
+404, 405, 500).
 
-Pydantic's errors already have the 422 shape; the service's ValidationError, a malformed or
-oversized body are translated into it here, so a client handles one format.
+Pydantic's errors already have the 422 shape; the service's ValidationError, a malformed,
+oversized or non-JSON body are translated into it here, so a client handles one format. Errors
+that never reach the API's own handlers (an unknown address, a method not allowed, a crash) are
+made JSON by JsonErrorsMiddleware.
 """
 
 import json
@@ -30,13 +33,39 @@ def unprocessable(errors: list[dict]) -> JsonResponse:
 class BodyProblem(ValueError):
     """The body cannot be read as a JSON object; raised by the parser, answered with 422."""
 
-    def __init__(self, msg: str, type_: str = "json_invalid") -> None:
+    status = 422
+
+    def __init__(self, msg: str, type_: str = "json_invalid", loc: Loc = ("body",)) -> None:
         super().__init__(msg)
-        self.error = field_error(("body",), msg, type_)
+        self.error = field_error(loc, msg, type_)
+
+
+class NotJson(BodyProblem):
+    """The body is declared as something other than JSON: 415."""
+
+    status = 415
+
+    def __init__(self, content_type: str) -> None:
+        super().__init__(
+            f"Send the body as JSON (Content-Type: application/json), not {content_type or 'untyped'}",
+            "unsupported_media_type", ("header", "Content-Type"),
+        )
+
+
+def unsupported_media_type(msg: str) -> JsonResponse:
+    return JsonResponse({"detail": [field_error(("header", "Content-Type"), msg, "unsupported_media_type")]},
+                        status=415)
+
+
+def is_json(content_type: str) -> bool:
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
 
 
 class JsonObjectParser(Parser):
     def parse_body(self, request):
+        if request.body and not is_json(request.content_type):
+            raise NotJson(request.content_type)
         try:
             data = json.loads(request.body)
         except (ValueError, UnicodeDecodeError) as e:
@@ -117,9 +146,37 @@ def install(api) -> None:
     def http_error(request, exc):
         # ninja wraps anything the parser raises in a 400; a body we cannot read is bad input.
         if isinstance(exc.__cause__, BodyProblem):
-            return api.create_response(request, {"detail": [exc.__cause__.error]}, status=422)
+            problem = exc.__cause__
+            return api.create_response(request, {"detail": [problem.error]}, status=problem.status)
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
     @api.exception_handler(DjangoValidationError)
     def validation_error(request, exc):
         return api.create_response(request, {"detail": service_error(exc).errors}, status=422)
+
+
+SERVER_ERROR = "Something went wrong: the request was not completed. Try again later."
+
+
+class JsonErrorsMiddleware:
+    """Every error under /api/ answers JSON, including those Django answers before or after the
+    API's own handlers: an unknown address (404), a method not allowed (405, keeping Allow), a
+    failure nobody expected (500, without a traceback)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            detail = SERVER_ERROR if response.status_code >= 500 else response.reason_phrase
+            replaced = JsonResponse({"detail": detail}, status=response.status_code)
+            for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+                if header in response:
+                    replaced[header] = response[header]
+            return replaced
+        return response

@@ -123,7 +123,7 @@ def _out(c: selectors.Candidate) -> CandidateOut:
 
 @router.post(
     "",
-    response={200: MatchesOut, 401: Refusal, 403: Refusal, 422: BadInput},
+    response={200: MatchesOut, 401: Refusal, 403: Refusal, 415: BadInput, 422: BadInput},
     summary="Find a child on the rolls",
     description=(
         "Match a child, described as a referral describes them, against every roll, the "

@@ -11,11 +11,11 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cme.api import errors
-from cme.api.schemas import BadInput, Refusal
+from cme.api.schemas import BadInput, IsoDate, Refusal
+from cme.core.csvfile import first
 from cme.movements.ctf import CtfError, parse_ctf
 from cme.movements.management.helpers import ctf_max_bytes
 from cme.movements.models import RollImport
@@ -33,7 +33,7 @@ XML_TYPES = ("application/xml", "text/xml")
 
 
 class RollQuery(Schema):
-    as_of: date | None = Field(
+    as_of: IsoDate = Field(
         None, description="The date of the roll, YYYY-MM-DD. Required for a CSV; for a CTF it "
         "defaults to the date the file was made. For example 2025-10-01.")
 
@@ -60,11 +60,17 @@ class RollReport(Schema):
 
 
 def _refused(problems) -> NinjaValidationError:
-    """Every problem of a refused roll in the 422 shape: loc names the row (or pupil) and field."""
-    return NinjaValidationError([
-        errors.field_error(("body", p.label.lower(), p.row, p.field) if p.row else ("body", p.field), str(p))
-        for p in problems
-    ])
+    """The problems of a refused roll in the 422 shape: loc names the row (or pupil) and field.
+    The first 100, then one more item that counts the rest."""
+    shown, more = first(problems)
+    found = [
+        errors.field_error(("body", p.label.lower(), p.row, p.field or "row") if p.row else ("body", p.field or "file"),
+                           str(p))
+        for p in shown
+    ]
+    if more:
+        found.append(errors.field_error(("body",), f"… and {more:,} more problems", "too_many_problems"))
+    return NinjaValidationError(found)
 
 
 def _bad(loc: tuple, message: str) -> NinjaValidationError:
@@ -73,7 +79,7 @@ def _bad(loc: tuple, message: str) -> NinjaValidationError:
 
 @router.put(
     "/{laestab}/roll",
-    response={200: RollReport, 401: Refusal, 403: Refusal, 404: Refusal, 415: Refusal, 422: BadInput},
+    response={200: RollReport, 401: Refusal, 403: Refusal, 404: Refusal, 415: BadInput, 422: BadInput},
     url_name="provider_roll",
     summary="Replace a provider's roll",
     description=(
@@ -113,7 +119,7 @@ def replace_roll(request, laestab: str, query: Query[RollQuery]):
             record = roll_import_ctf(actor=user, provider=provider, ctf=ctf, as_of=query.as_of,
                                      file_name=f"API {laestab}.xml")
         else:
-            raise HttpError(415, "Send the roll as text/csv or application/xml")
+            return errors.unsupported_media_type("Send the roll as text/csv or application/xml")
     except RollRefused as refused:
         raise _refused(refused.problems) from None
     return RollReport.of(record)

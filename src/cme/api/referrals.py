@@ -1,7 +1,7 @@
 """POST /referrals (a system sends a referral) and GET /referrals/{reference} (its status)."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -10,13 +10,13 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import BeforeValidator, ConfigDict, field_validator
+from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 from cme.accounts import policy
 from cme.api.errors import service_error
-from cme.api.schemas import READ_REFUSALS, BadInput, Refusal
-from cme.intake.models import Channel, Referral
+from cme.api.schemas import READ_REFUSALS, BadInput, IsoDate, Line, Lines, Refusal
+from cme.intake.models import CONCERNS_MAX_LENGTH, Channel, Referral
 from cme.intake.selectors import referral_get_for_user
 from cme.intake.services import referral_create
 from cme.people.models import Vulnerability
@@ -25,19 +25,8 @@ from cme.people.services import check_flags
 router = Router()
 
 
-def _blank_if_null(value):
-    return "" if value is None else value
-
-
-def _iso_date_only(value):
-    # Pydantic would read a number as a Unix time; a date of birth must be written as a date.
-    if value is not None and not isinstance(value, str | date):
-        raise PydanticCustomError("date_type", "Enter the date as YYYY-MM-DD")
-    return value or None
-
-
-Text = Annotated[str, BeforeValidator(_blank_if_null)]
-IsoDate = Annotated[date | None, BeforeValidator(_iso_date_only)]
+# One line of text, and a date written YYYY-MM-DD (cme.api.schemas: the forms' rules).
+Text = Line
 
 
 class ReferrerIn(Schema):
@@ -121,7 +110,7 @@ class ReferralIn(Schema):
 
     referrer: ReferrerIn = Field(default_factory=ReferrerIn)
     child: ChildIn
-    concerns: Text = Field("", max_length=10_000, description="Why the referrer is worried")
+    concerns: Lines = Field("", max_length=CONCERNS_MAX_LENGTH, description="Why the referrer is worried")
 
 
 class CaseRef(Schema):
@@ -215,7 +204,7 @@ def _concerns_with_vulnerabilities(concerns: str, flags: list[str]) -> str:
 
 @router.post(
     "",
-    response={201: ReferralOut, 401: Refusal, 403: Refusal, 422: BadInput},
+    response={201: ReferralOut, 401: Refusal, 403: Refusal, 415: BadInput, 422: BadInput},
     summary="Send a referral",
     description=(
         "Record a referral about a child, exactly as sent, for the caller's authority (authority "

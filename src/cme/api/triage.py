@@ -6,7 +6,7 @@ outside the caller's scope answers 404, a caller who may not work cases 403, bad
 naming the field, and nothing changes.
 """
 
-from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,8 +15,8 @@ from pydantic import ConfigDict
 
 from cme.accounts import policy
 from cme.api.errors import Loc, service_error
-from cme.api.referrals import ReferralOut
-from cme.api.schemas import BadInput, Refusal
+from cme.api.referrals import CaseRef, ReferralOut
+from cme.api.schemas import BadInput, Id, IsoDate, Line, Lines, Refusal
 from cme.cases.register.models import Category, Reason
 from cme.intake.selectors import case_officers_for, referral_get_for_user
 from cme.intake.services import referral_decide
@@ -38,14 +38,14 @@ class CorrectionsIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    forename: str | None = Field(None, max_length=100)
-    surname: str | None = Field(None, max_length=100)
-    date_of_birth: date | None = None
+    forename: Line | None = Field(None, max_length=100)
+    surname: Line | None = Field(None, max_length=100)
+    date_of_birth: IsoDate = Field(None, description="YYYY-MM-DD")
     sex: Literal["F", "M", ""] | None = None
-    upn: str | None = Field(None, max_length=20)
-    address: str | None = Field(None, max_length=300)
-    postcode: str | None = Field(None, max_length=10)
-    last_known_school: str | None = Field(None, max_length=200)
+    upn: Line | None = Field(None, max_length=20)
+    address: Line | None = Field(None, max_length=300)
+    postcode: Line | None = Field(None, max_length=10)
+    last_known_school: Line | None = Field(None, max_length=200)
 
     def as_service_fields(self) -> dict:
         given = self.model_dump(exclude_unset=True)
@@ -60,18 +60,13 @@ class TriageIn(Schema):
         description="Open a case for a new child, add the referral to the case of a child on the "
         "register (child_id), or close it as not missing education (not_cme_reason)"
     )
-    child_id: int | None = Field(None, ge=1, le=2**63 - 1, description="For existing_child")
+    child_id: Id | None = Field(None, description="For existing_child")
     category: CategoryCode | None = Field(None, description="Missing or at risk (not for not_cme)")
     reason: ReasonCode | None = None
-    reason_detail: str = Field("", max_length=5000)
-    responsible_officer_id: int | None = Field(None, ge=1, le=2**63 - 1)
-    not_cme_reason: str = Field("", max_length=5000, description="For not_cme: why")
+    reason_detail: Lines = Field("", max_length=5000)
+    responsible_officer_id: Id | None = None
+    not_cme_reason: Lines = Field("", max_length=5000, description="For not_cme: why")
     corrections: CorrectionsIn | None = None
-
-
-class CaseRef(Schema):
-    id: int
-    reference: str
 
 
 class TriageOut(Schema):
@@ -96,7 +91,7 @@ def _bad(field: str, message: str):
 
 @router.post(
     "/{reference}/triage",
-    response={200: TriageOut, 401: Refusal, 403: Refusal, 404: Refusal, 422: BadInput},
+    response={200: TriageOut, 401: Refusal, 403: Refusal, 404: Refusal, 415: BadInput, 422: BadInput},
     summary="Triage a referral",
     description=(
         "For officers who work cases, as on the triage page: open a case for a new child, add the "
@@ -108,8 +103,8 @@ def _bad(field: str, message: str):
 )
 def triage(request, reference: str, payload: TriageIn):
     user = request.auth
-    referral = referral_get_for_user(user=user, reference=reference)
-    policy.require_caseworker(user, "Only officers who work cases can triage referrals")
+    referral = referral_get_for_user(user=user, reference=reference, require=partial(
+        policy.require_caseworker, message="Only officers who work cases can triage referrals"))
     child = None
     if payload.decision == "existing_child":
         if payload.child_id is None:

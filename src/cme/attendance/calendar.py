@@ -32,7 +32,6 @@ to the last. A date outside them raises CalendarRangeError rather than being cou
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -40,6 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import holidays
+
+from cme.core.csvfile import read_csv
+from cme.core.inputs import is_ascii_digits, parse_iso_date, shown
 
 KINDS = ("term", "inset", "closure")
 DEMO_CALENDAR = Path(__file__).resolve().parent / "data" / "term-dates-demo.csv"
@@ -95,6 +97,12 @@ class SchoolCalendar:
             la = scopes_la.pop()
         self.la = la
         periods = [p for p in periods if p.scope[:3] == la]
+        # Years 1 or 9999 (held from before files were checked) cannot be given whole academic
+        # years around them: a clear refusal, not a ValueError from the date arithmetic.
+        outside = [p for p in periods if not (p.start.year >= EARLIEST_YEAR and p.end.year <= LATEST_YEAR)]
+        if outside:
+            raise CalendarError(f"the {outside[0].kind} from {outside[0].start.isoformat()} to "
+                                f"{outside[0].end.isoformat()} is outside {EARLIEST_YEAR} to {LATEST_YEAR}")
         terms = [p for p in periods if p.kind == "term"]
         if not terms:
             raise CalendarError(f"the calendar has no term rows for LA {la}")
@@ -169,7 +177,7 @@ class SchoolCalendar:
     def _for(self, provider: str | None) -> list[int]:
         if provider is None:
             return self._la_days
-        if len(provider) != 7 or not provider.isdigit():
+        if len(provider) != 7 or not is_ascii_digits(provider):
             raise CalendarError(f"provider {provider!r} is not a LAESTAB (7 digits)")
         if provider[:3] != self.la:
             raise CalendarError(f"provider {provider} is not in LA {self.la}")
@@ -188,34 +196,99 @@ def _each_day(start: dt.date, end: dt.date) -> Iterable[dt.date]:
         yield dt.date.fromordinal(o)
 
 
-def _parse_date(value: str, row: int, field: str) -> dt.date:
+COLUMNS = ("scope", "kind", "start", "end", "name")
+LIMITS = {"scope": 7, "kind": 10, "start": 10, "end": 10, "name": 100}
+# Term dates are of this century: a year outside it is a typing mistake (year 1, or 9999), and the
+# calendar could not be built around it.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+# A term, INSET or closure shorter than a year: one row a term is the format.
+LONGEST_PERIOD_DAYS = 366
+
+
+def _date(value: str, row: int, field: str, errors: list[str]) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = parse_iso_date(value)
     except ValueError:
-        raise CalendarError(f"row {row}, field {field}: {value!r} is not a date (YYYY-MM-DD)") from None
+        errors.append(f"row {row}, field {field}: {shown(value)} is not a date (YYYY-MM-DD)")
+        return None
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        errors.append(f"row {row}, field {field}: {day.isoformat()} is not a date from {EARLIEST_YEAR} "
+                      f"to {LATEST_YEAR}")
+        return None
+    return day
+
+
+def read_term_dates(data: bytes | str) -> tuple[list[tuple[int, Period]], list[str]]:
+    """Every period of a term-dates file with its row (the header is row 1), and every error,
+    each naming the row and field. Read by the shared CSV reader (cme.core.csvfile), UTF-8.
+
+    Refused besides what cannot be read: a period of a year or more (a "200-year term"), the same
+    period twice, and two terms of one scope that overlap."""
+    table = read_csv(data, required=COLUMNS, known=COLUMNS, max_lengths=LIMITS,
+                     missing_hint=f" (the header must be {','.join(COLUMNS)})")
+    errors = [f"row {p.row}" + (f", field {p.column}" if p.column else "") + f": {p.message}"
+              for p in table.problems]
+    if table.broken:
+        return [], errors
+    bad_rows = {p.row for p in table.problems}
+    periods: list[tuple[int, Period]] = []
+    for row in table.rows:
+        n = row.number
+        if n in bad_rows:
+            continue
+        found = len(errors)
+        scope = row["scope"]
+        if not (is_ascii_digits(scope) and len(scope) in (3, 7)):
+            errors.append(f"row {n}, field scope: {shown(scope)} is neither an LA code (3 digits) "
+                          "nor a LAESTAB (7 digits)")
+        kind = row["kind"].lower()
+        if kind not in KINDS:
+            errors.append(f"row {n}, field kind: {shown(kind)} is not one of {', '.join(KINDS)}")
+        start = _date(row["start"], n, "start", errors)
+        end = _date(row["end"], n, "end", errors) if row["end"] else start
+        if start and end:
+            if end < start:
+                errors.append(f"row {n}, field end: {end.isoformat()} is before the start")
+            elif (end - start).days >= LONGEST_PERIOD_DAYS:
+                errors.append(f"row {n}, field end: {end.isoformat()} is more than a year after the "
+                              "start: write one row per term")
+        # A date that could not be read has added its error (so start and end are dates here).
+        if len(errors) == found and start is not None and end is not None:
+            periods.append((n, Period(scope, kind, start, end, row["name"])))
+    errors += _clashes(periods)
+    return periods, errors
+
+
+def _clashes(periods: list[tuple[int, Period]]) -> list[str]:
+    """The same period twice, and terms of one scope that overlap (a typing mistake, or two
+    files' worth of terms in one), in row order."""
+    found: list[tuple[int, str]] = []
+    seen: dict[tuple, int] = {}
+    for n, p in periods:
+        key = (p.scope, p.kind, p.start, p.end)
+        if key in seen:
+            found.append((n, f"row {n}: the same {p.kind} as row {seen[key]}"))
+        seen.setdefault(key, n)
+    terms = sorted((p.scope, p.start, p.end, n) for n, p in periods
+                   if p.kind == "term" and seen[(p.scope, p.kind, p.start, p.end)] == n)
+    latest: dict[str, tuple[dt.date, int]] = {}  # scope -> the latest end so far, and its row
+    for scope, start, end, n in terms:
+        if scope in latest and start <= latest[scope][0]:
+            end_before, row_before = latest[scope]
+            found.append((n, f"row {n}, field start: the term overlaps the term on row {row_before}, "
+                             f"which ends {end_before.isoformat()}"))
+        if scope not in latest or end > latest[scope][0]:
+            latest[scope] = (end, n)
+    return [message for _, message in sorted(found)]
 
 
 def read_periods(lines: Iterable[str]) -> list[Period]:
-    """Parse term-dates CSV text (see the module docstring). Row numbers count the header as 1."""
-    reader = csv.DictReader(lines)
-    missing = {"scope", "kind", "start", "end", "name"} - set(reader.fieldnames or [])
-    if missing:
-        raise CalendarError(f"row 1: the header lacks {', '.join(sorted(missing))}")
-    periods = []
-    for row_no, row in enumerate(reader, start=2):
-        scope = (row["scope"] or "").strip()
-        if not (scope.isdigit() and len(scope) in (3, 7)):
-            raise CalendarError(f"row {row_no}, field scope: {scope!r} is neither an LA code (3 digits) "
-                                "nor a LAESTAB (7 digits)")
-        kind = (row["kind"] or "").strip().lower()
-        if kind not in KINDS:
-            raise CalendarError(f"row {row_no}, field kind: {kind!r} is not one of {', '.join(KINDS)}")
-        start = _parse_date(row["start"] or "", row_no, "start")
-        end = _parse_date(row["end"], row_no, "end") if (row["end"] or "").strip() else start
-        if end < start:
-            raise CalendarError(f"row {row_no}, field end: {end.isoformat()} is before the start")
-        periods.append(Period(scope, kind, start, end, (row["name"] or "").strip()))
-    return periods
+    """Parse term-dates CSV text (see the module docstring); CalendarError names the first problem.
+    Row numbers count the header as 1."""
+    periods, errors = read_term_dates("".join(lines))
+    if errors:
+        raise CalendarError(errors[0])
+    return [p for _, p in periods]
 
 
 def load_calendar(path: str | Path = DEMO_CALENDAR, la: str | None = None) -> SchoolCalendar:

@@ -2,10 +2,12 @@
 
 from django import forms
 
+from cme.core.forms import Form
+
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
-class _UploadForm(forms.Form):
+class _UploadForm(Form):
     file = forms.FileField(label="File", error_messages={"required": "Choose a file to upload"})
 
     def clean_file(self):

@@ -612,7 +612,10 @@ def merge_latest(into: dict[str, dt.date | None], more: dict[str, dt.date | None
 
 
 def weekdays_after(day: dt.date, as_of: dt.date) -> int:
-    """Weekdays after `day` up to and including `as_of`."""
+    """Weekdays after `day` up to and including `as_of`; 0 when `day` is not before `as_of` (a
+    register marked ahead, even on 9999-12-31, must not stop the run for everyone)."""
+    if day >= as_of:
+        return 0
     return int(np.busday_count(day + dt.timedelta(days=1), as_of + dt.timedelta(days=1)))
 
 

@@ -11,10 +11,7 @@ marks to the byte strings in memory and writes them back with bulk_create / bulk
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,7 +30,10 @@ from cme.attendance.models import (
     RegisterMarkChange,
     RegisterYear,
 )
+from cme.audit.models import Action
 from cme.audit.services import audit_record
+from cme.core.csvfile import iter_csv
+from cme.core.inputs import is_ascii_digits, parse_iso_date, shown
 from cme.providers.models import Enrolment, Organisation
 
 SESSIONS = ("AM", "PM")
@@ -43,7 +43,8 @@ CHUNK = 5000
 
 
 class ImportRejected(ValueError):
-    """A file that cannot be loaded: `errors` names every bad row and field. Nothing changed."""
+    """A file that cannot be loaded: `errors` names every bad row and field. Nothing changed.
+    Pages and commands list the first 100 (cme.core.csvfile.first) and the count."""
 
     def __init__(self, errors: list[str], rows_read: int = 0):
         self.errors = errors
@@ -67,45 +68,32 @@ class TermDatesReport:
     replaced: int
 
 
-def _csv_line(values: list[str]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(values)
-    return out.getvalue()
-
-
-def term_dates_read(lines: Iterable[str]) -> tuple[list[tuple[int, cal.Period]], list[str]]:
-    """Every period of a term-dates file with its row number, and every error (the pure reader
-    stops at the first; here each row is read on its own so that all are named)."""
-    reader = csv.reader(lines)
-    header = next(reader, None)
-    if not header:
-        return [], ["row 1: the file is empty"]
-    header_line = _csv_line([h.strip().lstrip("\ufeff") for h in header])
-    try:
-        cal.read_periods([header_line])
-    except cal.CalendarError as e:
-        return [], [str(e)]
-    periods, errors = [], []
-    for row_no, row in enumerate(reader, start=2):
-        if not any(v.strip() for v in row):
-            continue
-        try:
-            periods.extend((row_no, p) for p in cal.read_periods([header_line, _csv_line(row)]))
-        except cal.CalendarError as e:
-            errors.append(re.sub(r"^row 2\b", f"row {row_no}", str(e)))
-    return periods, errors
+def term_dates_read(data: bytes | str | Iterable[str]) -> tuple[list[tuple[int, cal.Period]], list[str]]:
+    """Every period of a term-dates file with its row number, and every error, each naming the
+    row and field (cme.attendance.calendar.read_term_dates, through the shared CSV reader)."""
+    if not isinstance(data, bytes | str):
+        data = "".join(data)
+    return cal.read_term_dates(data)
 
 
 @transaction.atomic
-def term_dates_import(*, actor, la_id: int, lines: Iterable[str], provider_id: int | None = None,
-                      filename: str = "") -> TermDatesReport:
+def term_dates_import(*, actor, la_id: int, data: bytes | str | None = None,
+                      lines: Iterable[str] | None = None,
+                      periods: list[tuple[int, cal.Period]] | None = None,
+                      provider_id: int | None = None, filename: str = "") -> TermDatesReport:
     """Load a term-dates file for an LA (rows scoped by LA code or by a provider's LAESTAB), or
     for one provider when provider_id is given. Each scope's periods for the academic years in
-    the file replace the ones held."""
+    the file replace the ones held.
+
+    The file is `data` (bytes or text) or `lines`; or `periods` already read by
+    term_dates_read (the command reads a file once and loads each LA's rows)."""
     la = Organisation.objects.get(pk=la_id, kind="la")
     providers = {o.laestab: o for o in Organisation.objects.filter(la_id=la_id).exclude(estab="")}
     only = Organisation.objects.get(pk=provider_id, la_id=la_id) if provider_id else None
-    periods, errors = term_dates_read(lines)
+    if periods is not None:
+        errors: list[str] = []
+    else:
+        periods, errors = term_dates_read(data if data is not None else lines or "")
     rows: list[CalendarPeriod] = []
     for row_no, p in periods:
         if only is not None and p.scope != only.laestab:
@@ -144,7 +132,7 @@ def term_dates_import(*, actor, la_id: int, lines: Iterable[str], provider_id: i
     _bump_calendar_version(la_id)
     years = sorted({r.academic_year for r in rows})
     year_names = [f"{y}/{(y + 1) % 100:02d}" for y in years]
-    audit_record(actor=actor, action="import", object_type="calendar",
+    audit_record(actor=actor, action=Action.IMPORT, object_type="calendar",
                  object_id=only.laestab if only else la.la_code, la_id=la_id,
                  summary=f"Term dates loaded for {', '.join(year_names)}"
                          + (f" ({only.name})" if only else ""),
@@ -174,7 +162,7 @@ def _date(text: str, cache: dict[str, dt.date | None]) -> dt.date | None:
     # A daily file repeats a handful of dates hundreds of thousands of times.
     if text not in cache:
         try:
-            cache[text] = dt.date.fromisoformat(text) if len(text) == 10 else None
+            cache[text] = parse_iso_date(text)  # YYYY-MM-DD only: not "20250901" nor "2025-W36-1"
         except ValueError:
             cache[text] = None
     return cache[text]
@@ -190,14 +178,14 @@ def check_mark(*, row: int, upn: str, laestab: str, date_text: str, session: str
     bad = len(errors)
     if not upn:
         errors.append(f"row {row}, field upn: empty")
-    if not (len(laestab) == 7 and laestab.isdigit()):
-        errors.append(f"row {row}, field laestab: {laestab!r} is not a LAESTAB (7 digits)")
+    if not (len(laestab) == 7 and is_ascii_digits(laestab)):
+        errors.append(f"row {row}, field laestab: {shown(laestab)} is not a LAESTAB (7 digits)")
     day = _date(date_text, dates)
     if day is None:
-        errors.append(f"row {row}, field date: {date_text!r} is not a date (YYYY-MM-DD)")
+        errors.append(f"row {row}, field date: {shown(date_text)} is not a date (YYYY-MM-DD)")
     s = session.upper()
     if s not in SESSIONS:
-        errors.append(f"row {row}, field session: {session!r} is not AM or PM")
+        errors.append(f"row {row}, field session: {shown(session)} is not AM or PM")
     byte = None
     if day is not None:
         byte = _code_byte(code, day)
@@ -210,33 +198,45 @@ def check_mark(*, row: int, upn: str, laestab: str, date_text: str, session: str
     return Mark(row, upn, laestab, day, SESSIONS.index(s), code, byte)
 
 
-def register_csv_read(lines: Iterable[str]) -> tuple[list[Mark], list[str], int]:
-    """Marks of a school information system CSV, every error, and the number of rows read."""
-    reader = csv.reader(lines)
-    header = [h.strip().lower().lstrip("\ufeff") for h in next(reader, [])]
-    missing = [h for h in REGISTER_HEADER if h not in header]
-    if missing:
-        return [], [f"row 1: the header lacks {', '.join(missing)} (expected "
-                    f"{','.join(REGISTER_HEADER)})"], 0
-    iu, il, idate, isess, icode = (header.index(h) for h in REGISTER_HEADER)
-    width = max(iu, il, idate, isess, icode) + 1
-    marks: list[Mark] = []
+# Far longer than any good value (a UPN is 13 characters, a code 2): values up to these are
+# checked field by field, with the words that say what is wrong; longer ones are refused whole.
+REGISTER_LIMITS = {"upn": 20, "laestab": 20, "date": 20, "session": 10, "code": 10}
+
+
+def _file_error(p) -> str:
+    """A problem of the shared CSV reader, written as the register messages are."""
+    where = f"row {p.row}" + (f", field {p.column}" if p.column else "")
+    return f"{where}: {p.message}"
+
+
+def register_csv_read(data: bytes | str | Iterable[str]) -> tuple[list[Mark], list[str], int]:
+    """Marks of a school information system CSV (UTF-8), every error, and the rows read.
+
+    Read by the shared CSV reader (cme.core.csvfile): a broken file (an unclosed quote, a
+    column named twice, no rows) is refused naming the row, and no marks are read from it."""
+    if not isinstance(data, bytes | str):
+        data = "".join(data)
+    # Row by row: a day's file of a large authority is never held as rows all at once.
+    table, rows = iter_csv(data, required=REGISTER_HEADER, known=REGISTER_HEADER, max_lengths=REGISTER_LIMITS,
+                           missing_hint=f" (the header must be {','.join(REGISTER_HEADER)})")
     errors: list[str] = []
+    marks: list[Mark] = []
     dates: dict[str, dt.date | None] = {}
-    rows = 0
-    for row_no, row in enumerate(reader, start=2):
-        if not row or not any(row):
+    read = checked = 0
+    for row in rows:
+        read += 1
+        if len(table.problems) > checked:  # its text is refused, field by field
+            errors.extend(_file_error(p) for p in table.problems[checked:])
+            checked = len(table.problems)
             continue
-        rows += 1
-        if len(row) < width:
-            errors.append(f"row {row_no}: {len(row)} fields, expected {len(REGISTER_HEADER)}")
-            continue
-        m = check_mark(row=row_no, upn=row[iu].strip().upper(), laestab=row[il].strip(),
-                       date_text=row[idate].strip(), session=row[isess].strip(),
-                       code=row[icode].strip(), errors=errors, dates=dates)
+        m = check_mark(row=row.number, upn=row["upn"].upper(), laestab=row["laestab"],
+                       date_text=row["date"], session=row["session"], code=row["code"],
+                       errors=errors, dates=dates)
         if m is not None:
             marks.append(m)
-    return marks, errors, rows
+    if table.broken:  # the file itself cannot be read: its rows are not to be trusted
+        return [], [_file_error(p) for p in table.problems], read
+    return marks, errors, read
 
 
 # CTF AttendanceMarks: one character per session from AttendanceStartDate, AM then PM. How CTF
@@ -350,6 +350,32 @@ def _update_registers(registers: list[RegisterYear]) -> None:
                 for r in registers[i:i + CHUNK]])
 
 
+def _school_days() -> Callable[[Organisation, dt.date], bool | None]:
+    """is_school_day(provider, day): True or False where the provider's LA has term dates for
+    the day, None where it has none (then the day is not checked). Cached per import."""
+    from cme.attendance.selectors import NoCalendar, school_calendar
+
+    calendars: dict[int | None, cal.SchoolCalendar | None] = {}
+    answers: dict[tuple[str, dt.date], bool | None] = {}
+
+    def is_school_day(provider: Organisation, day: dt.date) -> bool | None:
+        key = (provider.laestab, day)
+        if key not in answers:
+            if provider.la_id not in calendars:
+                try:
+                    calendars[provider.la_id] = school_calendar(la_id=provider.la_id)
+                except NoCalendar:
+                    calendars[provider.la_id] = None
+            calendar = calendars[provider.la_id]
+            try:
+                answers[key] = calendar.is_school_day(day, provider.laestab) if calendar else None
+            except (cal.CalendarRangeError, cal.CalendarError):
+                answers[key] = None
+        return answers[key]
+
+    return is_school_day
+
+
 @transaction.atomic
 def registers_import(*, actor, marks: list[Mark], errors: list[str], rows_read: int,
                      kind: str = ImportKind.CSV, filename: str = "", la_id: int | None = None,
@@ -359,8 +385,14 @@ def registers_import(*, actor, marks: list[Mark], errors: list[str], rows_read: 
 
     Scope: provider_id limits the file to one provider (a school's own upload); la_id to the
     providers of one LA (LA staff); neither (the command line) to any provider, all in one LA.
-    Raises ImportRejected naming every bad row; nothing is written then."""
+    Raises ImportRejected naming every bad row; nothing is written then.
+
+    A mark must be of a day the pupil was on the provider's roll, not after today, not on a
+    Sunday, and, where the LA's term dates cover it, on one of the provider's school days (a
+    planned closure, #, may be marked on any day but Sunday)."""
     errors = list(errors)
+    if not marks and not errors:
+        raise ImportRejected(["the file holds no attendance marks"], rows_read)
     laestabs = {m.laestab for m in marks}
     providers = _providers_in_scope(actor=actor, la_id=la_id, provider_id=provider_id, laestabs=laestabs)
     scope_name = ("your provider" if provider_id is not None
@@ -369,10 +401,25 @@ def registers_import(*, actor, marks: list[Mark], errors: list[str], rows_read: 
     # (enrolment, academic year) -> {(day offset key) -> (byte, row)}
     groups: dict[tuple[int, int], dict[tuple[dt.date, int], tuple[int, int]]] = defaultdict(dict)
     entries: dict[int, dt.date] = {}
+    today = timezone.localdate()
+    school_day = _school_days()
     for m in marks:
         provider = providers.get(m.laestab)
         if provider is None:
             errors.append(f"row {m.row}, field laestab: {m.laestab} is not {scope_name}")
+            continue
+        if m.date > today:
+            errors.append(f"row {m.row}, field date: {m.date.isoformat()} is after today: a register "
+                          "is marked on the day or after it")
+            continue
+        if m.date.weekday() == 6:
+            errors.append(f"row {m.row}, field date: {m.date.isoformat()} is a Sunday, when no "
+                          "register is taken")
+            continue
+        if m.code != "#" and school_day(provider, m.date) is False:
+            errors.append(f"row {m.row}, field date: {m.date.isoformat()} is not a school day of "
+                          f"{m.laestab} by the term dates (a holiday, INSET day or weekend): only # "
+                          "(planned closure) is marked then")
             continue
         enrolment = None
         for pk, entry, leaving in enrolments.get((provider.pk, m.upn), ()):
@@ -471,7 +518,7 @@ def registers_import(*, actor, marks: list[Mark], errors: list[str], rows_read: 
     record.marks_added, record.marks_changed = report.marks_added, report.marks_changed
     record.marks_unchanged = report.marks_unchanged
     record.save(update_fields=["marks_added", "marks_changed", "marks_unchanged"])
-    audit_record(actor=actor, action="import", object_type="register", object_id=record.pk,
+    audit_record(actor=actor, action=Action.IMPORT, object_type="register", object_id=record.pk,
                  la_id=import_la,
                  summary=(f"Registers loaded from {filename or 'a file'}: {report.marks_added} marks "
                           f"added, {report.marks_changed} changed, {report.marks_unchanged} unchanged"),
@@ -490,11 +537,7 @@ def registers_import_file(*, actor, data: bytes, filename: str, la_id: int | Non
         marks, errors, rows = ctf_attendance_read(data)
         kind = ImportKind.CTF
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise ImportRejected([f"the file is not UTF-8 text (byte {e.start})"]) from None
-        marks, errors, rows = register_csv_read(io.StringIO(text, newline=""))
+        marks, errors, rows = register_csv_read(data)
         kind = ImportKind.CSV
     # Read errors go on with the marks, so that the report also names rows of unknown pupils.
     return registers_import(actor=actor, marks=marks, errors=errors, rows_read=rows, kind=kind,

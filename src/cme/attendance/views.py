@@ -12,16 +12,18 @@ from cme.accounts import policy
 from cme.attendance import selectors
 from cme.attendance.forms import RegisterUploadForm, TermDatesForm
 from cme.attendance.services import ImportRejected, registers_import_file, term_dates_import
+from cme.core.csvfile import first
 
 # How many problems the page lists; the count says how many more there were.
-SHOWN_ERRORS = 500
+SHOWN_ERRORS = 100
 
 
 def _rejected(form, e: ImportRejected) -> dict:
     n = len(e.errors)
-    form.add_error("file", f"The file was not loaded: {n} problem{'s' if n != 1 else ''} "
+    form.add_error("file", f"The file was not loaded: {n:,} problem{'s' if n != 1 else ''} "
                            "found, listed below. Correct the file and upload it again")
-    return {"problems": e.errors[:SHOWN_ERRORS], "more_problems": max(0, n - SHOWN_ERRORS)}
+    shown, more = first(e.errors, SHOWN_ERRORS)
+    return {"problems": shown, "more_problems": more}
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,13 +59,12 @@ def term_dates(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                text = upload.read().decode("utf-8-sig")
+                # The bytes as uploaded, read by the shared CSV reader: text.splitlines() would
+                # split rows at U+2028, U+0085 and form feed, and shift every row number after.
                 extra["report"] = term_dates_import(
-                    actor=request.user, la_id=la_id, lines=text.splitlines(keepends=True),
+                    actor=request.user, la_id=la_id, data=upload.read(),
                     provider_id=int(form.cleaned_data["provider"]) if form.cleaned_data["provider"] else None,
                     filename=upload.name)
-            except UnicodeDecodeError:
-                form.add_error("file", "The file must be a CSV saved as UTF-8 text")
             except ImportRejected as e:
                 extra |= _rejected(form, e)
             else:

@@ -53,3 +53,19 @@ def find_breaks(events: Iterable[Mapping[str, Any]]) -> list[tuple[Any, str]]:
             problems.append((event["id"], "content does not match its hash: the event was edited"))
         expected_prev = event["hash"]
     return problems
+
+
+def head_problems(*, last: tuple[Any, str] | None, head: tuple[Any, str] | None,
+                  head_found: bool) -> list[tuple[Any, str]]:
+    """Compare the chain head (id, hash of the newest event when it was read) with the events:
+    every append moves the head, so the event it names must be there with that hash. Events after
+    it were appended since (and are chained to it). `last` is the newest event walked."""
+    if head is None or head[1] == GENESIS:
+        return [(last[0], "the chain head is missing")] if last is not None and head is None else []
+    if head_found:
+        return []
+    if last is None:
+        return [(head[0], f"the newest events were removed: the chain head names event {head[0]}, "
+                          "and no event is left")]
+    return [(head[0], f"the chain head names event {head[0]}, but the last event is {last[0]}: "
+                      "the newest events were removed (or the head was changed behind the application's back)")]

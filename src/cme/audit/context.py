@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from cme.core.client import client_address
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -34,7 +36,7 @@ def origin(value: Origin):
 
 def origin_from_request(request, via: str = "web") -> Origin:
     return Origin(
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_address(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         via=via,
     )

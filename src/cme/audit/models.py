@@ -12,6 +12,10 @@ class Action(models.TextChoices):
     SIGN_IN = "sign_in", "Signed in"
     SIGN_OUT = "sign_out", "Signed out"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    IMPORT = "import", "Imported"
+    # Someone asked for a record outside their scope (another authority's child, say) and was
+    # refused: a security event, which managers see when it happens again and again.
+    ACCESS_REFUSED = "access_refused", "Refused access"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -56,7 +60,14 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["la_id", "action", "at"]),
+        ]
+        constraints = [
+            # Every action is one of Action's: the database refuses any other, whoever writes.
+            models.CheckConstraint(condition=models.Q(action__in=Action.values), name="audit_action_known"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_username} {self.action} {self.object_type} {self.object_id}"

@@ -1,9 +1,11 @@
 """Writing to the audit trail. Call inside the transaction of the action being recorded."""
 
+import ipaddress
+import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cme.audit import chain
@@ -11,6 +13,48 @@ from cme.audit.context import current_origin
 from cme.audit.models import Action, AuditEvent, AuditEventChild, ChainHead
 
 RELAXED_DURABILITY_ACTIONS = frozenset({Action.VIEW, Action.SEARCH})
+
+
+def _text(value: str, name: str) -> str:
+    # PostgreSQL refuses NUL in text; a column holds at most its max_length.
+    field = cast(models.CharField, AuditEvent._meta.get_field(name))
+    return value.replace("\x00", "\ufffd")[: field.max_length]
+
+
+def _json(value: Any) -> Any:
+    """The detail as the JSON column gives it back: keys as strings, tuples as lists, no NUL."""
+    text = json.dumps(value, default=str).replace("\\u0000", "\\ufffd")
+    return json.loads(text)
+
+
+def _address(value: str | None) -> str | None:
+    """The address as the column stores it (IPv6 compressed and lower case), None if not one."""
+    if not value:
+        return None
+    try:
+        ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    return AuditEvent._meta.get_field("ip_address").to_python(value.strip())
+
+
+def _as_stored(fields: dict[str, Any]) -> dict[str, Any]:
+    """Every value as the database will hold it, so the hash is of what is stored: a value the
+    database normalises on save (an IPv6 address, a long summary) must not read as tampering."""
+    stored = dict(fields)
+    for name in ("actor_username", "actor_organisation", "object_type", "object_id", "summary",
+                 "user_agent", "via"):
+        stored[name] = _text(stored[name] or "", name)
+    stored["detail"] = _json(stored["detail"] or {})
+    stored["ip_address"] = _address(stored["ip_address"])
+    return stored
+
+
+def check_action(action: str) -> Action:
+    try:
+        return Action(action)
+    except ValueError:
+        raise ValueError(f"{action!r} is not an audit action: use one of cme.audit.models.Action") from None
 
 
 def audit_record(
@@ -29,6 +73,7 @@ def audit_record(
 
     child_ids: the children a search or export listed, so that "who viewed this child" finds it.
     """
+    action = check_action(action)
     origin = current_origin()
     org = getattr(actor, "organisation", None) if actor is not None else None
     fields = {
@@ -42,12 +87,13 @@ def audit_record(
         "object_id": str(object_id) if object_id not in (None, "") else "",
         "child_id": child_id,
         "la_id": la_id,
-        "summary": summary[:300],
+        "summary": summary,
         "detail": detail or {},
         "ip_address": origin.ip_address,
         "user_agent": origin.user_agent,
         "via": origin.via,
     }
+    fields = _as_stored(fields)
     # No savepoint: inside the caller's transaction (the rule) a failure here rolls that back
     # anyway, and a SAVEPOINT and RELEASE on every page view cost time for nothing.
     with transaction.atomic(savepoint=False):
@@ -76,3 +122,31 @@ def audit_record(
                 [AuditEventChild(event=event, child_id=c) for c in named]
             )
     return event
+
+
+def audit_access_refused(*, actor, object_type: str, object_id: Any, owner, la_field: str = "la_id",
+                         ) -> AuditEvent | None:
+    """A refused attempt on a record outside the actor's scope (another authority's child, another
+    school's pupil): who, what and when, as a security event that managers see when it repeats.
+
+    `owner` is an unscoped queryset of the one record asked for; `la_field` names its authority
+    in it. An id that names no record was refused nothing, and leaves no event. The event belongs
+    to the record's authority and `detail` names the actor's, so the managers of both see it.
+    Call it outside the door's own transaction, which the 404 that follows would roll back.
+    """
+    found = list(owner.values_list(la_field, flat=True)[:1])
+    if not found:
+        return None
+    record_la_id = found[0]
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            action=Action.ACCESS_REFUSED,
+            object_type=object_type,
+            object_id=object_id,
+            # No child_id: the actor was refused the child, so "who viewed this child" must not
+            # list them.
+            la_id=record_la_id,
+            summary=f"Refused access to {object_type} {object_id}: outside the account's scope",
+            detail={"actor_la_id": getattr(actor, "la_id", None), "record_la_id": record_la_id},
+        )

@@ -63,8 +63,7 @@ def case_detail_view(request, case_id: int):
 
 @require_POST
 def case_note_view(request, case_id: int):
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    policy.require_caseworker(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=policy.require_caseworker)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:

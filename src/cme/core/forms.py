@@ -11,7 +11,43 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
+
+from cme.core.inputs import is_ascii_digits, text_problem
+
+
+class Form(forms.Form):
+    """The base of every form: each text field refuses what no person types and no column holds
+    (control characters, direction overrides, other line breaks: cme.core.inputs), as the API
+    and the file readers do. A text area may hold line breaks and tabs. Fields named in
+    raw_text_fields (a password) are taken as typed."""
+
+    raw_text_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and name not in self.raw_text_fields:
+                # One message for NUL, this form's, not Django's as well.
+                field.validators = [v for v in field.validators
+                                    if not isinstance(v, django_validators.ProhibitNullCharactersValidator)]
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or (self.empty_permitted and not self.has_changed()):
+            return
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or name in self.raw_text_fields:
+                continue
+            value = self.cleaned_data.get(name)
+            if name in self.errors or not isinstance(value, str) or not value:
+                continue
+            problem = text_problem(value, max_length=field.max_length,
+                                   multiline=isinstance(field.widget, forms.Textarea))
+            if problem:
+                # The label as the page shows it now: some forms rename a field after __init__.
+                self.add_error(name, f"{field.label or 'The text'} {problem}")
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -46,10 +82,14 @@ class GovukDateField(forms.Field):
         missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
             raise ValidationError(f"{label} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        # ASCII digits only ("²" and "٣" are digits to str.isdigit), and no more of them than a
+        # date has: a 30-digit month would overflow date() and answer 500.
+        if not (is_ascii_digits(day) and is_ascii_digits(month) and is_ascii_digits(year)):
             raise ValidationError(f"{label} must be a real date")
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers")
+        if len(day) > 2 or len(month) > 2:
+            raise ValidationError(f"{label} must be a real date")
         try:
             return date(int(year), int(month), int(day))
         except ValueError:

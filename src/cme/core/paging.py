@@ -2,6 +2,8 @@
 
 from django.http import QueryDict
 
+from cme.core.inputs import page_number
+
 
 def with_params(params: QueryDict, **changes) -> str:
     """The query string of `params` with some keys replaced (or dropped when None)."""
@@ -40,8 +42,6 @@ def pagination_params(*, params: QueryDict, page: int, total: int, per_page: int
 
 
 def page_from(params: QueryDict) -> int:
-    """The page asked for; anything that is not a positive whole number means the first."""
-    try:
-        return max(1, int(params.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
+    """The page asked for; anything that is not a whole number from 1 to PAGE_MAX means the
+    first (a huge number would overflow the query's OFFSET)."""
+    return page_number(params.get("page"))

@@ -15,8 +15,8 @@ from django.core import signing
 from django.utils import timezone
 
 from cme.cases.models import Category, Reason
-from cme.core.forms import GovukDateField
-from cme.intake.models import Channel
+from cme.core.forms import Form, GovukDateField
+from cme.intake.models import CONCERNS_MAX_LENGTH, Channel
 from cme.people.identifiers import normalise_upn
 
 SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("U", "Not known")]
@@ -81,7 +81,7 @@ def radios(label: str, choices, *, required: bool = True, message: str = "") -> 
     )
 
 
-class ChildDetailsForm(forms.Form):
+class ChildDetailsForm(Form):
     """The child's details and the concern: shared by every way a referral comes in."""
 
     child_forename = text("First name", 100)
@@ -101,7 +101,7 @@ class ChildDetailsForm(forms.Form):
     child_address = text("Address", 300, help_text="The last address you know for the child")
     child_postcode = text("Postcode", 10)
     last_known_school = text("Last known school or other education", 200)
-    concerns = text("Concerns", 5000, textarea=True)
+    concerns = text("Concerns", CONCERNS_MAX_LENGTH, textarea=True)
 
     def clean(self):
         cleaned = super().clean()

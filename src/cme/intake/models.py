@@ -26,6 +26,11 @@ class ReferralStatus(models.TextChoices):
     NOT_CME = "not_cme", "Closed: not CME"
 
 
+# The longest concern a referral takes, however it comes in (forms, API): the triage form
+# edits the same text, so a longer one could never be saved there again.
+CONCERNS_MAX_LENGTH = 5000
+
+
 class Referral(models.Model):
     la = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=20, unique=True)

@@ -3,6 +3,7 @@
 from django import forms
 
 from cme.accounts import policy
+from cme.core.forms import Form
 from cme.intake.models import ScreeningRule
 from cme.intake.screening_selectors import ALL, CLEARED, OPEN, AtRiskFilters
 from cme.people.models import RESTRICTED_FLAGS, Vulnerability
@@ -12,7 +13,7 @@ CHILD_RULES = [(v, label) for v, label in ScreeningRule.choices if v != Screenin
 STATUSES = [(OPEN, "Still found"), (CLEARED, "Cleared"), (ALL, "Either")]
 
 
-class AtRiskFilterForm(forms.Form):
+class AtRiskFilterForm(Form):
     """Bound to the query string, so a filtered list can be bookmarked."""
 
     status = forms.ChoiceField(label="Pattern", required=False, choices=STATUSES,

@@ -16,7 +16,7 @@ from cme.attendance import codes as C
 from cme.attendance.calendar import academic_year_start
 from cme.attendance.selectors import register_get
 from cme.audit.models import Action
-from cme.audit.services import audit_record
+from cme.audit.services import audit_access_refused, audit_record
 from cme.intake.models import ScreeningFinding, ScreeningRule, ScreeningRun
 from cme.intake.screening_service import STRICTER_FLAGS
 from cme.people.models import RESTRICTED_FLAGS, VulnerabilityFlag
@@ -139,17 +139,20 @@ def finding_get_for_user(*, user, finding_id: int) -> ScreeningFinding:
             .prefetch_related(_current_flags(user))
             .first()
         )
-        if finding is None:
-            raise Http404("No such finding")
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="screening",
-            object_id=finding.pk,
-            child_id=finding.child_id,
-            la_id=finding.la_id,
-            summary=f"Viewed the attendance pattern of {finding.child.full_name}",
-        )
+        if finding is not None:
+            audit_record(
+                actor=user,
+                action=Action.VIEW,
+                object_type="screening",
+                object_id=finding.pk,
+                child_id=finding.child_id,
+                la_id=finding.la_id,
+                summary=f"Viewed the attendance pattern of {finding.child.full_name}",
+            )
+    if finding is None:
+        audit_access_refused(actor=user, object_type="screening", object_id=finding_id,
+                             owner=ScreeningFinding.objects.filter(pk=finding_id, child__isnull=False))
+        raise Http404("No such finding")
     return finding
 
 

@@ -1,6 +1,8 @@
 """The only doors to referrals."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -8,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cme.audit.models import Action
-from cme.audit.services import audit_record
+from cme.audit.services import audit_access_refused, audit_record
 from cme.intake.models import Referral, ReferralStatus
 
 
@@ -21,7 +23,9 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     return Referral.objects.filter(submitted_by_org_id=user.organisation_id)
 
 
-def referral_get_for_user(*, user, reference: str) -> Referral:
+def referral_get_for_user(*, user, reference: str, require: Callable[[Any], None] | None = None) -> Referral:
+    """One referral; 404 outside the user's scope (a security event when it exists elsewhere).
+    require(user), when given, is checked before the read is audited (see case_get_for_user)."""
     with transaction.atomic():
         referral = (
             referrals_visible_to(user)
@@ -29,17 +33,22 @@ def referral_get_for_user(*, user, reference: str) -> Referral:
             .filter(reference=reference)
             .first()
         )
-        if referral is None:
-            raise Http404("No such referral")
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="referral",
-            object_id=referral.reference,
-            child_id=referral.case.child_id if referral.case_id else None,
-            la_id=referral.la_id,
-            summary=f"Viewed referral {referral.reference}",
-        )
+        if referral is not None:
+            if require is not None:
+                require(user)
+            audit_record(
+                actor=user,
+                action=Action.VIEW,
+                object_type="referral",
+                object_id=referral.reference,
+                child_id=referral.case.child_id if referral.case_id else None,
+                la_id=referral.la_id,
+                summary=f"Viewed referral {referral.reference}",
+            )
+    if referral is None:
+        audit_access_refused(actor=user, object_type="referral", object_id=reference[:40],
+                             owner=Referral.objects.filter(reference=reference))
+        raise Http404("No such referral")
     return referral
 
 

@@ -2,10 +2,10 @@
 into a case already open, or closed as not missing education."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from cme.accounts import policy
@@ -15,9 +15,10 @@ from cme.audit.services import audit_record
 from cme.cases.escalation.services import escalation_check
 from cme.cases.register.models import OPEN_STAGES, Case, Category
 from cme.cases.register.services import audit_case, case_open
+from cme.core.inputs import text_problem
 from cme.core.services import sequence_next
 from cme.core.validation import check_date_of_birth
-from cme.intake.models import Channel, Referral, ReferralStatus
+from cme.intake.models import CONCERNS_MAX_LENGTH, Channel, Referral, ReferralStatus
 from cme.people.identifiers import normalise_upn, upn_problem
 from cme.people.models import Child
 from cme.people.services import child_create
@@ -44,12 +45,38 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Labels for the text rules' messages, as the forms name the fields.
+_TEXT_LABELS = {
+    "child_forename": "First name", "child_surname": "Last name", "child_upn": "UPN",
+    "child_address": "Address", "child_postcode": "Postcode",
+    "last_known_school": "Last known school", "concerns": "Concerns",
+    "referrer_name": "Referrer’s name", "referrer_organisation": "Referrer’s organisation",
+    "referrer_email": "Referrer’s email address", "referrer_phone": "Referrer’s phone number",
+}
+
+
+def _check_text(fields: dict) -> dict[str, str]:
+    """Every way in meets the same text rules (cme.core.inputs): no more than the column holds,
+    and no control characters or direction overrides; only the concerns may run over lines."""
+    errors = {}
+    for name, label in _TEXT_LABELS.items():
+        value = fields.get(name)
+        if not isinstance(value, str) or not value:
+            continue
+        column = cast(models.CharField, Referral._meta.get_field(name))
+        limit = CONCERNS_MAX_LENGTH if name == "concerns" else column.max_length
+        problem = text_problem(value, max_length=limit, multiline=name == "concerns")
+        if problem:
+            errors[name] = f"{label} {problem}"
+    return errors
+
+
 def _check_referral(fields: dict) -> dict:
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _check_text(fields)
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
     if not (clean.get("child_forename") or clean.get("child_surname")):
         errors["child_surname"] = "Enter the child’s first name or last name"
-    if clean.get("child_upn"):
+    if clean.get("child_upn") and "child_upn" not in errors:
         clean["child_upn"] = normalise_upn(clean["child_upn"])
         if problem := upn_problem(clean["child_upn"]):
             errors["child_upn"] = problem

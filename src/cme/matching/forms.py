@@ -3,7 +3,7 @@
 from django import forms
 from django.http import QueryDict
 
-from cme.core.forms import GovukDateField
+from cme.core.forms import Form, GovukDateField
 from cme.core.validation import check_date_of_birth
 from cme.intake.forms import radios, text
 from cme.people.identifiers import normalise_upn, upn_problem
@@ -12,7 +12,7 @@ from cme.people.search import UPN_LIKE, parse_date
 SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("", "Not known")]
 
 
-class FindChildForm(forms.Form):
+class FindChildForm(Form):
     forename = text("First name", 100)
     surname = text("Last name", 100)
     date_of_birth = GovukDateField(

@@ -38,8 +38,12 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from cme.core.inputs import parse_iso_date, parse_whole_number, shown
+
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 OLDEST_VERSION = 18
+# The largest number any element counts (sessions in a year, a contact's order): more is a typo.
+MAX_NUMBER = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -241,20 +245,25 @@ class _Reader:
         if not raw:
             return None
         try:
-            # Some systems write a time after the date; the date is what counts.
-            return date.fromisoformat(raw[:10])
+            # Some systems write a time after the date; the date is what counts. YYYY-MM-DD only:
+            # fromisoformat alone also reads "20250101" and the week date "2025-W01-1".
+            if len(raw) > 10 and raw[10] not in "T ":
+                raise ValueError(raw)
+            return parse_iso_date(raw[:10])
         except ValueError:
-            self.problem(f"{path}/{name}", f"“{raw}” is not a real date written as YYYY-MM-DD")
+            self.problem(f"{path}/{name}", f"{shown(raw)} is not a real date written as YYYY-MM-DD")
             return None
 
     def number(self, el: Element | None, name: str, path: str) -> int | None:
         raw = _text(el, name)
         if not raw:
             return None
-        if not raw.isdigit():
-            self.problem(f"{path}/{name}", f"“{raw}” is not a whole number")
+        try:
+            # ASCII digits only: "²".isdigit() is true and int("²") fails.
+            return parse_whole_number(raw, max_value=MAX_NUMBER)
+        except ValueError:
+            self.problem(f"{path}/{name}", f"{shown(raw)} is not a whole number")
             return None
-        return int(raw)
 
     def flag(self, el: Element | None, name: str, path: str) -> bool | None:
         raw = _text(el, name).lower()
@@ -264,7 +273,7 @@ class _Reader:
             return True
         if raw in ("false", "0", "no", "n"):
             return False
-        self.problem(f"{path}/{name}", f"“{raw}” is not true or false")
+        self.problem(f"{path}/{name}", f"{shown(raw)} is not true or false")
         return None
 
 
@@ -419,6 +428,10 @@ def parse_ctf(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Ctf:
         )]) from None
     except ParseError as e:
         raise CtfError([Problem("file", f"The file is not well-formed XML: {e}")]) from None
+    except (LookupError, ValueError) as e:
+        # An XML declaration naming an encoding Python does not know (found by fuzzing).
+        raise CtfError([Problem("file", "The file's XML declaration names an encoding that cannot be "
+                                        f"read ({type(e).__name__}): a CTF is UTF-8")]) from None
     if _local(root.tag) != "CTfile":
         raise CtfError([Problem(_local(root.tag) or "file",
                                 "This is not a Common Transfer File: its root element is not CTfile")])

@@ -2,10 +2,10 @@
 
 from django import forms
 
-from cme.core.forms import GovukDateField
+from cme.core.forms import Form, GovukDateField
 
 
-class RollUploadForm(forms.Form):
+class RollUploadForm(Form):
     roll_file = forms.FileField(
         label="Roll file",
         help_text="A roll CSV (.csv) in the format the council describes, or a Common Transfer File (.xml)",

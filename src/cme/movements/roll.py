@@ -9,12 +9,12 @@ in the CTF), the UPN when there is one, and the field, so that a file can be ref
 every mistake listed at once.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
+from cme.core.csvfile import read_csv
+from cme.core.inputs import parse_iso_date, shown, text_problem
 from cme.movements.ctf import Ctf
 from cme.people.identifiers import normalise_upn, upn_problem
 
@@ -28,6 +28,16 @@ YEAR_GROUPS = frozenset({"N1", "N2", "R", "X", *(str(n) for n in range(1, 15))})
 OLDEST_AGE = 25
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 _ENROL_STATUS = re.compile(r"^[A-Z]{1,2}$")
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", re.ASCII)
+# The most characters each value may hold: the register's columns it is stored in.
+TEXT_LIMITS = {
+    "legal_surname": 100, "legal_forename": 100, "middle_names": 200, "preferred_surname": 100,
+    "preferred_forename": 100, "former_surname": 100, "year_group": 4, "postcode": 10,
+    "enrolment_status": 2,
+}
+# An address is stored as line 1 (200), the lines between joined (200) and the last as the town
+# (100), as cme.movements.services._add_details stores it.
+ADDRESS_LIMITS = {"address_line1": 200, "address_line2": 200, "address_line3": 100}
 
 
 @dataclass
@@ -74,49 +84,34 @@ class RollProblem:
     label: str = "Row"
 
     def __str__(self) -> str:
-        where = f"{self.label} {self.row}" + (f" (UPN {self.upn})" if self.upn else "")
-        return f"{where}, {self.field}: {self.message}" if self.row else f"{self.field}: {self.message}"
+        where = f"{self.label} {self.row}" + (f" (UPN {self.upn})" if self.upn else "") if self.row else ""
+        where = ", ".join(w for w in (where, self.field) if w)
+        return f"{where}: {self.message}" if where else self.message
 
 
 def _date(raw: str) -> date:
+    """YYYY-MM-DD, or DD/MM/YYYY as spreadsheets write it; ASCII digits only (ISO week dates,
+    "20140512" and dates in Arabic-Indic digits are not read as dates)."""
     raw = raw.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(raw)
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Spreadsheets on Windows save CSV as Windows-1252.
-        return data.decode("cp1252", errors="replace")
+    if match := _UK_DATE.fullmatch(raw):
+        day, month, year = (int(g) for g in match.groups())
+        return date(year, month, day)
+    return parse_iso_date(raw)
 
 
 def read_roll_csv(data: bytes) -> tuple[list[RollPupil], list[RollProblem]]:
-    """The rows of a roll CSV, and every problem met reading them (dates that are not dates)."""
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
-    headings = [h.strip().lower() for h in next(reader, [])]
-    if not headings:
-        return [], [RollProblem(0, "file", "The file is empty")]
-    missing = [c for c in REQUIRED_COLUMNS if c not in headings]
-    if missing:
-        return [], [RollProblem(1, "headings", "The file has no column " + ", ".join(missing)
-                                + " (see the roll CSV format)")]
-    where = {name: i for i, name in enumerate(headings) if name in CSV_COLUMNS}
+    """The rows of a roll CSV, and every problem met reading them: a broken file (an unclosed
+    quote, undefined bytes, a column named twice, no rows: cme.core.csvfile) or dates that are
+    not dates. Values are checked by check_pupils, for a CTF's pupils alike."""
+    table = read_csv(data, required=REQUIRED_COLUMNS, known=CSV_COLUMNS, check_text=False,
+                     allow_cp1252=True,  # spreadsheets on Windows save CSV as Windows-1252
+                     missing_hint=" (see the roll CSV format)")
+    problems = [RollProblem(p.row, p.column, _sentence(p.message)) for p in table.problems]
+    if table.broken:
+        return [], problems
     pupils: list[RollPupil] = []
-    problems: list[RollProblem] = []
-    for line, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-
-        def get(name: str, values=values) -> str:
-            i = where.get(name)
-            return values[i].strip() if i is not None and i < len(values) else ""
-
+    for row in table.rows:
+        line, get = row.number, row.get
         pupil = RollPupil(
             row=line,
             upn=normalise_upn(get("upn")),
@@ -138,8 +133,9 @@ def read_roll_csv(data: bytes) -> tuple[list[RollPupil], list[RollProblem]]:
                 continue
             try:
                 setattr(pupil, name, _date(raw))
-            except ValueError:
-                problems.append(RollProblem(line, name, f"“{raw}” is not a real date (write YYYY-MM-DD)", pupil.upn))
+            except (ValueError, OverflowError):
+                problems.append(RollProblem(line, name, f"{shown(raw)} is not a real date (write YYYY-MM-DD)",
+                                            pupil.upn))
                 setattr(pupil, name, _UNREADABLE)
         pupils.append(pupil)
     return pupils, problems
@@ -147,6 +143,10 @@ def read_roll_csv(data: bytes) -> tuple[list[RollPupil], list[RollProblem]]:
 
 # A date that was given but could not be read: already reported, not to be reported as missing.
 _UNREADABLE = date.min
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
 
 
 def pupils_from_ctf(ctf: Ctf) -> list[RollPupil]:
@@ -194,21 +194,56 @@ def pupils_from_ctf(ctf: Ctf) -> list[RollPupil]:
 
 
 def _years_before(day: date, years: int) -> date:
+    if day.year - years < 1:  # a roll dated in the first centuries: nobody is too old for it
+        return date.min
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
 
 
+def _address_as_stored(lines: list[str]) -> dict[str, str]:
+    """The address lines as the register stores them: the first, the ones between, the town."""
+    return {
+        "address_line1": lines[0] if lines else "",
+        "address_line2": ", ".join(lines[1:-1]) if len(lines) > 2 else "",
+        "address_line3": lines[-1] if len(lines) > 1 else "",
+    }
+
+
 def check_pupils(pupils: list[RollPupil], *, as_of: date) -> list[RollProblem]:
     """Every rule a roll row breaks: each problem names the row, the UPN and the field."""
     problems: list[RollProblem] = []
     first_row_of_upn: dict[str, int] = {}
+    first_row_of_name: dict[tuple, RollPupil] = {}
     oldest = _years_before(as_of, OLDEST_AGE)
     for p in pupils:
 
-        def bad(name: str, message: str, p=p) -> None:
-            problems.append(RollProblem(p.row, name, message, p.upn, p.label))
+        refused_fields: set[str] = set()
+
+        def bad(name: str, message: str, p=p, refused_fields=refused_fields) -> None:
+            # One problem per field: a 5,000-character postcode is too long, and that is enough.
+            if name not in refused_fields:
+                refused_fields.add(name)
+                problems.append(RollProblem(p.row, name, message, p.upn, p.label))
+
+        # The text rules every way in shares (cme.core.inputs): no control characters or
+        # direction overrides, and no more than the register's column holds.
+        texts = {name: getattr(p, name) for name in TEXT_LIMITS}
+        for name, value in texts.items():
+            if value and (problem := text_problem(value, max_length=TEXT_LIMITS[name])):
+                bad(name, _sentence(problem))
+        for i, line in enumerate(p.address_lines, start=1):
+            if problem := text_problem(line):
+                bad(f"address_line{i}", _sentence(problem))
+        for name, value in _address_as_stored(p.address_lines).items():
+            if value and (problem := text_problem(value, max_length=ADDRESS_LIMITS[name])) and "characters or fewer" in problem:
+                bad(name, _sentence(problem))
+        for i, carer in enumerate(p.carers, start=1):
+            for name, value, limit in (("name", carer.name, 200), ("relationship", carer.relationship, 60),
+                                       ("phone", carer.phone, 40), ("email", carer.email, 254)):
+                if value and (problem := text_problem(value, max_length=limit)):
+                    bad(f"Contacts/Contact[{i}]/{name}", _sentence(problem))
 
         if p.upn:
             if problem := upn_problem(p.upn):
@@ -217,6 +252,16 @@ def check_pupils(pupils: list[RollPupil], *, as_of: date) -> list[RollProblem]:
                 bad("upn", f"The same UPN is on {p.label.lower()} {first_row_of_upn[p.upn]}")
             else:
                 first_row_of_upn[p.upn] = p.row
+        # Without a UPN, a pupil is known by name and date of birth: two such rows would become
+        # two children on the register.
+        name_key = (p.legal_surname.casefold(), p.legal_forename.casefold(), p.date_of_birth)
+        if p.legal_surname and p.date_of_birth not in (None, _UNREADABLE):
+            earlier = first_row_of_name.get(name_key)
+            if earlier is not None and not (p.upn and earlier.upn):
+                bad("upn" if p.upn else "legal_surname",
+                    f"The same pupil (legal name and date of birth) as {earlier.label.lower()} {earlier.row}, "
+                    "and without a UPN to tell them apart")
+            first_row_of_name.setdefault(name_key, p)
         if p.former_upn and (problem := upn_problem(p.former_upn)):
             bad("former_upn", problem)
         if not p.legal_surname:
@@ -232,9 +277,9 @@ def check_pupils(pupils: list[RollPupil], *, as_of: date) -> list[RollProblem]:
             elif dob < oldest:
                 bad("date_of_birth", f"The date of birth is of someone over {OLDEST_AGE}")
         if p.sex not in ("M", "F"):
-            bad("sex", f"Sex must be M or F, not “{p.sex}”" if p.sex else "Enter the pupil’s sex: M or F")
+            bad("sex", f"Sex must be M or F, not {shown(p.sex)}" if p.sex else "Enter the pupil’s sex: M or F")
         if p.year_group and p.year_group not in YEAR_GROUPS:
-            bad("year_group", f"“{p.year_group}” is not a year group (N1, N2, R, 1 to 14, or X)")
+            bad("year_group", f"{shown(p.year_group)} is not a year group (N1, N2, R, 1 to 14, or X)")
         entry = p.entry_date
         if entry is not None and entry is not _UNREADABLE:
             if entry > as_of:
@@ -242,9 +287,9 @@ def check_pupils(pupils: list[RollPupil], *, as_of: date) -> list[RollProblem]:
             elif dob not in (None, _UNREADABLE) and entry < dob:
                 bad("entry_date", "The entry date is before the date of birth")
         if p.postcode and not _POSTCODE.match(p.postcode):
-            bad("postcode", f"“{p.postcode}” is not a postcode")
+            bad("postcode", f"{shown(p.postcode)} is not a postcode")
         if p.enrolment_status and not _ENROL_STATUS.match(p.enrolment_status):
-            bad("enrolment_status", f"“{p.enrolment_status}” is not an enrolment status (such as C, M or S)")
+            bad("enrolment_status", f"{shown(p.enrolment_status)} is not an enrolment status (such as C, M or S)")
     return problems
 
 

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from cme.accounts import policy
 from cme.audit.models import Action
-from cme.audit.services import audit_record
+from cme.audit.services import audit_access_refused, audit_record
 from cme.movements.ctf import Ctf
 from cme.movements.models import PupilLinkQuestion, QuestionStatus, RollChange, RollImport
 from cme.people.models import Child
@@ -54,6 +54,8 @@ def roll_import_get_for_user(*, user, import_id: int) -> RollImport:
         .select_related("provider", "imported_by").filter(pk=import_id).first()
     )
     if record is None:
+        audit_access_refused(actor=user, object_type="roll_import", object_id=import_id,
+                             owner=RollImport.objects.filter(pk=import_id), la_field="provider__la_id")
         raise Http404("No such roll import")
     return record
 
@@ -147,6 +149,8 @@ def link_question_get_for_user(*, user, question_id: int):
     question = (PupilLinkQuestion.objects.filter(la_id=user.organisation_id, pk=question_id)
                 .select_related("provider", "roll_import", "child", "decided_by").first())
     if question is None:
+        audit_access_refused(actor=user, object_type="pupil_link_question", object_id=question_id,
+                             owner=PupilLinkQuestion.objects.filter(pk=question_id))
         raise Http404("No such pupil to identify")
     pupil = pupil_from_json(question.pupil)
     fields = {"forename": pupil.legal_forename, "surname": pupil.legal_surname, "date_of_birth": pupil.date_of_birth,

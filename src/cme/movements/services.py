@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cme.audit.models import Action
 from cme.audit.services import audit_record
+from cme.core.csvfile import first
 from cme.movements.ctf import Ctf, CtfError
 from cme.movements.models import (
     ChangeKind,
@@ -42,13 +43,20 @@ from cme.people.identifiers import upn_is_temporary
 from cme.people.models import Address, CarerContact, Child, ChildName, FormerUPN, NameKind
 from cme.providers.models import Enrolment, Organisation
 
+# No roll is older than the register: a date before it is a typing mistake (a year "25").
+EARLIEST_ROLL_DATE = date(2000, 1, 1)
+
 
 class RollRefused(ValidationError):
-    """The roll was refused whole; `problems` names every bad row and field. Nothing changed."""
+    """The roll was refused whole; `problems` names every bad row and field. Nothing changed.
+
+    Pages, the API and the command list the first MAX_SHOWN (cme.core.csvfile.first) and the
+    count; the messages carried as a ValidationError are as many, not 300,000."""
 
     def __init__(self, problems: list[RollProblem]):
         self.problems = problems
-        super().__init__([str(p) for p in problems])
+        shown, more = first(problems)
+        super().__init__([str(p) for p in shown] + ([f"… and {more:,} more problems"] if more else []))
 
 
 # ---- attaching pupils to children ----------------------------------------------------------
@@ -181,6 +189,9 @@ def roll_problems(*, provider: Organisation, as_of: date, pupils: list[RollPupil
         problems.append(RollProblem(0, "provider", f"{provider.name} belongs to no authority on this system"))
     if as_of > timezone.localdate():
         problems.append(RollProblem(0, "as_of", "The roll date must be today or in the past"))
+    elif as_of < EARLIEST_ROLL_DATE:
+        # Every pupil's dates would be measured against a date that is a mistake: say only that.
+        return [*problems, RollProblem(0, "as_of", f"The roll date must be in {EARLIEST_ROLL_DATE.year} or later")]
     last = RollImport.objects.filter(provider=provider).order_by("-as_of").first()
     if last and as_of < last.as_of:
         problems.append(RollProblem(
@@ -204,6 +215,9 @@ def roll_import(
 ) -> RollImport:
     """Replace the provider's current roll with these pupils as of a date; all or nothing."""
     problems = [*read_problems, *roll_problems(provider=provider, as_of=as_of, pupils=pupils)]
+    if read_problems and not pupils:
+        # A file that could not be read has no pupils to speak of: say what is wrong with it.
+        problems = [p for p in problems if p.field != "file" or p in read_problems]
     if problems:
         raise RollRefused(sorted(problems, key=lambda p: p.row))
     pupils = [readable(p) for p in pupils]

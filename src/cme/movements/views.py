@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cme.core.csvfile import first
 from cme.core.paging import page_from, pagination_params
 from cme.movements import selectors
 from cme.movements.ctf import CtfError, parse_ctf
@@ -81,9 +82,12 @@ def upload(request, provider_id: int):
                                  + (f", {record.to_identify} to identify" if record.to_identify else ""))
                 return redirect("movements:import", import_id=record.pk)
         if problems:
-            form.add_error("roll_file", f"Nothing was imported: the file has {len(problems)} "
+            form.add_error("roll_file", f"Nothing was imported: the file has {len(problems):,} "
                            f"{'problem' if len(problems) == 1 else 'problems'}, listed below")
-    return render(request, "movements/upload.html", {"provider": provider, "form": form, "problems": problems})
+    # A file of 100,000 bad rows: the first problems and the count, not a 35 MB page.
+    shown, more = first(problems)
+    return render(request, "movements/upload.html", {"provider": provider, "form": form, "problems": shown,
+                                                     "more_problems": more})
 
 
 @require_GET

@@ -3,11 +3,11 @@ these forms parse, and show the services' messages against the field they name."
 
 from django import forms
 
-from cme.core.forms import GovukDateField
+from cme.core.forms import Form, GovukDateField
 from cme.people.models import NameKind, Sex, Vulnerability
 
 
-class ChildSearchForm(forms.Form):
+class ChildSearchForm(Form):
     q = forms.CharField(
         label="Search for a child",
         required=False,
@@ -16,7 +16,7 @@ class ChildSearchForm(forms.Form):
     )
 
 
-class ChildDetailsForm(forms.Form):
+class ChildDetailsForm(Form):
     legal_forename = forms.CharField(
         label="First name", max_length=100, error_messages={"required": "Enter the child’s first name"}
     )
@@ -51,7 +51,7 @@ class ChildDetailsForm(forms.Form):
         return cls(initial={name: getattr(child, name) for name in cls.base_fields})
 
 
-class FlagForm(forms.Form):
+class FlagForm(Form):
     flag = forms.ChoiceField(
         label="Vulnerability",
         choices=Vulnerability.choices,
@@ -68,7 +68,7 @@ class FlagForm(forms.Form):
     )
 
 
-class AddressForm(forms.Form):
+class AddressForm(Form):
     line1 = forms.CharField(
         label="Address line 1", max_length=200,
         error_messages={"required": "Enter the first line of the address"},
@@ -83,7 +83,7 @@ class AddressForm(forms.Form):
     is_refuge = forms.BooleanField(label="This is a refuge address", required=False)
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter the contact’s name"})
     relationship = forms.CharField(
         label="Relationship to the child", max_length=60, required=False, help_text="For example, mother, foster carer, aunt"
@@ -97,7 +97,7 @@ class ContactForm(forms.Form):
     address = forms.CharField(label="Address (optional)", max_length=300, required=False, widget=forms.Textarea)
 
 
-class NameForm(forms.Form):
+class NameForm(Form):
     kind = forms.ChoiceField(
         label="Kind of name",
         choices=NameKind.choices,

@@ -1,8 +1,10 @@
 """The only doors to children. Each door is scoped to the user and records the visit."""
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
@@ -11,7 +13,7 @@ from django.http import Http404
 from cme.accounts import policy
 from cme.accounts.models import Role
 from cme.audit.models import Action
-from cme.audit.services import audit_record
+from cme.audit.services import audit_access_refused, audit_record
 from cme.people.models import Address, CarerContact, Child, ChildName, VulnerabilityFlag
 from cme.providers.models import Enrolment
 
@@ -116,8 +118,10 @@ def child_view(*, user, child_id: int) -> ChildView:
     return child_view_of(user, child_get_for_user(user=user, child_id=child_id))
 
 
-def child_get_for_user(*, user, child_id: int) -> Child:
-    """One child, with everything the child page shows; 404 outside the user's scope."""
+def child_get_for_user(*, user, child_id: int, require: Callable[[Any], None] | None = None) -> Child:
+    """One child, with everything the child page shows; 404 outside the user's scope (a security
+    event when the child is another's). require(user), when given, is the permission the page
+    needs beyond scope: checked before the read is audited, so a refusal is not a view."""
     with transaction.atomic():
         child = (
             children_visible_to(user)
@@ -136,17 +140,22 @@ def child_get_for_user(*, user, child_id: int) -> Child:
             .filter(pk=child_id)
             .first()
         )
-        if child is None:
-            raise Http404("No such child")
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="child",
-            object_id=child.pk,
-            child_id=child.pk,
-            la_id=child.la_id,
-            summary=f"Viewed child {child.full_name}",
-        )
+        if child is not None:
+            if require is not None:
+                require(user)
+            audit_record(
+                actor=user,
+                action=Action.VIEW,
+                object_type="child",
+                object_id=child.pk,
+                child_id=child.pk,
+                la_id=child.la_id,
+                summary=f"Viewed child {child.full_name}",
+            )
+    if child is None:
+        audit_access_refused(actor=user, object_type="child", object_id=child_id,
+                             owner=Child.objects.filter(pk=child_id))
+        raise Http404("No such child")
     return child
 
 

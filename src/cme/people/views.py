@@ -87,17 +87,14 @@ def child_detail_view(request, child_id: int):
 @require_http_methods(["GET", "HEAD"])
 def child_history_view(request, child_id: int):
     user = request.user
-    child = child_get_for_user(user=user, child_id=child_id)
-    if not user.is_la_staff:
-        raise PermissionDenied("Only the authority's staff can see a child's change history")
+    child = child_get_for_user(user=user, child_id=child_id, require=policy.require_child_history_reader)
     return render(request, "people/history.html", {"child": child, "history": child_history(child=child)})
 
 
 def _edit(request, child_id: int, *, form_class, template: str, perform, done: str, initial=None, extra=None):
     """Every edit of a child: show the form, run the service, or show why not (changing nothing)."""
     user = request.user
-    child = child_get_for_user(user=user, child_id=child_id)
-    policy.require_child_editor(user)
+    child = child_get_for_user(user=user, child_id=child_id, require=policy.require_child_editor)
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():

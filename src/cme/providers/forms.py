@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cme.core.forms import Form
 from cme.providers.models import PROVIDER_KINDS, OrgKind, Phase, Status
 
 KIND_CHOICES = [("", "Any kind")] + [(k.value, k.label) for k in OrgKind if k in PROVIDER_KINDS]
@@ -9,7 +10,7 @@ PHASE_CHOICES = [("", "Any phase")] + [(p.value, p.label) for p in Phase if p.va
 STATUS_CHOICES = [("", "Any status"), *Status.choices]
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(Form):
     q = forms.CharField(label="Name, URN, LAESTAB or postcode", required=False, max_length=100)
     kind = forms.ChoiceField(label="Kind of provider", choices=KIND_CHOICES, required=False)
     phase = forms.ChoiceField(label="Phase", choices=PHASE_CHOICES, required=False)
@@ -26,11 +27,11 @@ class DirectoryFilterForm(forms.Form):
         }
 
 
-class LaContactSearchForm(forms.Form):
+class LaContactSearchForm(Form):
     q = forms.CharField(label="Authority name, LA code or contact", required=False, max_length=100)
 
 
-class LaContactForm(forms.Form):
+class LaContactForm(Form):
     contact_name = forms.CharField(label="Named CME contact", required=False, max_length=120)
     contact_email = forms.CharField(
         label="Email address",

@@ -10,15 +10,15 @@ education, British schools overseas...) are skipped and counted, not refused. Ev
 and every problem is returned, so that the caller can refuse the whole file naming each one.
 """
 
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import BinaryIO
 
+from cme.core.csvfile import read_csv
+from cme.core.inputs import is_ascii_digits, parse_iso_date, shown
 from cme.providers.identifiers import la_code_problem, urn_problem
 
 ENCODING = "cp1252"
@@ -40,6 +40,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "close_date": ("CloseDate", "Close date"),
 }
 REQUIRED = ("urn", "la_code", "estab", "name", "type_name", "status_name")
+# The most characters a value may hold: the directory's columns it is stored in.
+LIMITS = {"urn": 6, "la_code": 3, "estab": 4, "name": 200, "type_name": 100, "phase_name": 100,
+          "postcode": 10, "status_name": 100, "la_name": 200, "low_age": 3, "high_age": 3,
+          "open_date": 10, "close_date": 10}
+_GIAS_DATE = re.compile(r"([0-9]{1,2})[-/]([0-9]{1,2})[-/]([0-9]{4})", re.ASCII)
 
 # GIAS type of establishment -> our kind. Matched case-insensitively; see kind_for_type.
 TYPE_KINDS: dict[str, str] = {
@@ -158,50 +163,47 @@ def _parse_date(raw: str) -> date | None:
     if not raw:
         return None
     # GIAS writes dd-mm-yyyy; spreadsheets re-save as dd/mm/yyyy; some tools write ISO dates.
-    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(raw)
+    # ASCII digits only (strptime also reads Arabic-Indic digits).
+    if match := _GIAS_DATE.fullmatch(raw):
+        day, month, year = (int(g) for g in match.groups())
+        return date(year, month, day)
+    return parse_iso_date(raw)
 
 
 def read_extract(source: BinaryIO | bytes, *, la_codes: Iterable[str] = ()) -> Extract:
     """Every establishment we track in the extract (of these LA codes, if given), and every problem."""
     data = source if isinstance(source, bytes) else source.read()
-    try:
-        # Re-saved as UTF-8 (with or without a byte-order mark)? Windows-1252 text with any
-        # accented letter is almost never valid UTF-8, so this test does not misread GIAS's own.
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode(ENCODING, errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    headings = next(reader, None)
+    # Re-saved as UTF-8 (with or without a byte-order mark)? Windows-1252 text with any accented
+    # letter is almost never valid UTF-8, so trying UTF-8 first does not misread GIAS's own.
+    aliases = {_key(name): field for field, names in COLUMNS.items() for name in names}
+    table = read_csv(data, known=set(aliases), key=_key, allow_cp1252=True,
+                     max_lengths={k: LIMITS[f] for k, f in aliases.items() if f in LIMITS})
     extract = Extract([], [], Counter())
-    if not headings:
-        extract.problems.append(RowProblem(1, "headings", "The file is empty"))
+    if table.broken:
+        extract.problems.extend(RowProblem(p.row, p.column or "file", p.message[:1].upper() + p.message[1:])
+                                for p in table.problems)
         return extract
-    by_key = {_key(h): i for i, h in enumerate(headings)}
-    where: dict[str, int] = {}
+    where: dict[str, str] = {}  # our field -> the key of the heading the file uses for it
     for field, names in COLUMNS.items():
         for name in names:
-            if _key(name) in by_key:
-                where[field] = by_key[_key(name)]
+            if _key(name) in table.keys:
+                where[field] = _key(name)
                 break
     missing = [COLUMNS[f][0] for f in REQUIRED if f not in where]
     if missing:
         extract.problems.append(RowProblem(1, "headings", "The file has no column " + ", ".join(
             f"“{m}”" for m in missing) + ": is it the GIAS establishment extract?"))
         return extract
-    heading = {f: headings[i] for f, i in where.items()}
+    heading = {f: table.heading(k) for f, k in where.items()}
+    text_problems: dict[int, list[RowProblem]] = {}
+    for p in table.problems:
+        text_problems.setdefault(p.row, []).append(RowProblem(p.row, p.column, p.message[:1].upper() + p.message[1:]))
     wanted = set(la_codes)
-    for line, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
+    for row in table.rows:
+        line = row.number
 
-        def get(field: str, values=values) -> str:
-            i = where.get(field)
-            return values[i].strip() if i is not None and i < len(values) else ""
+        def get(field: str, row=row) -> str:
+            return row[where[field]] if field in where else ""
 
         if wanted and get("la_code") not in wanted:
             extract.outside_filter += 1
@@ -211,6 +213,9 @@ def read_extract(source: BinaryIO | bytes, *, la_codes: Iterable[str] = ()) -> E
             extract.skipped_types[get("type_name")] += 1
             continue
         urn = get("urn")
+        if line in text_problems:  # control characters, or longer than the directory holds
+            extract.problems.extend(text_problems[line])
+            continue
         problems: list[RowProblem] = []
 
         def bad(field: str, message: str, problems=problems, line=line, urn=urn) -> None:
@@ -222,9 +227,9 @@ def read_extract(source: BinaryIO | bytes, *, la_codes: Iterable[str] = ()) -> E
         if problem := la_code_problem(la_code):
             bad("la_code", problem)
         estab = get("estab")
-        if estab.isdigit() and len(estab) < 4:
+        if is_ascii_digits(estab) and len(estab) < 4:
             estab = estab.zfill(4)  # a spreadsheet dropped the leading zeros
-        if estab and not (estab.isdigit() and len(estab) == 4):
+        if estab and not (is_ascii_digits(estab) and len(estab) == 4):
             bad("estab", "An establishment number must be 4 digits")
         elif not estab and kind in NEEDS_ESTAB:
             bad("estab", "Enter the establishment number: every school, PRU and alternative provision has one")
@@ -236,18 +241,19 @@ def read_extract(source: BinaryIO | bytes, *, la_codes: Iterable[str] = ()) -> E
         phase_name = get("phase_name").lower()
         phase = PHASES.get(phase_name)
         if phase is None:
-            bad("phase_name", f"“{get('phase_name')}” is not a GIAS phase of education")
+            bad("phase_name", f"{shown(get('phase_name'))} is not a GIAS phase of education")
         elif not phase and "special" in get("type_name").lower():
             phase = "special"
         status = STATUSES.get(get("status_name").lower())
         if status is None:
-            bad("status_name", f"“{get('status_name')}” is not a GIAS establishment status"
+            bad("status_name", f"{shown(get('status_name'))} is not a GIAS establishment status"
                 if get("status_name") else "Enter the establishment status")
         ages: list[int | None] = []
         for field in ("low_age", "high_age"):
             raw = get(field)
-            if raw and not (raw.isdigit() and int(raw) <= 99):  # FE colleges give 99
-                bad(field, f"“{raw}” is not an age in years")
+            # ASCII digits: "²".isdigit() is true, and int("²") fails. FE colleges give 99.
+            if raw and not (is_ascii_digits(raw) and int(raw) <= 99):
+                bad(field, f"{shown(raw)} is not an age in years")
                 ages.append(None)
             else:
                 ages.append(int(raw) if raw else None)
@@ -257,8 +263,8 @@ def read_extract(source: BinaryIO | bytes, *, la_codes: Iterable[str] = ()) -> E
         for field in ("open_date", "close_date"):
             try:
                 dates.append(_parse_date(get(field)))
-            except ValueError:
-                bad(field, f"“{get(field)}” is not a real date (GIAS writes dd-mm-yyyy)")
+            except (ValueError, OverflowError):
+                bad(field, f"{shown(get(field))} is not a real date (GIAS writes dd-mm-yyyy)")
                 dates.append(None)
         if dates[0] and dates[1] and dates[1] < dates[0]:
             bad("close_date", "The close date must not be before the open date")

@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from cme.accounts.models import Role
+from cme.audit.services import audit_access_refused
 from cme.providers.identifiers import split_laestab
 from cme.providers.models import PROVIDER_KINDS, Organisation
 
@@ -56,6 +57,8 @@ def provider_directory(*, user, kind: str = "", phase: str = "", status: str = "
 def provider_get_for_user(*, user, provider_id: int) -> Organisation:
     provider = providers_visible_to(user).select_related("la").filter(pk=provider_id).first()
     if provider is None:
+        audit_access_refused(actor=user, object_type="provider", object_id=provider_id,
+                             owner=Organisation.objects.filter(pk=provider_id, kind__in=PROVIDER_KINDS))
         raise Http404("No such provider")
     return provider
 
@@ -66,6 +69,8 @@ def provider_by_laestab_for_user(*, user, laestab: str) -> Organisation:
         raise Http404("No such provider")
     provider = providers_visible_to(user).filter(la_code=la_code, estab=estab).first()
     if provider is None:
+        audit_access_refused(actor=user, object_type="provider", object_id=laestab,
+                             owner=Organisation.objects.filter(la_code=la_code, estab=estab, kind__in=PROVIDER_KINDS))
         raise Http404("No such provider")
     return provider
 
@@ -94,5 +99,9 @@ def la_contacts(*, user, query: str = "") -> QuerySet[Organisation]:
 def la_contact_get_for_user(*, user, organisation_id: int) -> Organisation:
     found = la_contacts_visible_to(user).filter(pk=organisation_id).first()
     if found is None:
+        from cme.providers.models import OrgKind
+
+        audit_access_refused(actor=user, object_type="la_contact", object_id=organisation_id,
+                             owner=Organisation.objects.filter(pk=organisation_id, kind=OrgKind.OTHER_LA))
         raise Http404("No such authority")
     return found

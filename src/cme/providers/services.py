@@ -13,6 +13,7 @@ from django.utils import timezone
 from cme.accounts.models import Role
 from cme.audit.models import Action
 from cme.audit.services import audit_record
+from cme.core.csvfile import first
 from cme.providers.gias import Establishment, Extract, RowProblem
 from cme.providers.models import OPEN_STATUSES, PROVIDER_KINDS, Organisation, OrgKind
 
@@ -23,11 +24,13 @@ GIAS_FIELDS = (
 
 
 class ImportRefused(ValidationError):
-    """A file was refused whole; `problems` names every bad row and field."""
+    """A file was refused whole; `problems` names every bad row and field (the messages carried
+    as a ValidationError are the first 100 and the count)."""
 
     def __init__(self, problems: list):
         self.problems = problems
-        super().__init__([str(p) for p in problems])
+        shown, more = first(problems)
+        super().__init__([str(p) for p in shown] + ([f"… and {more:,} more problems"] if more else []))
 
 
 @dataclass

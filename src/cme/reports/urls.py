@@ -6,4 +6,5 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("children/<int:child_id>/viewers", views.child_viewers_view, name="child-viewers"),
+    path("audit/refused", views.refused_attempts_view, name="refused"),
 ]

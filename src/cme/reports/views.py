@@ -6,12 +6,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cme.accounts import policy
-from cme.audit.selectors import child_viewers
+from cme.audit.selectors import child_viewers, refused_attempts
 from cme.core.paging import page_from, pagination_params
 from cme.people.selectors import child_get_for_user
 from cme.reports.selectors import la_staff_home
 
 VIEWERS_PER_PAGE = 50
+REFUSED_DAYS = 30
 
 
 @require_GET
@@ -43,4 +44,17 @@ def child_viewers_view(request, child_id: int):
         "events": rows,
         "total": total,
         "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=per_page),
+    })
+
+
+@require_http_methods(["GET", "HEAD"])
+def refused_attempts_view(request):
+    """Who was refused records outside their scope, from the audit trail's security events: a
+    manager's report on attempts on the authority's records and by the authority's own people."""
+    user = request.user
+    if not policy.may_see_audit(user):
+        raise PermissionDenied("Only managers can see refused attempts to open records")
+    rows = refused_attempts(la_id=user.la_id, days=REFUSED_DAYS)
+    return render(request, "reports/refused_attempts.html", {
+        "rows": rows, "days": REFUSED_DAYS, "repeated": sum(1 for r in rows if r.repeated),
     })

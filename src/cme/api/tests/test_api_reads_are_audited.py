@@ -25,9 +25,10 @@ def test_every_read_is_audited_as_via_the_api(persona, la_a, case_a, child_a, re
         response = client.get(path, HTTP_USER_AGENT="police-rms/2.1")
         new = list(AuditEvent.objects.filter(id__gt=since))
         if action == "view" and not in_scope:
-            # Out of scope: 404, and no record was read, so there is no view to record.
+            # Out of scope: 404, and no record was read, so there is no view to record; the
+            # refused attempt on another authority's record is a security event (issue 9).
             assert response.status_code == 404
-            assert new == []
+            assert [(e.action, e.object_type) for e in new] == [("access_refused", object_type)]
             continue
         assert response.status_code == 200, (path, response.content)
         [event] = new

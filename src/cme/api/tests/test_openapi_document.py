@@ -1,5 +1,7 @@
 """The OpenAPI document at /api/v1/openapi.json is valid, complete and describes the bearer token."""
 
+import json
+
 import pytest
 from django.test import Client
 from openapi_spec_validator import validate
@@ -92,3 +94,32 @@ def test_examples_in_the_document_are_accepted_by_the_api(document, officer_a, a
     example["child"]["upn"] = schemas["ChildIn"]["properties"]["upn"]["examples"][0]
     response = api_for(officer_a).post_json("/api/v1/referrals", example)
     assert response.status_code == 201, response.content
+
+
+def test_every_schema_name_is_one_shape(document):
+    """Two schemas of one name overwrite each other in the document: POST /matches was
+    documented with the joint evidence's shape because both were called EvidenceOut."""
+    import sys
+
+    from ninja import Schema
+
+    import cme.api.api  # noqa: F401
+
+    by_name: dict[str, set[str]] = {}
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith("cme.api.") and ".tests" not in module_name:
+            for value in vars(module).values():
+                if isinstance(value, type) and issubclass(value, Schema) and value.__module__ == module_name:
+                    by_name.setdefault(value.__name__, set()).add(f"{module_name}.{value.__qualname__}")
+    assert {n: s for n, s in by_name.items() if len(s) > 1} == {}
+
+
+def test_matches_are_documented_with_their_own_evidence(document):
+    schemas = document["components"]["schemas"]
+    evidence = schemas["EvidenceOut"]["properties"]
+    assert {"field", "outcome", "level", "weight", "description"} <= set(evidence)
+    assert "enquiries" not in evidence
+    joint = schemas["JointEvidenceOut"]["properties"]
+    assert {"school", "ground", "absence_from", "enquiries"} <= set(joint)
+    refs = json.dumps(document["paths"]["/api/v1/cases/{case_id}/joint-evidence"]["post"]["responses"]["201"])
+    assert "JointEvidenceOut" in refs

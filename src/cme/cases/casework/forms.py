@@ -6,7 +6,7 @@ from django import forms
 
 from cme.cases.casework.models import DeletionGround, EnquiryKind, ProvisionKind, SenStatus
 from cme.cases.register.models import KeyWorkerRole, Outcome
-from cme.core.forms import GovukDateField
+from cme.core.forms import Form, GovukDateField
 
 DATE_HINT = "For example, 27 3 2026"
 
@@ -23,7 +23,7 @@ def _user_choices(users) -> list[tuple[str, str]]:
     return [(str(u.pk), str(u)) for u in users]
 
 
-class _PicksUser(forms.Form):
+class _PicksUser(Form):
     """A form with a choice of officer, given the officers to offer."""
 
     user_field = "officer"
@@ -69,7 +69,7 @@ class EnquiryForm(_PicksUser):
         return self._schools.get(self.cleaned_data.get("joint_with") or "")
 
 
-class FoundForm(forms.Form):
+class FoundForm(Form):
     on = GovukDateField(label="Date the child was found", label_for_errors="Date the child was found",
                         help_text=DATE_HINT, required=False)
     line1 = forms.CharField(label="Address line 1", max_length=200,
@@ -88,7 +88,7 @@ class FoundForm(forms.Form):
     detail = _text("Anything else (optional)", max_length=2000)
 
 
-class MovedForm(forms.Form):
+class MovedForm(Form):
     other_la = forms.ChoiceField(
         label="Which authority did the family move to?",
         error_messages={"required": "Choose the authority the family moved to",
@@ -112,20 +112,20 @@ class MovedForm(forms.Form):
         return self._authorities.get(self.cleaned_data.get("other_la") or "")
 
 
-class AcceptedForm(forms.Form):
+class AcceptedForm(Form):
     accepted_on = GovukDateField(label="Date the other authority accepted",
                                  label_for_errors="Date the other authority accepted", help_text=DATE_HINT,
                                  required=False)
 
 
-class LeftCountryForm(forms.Form):
+class LeftCountryForm(Form):
     on = GovukDateField(label="Date the family left", label_for_errors="Date the family left",
                         help_text=DATE_HINT, required=False)
     country = forms.CharField(label="Country (optional)", required=False, max_length=100)
     detail = _text("How do you know? (optional)", max_length=2000)
 
 
-class NotFoundForm(forms.Form):
+class NotFoundForm(Form):
     on = GovukDateField(label="Date", label_for_errors="Date", help_text=DATE_HINT, required=False)
     detail = _text("What has been tried so far?", required=True, message="Enter what has been tried so far",
                    max_length=2000)
@@ -146,7 +146,7 @@ class KeyWorkerForm(_PicksUser):
                            help_text="Leave blank for today. " + DATE_HINT, required=False)
 
 
-class NeedsAssessmentForm(forms.Form):
+class NeedsAssessmentForm(Form):
     education_history = _text("Education history and gaps")
     sen_status = forms.ChoiceField(
         label="Special educational needs", required=False, choices=SenStatus.choices, widget=forms.RadioSelect,
@@ -168,7 +168,7 @@ class NeedsAssessmentForm(forms.Form):
                                  required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label="Decision", widget=forms.RadioSelect,
         choices=[("approve", "Approve"), ("return", "Return it")],
@@ -181,7 +181,7 @@ class DecisionForm(forms.Form):
         self.fields["decision"].choices = [("approve", approve_label), ("return", return_label)]
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(Form):
     school = forms.ChoiceField(
         label="School that wants to delete the pupil",
         error_messages={"required": "Choose the school that wants to delete the pupil",
@@ -210,7 +210,7 @@ class EvidenceForm(forms.Form):
         return self._schools.get(self.cleaned_data.get("school") or "")
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=Outcome.choices,
@@ -229,7 +229,7 @@ class CloseForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(Form):
     reason = forms.CharField(
         label="Why is the case being reopened?",
         widget=forms.Textarea,

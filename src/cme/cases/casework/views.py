@@ -32,8 +32,7 @@ def _page(request, case_id: int, *, form_class, template: str, perform, done: st
 
     perform(case, form) returns where to go next, or None for the case page.
     """
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    check(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=check)
     kwargs = form_kwargs(case) if form_kwargs else {}
     if request.method == "POST":
         form = form_class(request.POST, **kwargs)

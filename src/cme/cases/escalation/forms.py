@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from cme.core.forms import Form
 
-class SignificantHarmForm(forms.Form):
+
+class SignificantHarmForm(Form):
     detail = forms.CharField(
         label="What is the risk of significant harm?", widget=forms.Textarea, max_length=5000,
         help_text="This stays on the case and is shown only to roles that may see restricted "

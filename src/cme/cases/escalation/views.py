@@ -14,8 +14,7 @@ from cme.cases.register.views import form_page
 
 @require_http_methods(["GET", "POST"])
 def significant_harm_view(request, case_id: int):
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    policy.require_caseworker(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=policy.require_caseworker)
     form = SignificantHarmForm(request.POST or None)
     return form_page(
         request, form=form, template="work/significant_harm.html",

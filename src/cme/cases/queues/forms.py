@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from cme.core.forms import GovukDateField
+from cme.core.forms import Form, GovukDateField
 
 
 def _officer_choices(officers, blank: str) -> list[tuple[str, str]]:
@@ -16,7 +16,7 @@ class OfficerChoiceMixin:
         return self._officers.get(self.cleaned_data.get(name) or "")
 
 
-class TaskForm(OfficerChoiceMixin, forms.Form):
+class TaskForm(OfficerChoiceMixin, Form):
     title = forms.CharField(
         label="What needs to be done", max_length=200,
         error_messages={"required": "Enter what needs to be done",
@@ -34,7 +34,7 @@ class TaskForm(OfficerChoiceMixin, forms.Form):
         self._officers = {str(o.pk): o for o in officers}
 
 
-class ReassignCaseForm(OfficerChoiceMixin, forms.Form):
+class ReassignCaseForm(OfficerChoiceMixin, Form):
     officer = forms.ChoiceField(
         label="Give the case to",
         error_messages={"required": "Choose the officer to give the case to",
@@ -47,7 +47,7 @@ class ReassignCaseForm(OfficerChoiceMixin, forms.Form):
         self._officers = {str(o.pk): o for o in officers}
 
 
-class ReassignAllForm(OfficerChoiceMixin, forms.Form):
+class ReassignAllForm(OfficerChoiceMixin, Form):
     to_officer = forms.ChoiceField(
         label="Give all of this work to",
         error_messages={"required": "Choose the officer to give the work to",

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,7 +25,7 @@ from cme.accounts import policy
 from cme.accounts.models import CASEWORK_ROLES, User
 from cme.attendance.selectors import NoCalendar, calendar_for
 from cme.audit.models import Action
-from cme.audit.services import audit_record
+from cme.audit.services import audit_access_refused, audit_record
 from cme.cases.casework.models import Enquiry, JointEnquiryEvidence, LocationRecord
 from cme.cases.escalation.models import Escalation
 from cme.cases.queues import clocks
@@ -356,18 +358,23 @@ def officer_open_work(*, user, officer: User) -> tuple[int, int]:
     return cases, tasks
 
 
-def task_get_for_user(*, user, task_id: int) -> Task:
-    """One task on a case the user may see (404 otherwise); reading it is audited as the case."""
-
+def task_get_for_user(*, user, task_id: int, require: Callable[[Any], None] | None = None) -> Task:
+    """One task on a case the user may see (404 otherwise); reading it is audited as the case.
+    require(user), when given, is checked before the read is audited (see case_get_for_user)."""
     with transaction.atomic():
         task = tasks_visible_to(user).select_related("case", "case__child").filter(pk=task_id).first()
-        if task is None:
-            raise Http404("No such task")
-        audit_record(
-            actor=user, action=Action.VIEW, object_type="case", object_id=task.case_id,
-            child_id=task.case.child_id, la_id=task.case.la_id,
-            summary=f"Viewed a task on case {task.case.reference}",
-        )
+        if task is not None:
+            if require is not None:
+                require(user)
+            audit_record(
+                actor=user, action=Action.VIEW, object_type="case", object_id=task.case_id,
+                child_id=task.case.child_id, la_id=task.case.la_id,
+                summary=f"Viewed a task on case {task.case.reference}",
+            )
+    if task is None:
+        audit_access_refused(actor=user, object_type="task", object_id=task_id,
+                             owner=Task.objects.filter(pk=task_id), la_field="case__la_id")
+        raise Http404("No such task")
     return task
 
 

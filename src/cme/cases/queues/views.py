@@ -45,8 +45,7 @@ def team_view(request):
 @require_http_methods(["GET", "POST"])
 def reassign_case_view(request, case_id: int):
     policy.require_la_staff_or_404(request.user)
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    policy.require_manager(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=policy.require_manager)
     if not case.is_open:
         raise Http404("The case is closed")
     officers = team_officers(user=request.user)
@@ -87,8 +86,7 @@ def reassign_all_view(request, officer_id: int):
 
 @require_http_methods(["GET", "POST"])
 def task_new_view(request, case_id: int):
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    policy.require_caseworker(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=policy.require_caseworker)
     form = TaskForm(request.POST or None, officers=team_officers(user=request.user),
                     initial={"assigned_to": str(case.responsible_officer_id or "")})
 
@@ -105,8 +103,7 @@ def task_new_view(request, case_id: int):
 
 @require_POST
 def task_done_view(request, task_id: int):
-    task = task_get_for_user(user=request.user, task_id=task_id)
-    policy.require_caseworker(request.user)
+    task = task_get_for_user(user=request.user, task_id=task_id, require=policy.require_caseworker)
     try:
         services.task_complete(actor=request.user, task=task)
     except ValidationError as e:

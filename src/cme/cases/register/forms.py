@@ -7,13 +7,13 @@ from django import forms
 from cme.accounts import policy
 from cme.cases.register.models import Category, Stage
 from cme.cases.register.selectors import CaseFilters
-from cme.core.forms import GovukDateField
+from cme.core.forms import Form, GovukDateField
 from cme.people.models import RESTRICTED_FLAGS, Vulnerability
 
 ANY = ("", "Any")
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(Form):
     """The filter panel. Bound to the query string, so a filtered list can be bookmarked."""
 
     q = forms.CharField(
@@ -97,7 +97,7 @@ class CaseFilterForm(forms.Form):
         )
 
 
-class StageMoveForm(forms.Form):
+class StageMoveForm(Form):
     # Every stage validates here, so the service, which knows the rules, explains a refused move.
     to_stage = forms.ChoiceField(
         label="Move the case to",
@@ -116,7 +116,7 @@ class StageMoveForm(forms.Form):
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea, max_length=2000)
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     officer = forms.ChoiceField(
         label="Responsible officer",
         required=False,
@@ -132,7 +132,7 @@ class AssignForm(forms.Form):
         return self._officers.get(self.cleaned_data.get("officer") or "")
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     text = forms.CharField(
         label="Add a note",
         widget=forms.Textarea,

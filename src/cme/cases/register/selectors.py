@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Case as CaseExpr
@@ -14,7 +16,7 @@ from django.http import Http404
 from cme.accounts import policy
 from cme.accounts.models import CASEWORK_ROLES, User
 from cme.audit.models import Action
-from cme.audit.services import audit_record
+from cme.audit.services import audit_access_refused, audit_record
 from cme.cases.register.models import OPEN_STAGES, STAGE_ORDER, Case, Stage
 from cme.cases.register.stages import STAGE_DATE_FIELD
 from cme.people.models import RESTRICTED_FLAGS, Child, VulnerabilityFlag
@@ -179,7 +181,12 @@ def cases_for_child(*, user, child: Child) -> list[Case]:
     )
 
 
-def case_get_for_user(*, user, case_id: int) -> Case:
+def case_get_for_user(*, user, case_id: int, require: Callable[[Any], None] | None = None) -> Case:
+    """One case; 404 outside the user's scope (a security event when it exists elsewhere).
+
+    require(user), when given, is the permission the page or API call needs beyond scope (work
+    cases, be a manager): it is checked before the read is audited, so a refused request is
+    not recorded as a view."""
     with transaction.atomic():
         case = (
             cases_visible_to(user)
@@ -187,17 +194,22 @@ def case_get_for_user(*, user, case_id: int) -> Case:
             .filter(pk=case_id)
             .first()
         )
-        if case is None:
-            raise Http404("No such case")
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            object_type="case",
-            object_id=case.pk,
-            child_id=case.child_id,
-            la_id=case.la_id,
-            summary=f"Viewed case {case.reference}",
-        )
+        if case is not None:
+            if require is not None:
+                require(user)
+            audit_record(
+                actor=user,
+                action=Action.VIEW,
+                object_type="case",
+                object_id=case.pk,
+                child_id=case.child_id,
+                la_id=case.la_id,
+                summary=f"Viewed case {case.reference}",
+            )
+    if case is None:
+        audit_access_refused(actor=user, object_type="case", object_id=case_id,
+                             owner=Case.objects.filter(pk=case_id))
+        raise Http404("No such case")
     return case
 
 

@@ -185,8 +185,7 @@ def case_list_view(request):
 
 def action_page(request, case_id: int, *, form_class, template: str, perform, done: str, form_kwargs=None):
     """The shape every case action page shares: show the form, run the service, or show why not."""
-    case = case_get_for_user(user=request.user, case_id=case_id)
-    policy.require_caseworker(request.user)
+    case = case_get_for_user(user=request.user, case_id=case_id, require=policy.require_caseworker)
     form_kwargs = form_kwargs(case) if form_kwargs else {}
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)

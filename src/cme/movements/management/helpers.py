@@ -5,6 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cme.core.csvfile import first
+from cme.core.inputs import parse_iso_date
 from cme.movements.ctf import DEFAULT_MAX_BYTES
 from cme.movements.services import RollRefused
 from cme.providers.identifiers import split_laestab
@@ -32,7 +34,7 @@ def find_provider(value: str) -> Organisation:
 
 def iso_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
         raise CommandError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
 
@@ -46,6 +48,9 @@ def report(command: BaseCommand, record) -> None:
 
 
 def refused(command: BaseCommand, error: RollRefused, name: str) -> CommandError:
-    for problem in error.problems:
+    shown, more = first(error.problems)
+    for problem in shown:
         command.stderr.write(str(problem))
-    return CommandError(f"Nothing was imported: {len(error.problems)} problem(s) in {name}")
+    if more:
+        command.stderr.write(f"… and {more:,} more problems")
+    return CommandError(f"Nothing was imported: {len(error.problems):,} problem(s) in {name}")

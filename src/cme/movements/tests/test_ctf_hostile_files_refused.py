@@ -27,3 +27,9 @@ def test_oversized_file_is_refused_before_parsing(tmp_path):
         read_ctf(big, max_bytes=1000)
     with pytest.raises(CtfError, match="larger than"):
         parse_ctf(big.read_bytes(), max_bytes=1000)
+
+
+def test_an_xml_declaration_naming_an_unknown_encoding_is_refused_not_a_crash():
+    """Found by fuzzing (issue 9): expat's LookupError escaped the reader."""
+    with pytest.raises(CtfError, match="names an encoding that cannot be read"):
+        parse_ctf(b'<?xml version="1.0" encoding="U999TF-8"?><CTfile><Header/></CTfile>')

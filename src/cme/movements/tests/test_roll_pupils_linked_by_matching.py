@@ -132,6 +132,9 @@ def test_officer_of_another_authority_sees_nothing_of_them(client_for, officer_a
     assert client.get(reverse("movements:identify", args=[question.pk])).status_code == 404
     assert client.post(reverse("movements:identify", args=[question.pk]), {"child": "new"}).status_code == 404
     assert PupilLinkQuestion.objects.get().status == QuestionStatus.OPEN
+    # Each refused attempt is a security event of the pupil's authority (docs/adr/0007).
+    refused = AuditEvent.objects.filter(action="access_refused", object_type="pupil_link_question")
+    assert [(e.actor_username, e.object_id, e.la_id) for e in refused] == [("bob", str(question.pk), la_a.pk)] * 2
 
 
 @pytest.mark.parametrize("user", ["school_user_a", "partner_a"])

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from cme.providers.models import Organisation, OrgKind, Status
 
 
-def test_demo_loads_the_gias_extract_over_its_schools(db):
+def test_demo_loads_the_gias_extract_over_its_schools(db, settings):
+    settings.CME_DEMO = True
     call_command("demo-data", scale=50, cases=12, verbosity=0)
     schools = Organisation.objects.filter(kind=OrgKind.SCHOOL, la__la_code="901")
     assert schools.filter(from_gias=True).count() == schools.count()

@@ -5,7 +5,6 @@ or a common transfer file (its Attendance part). All or nothing; the same file t
 nothing; a later mark for the same date and session replaces the earlier one, which is kept.
 """
 
-import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +17,14 @@ from cme.attendance.services import (
     register_csv_read,
     registers_import,
 )
+from cme.core.csvfile import first
+
+
+def rejected(errors: list[str]) -> str:
+    """The first 100 problems and the count of the rest."""
+    shown, more = first(errors)
+    return ("Nothing was loaded:\n" + "\n".join(f"  {x}" for x in shown)
+            + (f"\n  … and {more:,} more problems" if more else ""))
 
 
 class Command(BaseCommand):
@@ -31,19 +38,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         quiet = options["verbosity"] == 0
-        with open(path, "rb") as raw:
-            is_ctf = raw.read(512).lstrip().startswith(b"<")
-            raw.seek(0)
-            if is_ctf:
-                marks, errors, rows = ctf_attendance_read(raw.read())
-            else:
-                with tqdm.wrapattr(raw, "read", total=path.stat().st_size, desc="Reading",
-                                   disable=quiet) as tracked:
-                    text = io.TextIOWrapper(tracked, encoding="utf-8-sig", newline="")
-                    try:
-                        marks, errors, rows = register_csv_read(text)
-                    except UnicodeDecodeError as e:
-                        raise CommandError(f"{file}: not UTF-8 text ({e.reason})") from None
+        data = path.read_bytes()
+        is_ctf = data[:512].lstrip().startswith(b"<")
+        # Read by the shared CSV reader: a broken file (an unclosed quote, not UTF-8...) is refused
+        # naming the row, as on the upload page.
+        marks, errors, rows = ctf_attendance_read(data) if is_ctf else register_csv_read(data)
         bar = tqdm(desc="Storing", unit=" registers", disable=quiet)
         try:
             report = registers_import(actor=None, marks=marks, errors=errors, rows_read=rows,
@@ -51,7 +50,7 @@ class Command(BaseCommand):
                                       filename=path.name, progress=bar.update)
         except ImportRejected as e:
             bar.close()
-            raise CommandError("Nothing was loaded:\n" + "\n".join(f"  {x}" for x in e.errors)) from None
+            raise CommandError(rejected(e.errors)) from None
         bar.close()
         self.stdout.write(f"{report.rows_read} rows read: {report.marks_added} marks added, "
                           f"{report.marks_changed} changed, {report.marks_unchanged} unchanged "

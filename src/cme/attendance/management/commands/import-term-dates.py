@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cme.attendance.services import ImportRejected, term_dates_import, term_dates_read
+from cme.core.csvfile import first
 from cme.providers.models import Organisation
 
 
@@ -25,37 +26,33 @@ class Command(BaseCommand):
     def handle(self, *args, file, provider, **options):
         path = Path(file)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            data = path.read_bytes()
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file") from None
-        except UnicodeDecodeError as e:
-            raise CommandError(f"{file}: not UTF-8 text (byte {e.start})") from None
-        lines = text.splitlines(keepends=True)
+        # Read once, by the shared CSV reader; each LA's rows then keep the file's row numbers.
+        periods, errors = term_dates_read(data)
+        if errors:
+            raise CommandError(self._rejected(errors))
         if provider:
             org = Organisation.objects.filter(la_code=provider[:3], estab=provider[3:]).exclude(estab="").first()
             if org is None or org.la_id is None or len(provider) != 7:
                 raise CommandError(f"--provider: no provider with LAESTAB {provider!r}")
-            jobs = {org.la_id: (lines, org.pk)}
+            jobs = {org.la_id: (periods, org.pk)}
         else:
-            periods, errors = term_dates_read(lines)
-            if errors:
-                raise CommandError(self._rejected(errors))
             by_la: dict[str, list] = defaultdict(list)
-            for _, p in periods:
-                by_la[p.scope[:3]].append(p)
+            for row, p in periods:
+                by_la[p.scope[:3]].append((row, p))
             jobs = {}
             for code in sorted(by_la):
                 la = Organisation.objects.filter(kind="la", la_code=code).first()
                 if la is None:
                     raise CommandError(f"field scope: no LA with code {code} (rows for it: "
                                        f"{len(by_la[code])})")
-                # Only this LA's rows, with the header, so row numbers stay those of the file.
-                jobs[la.pk] = ([lines[0], *(ln if ln.split(",", 1)[0].strip()[:3] == code else "\n"
-                                            for ln in lines[1:])], None)
+                jobs[la.pk] = (by_la[code], None)
         try:
             with transaction.atomic():
-                for la_id, (la_lines, provider_id) in jobs.items():
-                    report = term_dates_import(actor=None, la_id=la_id, lines=la_lines,
+                for la_id, (la_periods, provider_id) in jobs.items():
+                    report = term_dates_import(actor=None, la_id=la_id, periods=la_periods,
                                                provider_id=provider_id, filename=path.name)
                     self.stdout.write(f"LA {Organisation.objects.get(pk=la_id).la_code}: {report.rows} "
                                       f"periods loaded for {', '.join(report.academic_years)} "
@@ -65,4 +62,6 @@ class Command(BaseCommand):
 
     @staticmethod
     def _rejected(errors: list[str]) -> str:
-        return "Nothing was loaded:\n" + "\n".join(f"  {e}" for e in errors)
+        shown, more = first(errors)
+        return ("Nothing was loaded:\n" + "\n".join(f"  {e}" for e in shown)
+                + (f"\n  … and {more:,} more problems" if more else ""))

@@ -1,7 +1,12 @@
-"""`cme demo-data`: load the fictional demo (two authorities, rolls, staff, referrals and cases)."""
+"""`cme demo-data`: load the fictional demo (two authorities, rolls, staff, referrals and cases).
+
+Only in demo mode (CME_DEMO=1, as `make demo` sets it): the demo's fictional children, staff with
+a shared password and two-factor sign-in switched off must never land in a council's register.
+"""
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -31,6 +36,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, cases, seed, if_empty, sign_ins, **options):
+        if not settings.CME_DEMO:
+            raise CommandError("demo-data runs only in demo mode (CME_DEMO=1, as `make demo` sets it): "
+                               "it loads fictional people and demo sign-ins with a shared password")
         if sign_ins:
             self.print_sign_ins()
             return

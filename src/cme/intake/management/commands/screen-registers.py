@@ -9,6 +9,7 @@ from cron at 02:30 (after the day's registers have arrived):
 """
 
 import datetime as dt
+import logging
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -17,6 +18,8 @@ from tqdm import tqdm
 from cme.attendance.screening import RulesError
 from cme.intake.screening_service import screening_run
 from cme.providers.models import Organisation, OrgKind
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -43,13 +46,25 @@ class Command(BaseCommand):
             authorities = authorities.filter(la_code=options["la"])
             if not authorities.exists():
                 raise CommandError(f"--la: no authority has LA code {options['la']!r}")
+        failed = []
         for la in tqdm(list(authorities), desc="Screening", unit="LA", disable=None):
             try:
                 run = screening_run(la_id=la.pk, as_of=as_of)
             except RulesError as e:
                 raise CommandError(f"{la.name}: {e}") from None
+            except Exception as e:
+                # One authority's bad data must not stop the nightly run for the others: its run
+                # rolled back whole; the others go on, and the command fails at the end.
+                logger.exception("Screening %s (%s) failed", la.name, la.la_code)
+                self.stderr.write(f"{la.name} ({la.la_code}): screening failed and changed nothing: "
+                                  f"{type(e).__name__}: {e}")
+                failed.append(la)
+                continue
             self.stdout.write(
                 f"{la.name} ({la.la_code}) as of {as_of.isoformat()}: {run.pupils_screened:,} registers, "
                 f"{run.findings_opened} new findings, {run.referrals_opened} at-risk referrals, "
                 f"{run.findings_still_open} still found, {run.findings_cleared} cleared"
             )
+        if failed:
+            raise CommandError("Screening failed for " + ", ".join(f"{la.name} ({la.la_code})" for la in failed)
+                               + "; every other authority was screened")

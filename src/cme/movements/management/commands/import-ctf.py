@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from cme.core.csvfile import first
 from cme.movements.ctf import CtfError, read_ctf
 from cme.movements.management.helpers import ctf_max_bytes, iso_date, refused, report
 from cme.movements.selectors import provider_for_ctf
@@ -29,8 +30,11 @@ class Command(BaseCommand):
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file") from None
         except CtfError as error:
-            for problem in error.problems:
+            shown, more = first(error.problems)
+            for problem in shown:
                 self.stderr.write(str(problem))
+            if more:
+                self.stderr.write(f"… and {more:,} more problems")
             raise CommandError(f"Nothing was imported: {path.name} cannot be read as a CTF") from None
         provider = provider_for_ctf(ctf)
         if provider is None:

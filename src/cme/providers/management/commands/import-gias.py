@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from cme.core.csvfile import first
 from cme.providers.gias import read_extract
 from cme.providers.identifiers import la_code_problem
 from cme.providers.services import ImportRefused, gias_import
@@ -39,10 +40,13 @@ class Command(BaseCommand):
                 progress=lambda rows: tqdm(rows, desc="Providers", unit=" rows", disable=not show),
             )
         except ImportRefused as refused:
-            for problem in refused.problems:
+            shown, more = first(refused.problems)
+            for problem in shown:
                 self.stderr.write(str(problem))
+            if more:
+                self.stderr.write(f"… and {more:,} more problems")
             raise CommandError(
-                f"Nothing was imported: {len(refused.problems)} problem(s) in {path.name}"
+                f"Nothing was imported: {len(refused.problems):,} problem(s) in {path.name}"
             ) from None
         self.stdout.write(
             f"{path.name}: {report.added} providers added, {report.updated} updated, "
