@@ -37,10 +37,10 @@ from cme.movements.roll import (
     read_roll_csv,
     readable,
 )
-from cme.movements.signals import roll_changed
 from cme.people.identifiers import upn_is_temporary
 from cme.people.models import Address, CarerContact, Child, ChildName, FormerUPN, NameKind
 from cme.providers.models import Enrolment, Organisation
+from cme.providers.signals import roll_changed
 
 
 class RollRefused(ValidationError):
