@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cme.attendance",
     "cme.matching",
     "cme.movements",
+    "cme.identify",
     "cme.reports",
     "cme.demo",
 ]

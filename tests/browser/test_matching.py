@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from cme.identify.models import MatchDecision
 from cme.intake.services import referral_create
-from cme.matching.models import MatchDecision
 from cme.matching.tests.rolls import make_rolls
 
 pytestmark = pytest.mark.browser

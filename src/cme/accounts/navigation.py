@@ -12,7 +12,7 @@ LA_STAFF_LINKS = [
     ("My work", "work:mine"),
     ("Referrals", "intake:queue"),
     ("Cases", "cases:list"),
-    ("Find a child", "matching:search"),
+    ("Find a child", "identify:search"),
     ("At risk", "screening:list"),
     ("Providers", "providers:list"),
 ]

@@ -173,6 +173,18 @@ def require_manager(user: Any, message: str = "Only a manager can do this") -> N
         raise PermissionDenied(message)
 
 
+def require_child_searcher(user: Any) -> None:
+    """Searching every roll, the home-education list and the register: the authority's staff."""
+    if not (user.is_authenticated and is_la_staff(user)):
+        raise PermissionDenied("Only council staff can search the rolls")
+
+
+def require_pupil_identifier(user: Any) -> None:
+    """Saying who a roll's pupil is decides whether a missing child reads as safe: case workers."""
+    if not (user.is_authenticated and is_la_staff(user) and may_work_cases(user)):
+        raise PermissionDenied("Only the authority's case officers identify pupils on a roll")
+
+
 def require_children_scope(user: Any) -> None:
     if not may_see_children(user):
         raise PermissionDenied("You cannot search the register")

@@ -15,7 +15,7 @@ from cme.api.errors import field_error
 from cme.api.referrals import IsoDate, Text
 from cme.api.schemas import BadInput, Refusal
 from cme.core.validation import check_date_of_birth
-from cme.matching import selectors
+from cme.identify import selectors
 from cme.people.identifiers import normalise_upn, upn_problem
 
 router = Router()

@@ -17,7 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from cme.accounts import policy
 from cme.core.forms import apply_service_errors
-from cme.intake import selectors
+from cme.intake import hooks, selectors
 from cme.intake.forms import (
     CHILD_FIELD_NAMES,
     DECISION_NOT_CME,
@@ -34,7 +34,6 @@ from cme.intake.services import (
     referral_decide,
     referral_update,
 )
-from cme.matching import selectors as match_selectors
 
 SENT_SALT = "cme.intake.referral-sent"
 
@@ -159,7 +158,7 @@ def detail(request, reference: str):
         "can_triage": policy.may_work_cases(request.user)
         and referral.status == ReferralStatus.AWAITING_TRIAGE,
         # What officers decided about the child's roll, without matching again.
-        "identification": match_selectors.referral_identification(referral=referral),
+        "identification": hooks.referral_identification(referral=referral),
     })
 
 
@@ -187,7 +186,7 @@ def triage(request, reference: str):
         return redirect("intake:detail", reference=referral.reference)
     deciding = request.POST.get("action") != "save"
     # Matched against every roll, the home-education list and the register (issue 3).
-    candidates, identification = match_selectors.referral_matches(user=request.user, referral=referral)
+    candidates, identification = hooks.referral_candidates(user=request.user, referral=referral)
     initial = TriageForm.initial_from(referral, request.user)
     data = request.POST or None
     if identification.category:

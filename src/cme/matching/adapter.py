@@ -238,21 +238,11 @@ def train_model(la, people: list[Person] | None = None, index: Index | None = No
     """Estimate weights from the authority's own children and referrals, and check the result
     against the model in use (or the engine's defaults) on labelled referrals made from the
     register: the trained model is chosen only if it does no worse."""
-    from cme.intake.models import Channel, Referral
+    from cme.matching import hooks
 
     people = la_people(la.pk) if people is None else people
     index = index or Index(people)
-    # Screening's referrals are about rolled children by construction: they would teach the
-    # model that every referral is on a roll.
-    referrals = [
-        Person(id=f"r{pk}", upn=upn, forename=fn, surname=sn, dob=dob, sex=sex, postcode=pc, address=addr)
-        for pk, upn, fn, sn, dob, sex, pc, addr in Referral.objects.filter(la_id=la.pk).exclude(
-            channel=Channel.SCREENING
-        ).values_list(
-            "pk", "child_upn", "child_forename", "child_surname", "child_date_of_birth", "child_sex",
-            "child_postcode", "child_address",
-        ).order_by("-received_at")[:20_000]
-    ]
+    referrals = hooks.training_referrals(la.pk)
     # EM on referrals against the register learns how often a referral is about a known child;
     # with few referrals it learns from the register itself (the same child on two rolls).
     trained = train(people, referrals if len(referrals) >= 200 else (), seed=seed, index=index)

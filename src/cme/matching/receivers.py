@@ -56,15 +56,10 @@ def roll_changed(sender=None, provider_id=None, **kwargs):
 def connect() -> None:
     from cme.people.models import Address, Child, ChildName, FormerUPN
     from cme.providers.models import Enrolment
+    from cme.providers.signals import roll_changed as roll_signal
 
     for signal in (post_save, post_delete):
         signal.connect(child_changed, sender=Child, dispatch_uid=f"matching-child-{signal}")
         for model in (ChildName, FormerUPN, Address, Enrolment):
             signal.connect(child_detail_changed, sender=model, dispatch_uid=f"matching-{model.__name__}-{signal}")
-    try:
-        # Sent by the roll imports (issue 3, points 1 and 2); absent in a tree without them.
-        from cme.movements.signals import roll_changed as roll_signal
-    except ImportError:
-        log.debug("No roll_changed signal: roll imports will be seen through enrolment saves only")
-    else:
-        roll_signal.connect(roll_changed, dispatch_uid="matching-roll-changed")
+    roll_signal.connect(roll_changed, dispatch_uid="matching-roll-changed")

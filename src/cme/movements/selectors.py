@@ -8,7 +8,7 @@ from cme.accounts import policy
 from cme.audit.models import Action
 from cme.audit.services import audit_access_refused, audit_record
 from cme.movements.ctf import Ctf
-from cme.movements.models import PupilLinkQuestion, QuestionStatus, RollChange, RollImport
+from cme.movements.models import RollChange, RollImport
 from cme.people.models import Child
 from cme.people.selectors import children_visible_to
 from cme.providers.identifiers import PSEUDO_ESTABS, PSEUDO_LA_CODES
@@ -114,46 +114,3 @@ def provider_for_ctf(ctf: Ctf) -> Organisation | None:
         if found:
             return found
     return providers.filter(la_code=school.lea, estab=school.estab).first() if school.estab else None
-
-
-# ---- pupils put to an officer ------------------------------------------------------------------
-
-
-def require_identifier(user) -> None:
-    # Which child a pupil is decides whether a missing child reads as safe: the case workers'.
-    policy.require_caseworker(user, "Only the authority's case officers identify pupils on a roll")
-
-
-def link_questions_open(*, user, page: int = 1, per_page: int = 50) -> tuple[list[PupilLinkQuestion], int]:
-    """The authority's pupils waiting to be identified, oldest first, with the total."""
-    require_identifier(user)
-    qs = PupilLinkQuestion.objects.filter(la_id=user.organisation_id, status=QuestionStatus.OPEN)
-    total = qs.count()
-    start = (max(page, 1) - 1) * per_page
-    return list(qs.select_related("provider", "roll_import").order_by("created_at", "id")[start:start + per_page]), total
-
-
-def link_questions_open_count(user) -> int:
-    if not policy.may_work_cases(user):
-        return 0
-    return PupilLinkQuestion.objects.filter(la_id=user.organisation_id, status=QuestionStatus.OPEN).count()
-
-
-def link_question_get_for_user(*, user, question_id: int):
-    """A pupil waiting to be identified, and the children on the register it may be (matched
-    again now: the register and rolls change meanwhile); the look is audited."""
-    from cme.matching.selectors import child_search
-    from cme.movements.services import pupil_from_json
-
-    require_identifier(user)
-    question = (PupilLinkQuestion.objects.filter(la_id=user.organisation_id, pk=question_id)
-                .select_related("provider", "roll_import", "child", "decided_by").first())
-    if question is None:
-        audit_access_refused(actor=user, object_type="pupil_link_question", object_id=question_id,
-                             owner=PupilLinkQuestion.objects.filter(pk=question_id))
-        raise Http404("No such pupil to identify")
-    pupil = pupil_from_json(question.pupil)
-    fields = {"forename": pupil.legal_forename, "surname": pupil.legal_surname, "date_of_birth": pupil.date_of_birth,
-              "sex": pupil.sex, "upn": pupil.upn, "postcode": pupil.postcode, "address": ", ".join(pupil.address_lines)}
-    candidates = child_search(user=user, fields=fields, limit=5).candidates if question.status == QuestionStatus.OPEN else []
-    return question, pupil, candidates

@@ -38,10 +38,10 @@ from cme.movements.roll import (
     read_roll_csv,
     readable,
 )
-from cme.movements.signals import roll_changed
 from cme.people.identifiers import upn_is_temporary
 from cme.people.models import Address, CarerContact, Child, ChildName, FormerUPN, NameKind
 from cme.providers.models import Enrolment, Organisation
+from cme.providers.signals import roll_changed
 
 # No roll is older than the register: a date before it is a typing mistake (a year "25").
 EARLIEST_ROLL_DATE = date(2000, 1, 1)

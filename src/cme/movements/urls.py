@@ -7,6 +7,4 @@ urlpatterns = [
     path("providers/<int:provider_id>/roll", views.roll, name="roll"),
     path("providers/<int:provider_id>/roll/upload", views.upload, name="upload"),
     path("roll-imports/<int:import_id>", views.import_report, name="import"),
-    path("pupils-to-identify", views.to_identify, name="to-identify"),
-    path("pupils-to-identify/<int:question_id>", views.identify, name="identify"),
 ]

@@ -1,7 +1,7 @@
 """Roll pages: a provider's roll, the upload of a new one, and an import's report."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,7 +14,6 @@ from cme.movements.management.helpers import ctf_max_bytes
 from cme.movements.services import (
     RollRefused,
     ctf_problems,
-    pupil_link_decide,
     roll_import_csv,
     roll_import_ctf,
 )
@@ -99,37 +98,3 @@ def import_report(request, import_id: int):
         "changes": selectors.roll_import_changes(user=user, record=record),
         "child_links": user.is_la_staff,
     })
-
-
-@require_GET
-def to_identify(request):
-    """Pupils on imported rolls whom matching could not link surely: the officer says who each is."""
-    page = page_from(request.GET)
-    questions, total = selectors.link_questions_open(user=request.user, page=page, per_page=PER_PAGE)
-    return render(request, "movements/to_identify.html", {
-        "questions": questions, "total": total, "page": page,
-        "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=PER_PAGE),
-    })
-
-
-@require_http_methods(["GET", "POST"])
-def identify(request, question_id: int):
-    user = request.user
-    question, pupil, candidates = selectors.link_question_get_for_user(user=user, question_id=question_id)
-    if request.method == "POST":
-        choice = request.POST.get("child", "")
-        chosen = None
-        if choice != "new":
-            chosen = next((c.child for c in candidates if str(c.child.pk) == choice), None)
-        if choice == "new" or chosen is not None:
-            try:
-                pupil_link_decide(actor=user, question=question, child=chosen)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect("movements:identify", question_id=question.pk)
-            who = chosen.full_name if chosen else "a child new to the register"
-            messages.success(request, f"{pupil.full_name} on the roll of {question.provider.name} is {who}")
-            return redirect("movements:to-identify")
-        messages.error(request, "Choose the child this pupil is, or say the pupil is new to the register")
-        return redirect("movements:identify", question_id=question.pk)
-    return render(request, "movements/identify.html", {"question": question, "pupil": pupil, "candidates": candidates})

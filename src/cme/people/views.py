@@ -37,7 +37,7 @@ def child_search_view(request):
     same one-box query; a school to its own pupils."""
     user = request.user
     policy.require_children_scope(user)
-    target = "people:pupils" if policy.is_school_user(user) else "matching:search"
+    target = "people:pupils" if policy.is_school_user(user) else "identify:search"
     query = request.GET.urlencode()
     return redirect(reverse(target) + (f"?{query}" if query else ""))
 

@@ -7,10 +7,10 @@ import pytest
 from cme.audit.models import AuditEvent
 from cme.movements.models import RollChange, RollImport
 from cme.movements.services import roll_import_csv
-from cme.movements.signals import roll_changed
 from cme.movements.tests.conftest import AMELIA, OLIVER, SIOBHAN, ZOFIA, roll_csv
 from cme.people.models import Child, ChildName, FormerUPN
 from cme.providers.models import Enrolment
+from cme.providers.signals import roll_changed
 from cme.testing import factories as f
 
 

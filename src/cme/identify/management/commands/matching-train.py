@@ -4,7 +4,8 @@ children and referrals, and save them as a new model file (the newest is the one
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cme.matching.services import index_changes_prune, matching_model_train
+from cme.identify.services import matching_model_train
+from cme.matching.services import index_changes_prune
 from cme.providers.models import Organisation, OrgKind
 
 

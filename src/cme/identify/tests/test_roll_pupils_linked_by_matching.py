@@ -113,12 +113,12 @@ def test_staff_of_the_authority_see_and_decide_the_pupils_to_identify(persona, c
     roll_import_csv(actor=officer_a, provider=school, as_of=ROLL_DATE, data=roll_csv(DOUBTFUL))
     question = PupilLinkQuestion.objects.get()
     client = client_for(persona)
-    listing = client.get(reverse("movements:to-identify")).text
+    listing = client.get(reverse("identify:to-identify")).text
     assert "1 pupil to identify" in listing and "Moorside Primary" in listing
-    page = client.get(reverse("movements:identify", args=[question.pk])).text
+    page = client.get(reverse("identify:identify", args=[question.pk])).text
     assert "Who is Zofia Kowalska?" in page
     assert "This is the pupil<span class=\"govuk-visually-hidden\"> (Zofia Kowalska)</span>" in page
-    response = client.post(reverse("movements:identify", args=[question.pk]), {"child": str(zofia.pk)})
+    response = client.post(reverse("identify:identify", args=[question.pk]), {"child": str(zofia.pk)})
     assert response.status_code == 302
     assert Enrolment.objects.filter(child=zofia, provider=school).exists()
 
@@ -128,9 +128,9 @@ def test_officer_of_another_authority_sees_nothing_of_them(client_for, officer_a
     roll_import_csv(actor=officer_a, provider=school, as_of=ROLL_DATE, data=roll_csv(DOUBTFUL))
     question = PupilLinkQuestion.objects.get()
     client = client_for(officer_b)
-    assert "No pupil is waiting to be identified" in client.get(reverse("movements:to-identify")).text
-    assert client.get(reverse("movements:identify", args=[question.pk])).status_code == 404
-    assert client.post(reverse("movements:identify", args=[question.pk]), {"child": "new"}).status_code == 404
+    assert "No pupil is waiting to be identified" in client.get(reverse("identify:to-identify")).text
+    assert client.get(reverse("identify:identify", args=[question.pk])).status_code == 404
+    assert client.post(reverse("identify:identify", args=[question.pk]), {"child": "new"}).status_code == 404
     assert PupilLinkQuestion.objects.get().status == QuestionStatus.OPEN
     # Each refused attempt is a security event of the pupil's authority (docs/adr/0007).
     refused = AuditEvent.objects.filter(action="access_refused", object_type="pupil_link_question")
@@ -142,6 +142,6 @@ def test_schools_and_partners_may_not_identify_pupils(user, request, client_for,
     school = f.make_school(la_a, "Moorside Primary", estab="2002")
     roll_import_csv(actor=officer_a, provider=school, as_of=ROLL_DATE, data=roll_csv(DOUBTFUL))
     client = client_for(request.getfixturevalue(user))
-    assert client.get(reverse("movements:to-identify")).status_code == 403
+    assert client.get(reverse("identify:to-identify")).status_code == 403
     question = PupilLinkQuestion.objects.get()
-    assert client.post(reverse("movements:identify", args=[question.pk]), {"child": "new"}).status_code == 403
+    assert client.post(reverse("identify:identify", args=[question.pk]), {"child": "new"}).status_code == 403

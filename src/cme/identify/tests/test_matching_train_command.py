@@ -8,8 +8,7 @@ from django.core.management import CommandError, call_command
 
 from cme.matching import adapter
 from cme.matching.engine import Model, Person
-
-from .rolls import make_rolls
+from cme.matching.tests.rolls import make_rolls
 
 
 def test_training_saves_a_versioned_model_that_the_index_then_uses(la_a, school_a, settings, tmp_path):

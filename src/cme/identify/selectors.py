@@ -1,5 +1,5 @@
-"""Matching reads: candidates for a referral or a typed search, scoped to the user and audited,
-and what the officer's decisions say about the referred child."""
+"""Identifying a child: candidates for a referral or a typed search (matching, scoped to the user
+and audited), and what the officers' decisions say about the referred child."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -7,15 +7,19 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 
+from cme.accounts import policy
 from cme.audit.models import Action
-from cme.audit.services import audit_record
+from cme.audit.services import audit_access_refused, audit_record
 from cme.cases.models import OPEN_STAGES, Case, Category
+from cme.identify.models import Decision, MatchDecision
 from cme.intake.models import Referral
 from cme.matching import adapter
 from cme.matching.adapter import Found
 from cme.matching.engine import Person
-from cme.matching.models import Decision, MatchDecision, Placement
+from cme.matching.models import Placement
+from cme.movements.models import PupilLinkQuestion, QuestionStatus
 from cme.people.models import Child
 from cme.people.selectors import children_visible_to
 
@@ -56,11 +60,6 @@ class Identification:
     def category(self) -> str:
         """The case category that follows: on a roll → at risk; on no roll → missing."""
         return {"on_roll": Category.AT_RISK, "no_roll": Category.MISSING}.get(self.state, "")
-
-
-def require_matching(user) -> None:
-    if not user.is_authenticated or not user.is_la_staff:
-        raise PermissionDenied("Only council staff can search the rolls")
 
 
 def person_from_referral(referral: Referral) -> Person:
@@ -165,7 +164,7 @@ def _described(fields: dict) -> str:
 
 def child_search(*, user, fields: dict, limit: int = 10, page: int = 1, per_page: int = 25) -> SearchResult:
     """Children who may be the one an officer describes ("Find a child", `POST /api/v1/matches`)."""
-    require_matching(user)
+    policy.require_child_searcher(user)
     thin = too_thin(fields)
     with transaction.atomic():
         pairs = [] if thin else _candidates(user, person_from_search(fields), limit)
@@ -227,7 +226,7 @@ def referral_matches(*, user, referral: Referral, limit: int = 10) -> tuple[list
     decisions say. Matching happens here, when an officer looks, not when the referral arrives:
     details are corrected at triage and rolls change meanwhile, so a stored result would be stale.
     """
-    require_matching(user)
+    policy.require_child_searcher(user)
     if referral.la_id != user.organisation_id:
         raise PermissionDenied("This referral is another authority's")
     with transaction.atomic():
@@ -260,3 +259,34 @@ def referral_matches(*, user, referral: Referral, limit: int = 10) -> tuple[list
 def referral_identification(*, referral: Referral) -> Identification:
     """What the decisions say, without matching again (pages that only report it)."""
     return identification_from(_decisions(referral), any_candidates=True)
+
+
+# ---- pupils put to an officer ------------------------------------------------------------------
+
+
+def link_questions_open(*, user, page: int = 1, per_page: int = 50) -> tuple[list[PupilLinkQuestion], int]:
+    """The authority's pupils waiting to be identified, oldest first, with the total."""
+    policy.require_pupil_identifier(user)
+    qs = PupilLinkQuestion.objects.filter(la_id=user.organisation_id, status=QuestionStatus.OPEN)
+    total = qs.count()
+    start = (max(page, 1) - 1) * per_page
+    return list(qs.select_related("provider", "roll_import").order_by("created_at", "id")[start:start + per_page]), total
+
+
+def link_question_get_for_user(*, user, question_id: int):
+    """A pupil waiting to be identified, and the children on the register it may be (matched
+    again now: the register and rolls change meanwhile); the look is audited."""
+    from cme.movements.services import pupil_from_json
+
+    policy.require_pupil_identifier(user)
+    question = (PupilLinkQuestion.objects.filter(la_id=user.organisation_id, pk=question_id)
+                .select_related("provider", "roll_import", "child", "decided_by").first())
+    if question is None:
+        audit_access_refused(actor=user, object_type="pupil_link_question", object_id=question_id,
+                             owner=PupilLinkQuestion.objects.filter(pk=question_id))
+        raise Http404("No such pupil to identify")
+    pupil = pupil_from_json(question.pupil)
+    fields = {"forename": pupil.legal_forename, "surname": pupil.legal_surname, "date_of_birth": pupil.date_of_birth,
+              "sex": pupil.sex, "upn": pupil.upn, "postcode": pupil.postcode, "address": ", ".join(pupil.address_lines)}
+    candidates = child_search(user=user, fields=fields, limit=5).candidates if question.status == QuestionStatus.OPEN else []
+    return question, pupil, candidates

@@ -10,13 +10,12 @@ from django.urls import reverse
 
 from cme.audit.models import AuditEvent
 from cme.cases.models import Case
+from cme.identify.models import MatchDecision
 from cme.intake.models import ReferralStatus
 from cme.intake.services import referral_create
 from cme.intake.tests.test_triage_decisions import triage_data
-from cme.matching.models import MatchDecision
+from cme.matching.tests.rolls import make_rolls
 from cme.people.models import Child
-
-from .rolls import make_rolls
 
 
 @pytest.fixture
@@ -36,7 +35,7 @@ def triage_url(referral) -> str:
 
 
 def decide(client, referral, decision, child=None):
-    return client.post(reverse("matching:referral-decide", args=[referral.reference]),
+    return client.post(reverse("identify:referral-decide", args=[referral.reference]),
                        {"decision": decision, "child": str(child.pk) if child else ""}, follow=True)
 
 
@@ -60,7 +59,7 @@ def test_a_misspelt_referral_finds_the_pupil_on_roll_with_probability_and_explan
 def test_officer_of_another_la_cannot_open_the_triage_nor_decide(client_for, officer_b, misspelt, rolls):
     client = client_for(officer_b)
     assert client.get(triage_url(misspelt)).status_code == 404
-    response = client.post(reverse("matching:referral-decide", args=[misspelt.reference]),
+    response = client.post(reverse("identify:referral-decide", args=[misspelt.reference]),
                            {"decision": "confirmed", "child": str(rolls["william"].pk)})
     assert response.status_code == 404
     assert not MatchDecision.objects.exists()
@@ -157,7 +156,7 @@ def test_a_child_not_offered_cannot_be_confirmed(client_for, officer_a, misspelt
 
 def test_school_and_partner_users_cannot_decide(client_for, school_user_a, partner_a, misspelt, rolls):
     for user in (school_user_a, partner_a):
-        response = client_for(user).post(reverse("matching:referral-decide", args=[misspelt.reference]),
+        response = client_for(user).post(reverse("identify:referral-decide", args=[misspelt.reference]),
                                          {"decision": "confirmed", "child": str(rolls["william"].pk)})
         assert response.status_code == 403
     assert not MatchDecision.objects.exists()

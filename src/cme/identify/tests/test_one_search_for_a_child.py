@@ -9,12 +9,11 @@ import pytest
 from django.urls import reverse
 
 from cme.audit.models import AuditEvent, AuditEventChild
+from cme.matching.tests.rolls import make_rolls
 from cme.people.models import Address
 from cme.testing import factories as f
 
-from .rolls import make_rolls
-
-FIND = reverse("matching:search")
+FIND = reverse("identify:search")
 
 
 @pytest.fixture
