@@ -1,21 +1,23 @@
-"""Signing in and out, and two-factor sign-in with an authenticator app (TOTP).
+"""Signing in and out, two-factor sign-in with an authenticator app (TOTP), and adding users.
 
 Each action writes its audit event (object_type "user") in the same transaction.
 """
 
+import secrets
 from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 
-from cme.accounts.models import User
+from cme.accounts.models import Role, RoleGrant, User
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 
@@ -141,3 +143,52 @@ def device_qr_svg(device: TOTPDevice) -> Markup:
     # Screen readers skip the picture; the page gives the same secret as text.
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return Markup(svg)  # noqa: S704 - built by qrcode from our own data, no user input
+
+
+# ---- people who use the service ----------------------------------------------------------------
+
+# Which roles an organisation's users may hold: the authority's staff roles for the authority,
+# the school role for a provider, the referrer role for a partner agency.
+def roles_allowed_for(organisation) -> frozenset[str]:
+    from cme.accounts.models import LA_STAFF_ROLES
+
+    if organisation.kind == "la":
+        return frozenset(LA_STAFF_ROLES)
+    if organisation.is_provider:
+        return frozenset({Role.SCHOOL})
+    if organisation.kind == "partner":
+        return frozenset({Role.PARTNER})
+    return frozenset()
+
+
+@transaction.atomic
+def user_create(*, actor, username: str, organisation, roles: list[str], first_name: str, last_name: str,
+                email: str) -> tuple[User, str]:
+    """A new user of an organisation with the roles its kind allows, and a one-time password
+    (strong, random) to pass on by a safe channel: the user sets up two-factor sign-in at the
+    first sign-in if their role needs it."""
+    problems: dict[str, str] = {}
+    if not username or User.objects.filter(username__iexact=username).exists():
+        problems["username"] = f"A user called {username or '(blank)'} exists already" if username else "Enter a username"
+    allowed = roles_allowed_for(organisation)
+    wrong = [r for r in roles if r not in allowed]
+    if not roles or wrong:
+        names = ", ".join(Role(r).label if r in Role.values else r for r in (wrong or roles)) or "no role"
+        problems["roles"] = (f"{organisation.name} may have users with {', '.join(sorted(Role(r).label for r in allowed))}"
+                             f" only, not {names}") if allowed else f"{organisation.name} cannot have users"
+    if "@" not in email:
+        problems["email"] = "Enter the user's e-mail address"
+    if problems:
+        raise ValidationError(problems)
+    password = secrets.token_urlsafe(15)
+    user = User.objects.create_user(username=username, password=password, organisation=organisation,
+                                    first_name=first_name, last_name=last_name, email=email)
+    for role in dict.fromkeys(roles):
+        RoleGrant.objects.create(user=user, role=role)
+    audit_record(
+        actor=actor, action=Action.CREATE, object_type="user", object_id=user.pk,
+        la_id=organisation.la_id if organisation.kind != "la" else organisation.pk,
+        summary=f"Added user {username} of {organisation.name} as {', '.join(Role(r).label for r in roles)}",
+        detail={"username": username, "organisation_id": organisation.pk, "roles": list(roles)},
+    )
+    return user, password

@@ -210,3 +210,40 @@ def la_contact_update(
         detail={"before": before},
     )
     return organisation
+
+
+@transaction.atomic
+def partner_agency_save(*, actor, la: Organisation, name: str, service: str, contact_email: str = "",
+                        contact_name: str = "", contact_phone: str = "") -> Organisation:
+    """Add a partner agency of the authority, or change what an existing one (by name) is and how
+    to reach it. Escalation chooses agencies by `service` (police, children's social care), so
+    every agency says what it is."""
+    from cme.providers.models import OrgKind, PartnerService
+
+    name = (name or "").strip()
+    problems = {}
+    if not name:
+        problems["name"] = "Enter the agency's name"
+    if service not in PartnerService.values:
+        problems["service"] = f"Choose what the agency is: {', '.join(PartnerService.values)}"
+    if contact_email and "@" not in contact_email:
+        problems["contact_email"] = "Enter an e-mail address like name@example.org"
+    if la.kind != OrgKind.LA:
+        problems["la"] = f"{la.name} is not an authority"
+    if problems:
+        raise ValidationError(problems)
+    agency = Organisation.objects.filter(la=la, kind=OrgKind.PARTNER_AGENCY, name__iexact=name).first()
+    created = agency is None
+    agency = agency or Organisation(la=la, kind=OrgKind.PARTNER_AGENCY, name=name)
+    agency.service = service
+    agency.contact_email = contact_email or agency.contact_email
+    agency.contact_name = contact_name or agency.contact_name
+    agency.contact_phone = contact_phone or agency.contact_phone
+    agency.save()
+    audit_record(
+        actor=actor, action=Action.CREATE if created else Action.CHANGE, object_type="organisation",
+        object_id=agency.pk, la_id=la.pk,
+        summary=f"{'Added' if created else 'Changed'} partner agency {agency.name} ({agency.get_service_display()})",
+        detail={"service": service, "contact_email": agency.contact_email},
+    )
+    return agency
