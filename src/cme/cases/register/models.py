@@ -98,6 +98,12 @@ class Case(models.Model):
     )
     last_known_placement = models.CharField(max_length=200, blank=True)
     last_known_placement_on = models.DateField(null=True, blank=True)
+    # The provision found for the child (step 7) and the day the child starts there (step 8):
+    # what "provision identified" and "in provision" need (stages.entry_problems).
+    provision_provider = models.ForeignKey(
+        "providers.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    provision_starts_on = models.DateField(null=True, blank=True)
     # The key worker or lead professional: the officer who holds the child's plan (issue 5).
     key_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
