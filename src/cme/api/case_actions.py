@@ -12,6 +12,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Literal, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
@@ -45,6 +47,7 @@ from cme.cases.register import services as register
 from cme.cases.register import stages
 from cme.cases.register.selectors import case_get_for_user, case_officers, case_providers
 from cme.core.inputs import DB_INT_MAX
+from cme.providers.selectors import provider_by_laestab_for_user
 
 router = Router()
 
@@ -456,6 +459,9 @@ class StageIn(In):
     to_stage: StageCode = Field(description="Forward along the process steps, or back to locating; close with /close")
     note: Lines = Field("", max_length=2000)
     on: IsoDate = Field(None, description="Today when left out; not in the future")
+    override_reason: Line = Field("", max_length=500, description=(
+        "A manager's reason for moving past a step whose evidence is missing; recorded on the "
+        "timeline and audited. Refused for other roles."))
 
 
 class StageOut(Schema):
@@ -466,15 +472,50 @@ class StageOut(Schema):
 
 @router.post("/{case_id}/stage", response={200: StageOut, **WRITE_REFUSALS},
              summary="Move the case to another stage",
-             description="Refuses impossible moves with 422 naming `to_stage` (a closed case must be reopened; "
-                         "a case goes back only to locating). Who and when are recorded on the timeline.",
+             description="Refuses with 422 naming `to_stage` a move that is impossible (a closed case must be "
+                         "reopened; a case goes back only to locating) or skips a step whose evidence is "
+                         "missing (located: a whereabouts record; needs determined: a needs assessment; "
+                         "provision identified: a provider; in provision: a start date), saying what is "
+                         "missing. \"logged\" is set by the service when the child's record is complete. "
+                         "A manager may override with `override_reason`. Who and when are on the timeline.",
              operation_id="case_stage_move")
 def move_stage(request, payload: StageIn, case_id: int = CaseId):
     case = _case_to_work(request, case_id)
     case = _run(lambda: register.case_stage_advance(actor=request.auth, case=case, to_stage=payload.to_stage,
-                                                    note=payload.note, on=payload.on))
+                                                    note=payload.note, on=payload.on,
+                                                    override_reason=payload.override_reason))
     return StageOut(stage=case.stage, stage_label=case.get_stage_display(),
-                    allowed_moves=stages.allowed_moves(case.stage))
+                    allowed_moves=stages.allowed_moves(case.stage, register.case_stage_facts(case)))
+
+
+class ProvisionIn(In):
+    laestab: Line = Field(max_length=7, description="The provider's LAESTAB (LA code and establishment number)")
+    on: IsoDate = Field(None, description="The day the provision was identified; today when left out")
+    detail: Lines = Field("", max_length=2000)
+    starts_on: IsoDate = Field(None, description="The day the child starts there, when agreed")
+
+
+@router.post("/{case_id}/provision", response={200: StageOut, **WRITE_REFUSALS},
+             summary="Record the provision found for the child, and when the child starts",
+             description="Step 7 and 8 of the guide: the provider with a place (any open school or provider in "
+                         "the directory) and, once agreed, the start date. The case moves to provision "
+                         "identified, accessing provision (a start to come) or in provision (a start that "
+                         "has come) when its earlier steps are done.",
+             operation_id="case_provision_record")
+def record_provision(request, payload: ProvisionIn, case_id: int = CaseId):
+    case = _case_to_work(request, case_id)
+    provider = provider_by_laestab_for_user(user=request.auth, laestab=payload.laestab)
+
+    def both():
+        done = casework.case_provision_identify(actor=request.auth, case=case, provider=provider,
+                                                on=payload.on or timezone.localdate(), detail=payload.detail)
+        if payload.starts_on is not None:
+            done = casework.case_provision_start(actor=request.auth, case=done, starts_on=payload.starts_on)
+        return done
+
+    case = _run(lambda: transaction.atomic()(both)())
+    return StageOut(stage=case.stage, stage_label=case.get_stage_display(),
+                    allowed_moves=stages.allowed_moves(case.stage, register.case_stage_facts(case)))
 
 
 class NoteIn(In):

@@ -116,6 +116,8 @@ class Rules:
     part_time_codes: tuple[str, ...] = ("C2",)
     category_overrides: dict[str, str] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)
+    # Where each rule comes from (law, guidance, local choice): for administrators, not officers.
+    sources: dict[str, str] = field(default_factory=dict)
     # Rules whose findings open an at-risk referral for officer review; the others are listed
     # on the at-risk page only (persistent absence is the attendance team's, not CME's, queue).
     opens_referral: frozenset[str] = frozenset(RULE_NAMES) - {"persistent_absence", "registers_missing"}
@@ -151,12 +153,16 @@ def parse_rules(text: str) -> Rules:
     if unknown:
         raise RulesError(f"rules: unknown rule(s) {', '.join(sorted(unknown))}")
     descriptions = {}
+    sources = {}
     opens_referral = set()
     for name in RULE_NAMES:
         desc = rules.get(name, {}).get("description")
         if not desc:
-            raise RulesError(f"rules.{name}.description: every rule needs a description citing its source")
+            raise RulesError(f"rules.{name}.description: every rule needs a description of what it finds")
         descriptions[name] = desc
+        sources[name] = rules.get(name, {}).get("source", "")
+        if not sources[name]:
+            raise RulesError(f"rules.{name}.source: every rule needs its source (law, guidance or local choice)")
         opens = rules.get(name, {}).get("opens_referral", name != "registers_missing")
         if not isinstance(opens, bool):
             raise RulesError(f"rules.{name}.opens_referral: must be true or false")
@@ -205,6 +211,7 @@ def parse_rules(text: str) -> Rules:
         part_time_codes=code_list("part_time", ("C2",)),
         category_overrides=dict(overrides),
         descriptions=descriptions,
+        sources=sources,
         opens_referral=frozenset(opens_referral),
     )
 
@@ -449,6 +456,21 @@ def _fmt(day: dt.date) -> str:
     return day.isoformat()
 
 
+def _human(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _codes_text(codes: tuple[str, ...]) -> str:
+    """Codes explained in place: "G, N, O: unauthorised absence"; "C2: leave of absence:
+    part-time timetable" (one meaning when the codes share a category, else each its own)."""
+    known = [C.CODES_2024[c] for c in codes if c in C.CODES_2024]
+    categories = {k.category for k in known}
+    if len(known) > 1 and len(categories) == 1:
+        return f"{', '.join(codes)}: {known[0].category.name.lower().replace('_', ' ')}" + (
+            " absence" if known[0].category in (C.Category.AUTHORISED, C.Category.UNAUTHORISED) else "")
+    return "; ".join(f"{k.code}: {k.meaning.lower()}" for k in known) or ", ".join(codes)
+
+
 def _strings(values: np.ndarray) -> list[str]:
     """str for each value of an array of str or of ASCII bytes (S13, S7), converted in C."""
     if values.dtype.kind == "S":
@@ -516,6 +538,8 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
 
     day0 = regs.origin.toordinal()
     iso = [dt.date.fromordinal(day0 + d).isoformat() for d in range(end)]
+    # Dates as people write them for the words an officer reads; ISO in the evidence for systems.
+    day_text = [_human(dt.date.fromordinal(day0 + d)) for d in range(end)]
     # Rows are built from plain lists: indexing numpy arrays one element at a time is slow.
     keys: list[np.ndarray] = []
     made: list[Finding] = []
@@ -532,8 +556,8 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
     def take(arr: np.ndarray, idx: np.ndarray) -> list:
         return arr[idx].tolist()
 
-    codes = "/".join(rules.continuous_absence_codes)
-    leave_codes = "/".join(rules.leave_codes)
+    codes = _codes_text(rules.continuous_absence_codes)
+    leave_codes = _codes_text(rules.leave_codes)
     run = b["run_absent"]
     thresholds = {name: per_pupil(name) for name in
                   ("continuous_absence_10", "continuous_absence_20", "not_returned_after_leave")}
@@ -547,10 +571,10 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
         leave = take(base + b["run_brk"], idx)
         texts, evidence = [], []
         for d, f, la, lv in zip(days, first, last, leave, strict=True):
-            span = f"{d} school days absent ({codes}) from {iso[f]} to {iso[la]}"
+            span = f"{d} school days absent ({codes}) from {day_text[f]} to {day_text[la]}"
             ev = {"school_days": d, "from": iso[f], "to": iso[la]}
             if rule == "not_returned_after_leave":
-                span = f"leave of absence ({leave_codes}) on {iso[lv]}, then {span}"
+                span = f"leave of absence ({leave_codes}) on {day_text[lv]}, then {span}"
                 ev["leave_day"] = iso[lv]
             texts.append(span)
             if with_evidence:
@@ -576,19 +600,19 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
             if text is None:
                 text = seen[m, p, sd, f, la] = (
                     f"missed {m} of {p} possible sessions ({m * 100 // p}%) in {sd} school days "
-                    f"from {iso[f]} to {iso[la]}")
+                    f"from {day_text[f]} to {day_text[la]}")
             texts.append(text)
             if with_evidence:
                 evidence.append({"missed": m, "possible": p, "attended": p - m, "school_days": sd,
                                  "from": iso[f], "to": iso[la]})
         add(rule, idx, texts, evidence)
 
-    pt_codes = "/".join(rules.part_time_codes)
+    pt_codes = _codes_text(rules.part_time_codes)
     idx = np.flatnonzero(b["run_pt"] >= per_pupil("part_time_timetable"))
     texts, evidence = [], []
     for d, f, la in zip(take(b["run_pt"], idx), take(base + b["run_pt_first"], idx),
                         take(base + b["last_counted"], idx), strict=True):
-        texts.append(f"{pt_codes} on each of the last {d} school days, from {iso[f]} to {iso[la]}")
+        texts.append(f"{pt_codes} on each of the last {d} school days, from {day_text[f]} to {day_text[la]}")
         if with_evidence:
             evidence.append({"school_days": d, "from": iso[f], "to": iso[la]})
     add("part_time_timetable", idx, texts, evidence)

@@ -9,6 +9,7 @@ class Config(AppConfig):
     def ready(self) -> None:
         from cme.cases.case_page import child_page_cases
         from cme.cases.escalation import receivers  # noqa: F401 - connects the signals
+        from cme.cases.register import receivers as register_receivers  # noqa: F401
         from cme.people.hooks import add_child_page_part
 
         add_child_page_part(child_page_cases)

@@ -40,6 +40,7 @@ def _detail_context(request, case, **forms) -> dict:
     case_records_load(case)  # the sections and the timeline share one fetch of each record kind
     prefetch_related_objects([case.child], "flags")  # shown on the page and read by the clocks
     flags, flags_withheld = visible_flags(user, case.child)
+    facts = services.case_stage_facts(case)
     return {
         "case": case,
         "child": case.child,
@@ -47,7 +48,8 @@ def _detail_context(request, case, **forms) -> dict:
         "flags_withheld": flags_withheld,
         "timeline": case_timeline(case=case),
         "can_work": policy.may_work_cases(user),
-        "moves": [Stage(s).label for s in stages.allowed_moves(case.stage)],
+        "moves": [Stage(s).label for s in stages.allowed_moves(case.stage, facts)],
+        "steps": stages.steps(case.stage, facts) if case.is_open or facts["start_date"] else [],
         "note_form": forms.get("note_form") or NoteForm(),
         "stage_tag": STAGE_TAG_CLASSES,
         "work": case_work(user=user, case=case),  # clocks, tasks, escalations (issue 5)

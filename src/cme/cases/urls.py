@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/<int:case_id>/moved", cw.moved_view, name="moved"),
     path("cases/<int:case_id>/left-country", cw.left_country_view, name="left-country"),
     path("cases/<int:case_id>/not-found", cw.not_found_view, name="not-found"),
+    path("cases/<int:case_id>/provision", cw.provision_view, name="provision"),
     path("cases/<int:case_id>/other-la/<int:referral_id>/accepted", cw.other_la_accepted_view,
          name="other-la-accepted"),
     path("cases/<int:case_id>/key-worker", cw.key_worker_view, name="key-worker"),

@@ -21,6 +21,7 @@ from cme.cases.models import (
     Case,
     CaseNote,
     Category,
+    KeyWorkerRole,
     OtherLaReferral,
     Outcome,
     Reason,
@@ -111,6 +112,12 @@ STAGE_WEIGHTS = {
     Stage.CLOSED: 38,
 }
 # How long ago a case at each stage was referred (days): later stages are older.
+NEEDS_HISTORY = [
+    "Attended primary school locally; left in Year 5 when the family moved",
+    "On roll at a secondary school until the spring term; poor attendance before that",
+    "Home educated for a year; the family now wants a school place",
+]
+
 REFERRED_DAYS_AGO = {
     Stage.RECEIVED: (1, 10),
     Stage.IDENTIFIED: (2, 21),
@@ -752,7 +759,8 @@ class DemoBuilder:
         closed_count = 0
         for i, (stage, reason) in enumerate(zip(stages, reasons, strict=True)):
             channel = channels[i % len(channels)]
-            if reason == Reason.NEVER_STARTED or (reason == Reason.OTHER and i % 2) or not pool:
+            if reason == Reason.NEVER_STARTED or (reason == Reason.OTHER and i % 2) or not pool \
+                    or stage == Stage.IDENTIFIED:  # a thin referral (below)
                 child = None
             else:
                 child = Child.objects.get(pk=pool.pop(0))
@@ -886,6 +894,10 @@ class DemoBuilder:
         else:
             category = Category.MISSING
         person = None if child is not None else self._new_person(auth, reason)
+        if person is not None and stage == Stage.IDENTIFIED:
+            # A thin referral: no date of birth yet, so the record is not complete and the case
+            # waits at "identified" until the officer finds it out (it is then logged).
+            person["child_date_of_birth"] = None
         referral = None
         if stage == Stage.RECEIVED:
             # Logged straight onto the register from a school's notice; not yet looked at.
@@ -929,26 +941,25 @@ class DemoBuilder:
                                           Vulnerability.HOMELESS, Vulnerability.GRT,
                                           Vulnerability.CHILD_IN_NEED]),
                 )
-        # The path from "identified" to the target stage, skipping a step now and then.
+        # The path from "identified" to the target stage. Each step is done as an officer does it,
+        # with its evidence (a whereabouts record, a needs assessment, a provider, a start date),
+        # since a case cannot pass a step without it; "locating" is passed by now and then.
         order = list(Stage.values)
         path: list[str] = []
         if stage != Stage.RECEIVED:
             target = CLOSED_AFTER.get(outcome, Stage.IN_PROVISION) if stage == Stage.CLOSED \
                 else stage
             last = order.index(target)
-            path = [s for s in order[order.index(Stage.IDENTIFIED) + 1:last + 1]
-                    if s == order[last] or self.rng.random() > 0.2]
+            path = [s for s in order[order.index(Stage.LOCATING):last + 1]
+                    if s != Stage.LOCATING or s == order[last] or self.rng.random() > 0.2]
             if stage == Stage.LOCATING and index % 4 == 0:
-                path = [Stage.LOGGED, Stage.LOCATING, Stage.LOCATED, Stage.LOCATING]  # lost again
+                path = [Stage.LOCATING, Stage.LOCATED, Stage.LOCATING]  # lost again
         steps = len(path) + (1 if stage == Stage.CLOSED else 0)
         span = max(days_ago - 1, 0)
         offsets = sorted(self.rng.randint(1, span) if span else 0 for _ in range(steps))
         dates = [referred + timedelta(days=o) for o in offsets]
         for to_stage, on in zip(path, dates, strict=False):
-            case = register.case_stage_advance(
-                actor=worker or officer, case=case, to_stage=to_stage, on=on,
-                note=self.rng.choice(STAGE_NOTES.get(to_stage, [""])),
-            )
+            case = self._step(auth, case, to_stage, on, worker or officer, person)
         reached = case.stage if case.stage != Stage.CLOSED else Stage.LOCATED
         if order.index(reached) >= order.index(Stage.LOCATING):
             self._enquiries(case, worker or officer, referred, dates)
@@ -979,6 +990,56 @@ class DemoBuilder:
             self._last_known_placement(case, child, reason, category, referred)
         self._backdate(case, opened_at, dates, notes_on)
         self.summary.cases += 1
+
+    def _step(self, auth, case: Case, to_stage: str, on: date, actor, person) -> Case:
+        """Take a case to ``to_stage`` on ``on`` by doing that step's work."""
+        from cme.cases.casework.models import ApprovalState
+
+        note = self.rng.choice(STAGE_NOTES.get(to_stage, [""]))
+        facts = register.case_stage_facts(case)
+        if (to_stage == Stage.LOCATED and not facts["whereabouts"]) \
+                or (to_stage == Stage.LOCATED and case.stage == Stage.LOCATING):
+            current = case.child.addresses.order_by("-id").first()
+            family = person["family"] if person else None
+            line1, town, postcode = family.address if family else (
+                (current.line1, current.town, current.postcode) if current
+                else (f"{self.rng.randint(2, 180)} Station Road", "", ""))
+            casework.case_child_found(
+                actor=actor, case=case, on=on, line1=line1, town=town, postcode=postcode,
+                parental_responsibility=self.rng.choice(["Mother", "Father", "Both parents", "Grandmother"]),
+                detail=note,
+            )
+        elif to_stage == Stage.NEEDS_DETERMINED:
+            if case.key_worker_id is None:
+                case = casework.case_key_worker_allocate(actor=actor, case=case, officer=actor,
+                                                  role=KeyWorkerRole.KEY_WORKER, since=on)
+            assessment = casework.needs_assessment_save(
+                actor=actor, case=case, complete=True, assessed_on=on,
+                education_history=self.rng.choice(NEEDS_HISTORY), sen_status=self.rng.choice(
+                    ["none", "none", "sen_support", "ehcp"]),
+                health=self.rng.choice(["None known", "Asthma", "Anxiety; under CAMHS"]),
+                family_circumstances=self.rng.choice(["Recently moved", "Temporary accommodation",
+                                                      "Lives with grandmother"]),
+                disengagement_reasons=self.rng.choice(["Moved mid-year", "Bullying at last school",
+                                                       "Anxiety about school"]),
+                parent_preferences="A school near home", child_preferences="To be with friends",
+                recommended_provision=self.rng.choice(["mainstream", "mainstream", "pru", "alternative"]),
+            )
+            if assessment.state == ApprovalState.AWAITING:
+                casework.needs_assessment_decide(actor=auth.users["manager"], assessment=assessment,
+                                                 approve=True)
+        elif to_stage == Stage.PROVISION_IDENTIFIED:
+            casework.case_provision_identify(actor=actor, case=case, provider=self.rng.choice(auth.schools),
+                                             on=on, detail=note)
+        elif to_stage == Stage.ACCESSING_PROVISION:
+            casework.case_provision_start(actor=actor, case=case,
+                                          starts_on=self.today + timedelta(days=self.rng.randint(3, 20)))
+        elif to_stage == Stage.IN_PROVISION:
+            casework.case_provision_start(actor=actor, case=case, starts_on=on)
+        case = Case.objects.get(pk=case.pk)
+        if case.stage != to_stage:
+            case = register.case_stage_advance(actor=actor, case=case, to_stage=to_stage, on=on, note=note)
+        return case
 
     def _enquiries(self, case, officer, referred: date, dates: list[date]) -> None:
         """The reasonable enquiries an officer made to find the child, soon after referral."""

@@ -4,8 +4,11 @@
 (cme.attendance.screening) with the stricter thresholds for vulnerable children, and keeps one
 ScreeningFinding per child, provider and rule while the pattern lasts:
 
-- a pattern found for the first time opens a finding and an at-risk referral for officer review
-  (one per child and rule: a child absent from two providers gets one referral per rule);
+- a pattern found for the first time opens a finding (one per child, provider and rule, as the
+  findings page lists them) and, for the child, one at-risk referral for officer review holding
+  every rule that fired; a finding while the child's referral is still waiting or open joins it;
+- a child below or above compulsory school age on the as-of date is not screened (a nursery
+  child's or a sixth former's absence is not a CME concern); one whose birth date is unknown is;
 - a pattern found again moves the open finding's last_found_on on, and opens nothing;
 - an open finding no longer found when the child's register was screened is cleared;
 - registers_missing is about a provider, not a child: its findings open no referral and are
@@ -38,6 +41,7 @@ from cme.intake.models import (
     ScreeningRun,
 )
 from cme.intake.services import referral_create
+from cme.people.ages import is_compulsory_school_age
 from cme.people.identifiers import upn_problem
 from cme.people.models import SAFEGUARDING_FLAGS, Child, Vulnerability, VulnerabilityFlag
 from cme.providers.models import Enrolment, Organisation, OrgKind
@@ -74,22 +78,23 @@ class _Stay:
     year_group: str
 
 
-def _concerns(*, rule: str, rules: screening.Rules, detail: str, as_of: dt.date,
-              provider: Organisation, stricter: bool) -> str:
-    label = ScreeningRule(rule).label
-    lines = [
-        f"At risk of missing education: {label.lower()} at {provider.name}, found by attendance "
-        f"screening of the registers as of {as_of:%-d %B %Y}.",
-        f"Evidence: {detail}.",
-    ]
-    if stricter:
+def _concerns(*, findings: list, rules: screening.Rules, as_of: dt.date,
+              providers: dict[int, Organisation]) -> str:
+    """The referral's words: every rule that fired for the child, each with its evidence."""
+    lines = [f"At risk of missing education, found by attendance screening of the registers as of "
+             f"{as_of:%-d %B %Y}:"]
+    for f in findings:
+        label = ScreeningRule(f.rule).label
+        lines.append(f"- {label} at {providers[f.provider_id].name}: {f.detail}. "
+                     f"{rules.descriptions.get(f.rule, '')}".rstrip())
+    if any(f.stricter for f in findings):
         lines.append("Screened with the stricter thresholds for vulnerable children.")
-    lines.append(f"Rule: {rules.descriptions.get(rule, rule)}")
     return "\n\n".join(lines)
 
 
-def _open_referral(*, child, provider: Organisation, la: Organisation, rule: str, detail: str,
-                   as_of: dt.date, rules: screening.Rules, stricter: bool):
+def _open_referral(*, child, findings: list, la: Organisation, as_of: dt.date,
+                   rules: screening.Rules, providers: dict[int, Organisation]):
+    provider = providers[findings[0].provider_id]
     fields = {
         "child_forename": child.legal_forename,
         "child_surname": child.legal_surname,
@@ -98,8 +103,7 @@ def _open_referral(*, child, provider: Organisation, la: Organisation, rule: str
         "last_known_school": provider.name,
         "referrer_name": "Attendance screening",
         "referrer_organisation": la.name,
-        "concerns": _concerns(rule=rule, rules=rules, detail=detail, as_of=as_of,
-                              provider=provider, stricter=stricter),
+        "concerns": _concerns(findings=findings, rules=rules, as_of=as_of, providers=providers),
     }
     if child.upn and not upn_problem(child.upn):
         fields["child_upn"] = child.upn
@@ -121,7 +125,9 @@ def screening_run(*, la_id: int, as_of: dt.date, actor=None,
         e["pk"]: _Stay(e["pk"], e["child_id"], e["provider_id"], e["year_group"])
         # All the authority's stays in one query, not pk__in (SQLite limits a query's parameters).
         for e in Enrolment.objects.filter(provider__la_id=la_id, child__la_id=la_id)
-        .values("pk", "child_id", "provider_id", "year_group")
+        .values("pk", "child_id", "provider_id", "year_group", "child__date_of_birth")
+        # Children of compulsory school age only (an unknown birth date is kept: see above).
+        if is_compulsory_school_age(e["child__date_of_birth"], as_of) is not False
     }
     stricter_ids = vulnerable_children(la_id=la_id, as_of=as_of)
     vulnerable = np.array([stays[e].child_id in stricter_ids if e in stays else False
@@ -143,10 +149,10 @@ def screening_run(*, la_id: int, as_of: dt.date, actor=None,
         for f in ScreeningFinding.objects.filter(la_id=la_id, cleared_on__isnull=True)
         .select_related("child", "provider")
     }
-    # One referral per child and rule: a finding at a second provider, or a pattern that comes
-    # back, joins the referral already made while that is still waiting for triage or open.
+    # One referral per child: a finding of another rule or at a second provider, or a pattern
+    # that comes back, joins the referral already made while it is still waiting or open.
     referral_of = {
-        (f.child_id, f.rule): f.referral
+        f.child_id: f.referral
         for f in ScreeningFinding.objects.filter(la_id=la_id, child__isnull=False)
         .filter(Q(cleared_on__isnull=True) | Q(referral__status=ReferralStatus.AWAITING_TRIAGE))
         .exclude(referral=None).select_related("referral").order_by("id")
@@ -155,7 +161,7 @@ def screening_run(*, la_id: int, as_of: dt.date, actor=None,
     found: set[tuple] = set()
     opened: list[ScreeningFinding] = []
     refreshed = referrals_opened = 0
-    children = {}
+    to_refer: dict[int, list[ScreeningFinding]] = {}
 
     def keep(key, *, enrolment_id, year_group, rule, detail, evidence, stricter):
         nonlocal refreshed, referrals_opened
@@ -181,16 +187,9 @@ def screening_run(*, la_id: int, as_of: dt.date, actor=None,
             year_group=year_group, first_found_on=as_of, last_found_on=as_of,
         )
         if child_id is not None and rule in rules.opens_referral:
-            referral = referral_of.get((child_id, rule))
-            if referral is None:
-                if child_id not in children:
-                    children[child_id] = Child.objects.get(pk=child_id)
-                referral = _open_referral(
-                    child=children[child_id], provider=providers[provider_id], la=la, rule=rule,
-                    detail=detail, as_of=as_of, rules=rules, stricter=stricter)
-                referral_of[(child_id, rule)] = referral
-                referrals_opened += 1
-            finding.referral = referral
+            finding.referral = referral_of.get(child_id)
+            if finding.referral is None:
+                to_refer.setdefault(child_id, []).append(finding)
         finding.save()
         opened.append(finding)
 
@@ -207,6 +206,15 @@ def screening_run(*, la_id: int, as_of: dt.date, actor=None,
             continue
         keep((None, provider.pk, f.rule), enrolment_id=None, year_group="", rule=f.rule,
              detail=f.detail, evidence=f.evidence, stricter=False)
+
+    # One referral for each child with new findings and none waiting, holding every rule.
+    for referred_id, child_findings in to_refer.items():
+        referral = _open_referral(child=Child.objects.get(pk=referred_id), findings=child_findings,
+                                  la=la, as_of=as_of, rules=rules, providers=providers)
+        referrals_opened += 1
+        ScreeningFinding.objects.filter(pk__in=[sf.pk for sf in child_findings]).update(referral=referral)
+        for sf in child_findings:
+            sf.referral = referral
 
     # Clear what was screened and no longer fires. A child whose register was not screened this
     # time (left, or no register this year) keeps its finding open: nothing shows it cleared.

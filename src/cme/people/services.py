@@ -20,7 +20,7 @@ from cme.people.models import (
     Vulnerability,
     VulnerabilityFlag,
 )
-from cme.people.signals import safeguarding_flag_added
+from cme.people.signals import child_record_changed, safeguarding_flag_added
 
 EDITABLE_CHILD_FIELDS = (
     "legal_forename",
@@ -143,6 +143,7 @@ def child_update(*, actor, child: Child, **changes) -> Child:
         summary=f"Changed {', '.join(sorted(changed))} of {child.full_name}",
         detail={"fields": sorted(changed)},
     )
+    child_record_changed.send(sender=Child, actor=actor, child_id=child.pk)
     return child
 
 
@@ -204,6 +205,7 @@ def child_address_add(
         is_refuge=is_refuge,
     )
     _audit_child_change(actor, child, f"Recorded a new address for {child.full_name}")
+    child_record_changed.send(sender=Child, actor=actor, child_id=child.pk)
     return record
 
 

@@ -101,4 +101,9 @@ def make_case(child: Child, **fields) -> Case:
         "referred_on": timezone.localdate() - timedelta(days=10),
     }
     defaults.update(fields)
+    # A case made at "located" or later has the whereabouts record such a case has (the stage
+    # rules ask for it); pass whereabouts="" to make one without.
+    order = ["received", "identified", "logged", "locating"]
+    if defaults["stage"] not in order:
+        defaults.setdefault("whereabouts", "found")
     return Case.objects.create(la=child.la, child=child, **defaults)

@@ -7,12 +7,31 @@ from cme.cases.models import CaseNote, Stage, StageChange
 
 @pytest.mark.parametrize("persona", ["officer_a", "manager_a"], indirect=True)
 def test_staff_move_a_case_forward_and_the_move_is_recorded(persona, api_for, case_a):
-    response = api_for(persona).post_json(f"/api/v1/cases/{case_a.pk}/stage", {"to_stage": "located", "note": "Found"})
+    response = api_for(persona).post_json(f"/api/v1/cases/{case_a.pk}/stage", {"to_stage": "locating", "note": "Visit booked"})
     assert response.status_code == 200, response.content
-    assert response.json()["stage"] == "located"
-    assert "locating" in response.json()["allowed_moves"]
+    assert response.json()["stage"] == "locating"
+    # Nothing says where the child is yet, so "located" is not a move the case may make.
+    assert "located" not in response.json()["allowed_moves"]
+    change = StageChange.objects.get(case=case_a, to_stage=Stage.LOCATING)
+    assert change.changed_by == persona and change.note == "Visit booked"
+
+
+def test_a_move_past_a_missing_step_is_refused_with_what_is_missing(officer_a, api_for, case_a):
+    response = api_for(officer_a).post_json(f"/api/v1/cases/{case_a.pk}/stage", {"to_stage": "in_provision"})
+    assert response.status_code == 422
+    message = response.json()["detail"][0]["msg"]
+    assert "record where the child is" in message and "complete the needs assessment" in message
+    case_a.refresh_from_db()
+    assert case_a.stage == Stage.LOGGED and case_a.moved_into_provision_on is None
+
+
+def test_a_manager_may_override_with_a_reason_an_officer_may_not(officer_a, manager_a, api_for, case_a):
+    body = {"to_stage": "located", "override_reason": "Seen by the social worker at home"}
+    assert api_for(officer_a).post_json(f"/api/v1/cases/{case_a.pk}/stage", body).status_code == 422
+    response = api_for(manager_a).post_json(f"/api/v1/cases/{case_a.pk}/stage", body)
+    assert response.status_code == 200, response.content
     change = StageChange.objects.get(case=case_a, to_stage=Stage.LOCATED)
-    assert change.changed_by == persona and change.note == "Found"
+    assert "override" in change.note and "Seen by the social worker" in change.note
 
 
 def test_an_impossible_move_is_422_naming_the_field_and_changes_nothing(officer_a, api_for, case_a):

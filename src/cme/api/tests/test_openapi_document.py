@@ -42,6 +42,7 @@ EXPECTED = {
     ("post", "/api/v1/cases/{case_id}/close/decision"),
     ("post", "/api/v1/cases/{case_id}/reopen"),
     ("post", "/api/v1/cases/{case_id}/stage"),
+    ("post", "/api/v1/cases/{case_id}/provision"),
     ("post", "/api/v1/cases/{case_id}/notes"),
     ("post", "/api/v1/cases/{case_id}/joint-evidence"),
 }

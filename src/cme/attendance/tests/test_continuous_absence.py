@@ -68,6 +68,6 @@ def test_marks_after_as_of_are_ignored():
 def test_detail_gives_the_dates_of_the_run():
     s = weeks(2) + weeks(2, "N", "N")
     run = next(f for f in screen(registers(s), as_of_after(s), RULES) if f.rule == "continuous_absence_10")
-    assert run.detail == "10 school days absent (G/N/O) from 2025-09-15 to 2025-09-26"
+    assert run.detail == "10 school days absent (G, N, O: unauthorised absence) from 15 September 2025 to 26 September 2025"
     assert run.upn == "A90110125000A"
     assert run.laestab == "9011001"

@@ -16,10 +16,13 @@ from cme.attendance.screening import (
 from .builders import as_of_after, registers, weeks
 
 
-def test_shipped_rules_describe_every_rule_with_a_source():
+def test_shipped_rules_describe_every_rule_in_plain_words_with_its_source_apart():
     rules = load_rules()
-    assert set(rules.descriptions) == set(RULE_NAMES)
-    assert all(("SR " in d or "SI 2024/208" in d or "DfE" in d) for d in rules.descriptions.values())
+    assert set(rules.descriptions) == set(RULE_NAMES) == set(rules.sources)
+    assert all(("SR " in d or "SI 2024/208" in d or "DfE" in d) for d in rules.sources.values())
+    # What an officer reads carries no citation or verification note.
+    for d in rules.descriptions.values():
+        assert not any(mark in d for mark in ("SR ", "SI 20", "reg ", "[", "unverified")), d
     assert rules.default.severe_percent == Fraction(50)
     assert rules.vulnerable.continuous_absence_10 == 5
 
@@ -54,7 +57,7 @@ def test_bad_rules_name_the_key(change, message):
 
 def test_every_rule_needs_a_description():
     text = DEFAULT_RULES.read_text()
-    start = text.index('description = "A provider whose')
+    start = text.index('description = "No register marked')
     with pytest.raises(RulesError, match=r"rules\.registers_missing\.description"):
         parse_rules(text[:start] + text[text.index("\n", start) + 1:])
 

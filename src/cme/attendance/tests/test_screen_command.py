@@ -1,5 +1,6 @@
 """`cme screen`: the batch contract, with no database."""
 
+import csv
 import datetime as dt
 import io
 
@@ -36,14 +37,14 @@ def test_writes_one_row_per_rule_that_fires(tmp_path):
     ])
     lines = run(tmp_path, reg)
     assert lines[0] == "upn,laestab,rule,detail"
-    rows = [line.split(",", 3) for line in lines[1:]]
+    rows = list(csv.reader(lines[1:]))
     assert [(u, la, rule) for u, la, rule, _ in rows] == [
         ("A901100000002", "9011001", "continuous_absence_10"),
         ("A901100000002", "9011001", "severe_absence"),
         ("A901100000002", "9011001", "persistent_absence"),
         ("", "9012002", "registers_missing"),
     ]
-    assert rows[0][3] == "15 school days absent (G/N/O) from 2025-09-22 to 2025-10-10"
+    assert rows[0][3] == "15 school days absent (G, N, O: unauthorised absence) from 22 September 2025 to 10 October 2025"
 
 
 def test_marks_after_as_of_are_ignored(tmp_path):

@@ -210,6 +210,26 @@ class EvidenceForm(Form):
         return self._schools.get(self.cleaned_data.get("school") or "")
 
 
+class ProvisionForm(Form):
+    provider = forms.ChoiceField(label="Provider with a place for the child",
+                                 error_messages={"required": "Choose the school or provider",
+                                                 "invalid_choice": "Choose a school or provider from the list"})
+    on = GovukDateField(label="Date the provision was identified", label_for_errors="Date the provision was identified",
+                        help_text=DATE_HINT, required=False)
+    starts_on = GovukDateField(label="Date the child starts (when agreed)", label_for_errors="Date the child starts",
+                               help_text="Leave blank until the start is agreed. " + DATE_HINT, required=False)
+    detail = _text("Place offered (optional)", max_length=2000)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._schools = {str(s.pk): s for s in schools if s.is_open}
+        self.fields["provider"].choices = [("", "Choose a school or provider")] + [
+            (str(s.pk), s.name) for s in schools if s.is_open]
+
+    def picked(self):
+        return self._schools.get(self.cleaned_data.get("provider") or "")
+
+
 class CloseForm(Form):
     outcome = forms.ChoiceField(
         label="Outcome",

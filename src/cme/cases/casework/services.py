@@ -30,6 +30,7 @@ from cme.cases.casework.models import (
     ProvisionKind,
     SenStatus,
 )
+from cme.cases.register import stages
 from cme.cases.register.models import (
     OPEN_STAGES,
     STAGE_ORDER,
@@ -44,6 +45,7 @@ from cme.cases.register.services import (
     advance_to,
     audit_case,
     case_stage_advance,
+    case_stage_facts,
     check_choice,
     check_officer,
     check_open,
@@ -399,6 +401,8 @@ def _needs_determined(actor: User, case: Case, assessment: NeedsAssessment) -> N
     note = f"Recommended provision: {ProvisionKind(assessment.recommended_provision).label}"
     case = Case.objects.get(pk=case.pk)
     if STAGE_ORDER.index(case.stage) < STAGE_ORDER.index(Stage.NEEDS_DETERMINED):
+        if stages.entry_problems(Stage.NEEDS_DETERMINED, case_stage_facts(case)):
+            return  # kept; the case moves once the child is located (the task list says so)
         case_stage_advance(
             actor=actor, case=case, to_stage=Stage.NEEDS_DETERMINED, note=note,
             on=max(assessment.assessed_on, case.referred_on),
@@ -439,6 +443,65 @@ def needs_assessment_decide(
     if approve:
         _needs_determined(actor, case, assessment)
     return assessment
+
+
+@transaction.atomic
+def case_provision_identify(
+    *, actor: User, case: Case, provider: Organisation, on: date | None, detail: str = ""
+) -> Case:
+    """The provision found for the child (step 7): a school, PRU or alternative provider with a
+    place. The case moves to "provision identified" when its earlier steps are done."""
+    check_open(case, "provider")
+    on = _required_date(on, field="on", label="The date the provision was identified")
+    if not provider.is_provider or not provider.is_open:
+        raise ValidationError({"provider": "Choose an open school or other provider"})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    changed = case.provision_provider_id != provider.pk
+    case.provision_provider = provider
+    if changed:
+        case.provision_starts_on = None  # a start date belonged to the provider it was agreed with
+    case._history_user = actor
+    case.save()
+    audit_case(actor, case, Action.CHANGE,
+               f"Recorded {provider.name} as the provision for case {case.reference}",
+               {"provider": provider.pk, "detail": (detail or "").strip()})
+    if not stages.entry_problems(Stage.PROVISION_IDENTIFIED, case_stage_facts(case)):
+        case = advance_to(actor=actor, case=case, stage=Stage.PROVISION_IDENTIFIED, on=on,
+                          note=f"Provision: {provider.name}" + (f". {detail.strip()}" if detail.strip() else ""))
+    return case
+
+
+@transaction.atomic
+def case_provision_start(*, actor: User, case: Case, starts_on: date | None) -> Case:
+    """The date the child starts at the provision found (step 8). A start still to come puts the
+    case at "accessing provision"; a start that has come, "in provision" from that day, which
+    stops the provision clocks."""
+    check_open(case, "starts_on")
+    if starts_on is None:
+        raise ValidationError({"starts_on": "Enter the date the child starts"})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.provision_provider_id is None:
+        raise ValidationError({"starts_on": "Record the provider of the provision found first"})
+    if starts_on < case.referred_on:
+        raise ValidationError({"starts_on": "The start date cannot be before the case was referred"})
+    case.provision_starts_on = starts_on
+    case._history_user = actor
+    case.save()
+    audit_case(actor, case, Action.CHANGE,
+               f"Recorded the start date at the provision for case {case.reference}",
+               {"starts_on": starts_on.isoformat()})
+    today = timezone.localdate()
+    provider_name = case.provision_provider.name if case.provision_provider else ""
+    target = Stage.IN_PROVISION if starts_on <= today else Stage.ACCESSING_PROVISION
+    if not stages.entry_problems(target, case_stage_facts(case)):
+        on = min(starts_on, today) if target == Stage.IN_PROVISION else today
+        case = advance_to(actor=actor, case=case, stage=target, on=on,
+                          note=f"Starts at {provider_name}")
+        if target == Stage.IN_PROVISION and case.moved_into_provision_on != starts_on:
+            case.moved_into_provision_on = starts_on
+            case._history_user = actor
+            case.save()
+    return case
 
 
 def closure_approval_required(actor: User) -> bool:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cme.accounts import policy
@@ -105,6 +107,25 @@ def left_country_view(request, case_id: int):
 
     return _page(request, case_id, form_class=cf.LeftCountryForm, template="cases/left_country.html",
                  perform=perform, done="Recorded that the family left the country")
+
+
+@require_http_methods(["GET", "POST"])
+def provision_view(request, case_id: int):
+    """Steps 7 and 8: the provider with a place and, once agreed, the day the child starts."""
+    user = request.user
+
+    def perform(case, form):
+        d = form.cleaned_data
+        case = services.case_provision_identify(actor=user, case=case, provider=form.picked(),
+                                                on=d["on"] or timezone.localdate(), detail=d["detail"])
+        if d["starts_on"] is not None:
+            services.case_provision_start(actor=user, case=case, starts_on=d["starts_on"])
+
+    return _page(request, case_id, form_class=cf.ProvisionForm, template="cases/provision.html",
+                 perform=lambda case, form: transaction.atomic()(perform)(case, form),
+                 done="Provision recorded",
+                 form_kwargs=lambda case: {"schools": case_providers(user=user)},
+                 initial=lambda case: {"provider": str(case.provision_provider_id or "")})
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,8 +8,9 @@ caller; the school calendar is anything with ``add_school_days(day, n)`` (a
 A clock starts on the date of its start event and is due ``school_days`` school days later
 (0: the same day; a start on a weekend or in a holiday counts from the next school day). It
 is ``met`` once its stop event happened (``late`` when after the due date), ``overdue`` when
-the due date has passed without it, ``running`` until then, and ``not_applicable`` when the
-case is not one it applies to or its start event has not happened. A due date the calendar
+the due date has passed without it, ``running`` until then, ``stopped`` ("no longer applies")
+when its ``until`` event happened first, and ``not_applicable`` when the case is not one it
+applies to or its start event has not happened. A due date the calendar
 cannot count (no term dates for that year) is None, and the clock stays running.
 """
 
@@ -28,11 +29,15 @@ START_EVENTS = frozenset(
     {"referred", "opened", "escalation_needed", "absence_started", "looked_after", "provision_determined"}
 )
 STOP_EVENTS = frozenset({"triaged", "first_enquiry", "escalated", "enquiries_completed", "in_provision"})
+# Events after which a clock that has not been met no longer applies (the child was located
+# before anyone made a first enquiry: that clock stops rather than stay overdue for ever).
+UNTIL_EVENTS = frozenset({"located", "in_provision", "closed"})
 APPLIES_TO = frozenset({"all", "missing", "looked_after", "escalation"})
-FIELDS = {"name", "school_days", "starts", "stops", "applies_to", "description", "enabled"}
+FIELDS = {"name", "school_days", "starts", "stops", "until", "applies_to", "description", "source", "enabled"}
 
-RUNNING, MET, OVERDUE, NOT_APPLICABLE = "running", "met", "overdue", "not_applicable"
-STATE_LABELS = {RUNNING: "Running", MET: "Met", OVERDUE: "Overdue", NOT_APPLICABLE: "Not applicable"}
+RUNNING, MET, OVERDUE, NOT_APPLICABLE, STOPPED = "running", "met", "overdue", "not_applicable", "stopped"
+STATE_LABELS = {RUNNING: "Running", MET: "Met", OVERDUE: "Overdue", NOT_APPLICABLE: "Not applicable",
+                STOPPED: "No longer applies"}
 
 
 class ClocksError(ValueError):
@@ -53,6 +58,10 @@ class ClockRule:
     applies_to: str
     description: str
     enabled: bool = True
+    # The event after which an unmet clock no longer applies ("" for none).
+    until: str = ""
+    # Where the number comes from (law, guidance, local standard): for administrators, not officers.
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,7 @@ class ClockState:
 
     @property
     def is_applicable(self) -> bool:
-        return self.state != NOT_APPLICABLE
+        return self.state not in (NOT_APPLICABLE, STOPPED)
 
 
 # -- definitions -------------------------------------------------------------------------------
@@ -95,7 +104,8 @@ def _rule(key: str, spec: Mapping, base: ClockRule | None = None) -> ClockRule:
     unknown = set(spec) - FIELDS
     if unknown:
         raise ClocksError(f"{where}: unknown field {', '.join(sorted(unknown))}")
-    values = dict(base.__dict__) if base else {"key": key, "enabled": True, "description": ""}
+    values = dict(base.__dict__) if base else {"key": key, "enabled": True, "description": "",
+                                                "until": "", "source": ""}
     values.update(spec)
     for name in ("name", "school_days", "starts", "stops", "applies_to"):
         if name not in values:
@@ -106,6 +116,8 @@ def _rule(key: str, spec: Mapping, base: ClockRule | None = None) -> ClockRule:
     for name, allowed in (("starts", START_EVENTS), ("stops", STOP_EVENTS), ("applies_to", APPLIES_TO)):
         if values[name] not in allowed:
             raise ClocksError(f"{where}, field {name}: {values[name]!r} is not one of {', '.join(sorted(allowed))}")
+    if values["until"] and values["until"] not in UNTIL_EVENTS:
+        raise ClocksError(f"{where}, field until: {values['until']!r} is not one of {', '.join(sorted(UNTIL_EVENTS))}")
     if not isinstance(values["enabled"], bool):
         raise ClocksError(f"{where}, field enabled: write true or false")
     if not str(values["name"]).strip():
@@ -167,6 +179,9 @@ def clock_state(rule: ClockRule, facts: CaseFacts, calendar: Calendar | None, to
     if stop is not None:
         return replace(base, state=MET, started_on=start, due_on=due, stopped_on=stop,
                        late=due is not None and stop > due, problem=problem)
+    ended = facts.events.get(rule.until) if rule.until else None
+    if ended is not None:
+        return replace(base, state=STOPPED, started_on=start, due_on=due, stopped_on=ended, problem=problem)
     state = OVERDUE if due is not None and today > due else RUNNING
     return replace(base, state=state, started_on=start, due_on=due, problem=problem)
 

@@ -180,6 +180,8 @@ def _facts_of(case: Case, *, opened, triaged, first_enquiry, located, ev, esc, l
             "looked_after": la_start,
             "provision_determined": case.provision_determined_on,
             "in_provision": case.moved_into_provision_on,
+            "located": _min(case.located_on, located),
+            "closed": case.closed_on if not case.is_open else None,
         },
         groups=frozenset(groups),
     )

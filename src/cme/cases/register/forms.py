@@ -114,6 +114,10 @@ class StageMoveForm(Form):
         help_text="Leave blank for today. For example, 27 3 2026",
     )
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea, max_length=2000)
+    override_reason = forms.CharField(
+        label="Reason for moving past a missing step", required=False, max_length=500,
+        help_text="Managers only. Recorded on the timeline and in the audit trail.",
+    )
 
 
 class AssignForm(Form):

@@ -190,7 +190,7 @@ def case_get_for_user(*, user, case_id: int, require: Callable[[Any], None] | No
     with transaction.atomic():
         case = (
             cases_visible_to(user)
-            .select_related("child", "responsible_officer", "last_known_provider", "la")
+            .select_related("child", "responsible_officer", "last_known_provider", "provision_provider", "la")
             .filter(pk=case_id)
             .first()
         )

@@ -105,17 +105,57 @@ def case_open(
     audit_case(actor, case, Action.CREATE, f"Opened case {case.reference} for {child.full_name}")
     # Escalation (a missing child known to social care) sits above the register: it listens.
     case_opened.send(sender=Case, actor=actor, case=case)
-    return case
+    return case_log_if_complete(actor=actor, case=case, on=referred_on)
+
+
+def case_stage_facts(case: Case) -> dict:
+    """What the stage rules need to know about a case (stages.py): what the child's record
+    lacks and which evidence each step has. Reads the rooms above through the case's own
+    relations (locations, needs assessments), which are the cases app's models."""
+    child = case.child
+    missing = []
+    if not (child.legal_forename or "").strip() or not (child.legal_surname or "").strip():
+        missing.append("full name")
+    if child.date_of_birth is None:
+        missing.append("date of birth")
+    if not child.addresses.exists():
+        missing.append("address (current or last known)")
+    on_roll = child.enrolments.filter(leaving_date__isnull=True).exists()
+    assessed = case.needs_assessments.filter(
+        assessed_on__isnull=False, state__in=("not_needed", "approved")
+    ).exists()
+    return {
+        "record_missing": missing,
+        # An at-risk child on a roll is where the roll says; a missing child needs a record.
+        "whereabouts": bool(case.whereabouts) or (case.category == Category.AT_RISK and on_roll),
+        "assessment": assessed,
+        "provider": case.provision_provider_id is not None,
+        "start_date": case.provision_starts_on is not None,
+    }
 
 
 @transaction.atomic
 def case_stage_advance(
-    *, actor: User, case: Case, to_stage: str, note: str = "", on: date | None = None
+    *, actor: User, case: Case, to_stage: str, note: str = "", on: date | None = None,
+    override_reason: str = "",
 ) -> Case:
-    """Move a case to another stage; refuses impossible moves and records who and when."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    """Move a case to another stage. Refuses impossible moves and moves whose evidence is missing
+    (stages.refusal), unless a manager overrides with a reason, which is recorded and audited."""
+    case = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+    facts = case_stage_facts(case)
     if problem := stages.move_problem(case.stage, to_stage):
         raise ValidationError({"to_stage": problem})
+    override_reason = (override_reason or "").strip()
+    overridden: list[str] = []
+    if problem := stages.refusal(case.stage, to_stage, facts):
+        if to_stage in stages.SERVICE_ONLY and not stages.entry_problems(to_stage, facts):
+            pass  # the service logging a complete record (case_log_if_complete)
+        elif override_reason and policy.is_manager(actor):
+            overridden = stages.entry_problems(to_stage, facts) or [problem]
+        elif override_reason:
+            raise ValidationError({"override_reason": "Only a manager can move a case past a missing step"})
+        else:
+            raise ValidationError({"to_stage": problem})
     on = on or timezone.localdate()
     check_not_future(on, field="on", label="The date")
     if on < case.referred_on:
@@ -127,22 +167,42 @@ def case_stage_advance(
         setattr(case, date_field, on)
     case._history_user = actor
     case.save()
+    if overridden:
+        note = f"Manager’s override ({override_reason}). Missing: {'; '.join(overridden)}." + (
+            f" {note}" if note else "")
     StageChange.objects.create(
         case=case, from_stage=from_stage, to_stage=to_stage, changed_by=actor, note=note
     )
+    detail: dict = {"from": from_stage, "to": to_stage}
+    if overridden:
+        detail.update(override_reason=override_reason, missing=overridden)
     audit_case(
         actor,
         case,
         Action.CHANGE,
-        f"Moved case {case.reference} from {Stage(from_stage).label.lower()} to {Stage(to_stage).label.lower()}",
-        {"from": from_stage, "to": to_stage},
+        f"Moved case {case.reference} from {Stage(from_stage).label.lower()} to {Stage(to_stage).label.lower()}"
+        + (" (manager’s override)" if overridden else ""),
+        detail,
     )
     return case
 
 
+@transaction.atomic
+def case_log_if_complete(*, actor: User, case: Case, on: date | None = None) -> Case:
+    """Log the case once the child's record is complete: the guide's step "log on the database"
+    is done by the service, when the record has what it needs, never by a click."""
+    case = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+    if case.stage != Stage.IDENTIFIED or stages.record_problem(case_stage_facts(case)):
+        return case
+    on = max(on or timezone.localdate(), case.referred_on)
+    return case_stage_advance(actor=actor, case=case, to_stage=Stage.LOGGED, on=on,
+                              note="The child's record is complete")
+
+
 def advance_to(*, actor: User, case: Case, stage: str, on: date, note: str = "") -> Case:
-    """Move a case forward to `stage` when it has not reached it yet (never back)."""
-    case = Case.objects.select_for_update().get(pk=case.pk)  # the caller's copy may be stale
+    """Move a case forward to `stage` when it has not reached it yet (never back), as the
+    result of recording the step's evidence. Passes "logged" by when the record is complete."""
+    case = case_log_if_complete(actor=actor, case=case, on=on)  # the caller's copy may be stale
     if STAGE_ORDER.index(case.stage) < STAGE_ORDER.index(stage):
         on = max(on, case.referred_on)
         return case_stage_advance(actor=actor, case=case, to_stage=stage, note=note, on=on)

@@ -199,14 +199,28 @@ def action_page(request, case_id: int, *, form_class, template: str, perform, do
                 return redirect("cases:detail", case.pk)
     else:
         form = form_class(**form_kwargs)
-    return render(request, template, {"case": case, "form": form, **action_context(case)})
+    return render(request, template, {"case": case, "form": form, **action_context(case, request.user)})
 
 
-def action_context(case) -> dict:
-    return {
-        "moves": [(s, Stage(s).label) for s in stages.allowed_moves(case.stage)],
-        "stage_tag": STAGE_TAG_CLASSES,
-    }
+def action_context(case, user=None) -> dict:
+    """The stages the case may move to now, and (forward) those it may not yet, with why. A
+    manager is offered those too: moving past a missing step needs the manager's reason."""
+    facts = services.case_stage_facts(case)
+    moves = [(s, Stage(s).label) for s in stages.allowed_moves(case.stage, facts)]
+    blocked = []
+    if case.is_open:
+        for s in stages.STAGES[stages.STAGES.index(case.stage) + 1:]:
+            if s == Stage.CLOSED or any(s == m for m, _ in moves):
+                continue
+            if stages.move_problem(case.stage, s) is None or s in stages.SERVICE_ONLY:
+                blocked.append((s, Stage(s).label, stages.refusal(case.stage, s, facts)))
+    may_override = user is not None and policy.is_manager(user)
+    if may_override:
+        moves = [(s, Stage(s).label) for s in stages.STAGES
+                 if any(s == m for m, _ in moves) or (any(s == b for b, _, _ in blocked)
+                 and s not in stages.SERVICE_ONLY)]
+    return {"moves": moves, "blocked": blocked, "may_override": may_override,
+            "stage_tag": STAGE_TAG_CLASSES}
 
 
 @require_http_methods(["GET", "POST"])
@@ -218,6 +232,7 @@ def case_stage_view(request, case_id: int):
             to_stage=form.cleaned_data["to_stage"],
             note=form.cleaned_data["note"],
             on=form.cleaned_data["on"],
+            override_reason=form.cleaned_data["override_reason"],
         )
 
     return action_page(

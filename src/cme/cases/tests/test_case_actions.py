@@ -53,7 +53,7 @@ def test_a_stage_that_does_not_exist_is_refused(officer_a, client_for, case_a):
 
 def test_a_move_dated_in_the_future_is_refused(officer_a, client_for, case_a):
     response = client_for(officer_a).post(
-        f"/cases/{case_a.pk}/stage", {"to_stage": "located", "on-day": "1", "on-month": "1", "on-year": "2999"}
+        f"/cases/{case_a.pk}/stage", {"to_stage": "locating", "on-day": "1", "on-month": "1", "on-year": "2999"}
     )
     assert "must be today or in the past" in response.text
     assert _stage(case_a) == Stage.LOGGED

@@ -32,6 +32,8 @@ def test_opening_a_case_writes_an_audit_event(officer_a, client_for, case_a):
 
 
 def test_case_page_shows_the_key_dates(officer_a, client_for, case_a):
+    case_a.whereabouts = "found"
+    case_a.save()
     case_stage_advance(actor=officer_a, case=case_a, to_stage="located")
     response = client_for(officer_a).get(f"/cases/{case_a.pk}")
     for label in ("Referred", "Located", "Assessed", "Provision determined", "Moved into provision",

@@ -41,8 +41,10 @@ def test_ten_days_absent_opens_one_at_risk_referral_with_the_evidence(absent_chi
     assert referral.status == ReferralStatus.AWAITING_TRIAGE
     assert (referral.child_forename, referral.child_surname, referral.child_upn) == ("Ruby", "Hartley", child.upn)
     assert referral.last_known_school == school_a.name
-    assert "10 school days absent (G/N/O) from 2025-10-13 to 2025-10-24" in referral.concerns
-    assert "continuous absence (10 school days)" in referral.concerns
+    assert ("10 school days absent (G, N, O: unauthorised absence) from 13 October 2025 to 24 October 2025"
+            in referral.concerns)
+    assert "Continuous absence (10 school days)" in referral.concerns
+    assert "SR " not in referral.concerns and "unverified" not in referral.concerns
     # One referral for this rule; the child's other rules (persistent absence) have their own.
     assert Referral.objects.filter(screening_findings__rule="continuous_absence_10").count() == 1
     assert not ScreeningFinding.objects.filter(child=child, rule="continuous_absence_20").exists()
@@ -117,3 +119,41 @@ def test_at_risk_list_puts_the_gravest_patterns_first(absent_child, la_a, office
     rules = [row.rule for row in rows]
     assert rules == sorted(rules, key=RULE_GRAVITY.index)
     assert rules[0] == "continuous_absence_10" and rules[-1] == "persistent_absence"
+
+
+def test_a_child_on_whom_several_rules_fire_gets_one_referral_holding_them_all(la_a, school_a):
+    # 20 days absent: the 10- and 20-day runs and severe absence fire together.
+    child = f.make_child(la_a, legal_forename="Chloe", legal_surname="Wójcik", upn=f.make_upn("901"))
+    sessions = weeks(6) + absent_days(20)
+    store_register(child, school_a, sessions)
+
+    screening_run(la_id=la_a.pk, as_of=last_day(sessions))
+
+    findings = ScreeningFinding.objects.filter(child=child)
+    rules = {x.rule for x in findings}
+    assert {"continuous_absence_10", "continuous_absence_20", "severe_absence"} <= rules
+    referrals = Referral.objects.filter(child_surname="Wójcik")
+    assert referrals.count() == 1
+    referral = referrals.get()
+    # The findings page keeps one row per rule, each pointing at the one referral.
+    assert {x.referral_id for x in findings if x.rule != "persistent_absence"} == {referral.pk}
+    for label in ("Continuous absence (10 school days)", "Continuous absence (20 school days)", "Severe absence"):
+        assert label in referral.concerns, label
+
+
+@pytest.mark.parametrize("born, why", [
+    ("2022-09-01", "three years old: below compulsory school age"),
+    ("2008-09-20", "seventeen: above compulsory school age"),
+])
+def test_a_child_below_or_above_compulsory_school_age_is_not_referred(la_a, school_a, born, why):
+    import datetime as dt
+
+    child = f.make_child(la_a, legal_forename="Ada", legal_surname="Young", upn=f.make_upn("901"),
+                         date_of_birth=dt.date.fromisoformat(born))
+    sessions = weeks(6) + absent_days(20)
+    store_register(child, school_a, sessions)
+
+    screening_run(la_id=la_a.pk, as_of=last_day(sessions))
+
+    assert not Referral.objects.filter(child_surname="Young").exists(), why
+    assert not ScreeningFinding.objects.filter(child=child).exists(), why

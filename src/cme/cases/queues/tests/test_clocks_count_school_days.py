@@ -85,13 +85,37 @@ def test_a_date_outside_the_term_dates_leaves_the_clock_running_without_a_due_da
     assert s.state == "running" and "No term dates" in s.problem
 
 
-def test_every_shipped_clock_cites_its_source_and_unverified_ones_say_so():
+def test_every_shipped_clock_cites_its_source_apart_and_unverified_ones_say_so():
     for rule in load_clocks():
-        assert any(mark in rule.description for mark in ("SR ", "Guide")) or "Local" in rule.description
-        assert "[" in rule.description, rule.key
-    descriptions = {r.key: r.description for r in load_clocks()}
-    assert "unverified" in descriptions["looked_after_education"]
-    assert "referral date is used" in descriptions["reasonable_enquiries"]
+        assert any(mark in rule.source for mark in ("SR ", "Guide", "SI ")) or "Local" in rule.source
+        assert "[" in rule.source, rule.key
+        # The description is what officers read: plain words, no citation.
+        assert not any(mark in rule.description for mark in ("SR ", "SI 20", "[", "unverified")), rule.key
+    rules = {r.key: r for r in load_clocks()}
+    assert "unverified" in rules["looked_after_education"].source
+    assert "referral date is used" in rules["reasonable_enquiries"].description
+
+
+def test_a_first_enquiry_clock_stops_when_the_child_is_located_without_one():
+    import datetime as dt
+
+    from cme.cases.queues.clocks import STOPPED, CaseFacts, clock_state
+
+    rule = {r.key: r for r in load_clocks()}["first_enquiry"]
+
+    class Weekdays:
+        def add_school_days(self, day, n):
+            while n:
+                day += dt.timedelta(days=1)
+                n -= day.weekday() < 5
+            return day
+
+    opened = dt.date(2026, 11, 2)
+    running = clock_state(rule, CaseFacts(events={"opened": opened}), Weekdays(), dt.date(2026, 11, 20))
+    assert running.state == "overdue"
+    facts = CaseFacts(events={"opened": opened, "located": dt.date(2026, 11, 3)})
+    stopped = clock_state(rule, facts, Weekdays(), dt.date(2026, 11, 20))
+    assert stopped.state == STOPPED and stopped.label == "No longer applies" and not stopped.is_applicable
 
 
 def test_an_authority_overrides_one_clock_and_switches_one_off():

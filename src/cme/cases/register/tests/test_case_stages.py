@@ -6,16 +6,23 @@ from cme.cases.models import Stage, StageChange
 from cme.cases.register.services import case_stage_advance
 
 
+def _found(case):
+    case.whereabouts = "found"  # as recording where the child was found does (casework)
+    case.save()
+    return case
+
+
 def test_case_moves_forward_and_records_who_and_when(case_a, officer_a):
-    case = case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.LOCATED)
+    case = case_stage_advance(actor=officer_a, case=_found(case_a), to_stage=Stage.LOCATED)
     assert case.stage == Stage.LOCATED
     assert case.located_on is not None
     change = StageChange.objects.get(case=case, to_stage=Stage.LOCATED)
     assert change.changed_by == officer_a and change.from_stage == Stage.LOGGED
 
 
-def test_case_cannot_move_back_except_to_locating(case_a, officer_a):
-    case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.NEEDS_DETERMINED)
+def test_case_cannot_move_back_except_to_locating(case_a, officer_a, manager_a):
+    case_stage_advance(actor=manager_a, case=case_a, to_stage=Stage.NEEDS_DETERMINED,
+                       override_reason="Assessed by the virtual school")
     with pytest.raises(ValidationError):
         case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.LOGGED)
     case = case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.LOCATING)
@@ -56,7 +63,7 @@ def test_timeline_shows_a_stage_move_once_not_again_as_a_field_change(case_a, of
 
     case_a._history_user = officer_a
     case_a.save()  # the first history record, as a case opened by a service has
-    case_stage_advance(actor=officer_a, case=case_a, to_stage=Stage.LOCATED, note="Found at gran's")
+    case_stage_advance(actor=officer_a, case=_found(case_a), to_stage=Stage.LOCATED, note="Found at gran's")
     case_assign(actor=officer_a, case=case_a, officer=None)
     kinds = [item["kind"] for item in case_timeline(case=case_a)]
     assert kinds.count("stage") == 1
