@@ -1,11 +1,11 @@
 """The only doors to referrals."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -50,6 +50,92 @@ def referral_get_for_user(*, user, reference: str, require: Callable[[Any], None
                              owner=Referral.objects.filter(reference=reference))
         raise Http404("No such referral")
     return referral
+
+
+# The waiting list's sorts: key -> order_by.
+QUEUE_SORTS = {
+    "received": ("received_at", "id"),
+    "-received": ("-received_at", "-id"),
+    "child": ("child_surname", "child_forename", "id"),
+    "source": ("channel", "received_at", "id"),
+    "age": ("-child_date_of_birth", "received_at", "id"),  # youngest first
+    "-age": ("child_date_of_birth", "received_at", "id"),
+}
+# The child's age on the day, in bands an officer triages by: (label, youngest, oldest) in years.
+AGE_BANDS = {
+    "under_5": ("Under 5", 0, 4),
+    "5_10": ("5 to 10 (primary)", 5, 10),
+    "11_15": ("11 to 15 (secondary)", 11, 15),
+    "16_over": ("16 or over", 16, 200),
+    "unknown": ("Date of birth not known", None, None),
+}
+URGENCY = {
+    "overdue": "Triage overdue",
+    "due": "Triage due today",
+    "not_due": "Not yet due",
+}
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def referral_queue_page(*, user, filters: dict, sort: str, page: int, per_page: int,
+                        triage_due_on=None, today: date | None = None) -> tuple[list[Referral], int]:
+    """One page of the referrals waiting for triage, filtered (source, the child's age band,
+    urgency by the triage clock) and sorted; with the number that match. Audited as a search.
+
+    triage_due_on(received_day) -> due day (or None when the calendar cannot say) gives the
+    urgency filter its meaning; without it urgency filters nothing."""
+    today = today or timezone.localdate()
+    qs = referrals_visible_to(user).filter(status=ReferralStatus.AWAITING_TRIAGE)
+    if filters.get("source"):
+        qs = qs.filter(channel__in=filters["source"])
+    bands = [b for b in filters.get("age") or [] if b in AGE_BANDS]
+    if bands:
+        q = Q()
+        for band in bands:
+            _, youngest, oldest = AGE_BANDS[band]
+            if youngest is None:
+                q |= Q(child_date_of_birth__isnull=True)
+            else:
+                q |= Q(child_date_of_birth__lte=_years_before(today, youngest),
+                       child_date_of_birth__gt=_years_before(today, oldest + 1))
+        qs = qs.filter(q)
+    urgency = [u for u in filters.get("urgency") or [] if u in URGENCY]
+    if urgency and triage_due_on is not None:
+        days = sorted({timezone.localdate(at) for at in qs.values_list("received_at", flat=True)})
+        due = {d: triage_due_on(d) for d in days}
+        wanted = [d for d in days if _urgency(due[d], today) in urgency]
+        qs = qs.filter(received_at__date__in=wanted)
+    total = qs.count()
+    order = QUEUE_SORTS.get(sort, QUEUE_SORTS["received"])
+    start = (page - 1) * per_page
+    with transaction.atomic():
+        items = list(qs.order_by(*order)[start:start + per_page])
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="referral",
+            la_id=user.la_id,
+            summary="Viewed the referral queue",
+            detail={"ids": [r.reference for r in items], "page": page,
+                    "filters": {k: v for k, v in filters.items() if v}},
+        )
+    return items, total
+
+
+def _urgency(due: date | None, today: date) -> str:
+    if due is None:
+        return "not_due"
+    return "overdue" if today > due else "due" if today == due else "not_due"
+
+
+def referral_urgency(*, due: date | None, today: date) -> str:
+    return _urgency(due, today)
 
 
 def referral_queue(*, user, limit: int = 100) -> list[Referral]:

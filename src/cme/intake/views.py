@@ -16,7 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from cme.accounts import policy
+from cme.attendance.selectors import NoCalendar, calendar_for
+from cme.cases.queues import clocks
+from cme.cases.queues.selectors import clock_rules
 from cme.core.forms import apply_service_errors
+from cme.core.paging import page_from, pagination_params, with_params
 from cme.intake import hooks, selectors
 from cme.intake.forms import (
     CHILD_FIELD_NAMES,
@@ -63,21 +67,68 @@ def _sent_url(reference: str) -> str:
     return reverse("intake:sent", args=[signing.dumps(reference, salt=SENT_SALT)])
 
 
+QUEUE_PER_PAGE = 50
+
+
+def _triage_due_on(la):
+    """received day -> the triage clock's due day, by the authority's calendar (None when the
+    calendar cannot count it, or the authority has no triage clock)."""
+    rule = next((r for r in clock_rules(la_code=la.la_code or None) if r.key == "triage"), None)
+    try:
+        calendar = calendar_for(la_id=la.pk)
+    except NoCalendar:
+        return None
+    if rule is None:
+        return None
+
+    def due_on(day):
+        try:
+            return clocks.due_date(rule, day, calendar)
+        except ValueError:
+            return None
+
+    return due_on
+
+
 @require_GET
 def queue(request):
-    policy.require_la_staff(request.user, "Only council staff can see referrals")
+    user = request.user
+    policy.require_la_staff(user, "Only council staff can see referrals")
     show = "triaged" if request.GET.get("show") == "triaged" else "waiting"
+    context: dict = {"show": show, "waiting_count": selectors.referrals_waiting_count(user=user),
+                     "can_triage": policy.may_work_cases(user)}
     if show == "triaged":
-        referrals = selectors.referrals_recently_triaged(user=request.user)
-    else:
-        referrals = selectors.referral_queue(user=request.user)
-    rows = [{"referral": r, "age": age_in_days(r.received_at)} for r in referrals]
-    return render(request, "intake/queue.html", {
-        "rows": rows,
-        "show": show,
-        "waiting_count": selectors.referrals_waiting_count(user=request.user),
-        "can_triage": policy.may_work_cases(request.user),
+        referrals = selectors.referrals_recently_triaged(user=user)
+        context["rows"] = [{"referral": r, "age": age_in_days(r.received_at)} for r in referrals]
+        return render(request, "intake/queue.html", context)
+    params = request.GET
+    filters = {
+        "source": [v for v in params.getlist("source") if v in Channel.values],
+        "age": [v for v in params.getlist("age") if v in selectors.AGE_BANDS],
+        "urgency": [v for v in params.getlist("urgency") if v in selectors.URGENCY],
+    }
+    sort = params.get("sort") if params.get("sort") in selectors.QUEUE_SORTS else "received"
+    page = page_from(params)
+    due_on = _triage_due_on(user.organisation)
+    items, total = selectors.referral_queue_page(user=user, filters=filters, sort=sort, page=page,
+                                                 per_page=QUEUE_PER_PAGE, triage_due_on=due_on)
+    today = timezone.localdate()
+    rows = []
+    for r in items:
+        due = due_on(timezone.localdate(r.received_at)) if due_on else None
+        rows.append({"referral": r, "age": age_in_days(r.received_at), "due": due,
+                     "urgency": selectors.referral_urgency(due=due, today=today)})
+    context.update({
+        "rows": rows, "total": total, "page": page, "first_shown": (page - 1) * QUEUE_PER_PAGE + 1,
+        "filters": filters, "sort": sort,
+        "pagination": pagination_params(params=params, page=page, total=total, per_page=QUEUE_PER_PAGE),
+        "sources": [(v, label) for v, label in Channel.choices],
+        "age_bands": [(k, v[0]) for k, v in selectors.AGE_BANDS.items()],
+        "urgencies": list(selectors.URGENCY.items()),
+        "sort_links": {key: with_params(params, sort=key, page=None) for key in selectors.QUEUE_SORTS},
+        "filtered": any(filters.values()),
     })
+    return render(request, "intake/queue.html", context)
 
 
 @require_http_methods(["GET", "POST"])
