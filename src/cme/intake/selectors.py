@@ -99,7 +99,7 @@ def referral_queue_page(*, user, filters: dict, sort: str, page: int, per_page: 
         q = Q()
         for band in bands:
             _, youngest, oldest = AGE_BANDS[band]
-            if youngest is None:
+            if youngest is None or oldest is None:
                 q |= Q(child_date_of_birth__isnull=True)
             else:
                 q |= Q(child_date_of_birth__lte=_years_before(today, youngest),
