@@ -131,6 +131,24 @@ def _describe(violation: dict) -> str:
     return "\n".join(lines)
 
 
+def _known_exception(violation: dict) -> dict | None:
+    """The violation without the nodes of a known, accepted exception; None when none is left.
+
+    GOV.UK Frontend's conditional reveal sets aria-expanded on the radio that reveals content,
+    which ARIA 1.2 does not list for a radio (axe: aria-allowed-attr). The Design System keeps
+    it on purpose, after research with screen-reader users, and lists it as a known issue
+    (alphagov/govuk-frontend#979, w3c/aria#1404). Only that attribute on such a radio is let
+    through; any other aria-allowed-attr failure still fails the test."""
+    if violation["id"] != "aria-allowed-attr":
+        return violation
+    nodes = [n for n in violation["nodes"]
+             if not ('type="radio"' in n.get("html", "") and 'aria-controls="conditional-' in n.get("html", "")
+                     and "aria-expanded" in (n.get("failureSummary") or "")
+                     and all("aria-expanded" in str(c.get("data", "")) or "aria-expanded" in c.get("message", "")
+                             for c in n.get("any", []) + n.get("all", []) + n.get("none", [])))]
+    return {**violation, "nodes": nodes} if nodes else None
+
+
 def _assert_accessible(page) -> None:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         # Evaluated through the DevTools protocol, so the page's CSP does not block it.
@@ -139,7 +157,7 @@ def _assert_accessible(page) -> None:
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         AXE_TAGS,
     )
-    violations = results["violations"]
+    violations = [v for v in (_known_exception(v) for v in results["violations"]) if v]
     if violations:
         pytest.fail(
             f"axe found {len(violations)} accessibility violation(s) on {page.url}:\n"

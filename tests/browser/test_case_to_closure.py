@@ -30,7 +30,8 @@ def test_officer_takes_a_case_from_referral_to_closure(signed_in_page, la_a, off
     # Triage: open a case for a new child.
     page.goto(f"/referrals/{referral.reference}")
     page.get_by_role("button", name="Triage this referral").click()
-    page.get_by_label("Open a case for a new child").check()
+    page.get_by_label("Open a case, or add the referral to the child’s open case").check()
+    page.get_by_label("A child new to the register").check()
     page.get_by_label("Missing education", exact=True).check()
     page.get_by_label("Reason", exact=True).select_option(label="Moved with no known destination")
     page.get_by_role("button", name="Confirm decision").click()
@@ -105,12 +106,29 @@ def test_officer_takes_a_case_from_referral_to_closure(signed_in_page, la_a, off
     assert NeedsAssessment.objects.get().assessed_on == today
     assert_accessible(page)
 
-    # Provision: identified, then the child is in it.
-    for stage in ("Provision identified", "In provision and monitored"):
-        page.get_by_role("button", name="Move stage").click()
-        page.get_by_label(stage).check()
-        page.get_by_role("button", name="Move stage").click()
-        expect(page.locator("[data-test=case-summary]")).to_contain_text(stage)
+    # A move that skips a step is not offered, and says what is missing.
+    page.get_by_role("button", name="Move stage").click()
+    expect(page.locator("[data-test=blocked-moves]")).to_contain_text(
+        "In provision and monitored: Before the case can be in provision: record the provider")
+    expect(page.get_by_label("In provision and monitored")).to_have_count(0)
+    assert_accessible(page)
+    page.go_back()
+
+    # The task list says what is next; the provision found, then the day the child starts.
+    steps = page.locator("[data-test=case-steps]")
+    expect(steps).to_contain_text("Record the provider of the provision found")
+    steps.get_by_role("link", name="Identify provision and a place").click()
+    assert_accessible(page)
+    page.get_by_label("Provider with a place for the child").select_option(label=school_a.name)
+    fill_date(page, "Date the provision was identified", today)
+    page.get_by_role("button", name="Save provision").click()
+    expect(page.locator("[data-test=case-summary]")).to_contain_text("Provision identified")
+    steps.get_by_role("link", name="Start in provision").click()
+    fill_date(page, "Date the child starts (when agreed)", today)
+    page.get_by_role("button", name="Save provision").click()
+    expect(page.locator("[data-test=case-summary]")).to_contain_text("In provision and monitored")
+    case.refresh_from_db()
+    assert case.provision_provider == school_a and case.moved_into_provision_on == today
 
     # Closing needs an outcome.
     page.get_by_role("button", name="Close case").click()

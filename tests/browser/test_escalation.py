@@ -34,6 +34,7 @@ def test_child_with_a_cp_plan_referred_missing_is_escalated_and_the_manager_sees
     page = signed_in_page(officer_a)
     page.goto(f"/referrals/{referral.reference}")
     page.get_by_role("button", name="Triage this referral").click()
+    page.get_by_label("Open a case, or add the referral to the child’s open case").check()
     page.get_by_label("Ruby Hartley, already on the register").check()
     page.get_by_label("Missing education", exact=True).check()
     page.get_by_label("Reason", exact=True).select_option(label="Moved with no known destination")

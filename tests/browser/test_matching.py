@@ -21,11 +21,11 @@ def test_officer_confirms_the_pupil_on_roll_for_a_misspelt_referral(
                                child_date_of_birth=date(2014, 3, 12), child_postcode="NM1 2AB")
     signed_in_page(officer_a)
     page.goto(f"/referrals/{referral.reference}/triage")
-    expect(page.get_by_role("heading", name="Is the child on a roll?")).to_be_visible()
+    expect(page.get_by_role("heading", name="1. Is the child on a roll?")).to_be_visible()
     candidate = page.get_by_role("heading", name="William Hartley", level=3)
     expect(candidate).to_be_visible()
     expect(page.get_by_text(f"On roll at {school_a.name}").first).to_be_visible()
-    expect(page.get_by_text("% likely").first).to_be_visible()
+    expect(page.get_by_text("Probability it is the child").first).to_be_visible()
     assert_accessible(page)
 
     page.get_by_text("How this match was scored").first.click()
@@ -59,6 +59,7 @@ def test_officer_is_warned_when_a_brother_or_sister_fits_and_lists_a_thin_search
     expect(page.locator("#household-warning")).to_contain_text("a brother or sister of this child may be the one referred")
     # Nothing chosen for the officer: no candidate is taken to be the child.
     expect(page.locator("input[name=decision]:checked")).to_have_count(0)
+    expect(page.locator("input[name=outcome]:checked")).to_have_count(0)
     assert_accessible(page)
 
     page.goto("/find-a-child?surname=Burton")

@@ -83,8 +83,12 @@ def test_public_referral_becomes_a_case_after_triage(page, signed_in_page, la_a,
         "Select what should happen to this referral")
     assert_accessible(page)
 
+    # The child's details are folded away until needed; the decision's fields follow the choice.
+    expect(page.get_by_label("Missing education", exact=True)).to_be_hidden()
+    page.get_by_text("Check or correct the child’s details").click()
     page.get_by_label("Last name").fill("Marsh-Hill")
-    page.get_by_label("Open a case for a new child").check()
+    page.get_by_label("Open a case, or add the referral to the child’s open case").check()
+    page.get_by_label("A child new to the register").check()
     page.get_by_label("Missing education", exact=True).check()
     page.get_by_label("Reason", exact=True).select_option(label="Moved with no known destination")
     page.get_by_role("button", name="Confirm decision").click()

@@ -276,13 +276,20 @@ class PublicReferralForm(ChildDetailsForm):
 
 DECISION_NEW = "new"
 DECISION_NOT_CME = "not_cme"
+OUTCOME_CASE, OUTCOME_CLOSE = "case", "close"
 
 
 class TriageForm(ChildDetailsForm):
     """Correct the working copy, then decide: a case for a new or existing child, or not CME."""
 
-    decision = radios("What should happen to this referral?", [], required=False,
-                      message="Select what should happen to this referral")
+    # Two questions, the second revealed by the first (GOV.UK conditional reveal): open a case
+    # (or add to the child's open case) and for which child, or close as not CME and why.
+    outcome = radios("What should happen to this referral?",
+                     [(OUTCOME_CASE, "Open a case, or add the referral to the child’s open case"),
+                      (OUTCOME_CLOSE, "Close it: the child is not missing education")],
+                     required=False, message="Select what should happen to this referral")
+    decision = radios("Which child is it?", [], required=False,
+                      message="Select the child, or that the child is new to the register")
     category = radios(
         "Is the child missing education or at risk of missing it?",
         [(Category.MISSING.value, Category.MISSING.label),
@@ -308,8 +315,9 @@ class TriageForm(ChildDetailsForm):
         self.candidates = {str(c.pk): c for c in candidates}
         self.deciding = deciding
         self.fields["decision"].choices = [
-            (DECISION_NEW, "Open a case for a new child"),
             *[(f"child-{pk}", c.full_name) for pk, c in self.candidates.items()],
+            (DECISION_NEW, "A child new to the register"),
+            # Accepted from clients that post the single decision; the page asks `outcome`.
             (DECISION_NOT_CME, "Close it: the child is not missing education"),
         ]
         self.fields["responsible_officer"].choices = [
@@ -345,9 +353,20 @@ class TriageForm(ChildDetailsForm):
         cleaned = super().clean()
         if not self.deciding:
             return cleaned
+        outcome = cleaned.get("outcome")
+        if not outcome and cleaned.get("decision"):
+            # A client that posts the one-field decision (as before the two questions) still works.
+            outcome = OUTCOME_CLOSE if cleaned["decision"] == DECISION_NOT_CME else OUTCOME_CASE
+        if outcome == OUTCOME_CLOSE:
+            cleaned["decision"] = DECISION_NOT_CME
+            return cleaned
+        if outcome != OUTCOME_CASE:
+            if "outcome" not in self.errors:
+                self.add_error("outcome", "Select what should happen to this referral")
+            return cleaned
         if not cleaned.get("decision"):
             if "decision" not in self.errors:
-                self.add_error("decision", "Select what should happen to this referral")
+                self.add_error("decision", "Select the child, or that the child is new to the register")
             return cleaned
         if self.opens_case():
             if not cleaned.get("category"):

@@ -248,6 +248,7 @@ def triage(request, reference: str):
             data["category"] = identification.category
     if identification.decided and identification.child_id:
         initial["decision"] = f"child-{identification.child_id}"
+        initial["outcome"] = "case"
     form = TriageForm(
         data,
         initial=initial,

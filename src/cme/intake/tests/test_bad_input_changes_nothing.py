@@ -141,7 +141,7 @@ def test_triage_refuses_a_wrong_upn_and_opens_no_case(client_for, officer_a, ref
 
 
 @pytest.mark.parametrize(("data", "message", "anchor"), [
-    ({}, "Select what should happen to this referral", "#decision"),
+    ({}, "Select what should happen to this referral", "#outcome"),
     ({"decision": "new", "reason": "other"},
      "Select whether the child is missing education or at risk of missing it", "#category"),
     ({"decision": "new", "category": "missing"}, "Select a reason", "#id_reason"),
