@@ -52,15 +52,18 @@ class ClockOut(Schema):
         description="Counted in school days by the authority's term dates; null when it does not "
         "apply, or when no term dates cover the dates needed"
     )
-    state: Literal["running", "met", "overdue", "not_applicable"]
+    state: Literal["running", "met", "overdue", "stopped", "not_applicable"] = Field(
+        description="stopped: the clock no longer applies (its `until` event came first, say the child was located)")
     met_on: date | None = Field(description="When what the clock measures happened")
     late: bool = Field(description="Met, but after the due date")
-    description: str = Field(description="What the clock measures and the source of its time limit")
+    description: str = Field(description="What the clock measures, in plain words")
+    source: str = Field(description="Where its time limit comes from (law, guidance or a local standard)")
 
     @classmethod
     def of(cls, s: clock_engine.ClockState) -> "ClockOut":
         return cls(key=s.key, name=s.name, started_on=s.started_on, due_on=s.due_on, state=s.state,
-                   met_on=s.stopped_on, late=s.late, description=s.description)
+                   met_on=s.stopped_on if s.state == clock_engine.MET else None, late=s.late,
+                   description=s.description, source=s.source)
 
 
 # -- schemas -----------------------------------------------------------------------------------

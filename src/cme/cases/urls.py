@@ -2,11 +2,12 @@ from django.urls import path
 
 from cme.cases import case_page
 from cme.cases.casework import views as cw
+from cme.cases.queues import case_list
 from cme.cases.register import views
 
 app_name = "cases"
 urlpatterns = [
-    path("cases", views.case_list_view, name="list"),
+    path("cases", case_list.case_list_view, name="list"),
     path("cases/<int:case_id>", case_page.case_detail_view, name="detail"),
     path("cases/<int:case_id>/notes", case_page.case_note_view, name="note"),
     path("cases/<int:case_id>/stage", views.case_stage_view, name="stage"),

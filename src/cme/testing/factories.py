@@ -64,7 +64,8 @@ def make_child(la: Organisation, **fields) -> Child:
     defaults = {
         "legal_forename": f"Alex{n}",
         "legal_surname": f"Smith{n}",
-        "date_of_birth": date(2014, 3, 1) + timedelta(days=n),
+        # Distinct birthdays, all of a child of compulsory school age in 2024-2027.
+        "date_of_birth": date(2014, 3, 1) + timedelta(days=n % 900),
         "sex": "F",
     }
     defaults.update(fields)

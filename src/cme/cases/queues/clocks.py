@@ -84,6 +84,7 @@ class ClockState:
     stopped_on: dt.date | None = None
     late: bool = False
     problem: str = ""
+    source: str = ""
 
     @property
     def label(self) -> str:
@@ -161,7 +162,8 @@ def due_date(rule: ClockRule, start: dt.date, calendar: Calendar) -> dt.date:
 
 
 def clock_state(rule: ClockRule, facts: CaseFacts, calendar: Calendar | None, today: dt.date) -> ClockState:
-    base = ClockState(key=rule.key, name=rule.name, description=rule.description, state=NOT_APPLICABLE)
+    base = ClockState(key=rule.key, name=rule.name, description=rule.description, state=NOT_APPLICABLE,
+                      source=rule.source)
     if rule.applies_to != "all" and rule.applies_to not in facts.groups:
         return base
     start = facts.events.get(rule.starts)

@@ -22,6 +22,8 @@ class CaseFilterForm(Form):
         max_length=100,
         help_text="Name, UPN, date of birth (for example 27/3/2015) or case reference",
     )
+    overdue = forms.ChoiceField(label="Overdue clock", required=False, choices=[],
+                                error_messages={"invalid_choice": "Choose a clock from the list"})
     stage = forms.ChoiceField(
         label="Stage",
         required=False,
@@ -58,8 +60,11 @@ class CaseFilterForm(Form):
     )
     open = forms.BooleanField(label="Open cases only", required=False)
 
-    def __init__(self, *args, user, officers, providers, **kwargs):
+    def __init__(self, *args, user, officers, providers, clocks=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The authority's clocks (from the work queues, which own them).
+        self.fields["overdue"].choices = [ANY, ("any", "Any clock overdue")] + [
+            (key, f"{name}: overdue") for key, name in clocks]
         # Restricted groups are offered only to those who may see them.
         self.fields["flag"].choices = [ANY] + [
             (v, label)
@@ -94,6 +99,7 @@ class CaseFilterForm(Form):
             referred_to=self._valid("referred_to"),
             query=self._valid("q") or "",
             open_only=bool(self._valid("open")),
+            overdue=self._valid("overdue") or "",
         )
 
 

@@ -41,6 +41,9 @@ class CaseFilters:
     referred_to: date | None = None
     query: str = ""
     open_only: bool = False
+    # A clock key, or "any": cases with that clock overdue. Applied by the work queues, which
+    # own the clocks (cases.queues.selectors.case_list_with_clocks); ignored here.
+    overdue: str = ""
 
     def as_dict(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items() if v}
@@ -103,6 +106,11 @@ CASE_SORTS = {
 DEFAULT_CASE_SORT = "-referred"
 
 
+def case_ordering(sort: str) -> list:
+    """ORDER BY for one of the list's sorts ("-key" descending); the referral date otherwise."""
+    return _ordering(sort)
+
+
 def _ordering(sort: str) -> list:
     key = sort.removeprefix("-")
     columns = CASE_SORTS.get(key) or CASE_SORTS["referred"]
@@ -143,6 +151,31 @@ def case_list(
             child_ids=[c.child_id for c in rows],
         )
     return rows, total
+
+
+def cases_filtered(*, user, filters: CaseFilters) -> QuerySet[Case]:
+    """The user's cases that pass the list's filters (not audited: the caller lists a page of
+    them through case_rows_of, which is)."""
+    return _filtered(user, filters)
+
+
+def case_rows_of(*, user, ids: list[int], filters: CaseFilters, page: int) -> list[Case]:
+    """The case list's rows for these ids, in this order, within the user's scope; audited as
+    the list's search is."""
+    with transaction.atomic():
+        found = {c.pk: c for c in cases_visible_to(user).filter(pk__in=ids)
+                 .select_related("child", "responsible_officer")}
+        rows = [found[i] for i in ids if i in found]
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            object_type="case",
+            la_id=user.la_id,
+            summary="Searched the case list",
+            detail={"filters": filters.as_dict(), "page": page, "ids": [c.pk for c in rows]},
+            child_ids=[c.child_id for c in rows],
+        )
+    return rows
 
 
 def case_officers(*, user) -> list[User]:
