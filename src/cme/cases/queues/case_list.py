@@ -4,6 +4,7 @@ most urgent clock. It is a work queue (the clocks live here), so it sits in the 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.core.cache import caches
 from django.http import QueryDict
@@ -59,13 +60,13 @@ def _effective_params(request) -> QueryDict:
 def _selected_filters(form: CaseFilterForm, params: QueryDict) -> list[dict]:
     """The MoJ filter panel's "Selected filters": one heading per filter, with a link to remove it."""
     chosen = form.filters()
-    groups = []
+    groups: list[dict[str, Any]] = []
 
     def remove(*keys) -> str:
         return reverse("cases:list") + with_params(params, page=None, **dict.fromkeys(keys))
 
     def label_of(name, value) -> str:
-        return dict(form.fields[name].choices).get(str(value), str(value))
+        return dict(getattr(form.fields[name], "choices", ())).get(str(value), str(value))
 
     for name, value in (
         ("overdue", chosen.overdue),
@@ -77,10 +78,10 @@ def _selected_filters(form: CaseFilterForm, params: QueryDict) -> list[dict]:
     ):
         if value:
             groups.append({"heading": form.fields[name].label, "text": label_of(name, value), "href": remove(name)})
-    for name, value in (("referred_from", chosen.referred_from), ("referred_to", chosen.referred_to)):
-        if value:
+    for name, day in (("referred_from", chosen.referred_from), ("referred_to", chosen.referred_to)):
+        if day:
             keys = [f"{name}-{part}" for part in DATE_PARTS]
-            groups.append({"heading": form.fields[name].label, "text": value, "href": remove(*keys), "is_date": True})
+            groups.append({"heading": form.fields[name].label, "text": day, "href": remove(*keys), "is_date": True})
     if chosen.query:
         groups.append({"heading": "Search", "text": f"“{chosen.query}”", "href": remove("q")})
     if chosen.open_only:
