@@ -81,7 +81,8 @@ def test_child_with_a_cp_plan_referred_missing_is_escalated_and_the_manager_sees
     # The manager sees the urgent task on the team's workload, and the escalation on the case.
     page.context.clear_cookies()
     page = signed_in_page(manager_a)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Team").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Management").click()
+    page.get_by_role("link", name="Team workload").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The team’s workload")
     row = page.locator('[data-test="team"] tbody tr').filter(has_text="Alice Tester")
     expect(row).to_contain_text("1")

@@ -16,7 +16,9 @@ LA_STAFF_LINKS = [
     ("At risk", "screening:list"),
     ("Providers", "providers:list"),
 ]
-MANAGER_LINKS = [("Team", "work:team"), ("Refused access", "reports:refused")]
+# Managers and administrators get one more link, to a page that lists the management pages, so
+# that the navigation keeps to one line however many such pages there are.
+MANAGER_LINKS = [("Management", "reports:manage")]
 PARTNER_LINKS = [
     ("Make a referral", "intake:partner-new"),
     ("Your referrals", "intake:mine"),
@@ -40,7 +42,7 @@ def links_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return []
     if user.is_la_staff:
-        return LA_STAFF_LINKS + (MANAGER_LINKS if policy.is_manager(user) else [])
+        return LA_STAFF_LINKS + (MANAGER_LINKS if policy.may_manage(user) else [])
     if user.has_role(Role.SCHOOL):
         return SCHOOL_LINKS
     if user.has_role(Role.PARTNER):

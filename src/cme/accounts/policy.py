@@ -107,6 +107,23 @@ def may_load_la_registers(user: Any) -> bool:
     return is_la_staff(user) and user.has_role(*LA_LOADERS)
 
 
+def may_upload_registers(user: Any) -> bool:
+    """The register upload page: the authority's loaders, or a provider's own staff."""
+    if may_load_la_registers(user):
+        return True
+    org = getattr(user, "organisation", None)
+    return bool(is_school_user(user) and org is not None and org.is_provider and org.la_id and org.estab)
+
+
+def may_manage(user: Any) -> bool:
+    """The management pages (team, refused access, rules and clocks): managers and administrators."""
+    return is_la_staff(user) and user.has_role(Role.MANAGER, Role.ADMINISTRATOR)
+
+
+def may_identify_pupils(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and is_la_staff(user) and may_work_cases(user))
+
+
 def register_scope(user: Any) -> dict:
     """Whose registers a person may load: the authority's staff any provider of theirs; a school
     or alternative provider its own."""
@@ -181,7 +198,7 @@ def require_child_searcher(user: Any) -> None:
 
 def require_pupil_identifier(user: Any) -> None:
     """Saying who a roll's pupil is decides whether a missing child reads as safe: case workers."""
-    if not (user.is_authenticated and is_la_staff(user) and may_work_cases(user)):
+    if not may_identify_pupils(user):
         raise PermissionDenied("Only the authority's case officers identify pupils on a roll")
 
 
@@ -203,6 +220,11 @@ def require_child_editor(user: Any) -> None:
 def require_referrer(user: Any) -> None:
     if not may_refer(user):
         raise PermissionDenied("This page is for partner agencies and schools")
+
+
+def require_manager_or_administrator(user: Any) -> None:
+    if not may_manage(user):
+        raise PermissionDenied("Only managers and administrators can see this page")
 
 
 def require_la_loader(user: Any) -> None:

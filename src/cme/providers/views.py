@@ -23,6 +23,12 @@ def provider_list(request):
     providers = selectors.provider_directory(user=user, **form.filters())
     total = providers.count()
     return render(request, "providers/list.html", {
+        "may": {
+            "upload_registers": policy.may_upload_registers(user),
+            "load_term_dates": policy.may_load_la_registers(user),
+            "see_la_contacts": policy.is_la_staff(user),
+            "identify_pupils": policy.may_identify_pupils(user),
+        },
         "form": form,
         "providers": list(providers[:SHOWN]),
         "total": total,

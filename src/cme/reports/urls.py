@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("children/<int:child_id>/viewers", views.child_viewers_view, name="child-viewers"),
     path("audit/refused", views.refused_attempts_view, name="refused"),
+    path("management", views.manage_view, name="manage"),
+    path("management/rules-and-clocks", views.rules_view, name="rules"),
 ]

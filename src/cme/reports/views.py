@@ -7,7 +7,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cme.accounts import policy
 from cme.audit.selectors import child_viewers, refused_attempts
+from cme.cases.queues.selectors import clock_rules
 from cme.core.paging import page_from, pagination_params
+from cme.intake.screening_service import rules_for_la
 from cme.people.selectors import child_get_for_user
 from cme.reports.selectors import la_staff_home
 
@@ -57,4 +59,41 @@ def refused_attempts_view(request):
     rows = refused_attempts(la_id=user.la_id, days=REFUSED_DAYS)
     return render(request, "reports/refused_attempts.html", {
         "rows": rows, "days": REFUSED_DAYS, "repeated": sum(1 for r in rows if r.repeated),
+    })
+
+
+def screening_rules_in_use(*, la) -> list[tuple[str, str, str]]:
+    """(rule, plain description, source) of the authority's screening rules file."""
+    from cme.intake.models import ScreeningRule
+
+    rules = rules_for_la(la)
+    return [(ScreeningRule(name).label, rules.descriptions[name], rules.sources.get(name, ""))
+            for name in rules.descriptions]
+
+
+@require_GET
+def manage_view(request):
+    """The management pages, in one place (the navigation has one link to here)."""
+    user = request.user
+    policy.require_manager_or_administrator(user)
+    pages = []
+    if policy.is_manager(user):
+        pages += [("Team workload", "work:team", "Each officer's cases, overdue clocks and tasks; reassign work."),
+                  ("Refused access", "reports:refused",
+                   "Who asked for records they may not see, in the last 30 days.")]
+    pages.append(("Rules and clocks", "reports:rules",
+                  "The screening rules and case clocks in use, with where each comes from."))
+    return render(request, "reports/manage.html", {"pages": pages})
+
+
+@require_GET
+def rules_view(request):
+    """What the screening rules and the clocks are, with their sources: the citations and
+    verification notes officers never see, for those who keep the files."""
+    user = request.user
+    policy.require_manager_or_administrator(user)
+    la = user.organisation
+    return render(request, "reports/rules.html", {
+        "screening": screening_rules_in_use(la=la),
+        "clocks": clock_rules(la_code=la.la_code or None),
     })
