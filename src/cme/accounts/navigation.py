@@ -28,6 +28,7 @@ SCHOOL_LINKS = [
     ("Your school", "providers:list"),
     ("Registers", "attendance:upload"),
     ("Make a referral", "intake:partner-new"),
+    ("Your referrals", "intake:mine"),
 ]
 
 
