@@ -45,6 +45,7 @@ def child_viewers_view(request, child_id: int):
         "child": child,
         "events": rows,
         "total": total,
+        "page": page,
         "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=per_page),
     })
 
