@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("cme.identify.urls")),
     path("", include("cme.providers.urls")),
     path("", include("cme.movements.urls")),
+    path("", include("cme.tracking.urls")),
     path("api/v1/", api.urls),
 ]
 

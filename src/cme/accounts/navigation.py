@@ -22,6 +22,7 @@ MANAGER_LINKS = [("Management", "reports:manage")]
 PARTNER_LINKS = [
     ("Make a referral", "intake:partner-new"),
     ("Your referrals", "intake:mine"),
+    ("Pupils off roll", "tracking:returns"),
 ]
 SCHOOL_LINKS = [
     ("Your pupils", "people:pupils"),
@@ -29,6 +30,7 @@ SCHOOL_LINKS = [
     ("Registers", "attendance:upload"),
     ("Make a referral", "intake:partner-new"),
     ("Your referrals", "intake:mine"),
+    ("Pupils off roll", "tracking:returns"),
 ]
 
 

@@ -3,8 +3,8 @@ Django, so the batch contract, the service and the benchmark run the same rules)
 
 Each enrolment that ended on or before the as-of date gets a status, the first that applies:
 
-    exempt           the deletion ground needs no tracking: (b) another school by a school
-                     attendance order, (k) ceased to be of compulsory school age, (l) died
+    exempt           the deletion ground needs no tracking: (b) a nursery pupil not continuing
+                     into reception, (k) died, (l) ceasing to be of compulsory school age
     on_roll          the same child has an enrolment at another provider, entered on or before
                      the as-of date and still open or left after this leaving date (dual
                      registration counts); found_at is its LAESTAB
@@ -27,18 +27,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from cme.matching import normalise as nm
-from cme.matching.engine import Index, Matcher, Model, Person, normalise
+from cme.matching.engine import DOB, DOB_EXACT, Index, Matcher, Model, Person, normalise
 
 EXEMPT_GROUNDS = frozenset("bkl")
 TRANSFER_GROUNDS = frozenset("ag")
 GROUNDS = frozenset("abcdefghijklmno")
 DEFAULT_THRESHOLD = 0.9
 DEFAULT_GRACE = 10  # school days before an unreconciled leaver becomes a CME referral
+# How often a leaver who is not exempt or transferred out is on another roll or the home-education
+# list of the same authority: most are (a move of school, a move of house within the LA). The
+# matching engine's own default (0.5) is for referrals, half of which are about children on no
+# roll. A local figure: an LA sets its own from its returns [unverified: configurable].
+DEFAULT_FOUND_RATE = 0.75
+# Found by the engine (not by an exact agreement), a child's next placement is one that began
+# around or after the day they left: a pupil on another roll for years with the same names and
+# birthday is a namesake, not the child who just left (dual registrations keep their UPN and
+# are found exactly). Days before the leaving date that still count [local choice: configurable].
+JOIN_WINDOW_DAYS = 30
 
 EXEMPT, ON_ROLL, HOME_EDUCATION, TRANSFERRED_OUT, UNRECONCILED = (
     "exempt", "on_roll", "home_education", "transferred_out", "unreconciled")
@@ -93,7 +103,9 @@ class Reconciler:
 
     def __init__(self, enrolments: Sequence[Enrolment], home_educated: Sequence[HomeEducated] = (), *,
                  la_code: str, as_of: dt.date, model: Model | None = None,
-                 threshold: float = DEFAULT_THRESHOLD):
+                 threshold: float = DEFAULT_THRESHOLD, child_of: dict[str, object] | None = None):
+        """child_of: record id -> the register's child, where records are already known to be
+        one child (the service's enrolments of one Child): an exact agreement like the others."""
         self.la_code = la_code
         self.as_of = as_of
         self.threshold = threshold
@@ -112,8 +124,15 @@ class Reconciler:
         self.row_of = {pid: i for i, pid in enumerate(self.ids)}
         self.exact: dict[tuple, list[int]] = {}
         for i, p in enumerate(people):
-            for key in _exact_keys(p):
+            keys = _exact_keys(p)
+            if child_of and p.id in child_of:
+                keys.append(("child", child_of[p.id]))
+            for key in keys:
                 self.exact.setdefault(key, []).append(i)
+        self.child_of = child_of or {}
+        self.join_window = JOIN_WINDOW_DAYS
+        self._leaving_dates = [e.leaving_date for e in enrolments
+                               if e.leaving_date is not None and e.leaving_date <= as_of]
         self._people = people
         self._model = model
         self._matcher: Matcher | None = None
@@ -136,49 +155,88 @@ class Reconciler:
 
     def _engine(self) -> Matcher:
         if self._matcher is None:
-            index = Index(self._people)
+            # Only records that began within the window of some leaver's leaving date can be
+            # found by the engine, so only those are indexed: a year's joiners and the
+            # home-education list, not the whole roll.
+            earliest = min((lv for lv in self._leaving_dates), default=self.as_of)
+            since = earliest - dt.timedelta(days=self.join_window)
+            index = Index(p for p, (_, _, start, _) in zip(self._people, self.records, strict=True)
+                          if start >= since)
             self._index_rows = np.array([self.row_of[i] for i in index.ids], dtype=np.int64)
-            self._matcher = Matcher(self._model or Model(), index)
+            self._matcher = Matcher(self._model or Model(prior_match_rate=DEFAULT_FOUND_RATE), index)
         return self._matcher
 
     def _best_found(self, leaver: Enrolment, kind: str) -> tuple[int | None, float | None]:
         """The record of kind "roll" or "ehe" that is this child, or None."""
+        found = self._found(leaver)
+        return found[kind]
+
+    def _found(self, leaver: Enrolment) -> dict[str, tuple[int | None, float | None]]:
+        """For each kind of record ("roll", "ehe"), the one that is this child (an exact agreement,
+        else the engine's probability at or above the threshold) with its probability, from one
+        scoring of every record that could be where the child went."""
+        out: dict[str, tuple[int | None, float | None]] = {"roll": (None, None), "ehe": (None, None)}
         own = self.row_of.get(leaver.person.id)
-        for key in _exact_keys(leaver.person):
+        keys = _exact_keys(leaver.person)
+        if leaver.person.id in self.child_of:
+            keys.insert(0, ("child", self.child_of[leaver.person.id]))
+        for key in keys:
             for i in self.exact.get(key, ()):
-                if i != own and self.records[i][0] == kind and self._valid(i, leaver):
-                    return i, 1.0
+                kind = self.records[i][0]
+                if i != own and out[kind][0] is None and self._valid(i, leaver):
+                    out[kind] = (i, 1.0)
+        if out["roll"][0] is not None:
+            return out  # on roll comes first whatever else is found
         matcher = self._engine()
-        n = normalise(leaver.person)
+        # A child who moves school often gets a new UPN (the CTF did not arrive, a temporary one
+        # was given) and often a new address: between schools, a UPN or an address that differs
+        # says little, so the engine weighs names, date of birth and sex (the sibling and namesake
+        # explanations included). Agreement on the UPN or the postcode had its say above.
+        n = normalise(replace(leaver.person, upn="", address="", postcode=""))
         rows = matcher.index.candidates(n)
         if not len(rows):
-            return None, None
+            return out
         keep = self._valid_mask(rows, leaver)
+        assert leaver.leaving_date is not None
+        since = leaver.leaving_date - dt.timedelta(days=self.join_window)
+        starts = np.fromiter((self.records[int(self._index_rows[r])][2] >= since for r in rows),
+                             dtype=bool, count=len(rows))
         # The leaver's own record and the child's earlier stays are not where the child went
         # next; among the rest, the engine weighs each as the child, a sibling or a namesake.
-        rows = rows[keep]
+        rows = rows[keep & starts]
         if not len(rows):
-            return None, None
+            return out
         s = matcher.score(n, rows)
         probability, _ = Matcher.posterior(s.child, s.sibling, s.namesake)
+        # Both records are a school's, each checked against a birth certificate or passport:
+        # a date of birth that differs (a year out, say) is another child, however alike the
+        # names, so only an exact date of birth can be found by the engine.
+        if leaver.person.dob is not None:
+            probability = np.where(s.levels[:, DOB] == DOB_EXACT, probability, 0.0)
         order = np.argsort(-probability, kind="stable")
+        best = float(probability[order[0]])
+        for kind in ("roll", "ehe"):
+            if out[kind][0] is None:
+                out[kind] = (None, best)
         for t in order:
             if probability[t] < self.threshold:
                 break
             i = int(self._index_rows[rows[t]])
-            if self.records[i][0] == kind:
-                return i, float(probability[t])
-        return None, (float(probability[order[0]]) if len(order) else None)
+            kind = self.records[i][0]
+            if out[kind][0] is None:
+                out[kind] = (i, float(probability[t]))
+        return out
 
     def outcome(self, leaver: Enrolment, school_days: Callable[[dt.date, dt.date], int | None]) -> Outcome:
         ground = (leaver.leaving_ground or "").lower()
         if ground in EXEMPT_GROUNDS:
             return Outcome(leaver, EXEMPT)
-        found, p = self._best_found(leaver, "roll")
+        hits = self._found(leaver)
+        found, p = hits["roll"]
         if found is not None:
             return Outcome(leaver, ON_ROLL, found_at=self.records[found][1], probability=p,
                            found_id=self.ids[found])
-        found, p = self._best_found(leaver, "ehe")
+        found, p = hits["ehe"]
         if found is not None:
             return Outcome(leaver, HOME_EDUCATION, probability=p, found_id=self.ids[found])
         destination = (leaver.destination or "").strip()
