@@ -59,7 +59,8 @@ def build_demo_movements(las: list[Organisation], *, seed: int, today: dt.date, 
                 actor=None, provider=rng.choice([s for s in schools if s.pk != e.provider_id]),
                 entry_date=today, source=Source.API, person={
                     "upn": "", "forename": child.legal_forename[:-1] + child.legal_forename[-1] * 2,
-                    "surname": child.legal_surname, "dob": child.date_of_birth.isoformat(), "sex": child.sex})
+                    "surname": child.legal_surname,
+                    "dob": child.date_of_birth.isoformat() if child.date_of_birth else "", "sex": child.sex})
         services.new_entry_record(actor=None, provider=schools[0], entry_date=today, source=Source.API,
                                   person={"forename": "Nadia", "surname": "Oyelaran", "dob": "2016-02-11", "sex": "F"})
         log(f"{la.name}: {len(PLAN)} deletion returns; leavers {summary.counts}, "
