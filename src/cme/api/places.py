@@ -46,7 +46,7 @@ def _works_cases(user, _request) -> None:
     WORKS_CASES(user)
 
 
-class In(Schema):
+class PlacesInput(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -113,15 +113,15 @@ class RequestOut(Schema):
                    start_on=r.start_on, refusal_reason=r.refusal_reason, accepted_on=r.accepted_on, note=r.note)
 
 
-class RequestIn(In):
-    laestab: str = Field(max_length=7, examples=["9012001"], description="The provider asked")
+class RequestIn(PlacesInput):
+    laestab: Line = Field(max_length=7, examples=["9012001"], description="The provider asked")
     kind: KindCode
     year_group: YearCode
     note: Lines = Field("", max_length=2000)
     requested_on: IsoDate = Field(None, description="Today when left out; not in the future")
 
 
-class AnswerIn(In):
+class AnswerIn(PlacesInput):
     answer: Literal["offered", "refused", "no_answer"]
     start_on: IsoDate = Field(None, description="Needed with offered")
     reason: Lines = Field("", max_length=2000, description="Needed with refused")
@@ -197,7 +197,7 @@ def withdraw_request(request, request_id: int = PathId):
 # -- places figures ------------------------------------------------------------------------------
 
 
-class PlacesIn(In):
+class PlacesIn(PlacesInput):
     places_free: int | None = Field(ge=0, le=2000, description="null clears the school's figure")
     given_on: IsoDate = Field(None, description="Today when left out")
 
@@ -250,13 +250,13 @@ def update_places(request, payload: PlacesIn, year_group: YearCode, laestab: str
 # -- panels --------------------------------------------------------------------------------------
 
 
-class ActionIn(In):
+class ActionIn(PlacesInput):
     title: Line = Field(max_length=200)
     owner_id: Id
     due_on: Day
 
 
-class DecisionIn(In):
+class PanelDecisionIn(PlacesInput):
     decision: Lines = Field(max_length=5000)
     restricted_notes: Lines = Field("", max_length=5000, description="Only roles that see restricted detail")
     actions: list[ActionIn] = Field(default_factory=list, max_length=20)
@@ -301,7 +301,7 @@ def meeting(request, meeting_id: int = PathId):
              summary="Record the panel's decision on a case",
              description="Each action becomes a task on the case with its owner and due date.",
              operation_id="panel_decision")
-def decide(request, payload: DecisionIn, meeting_id: int = PathId, item_id: int = PathId):
+def decide(request, payload: PanelDecisionIn, meeting_id: int = PathId, item_id: int = PathId):
     user = request.auth
     m = selectors.meeting_get_for_user(user=user, meeting_id=meeting_id)
     policy.require_caseworker(user)

@@ -56,6 +56,21 @@ def _year(label: str, field_name: str = "year_group") -> str:
     return label
 
 
+# -- postcodes ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def postcodes_store(*, points: dict[str, tuple[float, float]]) -> int:
+    """Add or replace postcodes' coordinates (all or nothing): how many were stored."""
+    from cme.places.models import Postcode
+
+    rows = [Postcode(postcode=pc, latitude=lat, longitude=lon) for pc, (lat, lon) in points.items()]
+    Postcode.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["postcode"],
+                                 update_fields=["latitude", "longitude"])
+    audit_record(actor=None, action=Action.IMPORT, object_type="postcodes", summary=f"Loaded {len(rows)} postcodes' coordinates")
+    return len(rows)
+
+
 # -- places --------------------------------------------------------------------------------------
 
 
@@ -299,6 +314,7 @@ def watch_check(*, on: dt.date | None = None) -> WatchReport:
     days may close "in provision" (a task tells the officer); a child who stops attending in that
     time reopens work (an urgent task). Idempotent: a watch decided stays decided."""
     on = on or timezone.localdate()
+    due = max(on, timezone.localdate())  # a check run for a past day still asks for work from today
     report = WatchReport()
     for watch in ProvisionWatch.objects.filter(state=WatchState.WATCHING, starts_on__lte=on).select_related(
             "case", "provider", "case__responsible_officer"):
@@ -318,7 +334,7 @@ def watch_check(*, on: dt.date | None = None) -> WatchReport:
                 watch.state = WatchState.STOPPED
                 watch.detail = f"Absent for {run} school days in a row at {watch.provider.name}"
                 if case.is_open:
-                    watch.task = task_create(actor=None, case=case, urgent=True, due_on=on,
+                    watch.task = task_create(actor=None, case=case, urgent=True, due_on=due,
                                              assigned_to=case.responsible_officer,
                                              title=f"Stopped attending {watch.provider.name}: follow up")
                 report.stopped.append(case.pk)
@@ -326,7 +342,7 @@ def watch_check(*, on: dt.date | None = None) -> WatchReport:
                 watch.state = WatchState.SETTLED
                 watch.detail = f"Attended {attended} school days at {watch.provider.name}"
                 if case.is_open:
-                    watch.task = task_create(actor=None, case=case, due_on=on, assigned_to=case.responsible_officer,
+                    watch.task = task_create(actor=None, case=case, due_on=due, assigned_to=case.responsible_officer,
                                              title=f"Attending {watch.provider.name} for {attended} school days: "
                                                    "the case may close in provision")
                 report.settled.append(case.pk)

@@ -45,6 +45,18 @@ EXPECTED = {
     ("post", "/api/v1/cases/{case_id}/provision"),
     ("post", "/api/v1/cases/{case_id}/notes"),
     ("post", "/api/v1/cases/{case_id}/joint-evidence"),
+    # Places, placement requests and panels (issue 13).
+    ("get", "/api/v1/cases/{case_id}/places"),
+    ("get", "/api/v1/cases/{case_id}/placement-requests"),
+    ("post", "/api/v1/cases/{case_id}/placement-requests"),
+    ("get", "/api/v1/placement-requests"),
+    ("post", "/api/v1/placement-requests/{request_id}/answer"),
+    ("post", "/api/v1/placement-requests/{request_id}/accept"),
+    ("post", "/api/v1/placement-requests/{request_id}/withdraw"),
+    ("get", "/api/v1/providers/{laestab}/places"),
+    ("put", "/api/v1/providers/{laestab}/places/{year_group}"),
+    ("get", "/api/v1/panel-meetings/{meeting_id}"),
+    ("post", "/api/v1/panel-meetings/{meeting_id}/items/{item_id}/decision"),
 }
 
 
