@@ -15,6 +15,7 @@ LA_STAFF_LINKS = [
     ("Find a child", "identify:search"),
     ("At risk", "screening:list"),
     ("Providers", "providers:list"),
+    ("Places", "places:home"),
 ]
 # Managers and administrators get one more link, to a page that lists the management pages, so
 # that the navigation keeps to one line however many such pages there are.
@@ -27,6 +28,7 @@ SCHOOL_LINKS = [
     ("Your pupils", "people:pupils"),
     ("Your school", "providers:list"),
     ("Registers", "attendance:upload"),
+    ("Places", "places:requests"),
     ("Make a referral", "intake:partner-new"),
 ]
 

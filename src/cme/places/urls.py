@@ -4,6 +4,7 @@ from cme.places import views
 
 app_name = "places"
 urlpatterns = [
+    path("places", views.home, name="home"),
     path("cases/<int:case_id>/places", views.case_places, name="case"),
     path("placement-requests", views.requests_list, name="requests"),
     path("placement-requests/<int:request_id>", views.request_detail, name="request"),

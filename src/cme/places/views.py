@@ -21,6 +21,21 @@ def _works(user, _request=None) -> None:
     policy.require_caseworker(user)
 
 
+@require_http_methods(["GET", "HEAD"])
+def home(request):
+    """The authority's places pages in one list."""
+    user = request.user
+    policy.require_la_staff_or_404(user)
+    pages = [("Requests for a place", "places:requests", "Every request made to a school or provider, and its answer."),
+             ("Alternative provision", "places:directory",
+              "What each alternative provider and pupil referral unit offers, how to refer, and its cost."),
+             ("Panels", "places:panels", "Fair Access, hard to place and CME panels: agendas, decisions and minutes.")]
+    if policy.is_manager(user):
+        pages.append(("Refused requests", "places:refusals", "Refusals counted per school per term."))
+    providers = list(selectors.providers_for_places(user=user).filter(is_open=True).order_by("name"))
+    return render(request, "places/home.html", {"pages": pages, "providers": providers})
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_places(request, case_id: int):
     """The suitable places for the child, the requests made, and asking for a place."""

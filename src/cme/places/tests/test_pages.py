@@ -107,3 +107,12 @@ def test_panel_meeting_decision_and_minutes(area, officer_a, manager_a, place_ca
     admissions = f.make_user(la_a, "admissions")
     withheld = client_for(admissions).get(f"{meeting_url}/minutes").content.decode()
     assert "Allocate Hilltop" in withheld and "Father not to know" not in withheld
+
+
+def test_places_home_lists_the_pages_and_schools_get_their_requests(area, officer_a, manager_a, near_school_user,
+                                                                    client_for):
+    page = client_for(officer_a).get("/places").content.decode()
+    assert "Alternative provision" in page and "Refused requests" not in page and "Moor Lane Academy" in page
+    assert "Refused requests" in client_for(manager_a).get("/places").content.decode()
+    assert client_for(near_school_user).get("/places").status_code == 404
+    assert 'href="/placement-requests"' in client_for(near_school_user).get("/placement-requests").content.decode()
