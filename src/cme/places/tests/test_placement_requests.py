@@ -90,3 +90,15 @@ def test_the_answer_and_start_clocks_count_school_days(term_dates, place_case, a
     clocks = by_key(case_clocks(case=place_case, today=dt.date(2025, 11, 4)))
     assert clocks["placement_answer"].state == "met"
     assert clocks["placement_start"].state == "running" and clocks["placement_start"].started_on == dt.date(2025, 11, 3)
+
+
+def test_a_request_not_answered_in_time_is_overdue_in_my_work(term_dates, place_case, area, officer_a):
+    from cme.cases.queues.selectors import my_work
+
+    place_case.category = "at_risk"
+    place_case.save()
+    ask(place_case, area["far"], officer_a, requested_on=dt.date(2025, 10, 24))
+    _, cases = my_work(user=officer_a, today=dt.date(2025, 12, 1))
+    item = next(i for i in cases if i.case.pk == place_case.pk)
+    assert (item.what, item.overdue, item.due_on) == ("Provider answered the request for a place", True,
+                                                      dt.date(2025, 11, 24))
