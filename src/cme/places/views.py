@@ -60,6 +60,7 @@ def case_places(request, case_id: int):
     return render(request, "places/case.html", {
         "case": case, "child": child, "year_words": ranking.year_words(child.year), "suggestions": found,
         "gaps": gaps, "requests": selectors.case_requests(case=case), "form": form,
+        "watches": list(case.provision_watches.select_related("provider")),
         "can_work": policy.may_work_cases(user) and case.is_open,
     })
 
