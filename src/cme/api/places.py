@@ -22,7 +22,14 @@ from cme.api.schemas import BadInput, Day, Id, IsoDate, Line, Lines, Refusal
 from cme.cases.register.selectors import case_get_for_user, case_officers
 from cme.core.inputs import DB_INT_MAX
 from cme.places import ranking, selectors, services
-from cme.places.models import AgendaItem, PlacementRequest, RequestKind, RequestState
+from cme.places.models import (
+    AgendaItem,
+    Need,
+    PanelKind,
+    PlacementRequest,
+    RequestKind,
+    RequestState,
+)
 from cme.providers.selectors import provider_by_laestab_for_user
 
 router = Router()
@@ -36,9 +43,11 @@ WORKS_CASES = partial(policy.require_caseworker, message="Only officers who work
 if TYPE_CHECKING:
     KindCode = str
     StateCode = str
+    PanelCode = str
 else:
     KindCode = Literal[tuple(RequestKind.values)]
     StateCode = Literal[tuple(RequestState.values)]
+    PanelCode = Literal[tuple(PanelKind.values)]
 YearCode = Literal["N1", "N2", "R", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14"]
 
 
@@ -247,6 +256,110 @@ def update_places(request, payload: PlacesIn, year_group: YearCode, laestab: str
                      stale=row.stale)
 
 
+class CapacityIn(PlacesInput):
+    capacity: int = Field(ge=0, le=2000, description="Published admission number or capacity")
+    given_on: IsoDate = Field(None, description="Today when left out")
+
+
+@router.put("/providers/{laestab}/capacity/{year_group}", response={200: PlacesOut, **WRITE},
+            summary="Set a year group's capacity",
+            description="The published admission number or capacity, kept by the authority's staff who load data; "
+                        "the pupils on roll are recounted.",
+            operation_id="provider_capacity_update")
+def update_capacity(request, payload: CapacityIn, year_group: YearCode, laestab: str = Laestab):
+    user = request.auth
+    provider = _places_provider(user, laestab)
+    _run(lambda: services.places_set_capacity(actor=user, provider=provider, year_group=year_group,
+                                              capacity=payload.capacity, given_on=payload.given_on))
+    row = next(r for r in selectors.provider_places(provider=provider) if r.year_group == year_group)
+    return PlacesOut(year_group=row.year_group, capacity=row.capacity, on_roll=row.on_roll,
+                     places_free=row.places_free, school_figure=row.school_figure, figure_date=row.figure_date,
+                     stale=row.stale)
+
+
+if TYPE_CHECKING:
+    NeedCode = str
+else:
+    NeedCode = Literal[tuple(Need.values)]
+
+
+class DirectoryIn(PlacesInput):
+    low_year: YearCode | None = None
+    high_year: YearCode | None = None
+    needs_met: list[NeedCode] = Field(default_factory=list, max_length=10)
+    referral_route: Line = Field("", max_length=300)
+    hours_per_week: float | None = Field(None, ge=0, le=100)
+    cost_per_week: float | None = Field(None, ge=0, le=100000)
+    serves_km: float | None = Field(None, ge=0, le=999)
+    places_free: int | None = Field(None, ge=0, le=2000, description="Places free in any year group it takes")
+
+
+class DirectoryOut(Schema):
+    laestab: str
+    name: str
+    low_year: int | None
+    high_year: int | None
+    needs_met: list[str]
+    referral_route: str
+    hours_per_week: float | None
+    cost_per_week: float | None
+    serves_km: float | None
+    places_free: int | None
+
+
+def _directory_out(provider, profile) -> DirectoryOut:
+    def num(v):
+        return float(v) if v is not None else None
+    return DirectoryOut(laestab=provider.laestab, name=provider.name,
+                        low_year=profile.low_year if profile else None, high_year=profile.high_year if profile else None,
+                        needs_met=sorted(profile.needs) if profile else [],
+                        referral_route=profile.referral_route if profile else "",
+                        hours_per_week=num(profile.hours_per_week) if profile else None,
+                        cost_per_week=num(profile.cost_per_week) if profile else None,
+                        serves_km=num(profile.serves_km) if profile else None,
+                        places_free=profile.places_free if profile else None)
+
+
+@router.get("/alternative-provision", response={200: list[DirectoryOut], **READ},
+            summary="The directory of alternative provision",
+            description="The authority's alternative providers and PRUs: year groups, needs met, referral route, "
+                        "hours and cost a week, the distance each serves, places free.",
+            operation_id="ap_directory")
+def directory(request):
+    return [_directory_out(p, profile) for p, profile in selectors.ap_directory(user=request.auth)]
+
+
+@router.put("/providers/{laestab}/directory", response={200: DirectoryOut, **WRITE},
+            summary="Set what a provider offers (the AP directory)",
+            description="Kept by the authority's staff who load data.", operation_id="ap_directory_update")
+def update_directory(request, payload: DirectoryIn, laestab: str = Laestab):
+    from decimal import Decimal
+
+    user = request.auth
+    provider = _places_provider(user, laestab)
+
+    def dec(v):
+        return Decimal(str(v)) if v is not None else None
+    profile = _run(lambda: services.profile_save(
+        actor=user, provider=provider, low_year=payload.low_year or "", high_year=payload.high_year or "",
+        needs_met=list(payload.needs_met), referral_route=payload.referral_route,
+        hours_per_week=dec(payload.hours_per_week), cost_per_week=dec(payload.cost_per_week),
+        serves_km=dec(payload.serves_km), places_free=payload.places_free))
+    return _directory_out(provider, profile)
+
+
+class RefusalOut(Schema):
+    provider: str
+    term: str
+    refusals: int
+
+
+@router.get("/placement-refusals", response={200: list[RefusalOut], 401: Refusal, 403: Refusal, 422: BadInput},
+            summary="Refusals per school per term", description="For managers.", operation_id="placement_refusals")
+def refusals(request):
+    return [RefusalOut(provider=n, term=t, refusals=c) for n, t, c in selectors.refusals_by_school(user=request.auth)]
+
+
 # -- panels --------------------------------------------------------------------------------------
 
 
@@ -284,6 +397,66 @@ class MeetingOut(Schema):
     panel: str
     held_on: date
     items: list[AgendaItemOut]
+
+
+class PanelIn(PlacesInput):
+    name: Line = Field(max_length=200)
+    kind: PanelCode
+    members: list[Line] = Field(default_factory=list, max_length=30,
+                                description="Each member as 'name; whom they represent'")
+
+
+class PanelOut(Schema):
+    id: int
+    name: str
+    kind: PanelCode
+    members: list[str]
+
+
+class MeetingIn(PlacesInput):
+    held_on: Day
+    case_ids: list[Id] | None = Field(None, max_length=50,
+                                      description="The cases on the agenda; left out: every case that needs a "
+                                                  "decision (a request refused or not answered, a placement clock run out)")
+    attendees: Lines = Field("", max_length=2000)
+
+
+@router.post("/panels", response={201: PanelOut, **WRITE}, summary="Set up a panel",
+             description="Fair Access, hard to place or CME; for managers.", operation_id="panel_create")
+def create_panel(request, payload: PanelIn):
+    user = request.auth
+    members = [(name.strip(), represents.strip()) for name, _, represents in (m.partition(";") for m in payload.members)]
+    panel = _run(lambda: services.panel_create(actor=user, name=payload.name, kind=payload.kind, members=members))
+    return Status(201, PanelOut(id=panel.pk, name=panel.name, kind=panel.kind,
+                                members=[m.name for m in panel.members.all()]))
+
+
+@router.post("/panels/{panel_id}/meetings", response={201: MeetingOut, **WRITE}, summary="Set up a panel meeting",
+             description="With its agenda: the cases given, or every case needing a decision.",
+             operation_id="panel_meeting_create")
+def create_meeting(request, payload: MeetingIn, panel_id: int = PathId):
+    user = request.auth
+    panel = selectors.panels_visible_to(user).filter(pk=panel_id).first()
+    if panel is None:
+        raise Http404("No such panel")
+    policy.require_caseworker(user)
+    candidates = selectors.agenda_candidates(user=user)
+    if payload.case_ids is not None:
+        cases = []
+        for n, case_id in enumerate(payload.case_ids):
+            try:
+                case = case_get_for_user(user=user, case_id=case_id)
+            except Http404:
+                raise service_error(DjangoValidationError({"case_ids": "No such case"}),
+                                    {"case_ids": ("body", "case_ids", n)}) from None
+            why = next((w for c, w in candidates if c.pk == case.pk), "Brought to the panel by an officer")
+            cases.append((case, why))
+    else:
+        cases = candidates
+    m = _run(lambda: services.meeting_create(actor=user, panel=panel, held_on=payload.held_on, cases=cases,
+                                             attendees=payload.attendees))
+    return Status(201, MeetingOut(id=m.pk, panel=panel.name, held_on=m.held_on,
+                                  items=[AgendaItemOut.of(i, user) for i in selectors.meeting_items(meeting=m)]))
 
 
 @router.get("/panel-meetings/{meeting_id}", response={200: MeetingOut, **READ},

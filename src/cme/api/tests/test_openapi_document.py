@@ -56,6 +56,12 @@ EXPECTED = {
     ("get", "/api/v1/providers/{laestab}/places"),
     ("put", "/api/v1/providers/{laestab}/places/{year_group}"),
     ("get", "/api/v1/panel-meetings/{meeting_id}"),
+    ("put", "/api/v1/providers/{laestab}/capacity/{year_group}"),
+    ("get", "/api/v1/alternative-provision"),
+    ("put", "/api/v1/providers/{laestab}/directory"),
+    ("get", "/api/v1/placement-refusals"),
+    ("post", "/api/v1/panels"),
+    ("post", "/api/v1/panels/{panel_id}/meetings"),
     ("post", "/api/v1/panel-meetings/{meeting_id}/items/{item_id}/decision"),
 }
 

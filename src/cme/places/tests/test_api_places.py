@@ -87,3 +87,35 @@ def test_a_panel_meeting_of_another_authority_is_not_found(persona, api_for, man
                                       cases=[(place_case, "Refused twice")])
     assert api_for(persona).get(f"/api/v1/panel-meetings/{meeting.pk}").status_code == 404
     assert api_for(manager_a).get(f"/api/v1/panel-meetings/{meeting.pk}").status_code == 200
+
+
+def test_capacity_directory_refusals_and_panels_through_the_api(area, officer_a, manager_a, near_school_user,
+                                                                officer_b, place_case, api_for):  # noqa: F811
+    officer = api_for(officer_a)
+    year = area["year"]
+    response = officer.put(f"/api/v1/providers/9014101/capacity/{year}", '{"capacity": 32}',
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["capacity"] == 32
+    school = api_for(near_school_user)
+    assert school.put(f"/api/v1/providers/9014101/capacity/{year}", '{"capacity": 99}',
+                      content_type="application/json").status_code == 403
+    body = '{"needs_met": ["semh", "medical"], "serves_km": 8, "referral_route": "Through the CME team"}'
+    response = officer.put("/api/v1/providers/9011101/directory", body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["needs_met"] == ["medical", "semh"]
+    assert [e["name"] for e in officer.get("/api/v1/alternative-provision").json()] == ["Fresh Start Centre"]
+    assert api_for(officer_b).get("/api/v1/alternative-provision").json() == []
+    assert officer.get("/api/v1/placement-refusals").status_code == 403
+    assert api_for(manager_a).get("/api/v1/placement-refusals").json() == []
+    manager = api_for(manager_a)
+    panel = manager.post_json("/api/v1/panels", {"name": "Hard to place panel", "kind": "hard_to_place",
+                                                 "members": ["Head of Moor Lane; Secondary heads"]})
+    assert panel.status_code == 201 and panel.json()["members"] == ["Head of Moor Lane"]
+    pid = panel.json()["id"]
+    meeting = officer.post_json(f"/api/v1/panels/{pid}/meetings", {"held_on": "2026-01-20", "case_ids": [place_case.pk]})
+    assert meeting.status_code == 201, meeting.content
+    item = meeting.json()["items"][0]
+    decided = officer.post_json(f"/api/v1/panel-meetings/{meeting.json()['id']}/items/{item['id']}/decision", {
+        "decision": "Allocate Hilltop", "actions": [{"title": "Tell Hilltop", "owner_id": officer_a.pk,
+                                                     "due_on": (timezone.localdate() + dt.timedelta(days=3)).isoformat()}]})
+    assert decided.status_code == 200 and decided.json()["actions"] == ["Tell Hilltop"]
+    assert api_for(officer_b).post_json(f"/api/v1/panels/{pid}/meetings", {"held_on": "2026-01-20"}).status_code == 404
