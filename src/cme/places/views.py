@@ -13,7 +13,15 @@ from cme.accounts import policy
 from cme.cases.register.selectors import case_get_for_user, case_officers
 from cme.core.forms import apply_service_errors
 from cme.places import ranking, selectors, services
-from cme.places.forms import AnswerForm, DecisionForm, PlacesForm, RequestForm
+from cme.places.forms import (
+    AnswerForm,
+    CapacityForm,
+    DecisionForm,
+    PanelForm,
+    PlacesForm,
+    ProfileForm,
+    RequestForm,
+)
 from cme.places.models import RequestState
 
 
@@ -125,8 +133,22 @@ def request_withdraw(request, request_id: int):
 def provider_places(request, provider_id: int):
     user = request.user
     provider = selectors.provider_get_for_places(user=user, provider_id=provider_id)
-    form = PlacesForm(request.POST or None)
-    if request.method == "POST":
+    keeper = policy.may_keep_places_directory(user)
+    form = PlacesForm(request.POST if request.method == "POST" and request.POST.get("form") != "capacity" else None)
+    capacity_form = CapacityForm(request.POST if request.POST.get("form") == "capacity" else None)
+    if request.method == "POST" and request.POST.get("form") == "capacity":
+        policy.require_places_keeper(user)
+        if capacity_form.is_valid():
+            try:
+                services.places_set_capacity(actor=user, provider=provider,
+                                             year_group=capacity_form.cleaned_data["year_group"],
+                                             capacity=capacity_form.cleaned_data["capacity"])
+            except ValidationError as e:
+                apply_service_errors(capacity_form, e)
+            else:
+                messages.success(request, "Capacity saved")
+                return redirect("places:provider", provider.pk)
+    elif request.method == "POST":
         policy.require_places_updater(user, provider)
         if form.is_valid():
             try:
@@ -137,15 +159,66 @@ def provider_places(request, provider_id: int):
             else:
                 messages.success(request, "Places updated")
                 return redirect("places:provider", provider.pk)
+    profile = getattr(provider, "places_profile", None) if provider.kind in ("ap", "pru") else None
     return render(request, "places/provider.html", {
         "provider": provider, "rows": selectors.provider_places(provider=provider), "form": form,
+        "capacity_form": capacity_form, "keeper": keeper, "profile": profile,
+        "is_ap": provider.kind in ("ap", "pru"),
         "stale_days": selectors.settings.CME_PLACES_STALE_DAYS,
     })
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_edit(request, provider_id: int):
+    """What an alternative provider offers, for the directory."""
+    user = request.user
+    policy.require_places_keeper(user)
+    provider = selectors.provider_get_for_places(user=user, provider_id=provider_id)
+    profile = getattr(provider, "places_profile", None)
+    initial = {}
+    if profile is not None:
+        initial = {"low_year": ranking.year_label(profile.low_year) if profile.low_year is not None else "",
+                   "high_year": ranking.year_label(profile.high_year) if profile.high_year is not None else "",
+                   "needs_met": sorted(profile.needs), "referral_route": profile.referral_route,
+                   "hours_per_week": profile.hours_per_week, "cost_per_week": profile.cost_per_week,
+                   "serves_km": profile.serves_km, "places_free": profile.places_free}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.profile_save(actor=user, provider=provider, low_year=data["low_year"], high_year=data["high_year"],
+                                  needs_met=data["needs_met"], referral_route=data["referral_route"],
+                                  hours_per_week=data["hours_per_week"], cost_per_week=data["cost_per_week"],
+                                  serves_km=data["serves_km"], places_free=data["places_free"])
+        except ValidationError as e:
+            apply_service_errors(form, e)
+        else:
+            messages.success(request, "Directory entry saved")
+            return redirect("places:directory")
+    return render(request, "places/profile.html", {"provider": provider, "form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def panel_new(request):
+    user = request.user
+    policy.require_manager(user)
+    form = PanelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_create(actor=user, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
+                                  members=form.member_list())
+        except ValidationError as e:
+            apply_service_errors(form, e)
+        else:
+            messages.success(request, "Panel set up")
+            return redirect("places:panels")
+    return render(request, "places/panel_new.html", {"form": form})
+
+
 @require_http_methods(["GET", "HEAD"])
 def directory(request):
-    return render(request, "places/directory.html", {"entries": selectors.ap_directory(user=request.user)})
+    return render(request, "places/directory.html", {"entries": selectors.ap_directory(user=request.user),
+                                                     "keeper": policy.may_keep_places_directory(request.user)})
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -159,7 +232,7 @@ def panels(request):
     found = list(selectors.panels_visible_to(request.user).prefetch_related("members", "meetings"))
     return render(request, "places/panels.html", {
         "panels": found, "candidates": selectors.agenda_candidates(user=request.user),
-        "can_work": policy.may_work_cases(request.user)})
+        "can_work": policy.may_work_cases(request.user), "can_set_up": policy.is_manager(request.user)})
 
 
 @require_POST

@@ -116,3 +116,44 @@ def test_places_home_lists_the_pages_and_schools_get_their_requests(area, office
     assert "Refused requests" in client_for(manager_a).get("/places").content.decode()
     assert client_for(near_school_user).get("/places").status_code == 404
     assert 'href="/placement-requests"' in client_for(near_school_user).get("/placement-requests").content.decode()
+
+
+def test_officer_sets_a_capacity_and_a_school_cannot(area, officer_a, near_school_user, client_for):
+    client = client_for(officer_a)
+    url = f"/places/providers/{area['near'].pk}"
+    assert "Set a year group" in client.get(url).content.decode()
+    assert client.post(url, {"form": "capacity", "year_group": "9", "capacity": "28"}).status_code == 302
+    assert YearGroupPlaces.objects.get(provider=area["near"], year_group="9").capacity == 28
+    bad = client.post(url, {"form": "capacity", "year_group": "9", "capacity": "lots"})
+    assert "Enter the capacity as a whole number" in bad.content.decode()
+    school = client_for(near_school_user)
+    assert "Set a year group" not in school.get(url).content.decode()
+    assert school.post(url, {"form": "capacity", "year_group": "9", "capacity": "99"}).status_code == 403
+
+
+def test_directory_entry_is_kept_by_the_authority(area, officer_a, client_for):
+    from cme.places.models import ProviderProfile
+
+    client = client_for(officer_a)
+    url = f"/places/providers/{area['ap'].pk}/directory"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"low_year": "9", "high_year": "7", "needs_met": ["medical"]})
+    assert "The highest year group must not be below the lowest" in response.content.decode()
+    response = client.post(url, {"low_year": "7", "high_year": "11", "needs_met": ["medical", "semh"],
+                                 "referral_route": "By e-mail", "cost_per_week": "250.00", "serves_km": "10"})
+    assert response.status_code == 302
+    profile = ProviderProfile.objects.get(provider=area["ap"])
+    assert profile.needs == {"medical", "semh"} and profile.serves_km == 10
+
+
+def test_a_manager_sets_up_a_panel_and_an_officer_cannot(manager_a, officer_a, client_for):
+    from cme.places.models import Panel
+
+    assert client_for(officer_a).get("/panels/new").status_code == 403
+    client = client_for(manager_a)
+    response = client.post("/panels/new", {"name": "CME panel", "kind": "cme",
+                                           "members": "Dr Shah; Health\nPC Farrell; Police"})
+    assert response.status_code == 302
+    panel = Panel.objects.get()
+    assert [m.name for m in panel.members.all()] == ["Dr Shah", "PC Farrell"]
+    assert "CME panel" in client.get("/panels").content.decode()
