@@ -327,8 +327,11 @@ def watch_check(*, on: dt.date | None = None) -> WatchReport:
                 run += 1
             else:
                 break
+        on_roll = Enrolment.objects.filter(child_id=watch.case.child_id, provider_id=watch.provider_id,
+                                           leaving_date__isnull=True).exists()
         with transaction.atomic():
             watch.days_attended, watch.last_checked_on = attended, on
+            watch.detail = "" if on_roll else f"Not on the roll of {watch.provider.name} yet: check the next roll import"
             case = watch.case
             if run >= STOPPED_AFTER_DAYS:
                 watch.state = WatchState.STOPPED

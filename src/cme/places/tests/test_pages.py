@@ -157,3 +157,13 @@ def test_a_manager_sets_up_a_panel_and_an_officer_cannot(manager_a, officer_a, c
     panel = Panel.objects.get()
     assert [m.name for m in panel.members.all()] == ["Dr Shah", "PC Farrell"]
     assert "CME panel" in client.get("/panels").content.decode()
+
+
+def test_la_b_cannot_open_a_meeting_or_minutes_of_a(manager_a, officer_a, officer_b, place_case, client_for):
+    panel = services.panel_create(actor=manager_a, name="CME panel", kind="cme")
+    meeting = services.meeting_create(actor=officer_a, panel=panel, held_on=timezone.localdate(),
+                                      cases=[(place_case, "Clock run out")])
+    client = client_for(officer_b)
+    assert client.get(f"/panels/meetings/{meeting.pk}").status_code == 404
+    assert client.get(f"/panels/meetings/{meeting.pk}/minutes").status_code == 404
+    assert client_for(manager_a).get(f"/panels/meetings/{meeting.pk}").status_code == 200

@@ -101,3 +101,9 @@ def test_a_bad_onspd_row_is_named_and_nothing_is_loaded(tmp_path, db):
     path.write_text("pcds,lat,long\nLS1 1AA,53.79,-1.54\n")
     call_command("load-postcodes", str(path))
     assert Postcode.objects.get(postcode="LS1 1AA").latitude == 53.79
+
+
+def test_a_start_not_yet_on_the_roll_says_so(watched):
+    services.watch_check(on=START + dt.timedelta(days=3))
+    watched.refresh_from_db()
+    assert watched.state == "watching" and "Not on the roll of Moor Lane Academy yet" in watched.detail
