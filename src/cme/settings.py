@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cme.matching",
     "cme.movements",
     "cme.identify",
+    "cme.tracking",
     "cme.places",
     "cme.reports",
     "cme.demo",

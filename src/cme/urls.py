@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("cme.places.urls")),
     path("", include("cme.providers.urls")),
     path("", include("cme.movements.urls")),
+    path("", include("cme.tracking.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -40,7 +40,7 @@ def test_public_referral_becomes_a_case_after_triage(page, signed_in_page, la_a,
     expect(summary).to_be_focused()
     assert_accessible(page)
     summary.get_by_role("link", name="Enter the child’s first name or last name").click()
-    expect(page.get_by_label("Last name")).to_be_focused()
+    expect(page.get_by_label("First name")).to_be_focused()
 
     fill_child(page)
     page.get_by_label("Where does the child live?").fill("12 Mill Lane, Northmoor")

@@ -23,6 +23,7 @@ MANAGER_LINKS = [("Management", "reports:manage")]
 PARTNER_LINKS = [
     ("Make a referral", "intake:partner-new"),
     ("Your referrals", "intake:mine"),
+    ("Pupils off roll", "tracking:returns"),
 ]
 SCHOOL_LINKS = [
     ("Your pupils", "people:pupils"),
@@ -30,6 +31,8 @@ SCHOOL_LINKS = [
     ("Registers", "attendance:upload"),
     ("Places", "places:requests"),
     ("Make a referral", "intake:partner-new"),
+    ("Your referrals", "intake:mine"),
+    ("Pupils off roll", "tracking:returns"),
 ]
 
 

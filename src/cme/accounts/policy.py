@@ -115,6 +115,25 @@ def may_upload_registers(user: Any) -> bool:
     return bool(is_school_user(user) and org is not None and org.is_provider and org.la_id and org.estab)
 
 
+def may_return_deletions(user: Any) -> bool:
+    """Deletion and new-entry returns: a provider's own staff (its own pupils), or the authority's
+    case officers (any provider of theirs, as a school tells them by phone)."""
+    if may_work_cases(user) and is_la_staff(user):
+        return True
+    org = getattr(user, "organisation", None)
+    return bool(is_school_user(user) and org is not None and org.is_provider and org.la_id)
+
+
+def require_deletion_returner(user: Any) -> None:
+    if not may_return_deletions(user):
+        raise PermissionDenied("Only schools and the authority's case officers can make these returns")
+
+
+def may_see_radar(user: Any) -> bool:
+    """The off-rolling radar names schools: for managers."""
+    return is_manager(user)
+
+
 def may_manage(user: Any) -> bool:
     """The management pages (team, refused access, rules and clocks): managers and administrators."""
     return is_la_staff(user) and user.has_role(Role.MANAGER, Role.ADMINISTRATOR)

@@ -15,6 +15,7 @@ from cme.api.children import router as children_router
 from cme.api.matching import router as matching_router
 from cme.api.providers import router as providers_router
 from cme.api.referrals import router as referrals_router
+from cme.api.tracking import router as tracking_router
 from cme.api.work import router as work_router
 
 DESCRIPTION = """
@@ -83,6 +84,7 @@ def _refused(request, exc):
 
 api.add_decorator(errors.refuse_large_bodies, mode="view")
 api.add_router("/referrals", referrals_router, tags=["Referrals"])
+api.add_router("", tracking_router)
 api.add_router("/referrals", "cme.api.triage.router", tags=["Referrals"])
 api.add_router("/cases", cases_router, tags=["Cases"])
 api.add_router("/children", children_router, tags=["Children"])

@@ -191,16 +191,21 @@ def _anchor(bound) -> str:
 
 
 def error_summary_params(form) -> dict:
-    """Parameters for govukErrorSummary: every error, each linking to its field. An error about
-    the form as a whole links to its first field."""
+    """Parameters for govukErrorSummary: every error, each linking to its field, in the order the
+    fields are on the page (the form as a whole first). An error that several fields share
+    (say, "a first or last name" on both name fields) is listed once, at its first field."""
     visible = form.visible_fields()
     first_anchor = _anchor(visible[0]) if visible else None
+    order = {name: n for n, name in enumerate(form.fields)}
     items = []
-    for name, errors in form.errors.items():
+    seen: set[str] = set()
+    for name in sorted(form.errors, key=lambda k: -1 if k == "__all__" else order.get(k, len(order))):
         anchor = first_anchor if name == "__all__" else _anchor(form[name])
-        items.extend(
-            {"text": str(e), "href": f"#{anchor}"} if anchor else {"text": str(e)} for e in errors
-        )
+        for e in form.errors[name]:
+            if str(e) in seen:
+                continue
+            seen.add(str(e))
+            items.append({"text": str(e), "href": f"#{anchor}"} if anchor else {"text": str(e)})
     return {"titleText": "There is a problem", "errorList": items}
 
 

@@ -108,7 +108,10 @@ class ChildDetailsForm(Form):
         # The service enforces this too; asking here lists it with the form's other errors.
         names = (cleaned.get("child_forename"), cleaned.get("child_surname"))
         if not any((n or "").strip() for n in names) and "child_surname" not in self.errors:
-            self.add_error("child_surname", "Enter the child’s first name or last name")
+            # Either name will do, so the error belongs to both fields (the summary lists it once).
+            for name in ("child_forename", "child_surname"):
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, "Enter the child’s first name or last name")
         return cleaned
 
     def child_fields(self) -> dict:
@@ -254,7 +257,12 @@ class PublicReferralForm(ChildDetailsForm):
 
     def clean(self):
         cleaned = super().clean()
-        refused = "We could not send your referral. Check your answers and send it again."
+        # A refusal a person can act on (the checks are against programs, not people): wait,
+        # check and send again; or phone the team.
+        refused = ("We could not send your referral: it looked as if it was sent by a computer "
+                   "program. Wait a few seconds, check your answers and select ‘Send referral’ "
+                   "again. If it still will not send, phone the council and ask for the children "
+                   "missing education team.")
         if cleaned.get(HONEYPOT_FIELD):
             self.refused_as = "honeypot"
             raise forms.ValidationError(refused)

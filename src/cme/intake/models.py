@@ -17,6 +17,7 @@ class Channel(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     LETTER = "letter", "Letter"
     SCREENING = "screening", "Attendance screening"
+    RECONCILIATION = "reconciliation", "Leaver not found again"
 
 
 class ReferralStatus(models.TextChoices):

@@ -54,6 +54,7 @@ def at_risk_list_view(request):
         "rows": [{"finding": f, **selectors.finding_disclosure(user=user, finding=f)} for f in rows],
         "total": total,
         "first_shown": (page - 1) * PER_PAGE + 1,
+        "page": page,
         "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=PER_PAGE),
         "selected": _selected_filters(form, request.GET),
         "status": form.filters().status,

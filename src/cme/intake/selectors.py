@@ -223,3 +223,15 @@ def councils_taking_referrals() -> list:
     from cme.providers.models import Organisation, OrgKind
 
     return list(Organisation.objects.filter(kind=OrgKind.LA).order_by("name"))
+
+
+def council_contact_for_referral(*, reference: str):
+    """The council a referral went to, for its CME contact on the confirmation page. Only the
+    council's public contact details are read (the page's signed link proves the reference is
+    the sender's own); nothing of the referral is shown, so nothing is audited."""
+    from cme.providers.models import Organisation
+
+    la_id = Referral.objects.filter(reference=reference).values_list("la_id", flat=True).first()
+    if la_id is None:
+        return None
+    return Organisation.objects.only("name", "contact_name", "contact_email", "contact_phone").get(pk=la_id)

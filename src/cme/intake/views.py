@@ -379,7 +379,10 @@ def sent(request, token: str):
         return redirect("intake:public-new")
     user = request.user
     is_referrer = policy.may_refer(user)
-    return render(request, "intake/sent.html", {"reference": reference, "is_referrer": is_referrer})
+    return render(request, "intake/sent.html", {
+        "reference": reference, "is_referrer": is_referrer,
+        "council": selectors.council_contact_for_referral(reference=reference),
+    })
 
 
 @require_GET

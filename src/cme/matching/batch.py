@@ -61,6 +61,10 @@ def _parse_row(name: str, number: int, row: dict[str, str]) -> Person:
     )
 
 
+# For the other batch contracts that carry the same person columns (cme reconcile, cme ctf-write).
+person_from_row = _parse_row
+
+
 def parse_people(lines: Iterator[str] | Sequence[str], name: str = "input") -> list[Person]:
     """Read and check a whole file: the first bad row stops it, and nothing is returned."""
     reader = csv.DictReader(lines)

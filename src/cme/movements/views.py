@@ -34,6 +34,7 @@ def roll(request, provider_id: int):
         "total": total,
         "imports": selectors.roll_imports_for(user=user, provider=provider),
         "can_import": selectors.can_import_roll(user, provider),
+        "page": page,
         "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=PER_PAGE),
     })
 

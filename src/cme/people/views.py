@@ -56,6 +56,7 @@ def pupils_view(request):
         "pupils": rows,
         "total": total,
         "query": query,
+        "page": page,
         "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=PUPILS_PER_PAGE),
     })
 

@@ -45,6 +45,7 @@ def child_viewers_view(request, child_id: int):
         "child": child,
         "events": rows,
         "total": total,
+        "page": page,
         "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=per_page),
     })
 
@@ -80,7 +81,10 @@ def manage_view(request):
     if policy.is_manager(user):
         pages += [("Team workload", "work:team", "Each officer's cases, overdue clocks and tasks; reassign work."),
                   ("Refused access", "reports:refused",
-                   "Who asked for records they may not see, in the last 30 days.")]
+                   "Who asked for records they may not see, in the last 30 days."),
+                  ("Off-rolling radar", "tracking:radar",
+                   "Deletions per school per term against the council's rate: Years 10 and 11, home "
+                   "education, and moves with no known destination.")]
     pages.append(("Rules and clocks", "reports:rules",
                   "The screening rules and case clocks in use, with where each comes from."))
     return render(request, "reports/manage.html", {"pages": pages})

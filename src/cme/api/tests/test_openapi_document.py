@@ -43,6 +43,9 @@ EXPECTED = {
     ("post", "/api/v1/cases/{case_id}/reopen"),
     ("post", "/api/v1/cases/{case_id}/stage"),
     ("post", "/api/v1/cases/{case_id}/provision"),
+    ("post", "/api/v1/deletion-returns"),
+    ("post", "/api/v1/new-entries"),
+    ("get", "/api/v1/leavers"),
     ("post", "/api/v1/cases/{case_id}/notes"),
     ("post", "/api/v1/cases/{case_id}/joint-evidence"),
     # Places, placement requests and panels (issue 13).

@@ -23,7 +23,7 @@ BAD_CHILD_INPUT = [
                   "child_date_of_birth-year": "2014"},
                  "Date of birth must be a real date", "#child_date_of_birth-day", id="dob-not-a-date"),
     pytest.param({"child_forename": "", "child_surname": ""},
-                 "Enter the child’s first name or last name", "#id_child_surname", id="no-name"),
+                 "Enter the child’s first name or last name", "#id_child_forename", id="no-name"),
 ]
 
 
@@ -177,3 +177,34 @@ def referral_received():
     from django.utils import timezone
 
     return timezone.now() - timedelta(hours=2)
+
+
+def test_public_form_lists_errors_in_the_order_of_the_fields_with_the_name_on_both(client, la_a):
+    import re
+
+    response = client.post("/refer", {"child_date_of_birth-day": "31", "child_date_of_birth-month": "2",
+                                      "child_date_of_birth-year": "2015", "concerns": ""})
+    page = response.content.decode()
+    summary = page.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    anchors = re.findall(r'href="#([^"]+)"', summary)
+    # First name, then date of birth, then the concerns: the page's order, the name listed once.
+    assert anchors.index("id_child_forename") < anchors.index("child_date_of_birth-day") \
+        < anchors.index("id_concerns")
+    assert summary.count("first name or last name") == 1
+    for field in ("id_child_forename", "id_child_surname"):
+        assert re.search(rf'id="{field}-error"', page), field
+
+
+def test_the_confirmation_names_the_councils_cme_contact(client_for, partner_a, la_a):
+    la_a.contact_name, la_a.contact_phone, la_a.contact_email = "CME team", "01632 960000", "cme@northmoor.example"
+    la_a.save()
+    response = client_for(partner_a).post("/partner/referrals/new", {
+        "child_forename": "Ada", "child_surname": "Lane", "concerns": "Not at school since May",
+        "referrer_name": "PC Farrell", "referrer_email": "farrell@police.example"}, follow=True)
+    page = response.content.decode()
+    assert "Referral sent" in page, page[:400]
+    assert "01632 960000" in page and "cme@northmoor.example" in page
+
+
+def test_a_school_home_links_to_its_own_referrals(client_for, school_user_a):
+    assert 'href="/partner/referrals"' in client_for(school_user_a).get("/").content.decode()

@@ -61,3 +61,18 @@ def test_officer_of_la_b_sees_none_of_a_whatever_the_filters(officer_b, client_f
 def test_home_page_count_links_to_the_queue(manager_a, client_for, waiting):
     html = client_for(manager_a).get("/").text
     assert re.search(r'<a class="govuk-link" href="/referrals">120 referrals are waiting for triage</a>', html)
+
+
+def test_urgency_follows_the_triage_clock_in_school_days(officer_a, client_for, la_a):
+    from cme.attendance.calendar import DEMO_CALENDAR
+    from cme.attendance.services import term_dates_import
+
+    lines = [line for line in DEMO_CALENDAR.read_text().splitlines(keepends=True)
+             if line.startswith(("scope", "901,"))]
+    term_dates_import(actor=None, la_id=la_a.pk, lines=lines, filename="terms.csv")
+    old = f.make_referral(la_a, received_at=timezone.now() - dt.timedelta(days=60))
+    new = f.make_referral(la_a, received_at=timezone.now())
+    client = client_for(officer_a)
+    assert _references(client.get("/referrals?urgency=overdue").text) == [old.reference]
+    assert new.reference in _references(client.get("/referrals?urgency=due&urgency=not_due").text)
+    assert "Overdue" in client.get("/referrals").text

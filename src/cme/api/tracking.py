@@ -1,0 +1,158 @@
+"""Step 10 for systems: deletion returns and new-entry returns from school information systems,
+and the authority's leavers. The same services and selectors as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
+
+from cme.accounts import policy
+from cme.api.errors import service_error
+from cme.api.schemas import BadInput, Day, IsoDate, Line, Refusal
+from cme.api.schemas import Flag as StrictFlag
+from cme.providers.models import Enrolment
+from cme.providers.selectors import provider_by_laestab_for_user
+from cme.tracking import selectors, services
+from cme.tracking.models import GROUND_LABELS, LeaverStatus, Source
+
+router = Router(tags=["Movements"])
+WRITE = {401: Refusal, 403: Refusal, 404: Refusal, 415: BadInput, 422: BadInput}
+
+if TYPE_CHECKING:
+    Ground = str
+    Status = str
+else:
+    Ground = Literal[tuple(GROUND_LABELS)]
+    Status = Literal[tuple(LeaverStatus.values)]
+
+
+class MovementIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DeletionIn(MovementIn):
+    laestab: Line = Field(max_length=7, description="The school's LAESTAB")
+    upn: Line = Field(max_length=13, description="The pupil's UPN on the school's roll")
+    deleted_on: Day = Field(description="The day the name was taken off the admission register")
+    ground: Ground = Field(description="SI 2024/208 reg 9(1) ground, a to o")
+    destination: Line = Field("", max_length=7, description="The next school's LAESTAB, when known")
+    destination_detail: Line = Field("", max_length=300, description="The next school or new address, as given")
+    notice_received: StrictFlag | None = Field(None, description="Ground f: the parent’s written notice received")
+    other_registration: Line = Field("", max_length=200, description="Ground c: the other school")
+    exclusion_on: IsoDate = Field(None, description="Ground o: the date of the permanent exclusion")
+
+
+class Flag(Schema):
+    code: str
+    message: str
+
+
+class DeletionOut(Schema):
+    id: int
+    deleted_on: date
+    ground: str
+    premature: bool
+    flags: list[Flag] = Field(description="What the data could not confirm, for the officer")
+
+
+@router.post("/deletion-returns", response={201: DeletionOut, **WRITE}, summary="Return a deletion from the admission register",
+             description="A school tells the authority it took a pupil of compulsory school age off its admission "
+                         "register (SI 2024/208 reg 13). The pupil is found by UPN on that school's own roll. What the "
+                         "data cannot confirm (no destination, no written notice, no joint enquiries, a deletion "
+                         "before its ground could be met) is flagged for the officer.",
+             operation_id="deletion_return_create")
+def deletion_return(request, payload: DeletionIn):
+    user = request.auth
+    policy.require_deletion_returner(user)
+    provider = provider_by_laestab_for_user(user=user, laestab=payload.laestab)
+    if policy.is_school_user(user) and provider.pk != user.organisation_id:
+        raise service_error(DjangoValidationError({"laestab": "A school returns deletions of its own pupils"}))
+    enrolment = (Enrolment.objects.filter(provider=provider, upn=payload.upn.strip().upper())
+                 .select_related("child").order_by("leaving_date").first())
+    if enrolment is None:
+        raise service_error(DjangoValidationError({"upn": f"No pupil with this UPN on the roll of {provider.name}"}))
+    try:
+        record = services.deletion_return_record(
+            actor=user, provider=provider, child=enrolment.child, deleted_on=payload.deleted_on,
+            ground=payload.ground, source=Source.API, destination=payload.destination,
+            destination_detail=payload.destination_detail, notice_received=payload.notice_received,
+            other_registration=payload.other_registration, exclusion_on=payload.exclusion_on)
+    except DjangoValidationError as e:
+        raise service_error(e) from e
+    return 201, DeletionOut(id=record.pk, deleted_on=record.deleted_on, ground=record.ground,
+                            premature=record.premature, flags=[Flag(**f) for f in record.flags])
+
+
+class NewEntryIn(MovementIn):
+    laestab: Line = Field(max_length=7)
+    entry_date: Day = Field(description="The day of admission")
+    upn: Line = Field("", max_length=13)
+    forename: Line = Field("", max_length=100)
+    middle_names: Line = Field("", max_length=100)
+    surname: Line = Field("", max_length=100)
+    former_surname: Line = Field("", max_length=100)
+    dob: IsoDate = None
+    sex: Literal["", "M", "F"] = ""
+    postcode: Line = Field("", max_length=10)
+    address: Line = Field("", max_length=300)
+
+
+class NewEntryOut(Schema):
+    id: int
+    match: str = Field(description="none, or to_confirm: a likely match put to an officer")
+    probability: float | None
+
+
+@router.post("/new-entries", response={201: NewEntryOut, **WRITE}, summary="Return a new entry to the admission register",
+             description="A school tells the authority of a pupil it admitted (reg 13, within 5 school days). The "
+                         "pupil is matched against the authority's leavers not found again, its open CME cases and its "
+                         "home-education list; a likely match waits for an officer.",
+             operation_id="new_entry_create")
+def new_entry(request, payload: NewEntryIn):
+    user = request.auth
+    policy.require_deletion_returner(user)
+    provider = provider_by_laestab_for_user(user=user, laestab=payload.laestab)
+    if policy.is_school_user(user) and provider.pk != user.organisation_id:
+        raise service_error(DjangoValidationError({"laestab": "A school returns its own new pupils"}))
+    person = payload.dict(exclude={"laestab", "entry_date"})
+    person["dob"] = payload.dob.isoformat() if payload.dob else ""
+    try:
+        entry = services.new_entry_record(actor=user, provider=provider, person=person,
+                                          entry_date=payload.entry_date, source=Source.API)
+    except DjangoValidationError as e:
+        raise service_error(e) from e
+    return 201, NewEntryOut(id=entry.pk, match=entry.match_state, probability=entry.probability)
+
+
+class LeaverOut(Schema):
+    id: int
+    child_id: int
+    school: str
+    leaving_date: date
+    ground: str
+    status: str
+    found_at: str
+    school_days: int | None
+    referral: str | None
+
+
+class LeaverQuery(Schema):
+    status: Status = LeaverStatus.UNRECONCILED
+
+
+@router.get("/leavers", response={200: list[LeaverOut], 401: Refusal, 403: Refusal, 422: BadInput},
+            summary="The authority's leavers, by status (the longest gone first)",
+            description="Every pupil who left a roll of the authority, as the nightly reconciliation last found "
+                        "them: unreconciled (not found again), on_roll, home_education, transferred_out or exempt.",
+            operation_id="leavers_list")
+def leavers(request, q: Query[LeaverQuery]):
+    user = request.auth
+    policy.require_la_staff(user, "Only council staff can see leavers")
+    return [LeaverOut(id=r.pk, child_id=r.child_id, school=r.provider.name, leaving_date=r.leaving_date,
+                      ground=r.ground, status=r.status, found_at=r.found_at, school_days=r.school_days,
+                      referral=r.referral.reference if r.referral else None)
+            for r in selectors.leavers_list(user=user, status=q.status)]

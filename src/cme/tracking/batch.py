@@ -1,0 +1,154 @@
+"""The batch contract of `cme reconcile` (pure: no Django): an authority's enrolments for a year,
+its home-education list and its term dates in, a status for every ended enrolment out.
+
+    ENROL.csv  upn,forename,middle_names,surname,former_surname,dob,sex,postcode,address,laestab,
+               entry_date,leaving_date,leaving_ground,destination
+    EHE.csv    id,upn,forename,middle_names,surname,former_surname,dob,sex,postcode,address,start_date
+    TERMS.csv  the term-dates CSV of docs/register-csv.md
+    OUT.csv    upn,laestab,leaving_date,status,found_at,school_days
+
+Every problem is reported with the file, row (the header is row 1) and field; any problem and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from cme.attendance.calendar import (
+    CalendarError,
+    CalendarRangeError,
+    SchoolCalendar,
+    read_term_dates,
+)
+from cme.matching.batch import COLUMNS as PERSON_COLUMNS
+from cme.matching.batch import InputError, person_from_row
+from cme.tracking.reconcile import GROUNDS, Enrolment, HomeEducated, Outcome, reconcile
+
+ENROL_COLUMNS = ("upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex",
+                 "postcode", "address", "laestab", "entry_date", "leaving_date", "leaving_ground",
+                 "destination")
+EHE_COLUMNS = (*PERSON_COLUMNS, "start_date")
+OUT_COLUMNS = ("upn", "laestab", "leaving_date", "status", "found_at", "school_days")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LAESTAB = re.compile(r"^\d{7}$")
+
+
+def _rows(text: str, name: str, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    header = tuple((h or "").strip() for h in (reader.fieldnames or ()))
+    if header != tuple(columns):
+        raise InputError(f"{name} row 1: the header must be {','.join(columns)} (found "
+                         f"{','.join(header) or 'nothing'})")
+    out = []
+    for number, row in enumerate(reader, start=2):
+        if None in row:
+            raise InputError(f"{name} row {number}: more values than columns in the header")
+        out.append((number, {k: (v or "").strip() for k, v in row.items()}))
+    return out
+
+
+def _date(value: str, where: str, field: str, *, required: bool) -> dt.date | None:
+    if not value:
+        if required:
+            raise InputError(f"{where}, field {field}: a date is needed (YYYY-MM-DD)")
+        return None
+    if not _ISO.match(value):
+        raise InputError(f"{where}, field {field}: {value!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{where}, field {field}: {value} is not a real date") from None
+
+
+def read_enrolments(text: str, name: str = "ENROL.csv") -> list[Enrolment]:
+    out = []
+    for number, row in _rows(text, name, ENROL_COLUMNS):
+        where = f"{name} row {number}"
+        ident = f"enrolment-{number}"
+        try:
+            person = person_from_row(name, number, {**{k: row[k] for k in PERSON_COLUMNS if k in row},
+                                                    "id": ident})
+        except InputError as e:  # ENROL.csv has no id column: name the row only
+            raise InputError(str(e).replace(f" (id {ident})", "")) from None
+        laestab = row["laestab"]
+        if not _LAESTAB.match(laestab):
+            raise InputError(f"{where}, field laestab: {laestab!r} is not a LAESTAB (7 digits)")
+        entry = _date(row["entry_date"], where, "entry_date", required=True)
+        leaving = _date(row["leaving_date"], where, "leaving_date", required=False)
+        if leaving is not None and entry is not None and leaving < entry:
+            raise InputError(f"{where}, field leaving_date: {leaving.isoformat()} is before the entry date")
+        ground = row["leaving_ground"].lower()
+        if ground and ground not in GROUNDS:
+            raise InputError(f"{where}, field leaving_ground: {row['leaving_ground']!r} is not a "
+                             "deletion ground of reg 9(1), a to o")
+        if ground and leaving is None:
+            raise InputError(f"{where}, field leaving_ground: a ground is given but no leaving date")
+        destination = row["destination"]
+        if destination and not _LAESTAB.match(destination):
+            raise InputError(f"{where}, field destination: {destination!r} is not a LAESTAB (7 digits)")
+        assert entry is not None
+        out.append(Enrolment(person, laestab, entry, leaving, ground, destination))
+    return out
+
+
+def read_home_educated(text: str, name: str = "EHE.csv") -> list[HomeEducated]:
+    out = []
+    for number, row in _rows(text, name, EHE_COLUMNS):
+        person = person_from_row(name, number, row)
+        start = _date(row["start_date"], f"{name} row {number}", "start_date", required=True)
+        assert start is not None
+        out.append(HomeEducated(person, start))
+    return out
+
+
+def read_calendar(text: str, la_code: str, name: str = "TERMS.csv") -> SchoolCalendar:
+    periods, errors = read_term_dates(text)
+    if errors:
+        raise InputError(f"{name} {errors[0]}")
+    try:
+        return SchoolCalendar([p for _, p in periods], la=la_code)
+    except CalendarError as e:
+        raise InputError(f"{name}: {e}") from None
+
+
+def run(enrol: str | Path, terms: str | Path, out: str | Path, *, la_code: str, as_of: dt.date,
+        ehe: str | Path | None = None, grace: int | None = None) -> list[Outcome]:
+    """Read, reconcile and write OUT.csv; InputError (nothing written) on any bad input."""
+    if not re.fullmatch(r"\d{3}", la_code or ""):
+        raise InputError(f"--la: {la_code!r} is not an LA code (3 digits)")
+    enrolments = read_enrolments(_read(enrol, "ENROL.csv"))
+    home = read_home_educated(_read(ehe, "EHE.csv")) if ehe else []
+    calendar = read_calendar(_read(terms, "TERMS.csv"), la_code)
+
+    def school_days(left: dt.date, until: dt.date) -> int:
+        try:
+            return calendar.school_days_between(left, until)
+        except CalendarRangeError as e:
+            raise InputError(f"TERMS.csv: {e}") from None
+
+    outcomes = reconcile(enrolments, home, la_code=la_code, as_of=as_of, school_days=school_days)
+    del grace  # the batch reports school days; the grace period decides referrals in the service
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(OUT_COLUMNS)
+    for o in outcomes:
+        e = o.enrolment
+        writer.writerow([e.person.upn, e.laestab, e.leaving_date.isoformat() if e.leaving_date else "",
+                         o.status, o.found_at, "" if o.school_days is None else o.school_days])
+    Path(out).write_text(buffer.getvalue(), encoding="utf-8")
+    return outcomes
+
+
+def _read(path: str | Path, name: str) -> str:
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file {path}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{name}: not UTF-8 (byte {e.start})") from None

@@ -1,0 +1,257 @@
+"""Reconcile movements: was every pupil who left a roll of the authority found again? (pure: no
+Django, so the batch contract, the service and the benchmark run the same rules).
+
+Each enrolment that ended on or before the as-of date gets a status, the first that applies:
+
+    exempt           the deletion ground needs no tracking: (b) a nursery pupil not continuing
+                     into reception, (k) died, (l) ceasing to be of compulsory school age
+    on_roll          the same child has an enrolment at another provider, entered on or before
+                     the as-of date and still open or left after this leaving date (dual
+                     registration counts); found_at is its LAESTAB
+    home_education   the same child is on the home-education list from on or before the as-of date
+    transferred_out  ground (a) or (g) with a destination school outside the authority; found_at
+                     is the destination
+    unreconciled     none of these; school_days counts the school days after the leaving date up
+                     to and including the as-of date
+
+"The same child" is found by matching (cme.matching.engine), never by UPN alone: a child often
+joins the next school under another UPN or none, with names spelt differently. A candidate counts
+only if the engine says it is the child with at least `threshold` probability among the records
+that could be the child's next enrolment, so that a brother or sister joining another school at
+the same time, or a namesake, is never taken for the child. An exact agreement of UPN, date of
+birth and surname, or of first name, surname, date of birth and postcode, is settled without the
+engine (several fields, not the UPN alone), which is most movers and keeps a year's run fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from cme.matching import normalise as nm
+from cme.matching.engine import DOB, DOB_EXACT, Index, Matcher, Model, Person, normalise
+
+EXEMPT_GROUNDS = frozenset("bkl")
+TRANSFER_GROUNDS = frozenset("ag")
+GROUNDS = frozenset("abcdefghijklmno")
+DEFAULT_THRESHOLD = 0.9
+DEFAULT_GRACE = 10  # school days before an unreconciled leaver becomes a CME referral
+# How often a leaver who is not exempt or transferred out is on another roll or the home-education
+# list of the same authority: most are (a move of school, a move of house within the LA). The
+# matching engine's own default (0.5) is for referrals, half of which are about children on no
+# roll. A local figure: an LA sets its own from its returns [unverified: configurable].
+DEFAULT_FOUND_RATE = 0.75
+# Found by the engine (not by an exact agreement), a child's next placement is one that began
+# around or after the day they left: a pupil on another roll for years with the same names and
+# birthday is a namesake, not the child who just left (dual registrations keep their UPN and
+# are found exactly). Days before the leaving date that still count [local choice: configurable].
+JOIN_WINDOW_DAYS = 30
+
+EXEMPT, ON_ROLL, HOME_EDUCATION, TRANSFERRED_OUT, UNRECONCILED = (
+    "exempt", "on_roll", "home_education", "transferred_out", "unreconciled")
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """One stay at a provider of the authority. `person.id` must be unique across the input."""
+
+    person: Person
+    laestab: str
+    entry_date: dt.date
+    leaving_date: dt.date | None = None
+    leaving_ground: str = ""
+    destination: str = ""
+
+
+@dataclass(frozen=True)
+class HomeEducated:
+    person: Person
+    start_date: dt.date
+
+
+@dataclass(frozen=True)
+class Outcome:
+    enrolment: Enrolment
+    status: str
+    found_at: str = ""
+    school_days: int | None = None
+    probability: float | None = None
+    found_id: str = ""
+
+
+def _exact_keys(p: Person) -> list[tuple]:
+    """Keys on which two records agree only if they are the same child (several fields)."""
+    surname = "".join(nm.name_tokens(p.surname))
+    forename = "".join(nm.name_tokens(p.forename)[:1])
+    keys: list[tuple] = []
+    if p.dob is None:
+        return keys
+    upn = nm.upn(p.upn)
+    if upn and surname:
+        keys.append(("upn", upn, p.dob, surname))
+    pc = nm.postcode(p.postcode)
+    if forename and surname and pc:
+        keys.append(("name", forename, surname, p.dob, pc))
+    return keys
+
+
+class Reconciler:
+    """Built once over the enrolments and the home-education list; `outcome` per leaver."""
+
+    def __init__(self, enrolments: Sequence[Enrolment], home_educated: Sequence[HomeEducated] = (), *,
+                 la_code: str, as_of: dt.date, model: Model | None = None,
+                 threshold: float = DEFAULT_THRESHOLD, child_of: dict[str, object] | None = None):
+        """child_of: record id -> the register's child, where records are already known to be
+        one child (the service's enrolments of one Child): an exact agreement like the others."""
+        self.la_code = la_code
+        self.as_of = as_of
+        self.threshold = threshold
+        # Every record the child could be found again in: enrolments and the home-education list.
+        self.records: list[tuple[str, str, dt.date, dt.date | None]] = []  # kind, where, start, end
+        people: list[Person] = []
+        for e in enrolments:
+            self.records.append(("roll", e.laestab, e.entry_date, e.leaving_date))
+            people.append(e.person)
+        for h in home_educated:
+            self.records.append(("ehe", "", h.start_date, None))
+            people.append(h.person)
+        self.ids = [p.id for p in people]
+        if len(set(self.ids)) != len(self.ids):
+            raise ValueError("every enrolment and home-education record needs its own id")
+        self.row_of = {pid: i for i, pid in enumerate(self.ids)}
+        self.exact: dict[tuple, list[int]] = {}
+        for i, p in enumerate(people):
+            keys = _exact_keys(p)
+            if child_of and p.id in child_of:
+                keys.append(("child", child_of[p.id]))
+            for key in keys:
+                self.exact.setdefault(key, []).append(i)
+        self.child_of = child_of or {}
+        self.join_window = JOIN_WINDOW_DAYS
+        self._leaving_dates = [e.leaving_date for e in enrolments
+                               if e.leaving_date is not None and e.leaving_date <= as_of]
+        self._people = people
+        self._model = model
+        self._matcher: Matcher | None = None
+        self._index_rows: np.ndarray = np.zeros(0, dtype=np.int64)  # index row -> record
+
+    # -- where a record could be the child's next placement --------------------------------
+
+    def _valid(self, i: int, leaver: Enrolment) -> bool:
+        kind, where, start, end = self.records[i]
+        if start > self.as_of:
+            return False
+        if kind == "ehe":
+            return True
+        assert leaver.leaving_date is not None
+        return where != leaver.laestab and (end is None or end > leaver.leaving_date)
+
+    def _valid_mask(self, index_rows: np.ndarray, leaver: Enrolment) -> np.ndarray:
+        return np.fromiter((self._valid(int(self._index_rows[r]), leaver) for r in index_rows),
+                           dtype=bool, count=len(index_rows))
+
+    def _engine(self) -> Matcher:
+        if self._matcher is None:
+            # Only records that began within the window of some leaver's leaving date can be
+            # found by the engine, so only those are indexed: a year's joiners and the
+            # home-education list, not the whole roll.
+            earliest = min((lv for lv in self._leaving_dates), default=self.as_of)
+            since = earliest - dt.timedelta(days=self.join_window)
+            index = Index(p for p, (_, _, start, _) in zip(self._people, self.records, strict=True)
+                          if start >= since)
+            self._index_rows = np.array([self.row_of[i] for i in index.ids], dtype=np.int64)
+            self._matcher = Matcher(self._model or Model(prior_match_rate=DEFAULT_FOUND_RATE), index)
+        return self._matcher
+
+    def _best_found(self, leaver: Enrolment, kind: str) -> tuple[int | None, float | None]:
+        """The record of kind "roll" or "ehe" that is this child, or None."""
+        found = self._found(leaver)
+        return found[kind]
+
+    def _found(self, leaver: Enrolment) -> dict[str, tuple[int | None, float | None]]:
+        """For each kind of record ("roll", "ehe"), the one that is this child (an exact agreement,
+        else the engine's probability at or above the threshold) with its probability, from one
+        scoring of every record that could be where the child went."""
+        out: dict[str, tuple[int | None, float | None]] = {"roll": (None, None), "ehe": (None, None)}
+        own = self.row_of.get(leaver.person.id)
+        keys = _exact_keys(leaver.person)
+        if leaver.person.id in self.child_of:
+            keys.insert(0, ("child", self.child_of[leaver.person.id]))
+        for key in keys:
+            for i in self.exact.get(key, ()):
+                kind = self.records[i][0]
+                if i != own and out[kind][0] is None and self._valid(i, leaver):
+                    out[kind] = (i, 1.0)
+        if out["roll"][0] is not None:
+            return out  # on roll comes first whatever else is found
+        matcher = self._engine()
+        # A child who moves school often gets a new UPN (the CTF did not arrive, a temporary one
+        # was given) and often a new address: between schools, a UPN or an address that differs
+        # says little, so the engine weighs names, date of birth and sex (the sibling and namesake
+        # explanations included). Agreement on the UPN or the postcode had its say above.
+        n = normalise(replace(leaver.person, upn="", address="", postcode=""))
+        rows = matcher.index.candidates(n)
+        if not len(rows):
+            return out
+        keep = self._valid_mask(rows, leaver)
+        assert leaver.leaving_date is not None
+        since = leaver.leaving_date - dt.timedelta(days=self.join_window)
+        starts = np.fromiter((self.records[int(self._index_rows[r])][2] >= since for r in rows),
+                             dtype=bool, count=len(rows))
+        # The leaver's own record and the child's earlier stays are not where the child went
+        # next; among the rest, the engine weighs each as the child, a sibling or a namesake.
+        rows = rows[keep & starts]
+        if not len(rows):
+            return out
+        s = matcher.score(n, rows)
+        probability, _ = Matcher.posterior(s.child, s.sibling, s.namesake)
+        # Both records are a school's, each checked against a birth certificate or passport:
+        # a date of birth that differs (a year out, say) is another child, however alike the
+        # names, so only an exact date of birth can be found by the engine.
+        if leaver.person.dob is not None:
+            probability = np.where(s.levels[:, DOB] == DOB_EXACT, probability, 0.0)
+        order = np.argsort(-probability, kind="stable")
+        best = float(probability[order[0]])
+        for kind in ("roll", "ehe"):
+            if out[kind][0] is None:
+                out[kind] = (None, best)
+        for t in order:
+            if probability[t] < self.threshold:
+                break
+            i = int(self._index_rows[rows[t]])
+            kind = self.records[i][0]
+            if out[kind][0] is None:
+                out[kind] = (i, float(probability[t]))
+        return out
+
+    def outcome(self, leaver: Enrolment, school_days: Callable[[dt.date, dt.date], int | None]) -> Outcome:
+        ground = (leaver.leaving_ground or "").lower()
+        if ground in EXEMPT_GROUNDS:
+            return Outcome(leaver, EXEMPT)
+        hits = self._found(leaver)
+        found, p = hits["roll"]
+        if found is not None:
+            return Outcome(leaver, ON_ROLL, found_at=self.records[found][1], probability=p,
+                           found_id=self.ids[found])
+        found, p = hits["ehe"]
+        if found is not None:
+            return Outcome(leaver, HOME_EDUCATION, probability=p, found_id=self.ids[found])
+        destination = (leaver.destination or "").strip()
+        if ground in TRANSFER_GROUNDS and destination and not destination.startswith(self.la_code):
+            return Outcome(leaver, TRANSFERRED_OUT, found_at=destination)
+        assert leaver.leaving_date is not None
+        return Outcome(leaver, UNRECONCILED, school_days=school_days(leaver.leaving_date, self.as_of),
+                       probability=p)
+
+
+def reconcile(enrolments: Sequence[Enrolment], home_educated: Sequence[HomeEducated] = (), *,
+              la_code: str, as_of: dt.date, school_days: Callable[[dt.date, dt.date], int | None],
+              model: Model | None = None, threshold: float = DEFAULT_THRESHOLD) -> list[Outcome]:
+    """An outcome for every enrolment that ended on or before the as-of date, in input order."""
+    r = Reconciler(enrolments, home_educated, la_code=la_code, as_of=as_of, model=model,
+                   threshold=threshold)
+    return [r.outcome(e, school_days) for e in enrolments
+            if e.leaving_date is not None and e.leaving_date <= as_of]

@@ -1,0 +1,161 @@
+"""The doors to deletion returns, new entries and leavers: each scoped to the person, lists audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cme.accounts import policy
+from cme.audit.models import Action
+from cme.audit.services import audit_access_refused, audit_record
+from cme.tracking.models import DeletionReturn, Leaver, LeaverStatus, NewEntry
+
+
+def deletion_returns_visible_to(user) -> QuerySet[DeletionReturn]:
+    """The authority's staff: its returns; a provider's staff: its own; anyone else: none."""
+    if policy.is_la_staff(user):
+        return DeletionReturn.objects.filter(la_id=user.la_id)
+    if policy.is_school_user(user) and user.organisation_id:
+        return DeletionReturn.objects.filter(provider_id=user.organisation_id)
+    return DeletionReturn.objects.none()
+
+
+def leavers_visible_to(user) -> QuerySet[Leaver]:
+    if policy.is_la_staff(user):
+        return Leaver.objects.filter(la_id=user.la_id)
+    return Leaver.objects.none()
+
+
+def new_entries_visible_to(user) -> QuerySet[NewEntry]:
+    if policy.is_la_staff(user):
+        return NewEntry.objects.filter(la_id=user.la_id)
+    if policy.is_school_user(user) and user.organisation_id:
+        return NewEntry.objects.filter(provider_id=user.organisation_id)
+    return NewEntry.objects.none()
+
+
+def _audit_list(user, object_type: str, summary: str, ids: list, child_ids: list) -> None:
+    audit_record(actor=user, action=Action.SEARCH, object_type=object_type, la_id=user.la_id,
+                 summary=summary, detail={"ids": ids}, child_ids=[c for c in child_ids if c])
+
+
+def leavers_list(*, user, status: str = LeaverStatus.UNRECONCILED, provider_id: int | None = None,
+                 ground: str = "", limit: int | None = None) -> list[Leaver]:
+    """Leavers of one status, the longest gone first (oldest leaving date), with the filters."""
+    qs = leavers_visible_to(user).filter(status=status).select_related("child", "provider", "referral")
+    if provider_id:
+        qs = qs.filter(provider_id=provider_id)
+    if ground:
+        qs = qs.filter(ground="" if ground == "none" else ground)
+    with transaction.atomic():
+        rows = list(qs.order_by("leaving_date", "id")[:limit] if limit else qs.order_by("leaving_date", "id"))
+        _audit_list(user, "leaver", f"Listed {len(rows)} leavers ({status})", [r.pk for r in rows],
+                    [r.child_id for r in rows])
+    return rows
+
+
+def deletion_returns_list(*, user, limit: int = 200) -> list[DeletionReturn]:
+    with transaction.atomic():
+        rows = list(deletion_returns_visible_to(user).select_related("child", "provider")[:limit])
+        _audit_list(user, "deletion_return", f"Listed {len(rows)} deletion returns", [r.pk for r in rows],
+                    [r.child_id for r in rows])
+    return rows
+
+
+def new_entries_to_confirm(*, user) -> list[NewEntry]:
+    with transaction.atomic():
+        rows = list(new_entries_visible_to(user).filter(match_state=NewEntry.MatchState.TO_CONFIRM)
+                    .select_related("provider", "matched_leaver__provider", "matched_case", "matched_child"))
+        _audit_list(user, "new_entry", f"Listed {len(rows)} new entries to confirm", [r.pk for r in rows],
+                    [r.matched_child_id for r in rows])
+    return rows
+
+
+def new_entry_get_for_user(*, user, entry_id: int, require=None) -> NewEntry:
+    with transaction.atomic():
+        entry = new_entries_visible_to(user).select_related("provider").filter(pk=entry_id).first()
+        if entry is not None:
+            if require is not None:
+                require(user)
+            audit_record(actor=user, action=Action.VIEW, object_type="new_entry", object_id=entry.pk,
+                         child_id=entry.matched_child_id, la_id=entry.la_id, summary="Viewed a new entry")
+    if entry is None:
+        audit_access_refused(actor=user, object_type="new_entry", object_id=entry_id,
+                             owner=NewEntry.objects.filter(pk=entry_id))
+        raise Http404("No such new entry")
+    return entry
+
+
+# -- the off-rolling radar ----------------------------------------------------------------------
+
+
+def term_of(day: dt.date) -> str:
+    """The school term a day falls in, as people say it: "Autumn 2025", "Spring 2026"."""
+    if day.month >= 9:
+        return f"Autumn {day.year}"
+    return f"Spring {day.year}" if day.month <= 3 else f"Summer {day.year}"
+
+
+@dataclass
+class RadarRow:
+    provider_id: int
+    provider: str
+    term: str
+    deletions: int
+    rate: float  # deletions per 100 pupils on roll
+    by_ground: dict[str, int]
+    year_10_11: int
+    home_education: int
+    g_without_destination: int
+    concerns: list[str] = field(default_factory=list)
+
+
+RADAR_FACTOR = 2.0  # a school flagged at twice the LA's rate or more [local choice: configurable]
+RADAR_MIN = 3  # and at least this many deletions of the kind, so one family's move is not a signal
+
+
+def off_rolling_radar(*, user) -> tuple[list[RadarRow], dict]:
+    """Deletions per school per term against the authority's norm (per 100 on roll), by ground and
+    for Years 10 and 11, many home-education (f) deletions, and (g) deletions with no known
+    destination: the patterns of off-rolling. Managers only; the pupils behind each figure are one
+    click away (the deletion returns list)."""
+    from cme.providers.models import Enrolment
+
+    policy.require_manager(user, "Only a manager can see the off-rolling radar")
+    returns = list(deletion_returns_visible_to(user).select_related("provider", "enrolment"))
+    on_roll = Counter(Enrolment.objects.filter(provider__la_id=user.la_id, leaving_date__isnull=True)
+                      .values_list("provider_id", flat=True))
+    groups: dict[tuple[int, str], list[DeletionReturn]] = defaultdict(list)
+    for d in returns:
+        groups[(d.provider_id, term_of(d.deleted_on))].append(d)
+    total_roll = max(sum(on_roll.values()), 1)
+    norm = {"all": 100 * len(returns) / total_roll,
+            "y10_11": 100 * sum(1 for d in returns if d.enrolment.year_group in ("10", "11")) / total_roll,
+            "f": 100 * sum(1 for d in returns if d.ground == "f") / total_roll,
+            "g_none": 100 * sum(1 for d in returns if d.ground == "g" and not d.destination
+                                and not d.destination_detail) / total_roll}
+    rows = []
+    for (provider_id, term), items in groups.items():
+        roll = max(on_roll.get(provider_id, 0), 1)
+        row = RadarRow(
+            provider_id=provider_id, provider=items[0].provider.name, term=term, deletions=len(items),
+            rate=100 * len(items) / roll, by_ground=dict(Counter(d.ground for d in items)),
+            year_10_11=sum(1 for d in items if d.enrolment.year_group in ("10", "11")),
+            home_education=sum(1 for d in items if d.ground == "f"),
+            g_without_destination=sum(1 for d in items if d.ground == "g" and not d.destination
+                                      and not d.destination_detail),
+        )
+        for label, count, key in (("Years 10 and 11", row.year_10_11, "y10_11"),
+                                  ("home education (f)", row.home_education, "f"),
+                                  ("(g) with no known destination", row.g_without_destination, "g_none")):
+            if count >= RADAR_MIN and 100 * count / roll >= RADAR_FACTOR * max(norm[key], 1e-9):
+                row.concerns.append(f"{count} {label}: {100 * count / roll:.1f} per 100 on roll, the LA's "
+                                    f"rate is {norm[key]:.1f}")
+        rows.append(row)
+    rows.sort(key=lambda r: (-len(r.concerns), -r.rate, r.provider))
+    return rows, norm
