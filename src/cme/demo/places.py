@@ -111,19 +111,21 @@ def _requests(auth, today: dt.date) -> int:
     officer = auth.users["officer"]
     school_user = auth.users.get("school")
     cases = list(Case.objects.filter(la=auth.la, stage__in=[Stage.NEEDS_DETERMINED, Stage.LOCATED])
-                 .select_related("child").order_by("-stage", "reference")[:5])
+                 .select_related("child").order_by("-stage", "reference")[:20])
+    suggested = [(case, found) for case in cases if (found := selectors.case_places(case=case, today=today)[1])]
+    if not suggested:
+        return 0
+    named_id = auth.named_school.pk if auth.named_school else None
+    # The demo school's own user has a request waiting for its answer, when any child fits it.
+    first = next((i for i, (_, found) in enumerate(suggested) if any(s.option.id == named_id for s in found)), 0)
+    suggested = suggested[first:] + suggested[:first]
     made = 0
     states = ["waiting", "offered", "refused", "no_answer", "withdrawn"]
-    if not cases:
-        return 0
     for n, state in enumerate(states):
-        case = cases[n % len(cases)]
-        _, found, _ = selectors.case_places(case=case, today=today)
+        case, found = suggested[n % min(5, len(suggested))]
         providers = [s.option for s in found]
-        if not providers:
-            continue
-        named = next((p for p in providers if auth.named_school and p.id == auth.named_school.pk), None)
-        pick = named if (named and state in ("waiting", "offered")) else providers[(n + 1) % len(providers)]
+        named = next((p for p in providers if p.id == named_id), None)
+        pick = named if (named and state == "waiting") else providers[(n + 1) % len(providers)]
         provider = Organisation.objects.get(pk=pick.id)
         asked = today - dt.timedelta(days=[3, 12, 20, 26, 8][n])
         kind = RequestKind.COMMISSION if provider.kind in (OrgKind.ALTERNATIVE_PROVISION, OrgKind.PRU) else RequestKind.ADMISSION
