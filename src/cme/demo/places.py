@@ -120,12 +120,18 @@ def _requests(auth, today: dt.date) -> int:
     first = next((i for i, (_, found) in enumerate(suggested) if any(s.option.id == named_id for s in found)), 0)
     suggested = suggested[first:] + suggested[:first]
     made = 0
+    asked_for: set[tuple[int, int]] = set()
     states = ["waiting", "offered", "refused", "no_answer", "withdrawn"]
     for n, state in enumerate(states):
         case, found = suggested[n % min(5, len(suggested))]
         providers = [s.option for s in found]
         named = next((p for p in providers if p.id == named_id), None)
-        pick = named if (named and state == "waiting") else providers[(n + 1) % len(providers)]
+        rotation = providers[(n + 1) % len(providers):] + providers[:(n + 1) % len(providers)]
+        free = [p for p in ([named] if named and state == "waiting" else []) + rotation if (case.pk, p.id) not in asked_for]
+        if not free:
+            continue
+        pick = free[0]
+        asked_for.add((case.pk, pick.id))
         provider = Organisation.objects.get(pk=pick.id)
         asked = today - dt.timedelta(days=[3, 12, 20, 26, 8][n])
         kind = RequestKind.COMMISSION if provider.kind in (OrgKind.ALTERNATIVE_PROVISION, OrgKind.PRU) else RequestKind.ADMISSION
