@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from cme.accounts import policy
@@ -83,8 +83,8 @@ def deletion_return(request, payload: DeletionIn):
             other_registration=payload.other_registration, exclusion_on=payload.exclusion_on)
     except DjangoValidationError as e:
         raise service_error(e) from e
-    return 201, DeletionOut(id=record.pk, deleted_on=record.deleted_on, ground=record.ground,
-                            premature=record.premature, flags=[Flag(**f) for f in record.flags])
+    return Status(201, DeletionOut(id=record.pk, deleted_on=record.deleted_on, ground=record.ground,
+                            premature=record.premature, flags=[Flag(**f) for f in record.flags]))
 
 
 class NewEntryIn(MovementIn):
@@ -125,7 +125,7 @@ def new_entry(request, payload: NewEntryIn):
                                           entry_date=payload.entry_date, source=Source.API)
     except DjangoValidationError as e:
         raise service_error(e) from e
-    return 201, NewEntryOut(id=entry.pk, match=entry.match_state, probability=entry.probability)
+    return Status(201, NewEntryOut(id=entry.pk, match=entry.match_state, probability=entry.probability))
 
 
 class LeaverOut(Schema):
