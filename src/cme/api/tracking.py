@@ -24,10 +24,10 @@ WRITE = {401: Refusal, 403: Refusal, 404: Refusal, 415: BadInput, 422: BadInput}
 
 if TYPE_CHECKING:
     Ground = str
-    Status = str
+    LeaverStatusCode = str
 else:
     Ground = Literal[tuple(GROUND_LABELS)]
-    Status = Literal[tuple(LeaverStatus.values)]
+    LeaverStatusCode = Literal[tuple(LeaverStatus.values)]
 
 
 class MovementIn(Schema):
@@ -141,7 +141,7 @@ class LeaverOut(Schema):
 
 
 class LeaverQuery(Schema):
-    status: Status = LeaverStatus.UNRECONCILED
+    status: LeaverStatusCode = LeaverStatus.UNRECONCILED
 
 
 @router.get("/leavers", response={200: list[LeaverOut], 401: Refusal, 403: Refusal, 422: BadInput},
