@@ -30,6 +30,15 @@ else:
     LeaverStatusCode = Literal[tuple(LeaverStatus.values)]
 
 
+def _returning_provider(user, laestab: str):
+    """The school a return is about: the caller's own school, or (an officer) any of theirs."""
+    policy.require_deletion_returner(user)
+    provider = provider_by_laestab_for_user(user=user, laestab=laestab)
+    if policy.is_school_user(user) and provider.pk != user.organisation_id:
+        raise service_error(DjangoValidationError({"laestab": "A school makes returns for its own pupils"}))
+    return provider
+
+
 class MovementIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -67,10 +76,7 @@ class DeletionOut(Schema):
              operation_id="deletion_return_create")
 def deletion_return(request, payload: DeletionIn):
     user = request.auth
-    policy.require_deletion_returner(user)
-    provider = provider_by_laestab_for_user(user=user, laestab=payload.laestab)
-    if policy.is_school_user(user) and provider.pk != user.organisation_id:
-        raise service_error(DjangoValidationError({"laestab": "A school returns deletions of its own pupils"}))
+    provider = _returning_provider(user, payload.laestab)
     enrolment = (Enrolment.objects.filter(provider=provider, upn=payload.upn.strip().upper())
                  .select_related("child").order_by("leaving_date").first())
     if enrolment is None:
@@ -114,10 +120,7 @@ class NewEntryOut(Schema):
              operation_id="new_entry_create")
 def new_entry(request, payload: NewEntryIn):
     user = request.auth
-    policy.require_deletion_returner(user)
-    provider = provider_by_laestab_for_user(user=user, laestab=payload.laestab)
-    if policy.is_school_user(user) and provider.pk != user.organisation_id:
-        raise service_error(DjangoValidationError({"laestab": "A school returns its own new pupils"}))
+    provider = _returning_provider(user, payload.laestab)
     person = payload.dict(exclude={"laestab", "entry_date"})
     person["dob"] = payload.dob.isoformat() if payload.dob else ""
     try:

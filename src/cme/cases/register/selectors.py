@@ -141,16 +141,21 @@ def case_list(
             qs.select_related("child", "responsible_officer")
             .order_by(*_ordering(sort))[(page - 1) * per_page : page * per_page]
         )
-        audit_record(
-            actor=user,
-            action=Action.SEARCH,
-            object_type="case",
-            la_id=user.la_id,
-            summary="Searched the case list",
-            detail={"filters": filters.as_dict(), "page": page, "ids": [c.pk for c in rows]},
-            child_ids=[c.child_id for c in rows],
-        )
+        _audit_list(user, filters, page, rows)
     return rows, total
+
+
+def _audit_list(user, filters: CaseFilters, page: int, rows: list[Case]) -> None:
+    """The case list's audit event: the filters, the page and the children listed."""
+    audit_record(
+        actor=user,
+        action=Action.SEARCH,
+        object_type="case",
+        la_id=user.la_id,
+        summary="Searched the case list",
+        detail={"filters": filters.as_dict(), "page": page, "ids": [c.pk for c in rows]},
+        child_ids=[c.child_id for c in rows],
+    )
 
 
 def cases_filtered(*, user, filters: CaseFilters) -> QuerySet[Case]:
@@ -166,15 +171,7 @@ def case_rows_of(*, user, ids: list[int], filters: CaseFilters, page: int) -> li
         found = {c.pk: c for c in cases_visible_to(user).filter(pk__in=ids)
                  .select_related("child", "responsible_officer")}
         rows = [found[i] for i in ids if i in found]
-        audit_record(
-            actor=user,
-            action=Action.SEARCH,
-            object_type="case",
-            la_id=user.la_id,
-            summary="Searched the case list",
-            detail={"filters": filters.as_dict(), "page": page, "ids": [c.pk for c in rows]},
-            child_ids=[c.child_id for c in rows],
-        )
+        _audit_list(user, filters, page, rows)
     return rows
 
 
