@@ -1152,6 +1152,11 @@ class DemoBuilder:
 
         build_demo_attendance([a.la for a in authorities], seed=self.rng.randrange(2**31),
                               today=self.today, log=self.log)
+        # A term of deletion returns, leavers reconciled and new pupils (cme.demo.movements).
+        from cme.demo.movements import build_demo_movements
+
+        build_demo_movements([a.la for a in authorities], seed=self.rng.randrange(2**31),
+                             today=self.today, log=self.log)
         return self.summary
 
 

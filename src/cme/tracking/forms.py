@@ -53,3 +53,19 @@ class LeaverFilterForm(Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].choices = [("", "Any")] + [(str(s.pk), s.name) for s in schools]
+
+
+class ReturnsUploadForm(Form):
+    MAX_BYTES = 5 * 1024 * 1024  # a year of a large secondary's returns is a few hundred rows
+
+    file = forms.FileField(label="Deletion returns file (CSV)", error_messages={"required": "Choose a file to upload"},
+                           help_text="Columns laestab,upn,deleted_on,ground,destination,destination_detail,"
+                                     "notice_received,other_registration,exclusion_on")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 5 MB")
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty")
+        return upload

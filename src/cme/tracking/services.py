@@ -372,3 +372,76 @@ def _refer(la: Organisation, leaver: Leaver, grace: int):
     if child.upn:
         fields["child_upn"] = child.upn
     return referral_create(la=la, channel=Channel.RECONCILIATION, **fields)
+
+
+# -- deletion returns in bulk: a CSV from a school's information system -------------------------
+
+RETURN_COLUMNS = ("laestab", "upn", "deleted_on", "ground", "destination", "destination_detail",
+                  "notice_received", "other_registration", "exclusion_on")
+RETURN_REQUIRED = ("laestab", "upn", "deleted_on", "ground")
+
+
+class ReturnsRefused(ValidationError):
+    """A deletion-returns file with problems: every one names the row and field; nothing saved."""
+
+
+def _csv_date(value: str, row: int, field: str, problems: list[str]) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"row {row}, field {field}: {value!r} is not a date in the form YYYY-MM-DD")
+        return None
+
+
+@transaction.atomic
+def deletion_returns_import(*, actor, data: bytes | str, providers: list[Organisation]) -> list[DeletionReturn]:
+    """Every row of a deletion-returns CSV (columns RETURN_COLUMNS; dates YYYY-MM-DD; ground a to o;
+    notice_received yes or no), for pupils on the rolls of `providers` (the uploader's own school,
+    or the authority's providers): all or nothing, every problem named by row and field."""
+    from cme.core.csvfile import read_csv
+
+    table = read_csv(data, required=RETURN_REQUIRED, known=RETURN_COLUMNS,
+                     missing_hint=f" (the header is {','.join(RETURN_COLUMNS)})")
+    problems = [f"row {p.row}" + (f", field {p.column}" if p.column else "") + f": {p.message}"
+                for p in table.problems]
+    if table.broken:
+        raise ReturnsRefused(problems)
+    by_laestab = {p.laestab: p for p in providers if p.laestab}
+    saved: list[DeletionReturn] = []
+    for row in table.rows:
+        n = row.number
+        found = len(problems)
+        provider = by_laestab.get(row["laestab"])
+        if provider is None:
+            problems.append(f"row {n}, field laestab: {row['laestab']!r} is not a school you may return for")
+            continue
+        upn = (row["upn"] or "").strip().upper()
+        enrolment = (Enrolment.objects.filter(provider=provider, upn=upn).select_related("child")
+                     .order_by("leaving_date").first()) if upn else None
+        if enrolment is None:
+            problems.append(f"row {n}, field upn: no pupil with UPN {upn or '(blank)'} on the roll of {provider.name}")
+        deleted_on = _csv_date(row["deleted_on"], n, "deleted_on", problems)
+        if not row["deleted_on"]:
+            problems.append(f"row {n}, field deleted_on: the date taken off roll is needed")
+        exclusion_on = _csv_date(row.get("exclusion_on", ""), n, "exclusion_on", problems)
+        notice = (row.get("notice_received") or "").strip().lower()
+        if notice not in ("", "yes", "no"):
+            problems.append(f"row {n}, field notice_received: write yes or no")
+        if len(problems) > found or enrolment is None or deleted_on is None:
+            continue
+        try:
+            with transaction.atomic():
+                saved.append(deletion_return_record(
+                    actor=actor, provider=provider, child=enrolment.child, deleted_on=deleted_on,
+                    ground=row["ground"], source=Source.CSV, destination=row.get("destination", ""),
+                    destination_detail=row.get("destination_detail", ""),
+                    notice_received={"yes": True, "no": False}.get(notice),
+                    other_registration=row.get("other_registration", ""), exclusion_on=exclusion_on))
+        except ValidationError as e:
+            for field_name, messages in e.message_dict.items():
+                problems += [f"row {n}, field {field_name}: {m}" for m in messages]
+    if problems:
+        raise ReturnsRefused(problems)  # rolls back every row saved above
+    return saved

@@ -8,6 +8,7 @@ urlpatterns = [
     path("leavers/radar", views.radar, name="radar"),
     path("deletion-returns", views.deletion_returns, name="returns"),
     path("deletion-returns/new", views.deletion_return_new, name="return-new"),
+    path("deletion-returns/upload", views.deletion_returns_upload, name="returns-upload"),
     path("new-entries", views.new_entries, name="new-entries"),
     path("new-entries/<int:entry_id>/decision", views.new_entry_decide, name="new-entry-decide"),
 ]

@@ -16,7 +16,7 @@ from cme.attendance.selectors import la_providers
 from cme.core.forms import apply_service_errors
 from cme.providers.models import Enrolment, Organisation
 from cme.tracking import selectors, services
-from cme.tracking.forms import DecisionForm, DeletionReturnForm, LeaverFilterForm
+from cme.tracking.forms import DecisionForm, DeletionReturnForm, LeaverFilterForm, ReturnsUploadForm
 from cme.tracking.models import GROUND_LABELS, Source
 
 
@@ -48,12 +48,34 @@ def deletion_return_new(request):
     return render(request, "tracking/deletion_new.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def deletion_returns_upload(request):
+    """A CSV of deletion returns: a school for its own pupils, a case officer for the authority's schools."""
+    user = request.user
+    policy.require_deletion_returner(user)
+    providers = ([user.organisation] if policy.is_school_user(user)
+                 else list(Organisation.objects.filter(la_id=user.la_id).exclude(estab="")))
+    form = ReturnsUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.deletion_returns_import(actor=user, data=form.cleaned_data["file"].read(),
+                                                     providers=providers)
+        except services.ReturnsRefused as e:
+            problems = e.messages
+        else:
+            messages.success(request, f"{len(saved)} deletion returns imported")
+            return redirect("tracking:returns")
+    return render(request, "tracking/upload.html", {"form": form, "problems": problems})
+
+
 @require_GET
 def deletion_returns(request):
     if not policy.is_la_staff(request.user):
         policy.require_deletion_returner(request.user)
     rows = selectors.deletion_returns_list(user=request.user)
-    return render(request, "tracking/returns.html", {"rows": rows, "is_school": policy.is_school_user(request.user)})
+    return render(request, "tracking/returns.html", {"rows": rows, "is_school": policy.is_school_user(request.user),
+                                                     "can_upload": policy.may_return_deletions(request.user)})
 
 
 @require_GET

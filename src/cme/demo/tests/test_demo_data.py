@@ -91,3 +91,13 @@ def test_loading_twice_refuses_unless_asked_to_skip(demo):
         call_command("demo-data", scale=200, cases=12, verbosity=0)
     call_command("demo-data", if_empty=True, verbosity=0)
     assert Organisation.objects.filter(kind=OrgKind.LA).count() == 2
+
+
+def test_demo_has_a_term_of_movements_some_reconciled_some_not(demo):
+    from cme.tracking.models import DeletionReturn, Leaver, NewEntry
+
+    for la in Organisation.objects.filter(kind=OrgKind.LA):
+        assert DeletionReturn.objects.filter(la=la).count() >= 10
+        statuses = set(Leaver.objects.filter(la=la).values_list("status", flat=True))
+        assert {"on_roll", "home_education", "transferred_out", "unreconciled"} <= statuses, la
+        assert NewEntry.objects.filter(la=la, match_state="to_confirm").exists(), la

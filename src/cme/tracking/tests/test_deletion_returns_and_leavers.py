@@ -122,3 +122,35 @@ def test_a_sibling_joining_elsewhere_is_not_the_leaver(term_dates, pupil, school
 def test_the_radar_is_for_managers(client_for, officer_a, manager_a):
     assert client_for(officer_a).get("/leavers/radar").status_code == 403
     assert client_for(manager_a).get("/leavers/radar").status_code == 200
+
+
+def test_a_csv_of_returns_is_all_or_nothing_naming_row_and_field(tmp_path, pupil, school_a, la_a):
+    from django.core.management import CommandError
+
+    good = f"{school_a.laestab},{pupil.upn},2025-01-10,g,,,,,\n"
+    bad = f"{school_a.laestab},A000000000000,2025-01-11,g,,,,,\n{school_a.laestab},{pupil.upn},2025-13-01,z,,,maybe,,\n"
+    header = "laestab,upn,deleted_on,ground,destination,destination_detail,notice_received,other_registration,exclusion_on\n"
+    path = tmp_path / "returns.csv"
+    path.write_text(header + good + bad)
+    with pytest.raises(CommandError) as e:
+        call_command("import-deletion-returns", str(path), "--la", "901")
+    text = str(e.value)
+    assert "row 3, field upn" in text and "row 4, field deleted_on" in text and "row 4, field notice_received" in text
+    assert not DeletionReturn.objects.exists()
+    assert Enrolment.objects.get(child=pupil).leaving_date is None
+    path.write_text(header + good)
+    call_command("import-deletion-returns", str(path), "--la", "901")
+    assert DeletionReturn.objects.get().source == "csv"
+
+
+def test_a_school_uploads_returns_for_its_own_pupils_only(client_for, school_user_a, pupil, school_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    header = "laestab,upn,deleted_on,ground,destination,destination_detail,notice_received,other_registration,exclusion_on\n"
+    client = client_for(school_user_a)
+    bad = SimpleUploadedFile("r.csv", (header + f"9079999,{pupil.upn},2025-01-10,g,,,,,\n").encode())
+    page = client.post("/deletion-returns/upload", {"file": bad}).content.decode()
+    assert "row 2, field laestab" in page and not DeletionReturn.objects.exists()
+    good = SimpleUploadedFile("r.csv", (header + f"{school_a.laestab},{pupil.upn},2025-01-10,g,,,,,\n").encode())
+    assert client.post("/deletion-returns/upload", {"file": good}).status_code == 302
+    assert DeletionReturn.objects.count() == 1
