@@ -134,3 +134,10 @@ def test_an_ehe_header_of_the_wrong_shape_is_refused(tmp_path):
         call_command("reconcile", "--enrolments", str(enrol), "--as-of", AS_OF, "--la", "901", "--term-dates",
                      str(_terms(tmp_path)), "--out", str(tmp_path / "out.csv"), "--ehe", str(ehe))
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("laestab", ["٩٠١١٠٠١", "9\uff1011001"])
+def test_a_laestab_in_another_scripts_digits_is_refused(tmp_path, laestab):
+    with pytest.raises(CommandError, match=r"row 2, field destination"):
+        _run(tmp_path, [_olivia("a", laestab)])
+    assert not (tmp_path / "out.csv").exists()
