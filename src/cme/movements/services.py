@@ -6,9 +6,7 @@ sure match is linked, a doubtful one is put to an officer (PupilLinkQuestion) ra
 second child, and a pupil like no one on the register becomes a new child. Children on the roll who are not on the new one have their enrolment ended on the roll
 date (leavers); pupils not on the current roll get an enrolment (joiners). The import, its counts
 and each join and leave are kept (RollImport, RollChange), one audit event records it, and
-roll_changed is sent once it commits, with new_entry_recorded for each joiner (not at a provider's
-first import, whose pupils all "join" only because the roll was not known before) and
-leaver_recorded for each leaver (cme.movements.signals; source "roll", record the enrolment).
+roll_changed is sent once it commits.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -40,7 +38,6 @@ from cme.movements.roll import (
     read_roll_csv,
     readable,
 )
-from cme.movements.signals import leaver_recorded, new_entry_recorded
 from cme.people.identifiers import upn_is_temporary
 from cme.people.models import Address, CarerContact, Child, ChildName, FormerUPN, NameKind
 from cme.providers.models import Enrolment, Organisation
@@ -227,7 +224,6 @@ def roll_import(
     # One import at a time per provider: a second waits here, then sees the first's roll.
     Organisation.objects.select_for_update().filter(pk=provider.pk).first()
     la_id = provider.la_id
-    first_import = not RollImport.objects.filter(provider=provider).exists()
     index = ChildIndex.for_pupils(la_id=la_id, pupils=pupils)
     current: dict[int, Enrolment] = {}
     for enrolment in Enrolment.objects.filter(provider=provider, leaving_date__isnull=True).order_by("entry_date"):
@@ -331,31 +327,7 @@ def roll_import(
     )
     provider_id = provider.pk
     transaction.on_commit(lambda: roll_changed.send(sender=RollImport, provider_id=provider_id))
-    movements = ([] if first_import else [(e, seen[e.child_id]) for e in joined]), leavers
-    transaction.on_commit(lambda: _announce_movements(la_id=la_id, provider_id=provider_id, movements=movements))
     return record
-
-
-def _person(pupil: RollPupil) -> dict:
-    """The `cme link` person columns of a roll pupil (the movements signals' ``person``)."""
-    return {"upn": pupil.upn, "forename": pupil.legal_forename, "middle_names": pupil.middle_names,
-            "surname": pupil.legal_surname, "former_surname": pupil.former_surname,
-            "dob": pupil.date_of_birth.isoformat() if pupil.date_of_birth else "", "sex": pupil.sex,
-            "postcode": pupil.postcode, "address": ", ".join(line for line in pupil.address_lines if line)}
-
-
-def _announce_movements(*, la_id, provider_id: int,
-                        movements: tuple[list[tuple[Enrolment, RollPupil]], list[Enrolment]]) -> None:
-    """Each joiner and leaver of a committed roll import, to the rooms that track movements."""
-    joined, left = movements
-    for enrolment, pupil in joined:
-        new_entry_recorded.send(sender=RollImport, la_id=la_id, provider_id=provider_id,
-                                child_id=enrolment.child_id, person=_person(pupil),
-                                entry_date=enrolment.entry_date, source="roll", record=enrolment)
-    for enrolment in left:
-        leaver_recorded.send(sender=RollImport, la_id=la_id, provider_id=provider_id, child_id=enrolment.child_id,
-                             leaving_date=enrolment.leaving_date, ground="", destination="", source="roll",
-                             record=enrolment)
 
 
 def roll_import_csv(*, actor, provider: Organisation, as_of: date, data: bytes, file_name: str = "",

@@ -8,8 +8,3 @@ class Config(AppConfig):
     name = "cme.tracking"
     label = "tracking"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from cme.tracking import receivers
-
-        receivers.connect()

@@ -193,12 +193,10 @@ def deletion_return_record(*, actor, provider: Organisation, child: Child, delet
 
 @transaction.atomic
 def new_entry_record(*, actor, provider: Organisation, person: dict, entry_date: dt.date, source: str,
-                     child: Child | None = None, enrolment: Enrolment | None = None,
-                     announce: bool = True) -> NewEntry:
+                     child: Child | None = None, enrolment: Enrolment | None = None) -> NewEntry:
     """A pupil admitted to a school of the LA (reg 13: within 5 school days). Matched against the
     LA's unreconciled leavers, its open CME cases and its home-education list; a likely match is
-    put to the officer, never taken on its own. ``announce=False`` for a roll import's joiner,
-    which the roll import has announced already (cme.tracking.receivers)."""
+    put to the officer, never taken on its own."""
     la = provider.la
     if la is None:
         raise ValidationError({"provider": "The provider belongs to no authority"})
@@ -216,10 +214,9 @@ def new_entry_record(*, actor, provider: Organisation, person: dict, entry_date:
                  summary=f"{provider.name} returned a new entry on {entry_date:%d %B %Y}"
                          + (": a likely match to confirm" if entry.match_state == NewEntry.MatchState.TO_CONFIRM else ""),
                  detail={"source": source, "match": entry.match_state})
-    if announce:
-        transaction.on_commit(lambda: new_entry_recorded.send(
-            sender=NewEntry, la_id=la.pk, provider_id=provider.pk, child_id=child.pk if child else None,
-            person=person, entry_date=entry_date, source=source, record=entry))
+    transaction.on_commit(lambda: new_entry_recorded.send(
+        sender=NewEntry, la_id=la.pk, provider_id=provider.pk, child_id=child.pk if child else None,
+        person=person, entry_date=entry_date, source=source, record=entry))
     return entry
 
 
