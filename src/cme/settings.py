@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cme.movements",
     "cme.identify",
     "cme.tracking",
+    "cme.places",
     "cme.reports",
     "cme.demo",
 ]
@@ -260,6 +261,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("CME_FROM_EMAIL", "cme-tracker@localhost")
 # agencies of the authority whose names say Police or Social Care are told too, at their contact
 # e-mail.
 CME_CLOCKS_FILE = Path(os.environ.get("CME_CLOCKS_FILE", PACKAGE_DIR / "cases" / "data" / "clocks.toml"))
+# Places (cme.places): a places figure older than this many days is marked stale; attendance at a
+# new provider is watched for this many school days before the case may close "in provision".
+CME_PLACES_STALE_DAYS = int(os.environ.get("CME_PLACES_STALE_DAYS", "30"))
+CME_WATCH_SCHOOL_DAYS = int(os.environ.get("CME_WATCH_SCHOOL_DAYS", "20"))
 CME_BASE_URL = os.environ.get("CME_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CME_ESCALATION_EMAILS = json.loads(os.environ.get("CME_ESCALATION_EMAILS", "{}"))
 # E-mails are sent by the task queue (cme.core.mail): attempts before one is marked not delivered.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("cme.people.urls")),
     path("", include("cme.attendance.urls")),
     path("", include("cme.identify.urls")),
+    path("", include("cme.places.urls")),
     path("", include("cme.providers.urls")),
     path("", include("cme.movements.urls")),
     path("", include("cme.tracking.urls")),

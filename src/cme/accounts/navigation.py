@@ -15,6 +15,7 @@ LA_STAFF_LINKS = [
     ("Find a child", "identify:search"),
     ("At risk", "screening:list"),
     ("Providers", "providers:list"),
+    ("Places", "places:home"),
 ]
 # Managers and administrators get one more link, to a page that lists the management pages, so
 # that the navigation keeps to one line however many such pages there are.
@@ -28,6 +29,7 @@ SCHOOL_LINKS = [
     ("Your pupils", "people:pupils"),
     ("Your school", "providers:list"),
     ("Registers", "attendance:upload"),
+    ("Places", "places:requests"),
     ("Make a referral", "intake:partner-new"),
     ("Your referrals", "intake:mine"),
     ("Pupils off roll", "tracking:returns"),

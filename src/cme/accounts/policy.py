@@ -184,6 +184,38 @@ def may_see_audit(user: Any) -> bool:
     return is_manager(user)
 
 
+def may_update_places(user: Any, provider: Any) -> bool:
+    """A provider's places free: the authority's staff for its providers; a provider's own staff
+    for their provider only (with the date they gave it)."""
+    if provider is None or not getattr(user, "is_authenticated", False) or not provider.is_provider:
+        return False
+    if is_la_staff(user):
+        return provider.la_id == user.organisation_id
+    return bool(is_school_user(user) and provider.pk == user.organisation_id)
+
+
+def may_keep_places_directory(user: Any) -> bool:
+    """Capacities and the directory of alternative provision: the authority's staff who load data."""
+    return may_load_la_registers(user)
+
+
+def may_answer_placement_requests(user: Any) -> bool:
+    """A provider's staff answer the requests for a place made to their provider (and see only those)."""
+    org = getattr(user, "organisation", None)
+    return bool(is_school_user(user) and org is not None and org.is_provider)
+
+
+def may_answer_placement_request(user: Any, request: Any) -> bool:
+    if may_work_cases(user):
+        return request.case.la_id == user.organisation_id
+    return may_answer_placement_requests(user) and request.provider_id == user.organisation_id
+
+
+def may_see_panel_restricted(user: Any) -> bool:
+    """A panel's restricted notes (and so the full minutes): the roles that see restricted detail."""
+    return may_see_restricted(user)
+
+
 # -- refusals ----------------------------------------------------------------------------------
 
 
@@ -254,6 +286,21 @@ def require_la_loader(user: Any) -> None:
 def require_directory_user(user: Any) -> None:
     if not may_use_directory(user):
         raise PermissionDenied("The directory is for council staff and providers")
+
+
+def require_places_keeper(user: Any) -> None:
+    if not may_keep_places_directory(user):
+        raise PermissionDenied("Only administrators, managers and CME officers keep capacities and the directory")
+
+
+def require_places_updater(user: Any, provider: Any) -> None:
+    if not may_update_places(user, provider):
+        raise PermissionDenied("You can update the places of your own school only")
+
+
+def require_request_answerer(user: Any, request: Any) -> None:
+    if not may_answer_placement_request(user, request):
+        raise PermissionDenied("Only the provider asked, or the authority's case officers, record the answer")
 
 
 def require_screening_runner(user: Any) -> None:

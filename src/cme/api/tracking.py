@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from cme.accounts import policy
@@ -24,10 +24,10 @@ WRITE = {401: Refusal, 403: Refusal, 404: Refusal, 415: BadInput, 422: BadInput}
 
 if TYPE_CHECKING:
     Ground = str
-    Status = str
+    LeaverStatusCode = str
 else:
     Ground = Literal[tuple(GROUND_LABELS)]
-    Status = Literal[tuple(LeaverStatus.values)]
+    LeaverStatusCode = Literal[tuple(LeaverStatus.values)]
 
 
 class MovementIn(Schema):
@@ -83,8 +83,8 @@ def deletion_return(request, payload: DeletionIn):
             other_registration=payload.other_registration, exclusion_on=payload.exclusion_on)
     except DjangoValidationError as e:
         raise service_error(e) from e
-    return 201, DeletionOut(id=record.pk, deleted_on=record.deleted_on, ground=record.ground,
-                            premature=record.premature, flags=[Flag(**f) for f in record.flags])
+    return Status(201, DeletionOut(id=record.pk, deleted_on=record.deleted_on, ground=record.ground,
+                            premature=record.premature, flags=[Flag(**f) for f in record.flags]))
 
 
 class NewEntryIn(MovementIn):
@@ -125,7 +125,7 @@ def new_entry(request, payload: NewEntryIn):
                                           entry_date=payload.entry_date, source=Source.API)
     except DjangoValidationError as e:
         raise service_error(e) from e
-    return 201, NewEntryOut(id=entry.pk, match=entry.match_state, probability=entry.probability)
+    return Status(201, NewEntryOut(id=entry.pk, match=entry.match_state, probability=entry.probability))
 
 
 class LeaverOut(Schema):
@@ -141,7 +141,7 @@ class LeaverOut(Schema):
 
 
 class LeaverQuery(Schema):
-    status: Status = LeaverStatus.UNRECONCILED
+    status: LeaverStatusCode = LeaverStatus.UNRECONCILED
 
 
 @router.get("/leavers", response={200: list[LeaverOut], 401: Refusal, 403: Refusal, 422: BadInput},

@@ -1157,6 +1157,10 @@ class DemoBuilder:
 
         build_demo_movements([a.la for a in authorities], seed=self.rng.randrange(2**31),
                              today=self.today, log=self.log)
+        # Places, the AP directory, requests for a place and a panel (cme.demo.places).
+        from cme.demo.places import build_demo_places
+
+        build_demo_places(authorities, today=self.today, log=self.log)
         return self.summary
 
 

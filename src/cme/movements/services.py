@@ -38,6 +38,7 @@ from cme.movements.roll import (
     read_roll_csv,
     readable,
 )
+from cme.movements.signals import leaver_recorded, new_entry_recorded
 from cme.people.identifiers import upn_is_temporary
 from cme.people.models import Address, CarerContact, Child, ChildName, FormerUPN, NameKind
 from cme.providers.models import Enrolment, Organisation
@@ -327,7 +328,31 @@ def roll_import(
     )
     provider_id = provider.pk
     transaction.on_commit(lambda: roll_changed.send(sender=RollImport, provider_id=provider_id))
+    # The first roll of a provider is everyone already there, not joiners: only later imports
+    # tell the rooms above of new entries and leavers (movements.signals).
+    if RollImport.objects.filter(provider=provider).exclude(pk=record.pk).exists():
+        _send_movements(record, joined, leavers, la_id)
     return record
+
+
+def _send_movements(record: RollImport, joined: list[Enrolment], leavers: list[Enrolment], la_id: int) -> None:
+    def send() -> None:
+        for e in joined:
+            child = e.child
+            address = child.addresses.order_by("-lived_from", "-id").first()
+            person = {"upn": e.upn or child.upn, "forename": child.legal_forename, "middle_names": "",
+                      "surname": child.legal_surname, "former_surname": "",
+                      "dob": child.date_of_birth.isoformat() if child.date_of_birth else "", "sex": child.sex,
+                      "postcode": address.postcode if address else "", "address": address.line1 if address else ""}
+            new_entry_recorded.send(sender=RollImport, la_id=la_id, provider_id=record.provider_id,
+                                    child_id=e.child_id, person=person, entry_date=e.entry_date,
+                                    source="roll", record=e, joiners=len(joined))
+        for e in leavers:
+            leaver_recorded.send(sender=RollImport, la_id=la_id, provider_id=record.provider_id,
+                                 child_id=e.child_id, leaving_date=e.leaving_date, ground="", destination="",
+                                 source="roll", record=e)
+
+    transaction.on_commit(send)
 
 
 def roll_import_csv(*, actor, provider: Organisation, as_of: date, data: bytes, file_name: str = "",

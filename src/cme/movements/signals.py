@@ -6,7 +6,7 @@ new_entry_recorded(sender, *, la_id, provider_id, child_id, person, entry_date, 
     roll import. ``person`` has the ``cme link`` person columns (upn, forename, middle_names,
     surname, former_surname, dob, sex, postcode, address); ``child_id`` is the register's child
     when known (else None); ``source`` is "web", "api", "csv" or "roll"; ``record`` is the stored
-    row that recorded it.
+    row that recorded it. A roll import adds ``joiners``, how many joined with this one.
 
 leaver_recorded(sender, *, la_id, provider_id, child_id, leaving_date, ground, destination, source, record)
     A pupil left a roll of the authority: a deletion return or a leaver at a roll import.

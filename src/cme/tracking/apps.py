@@ -8,3 +8,6 @@ class Config(AppConfig):
     name = "cme.tracking"
     label = "tracking"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cme.tracking import receivers  # noqa: F401 - connects the signals

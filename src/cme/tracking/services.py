@@ -193,7 +193,8 @@ def deletion_return_record(*, actor, provider: Organisation, child: Child, delet
 
 @transaction.atomic
 def new_entry_record(*, actor, provider: Organisation, person: dict, entry_date: dt.date, source: str,
-                     child: Child | None = None, enrolment: Enrolment | None = None) -> NewEntry:
+                     child: Child | None = None, enrolment: Enrolment | None = None,
+                     child_id: int | None = None) -> NewEntry:
     """A pupil admitted to a school of the LA (reg 13: within 5 school days). Matched against the
     LA's unreconciled leavers, its open CME cases and its home-education list; a likely match is
     put to the officer, never taken on its own."""
@@ -202,6 +203,8 @@ def new_entry_record(*, actor, provider: Organisation, person: dict, entry_date:
         raise ValidationError({"provider": "The provider belongs to no authority"})
     if entry_date > timezone.localdate():
         raise ValidationError({"entry_date": "The date of admission must be today or in the past"})
+    if child is None and child_id is not None:
+        child = Child.objects.get(pk=child_id)
     if not (person.get("forename") or person.get("surname")):
         raise ValidationError({"surname": "Enter the pupil's first name or last name"})
     entry = NewEntry(la=la, provider=provider, child=child, enrolment=enrolment, person=person,

@@ -52,6 +52,24 @@ EXPECTED = {
     ("get", "/api/v1/leavers/radar"),
     ("post", "/api/v1/cases/{case_id}/notes"),
     ("post", "/api/v1/cases/{case_id}/joint-evidence"),
+    # Places, placement requests and panels (issue 13).
+    ("get", "/api/v1/cases/{case_id}/places"),
+    ("get", "/api/v1/cases/{case_id}/placement-requests"),
+    ("post", "/api/v1/cases/{case_id}/placement-requests"),
+    ("get", "/api/v1/placement-requests"),
+    ("post", "/api/v1/placement-requests/{request_id}/answer"),
+    ("post", "/api/v1/placement-requests/{request_id}/accept"),
+    ("post", "/api/v1/placement-requests/{request_id}/withdraw"),
+    ("get", "/api/v1/providers/{laestab}/places"),
+    ("put", "/api/v1/providers/{laestab}/places/{year_group}"),
+    ("get", "/api/v1/panel-meetings/{meeting_id}"),
+    ("put", "/api/v1/providers/{laestab}/capacity/{year_group}"),
+    ("get", "/api/v1/alternative-provision"),
+    ("put", "/api/v1/providers/{laestab}/directory"),
+    ("get", "/api/v1/placement-refusals"),
+    ("post", "/api/v1/panels"),
+    ("post", "/api/v1/panels/{panel_id}/meetings"),
+    ("post", "/api/v1/panel-meetings/{meeting_id}/items/{item_id}/decision"),
 }
 
 

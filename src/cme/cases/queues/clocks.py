@@ -26,9 +26,11 @@ from typing import Protocol
 DEFAULT_CLOCKS = Path(__file__).resolve().parent.parent / "data" / "clocks.toml"  # cases/data
 
 START_EVENTS = frozenset(
-    {"referred", "opened", "escalation_needed", "absence_started", "looked_after", "provision_determined"}
+    {"referred", "opened", "escalation_needed", "absence_started", "looked_after", "provision_determined",
+     "placement_requested", "place_offered"}
 )
-STOP_EVENTS = frozenset({"triaged", "first_enquiry", "escalated", "enquiries_completed", "in_provision"})
+STOP_EVENTS = frozenset({"triaged", "first_enquiry", "escalated", "enquiries_completed", "in_provision",
+                         "placement_answered"})
 # Events after which a clock that has not been met no longer applies (the child was located
 # before anyone made a first enquiry: that clock stops rather than stay overdue for ever).
 UNTIL_EVENTS = frozenset({"located", "in_provision", "closed"})

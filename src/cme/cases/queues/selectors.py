@@ -74,7 +74,29 @@ def _min(*dates: dt.date | None) -> dt.date | None:
     return min(found) if found else None
 
 
+# Rooms above cases that record events a clock counts (cme.places: a place asked for, answered,
+# offered) register a source here in their AppConfig.ready: it takes the cases and returns, for
+# each case id, event name -> date. One query per source, whatever the number of cases.
+CaseEventSource = Callable[[list[Case]], dict[int, dict[str, dt.date | None]]]
+_event_sources: list[CaseEventSource] = []
+
+
+def add_case_event_source(source: CaseEventSource) -> None:
+    if source not in _event_sources:
+        _event_sources.append(source)
+
+
 def case_facts(cases: list[Case]) -> dict[int, clocks.CaseFacts]:
+    facts = _case_facts(cases)
+    for source in _event_sources:
+        for case_id, events in source(cases).items():
+            if case_id in facts:
+                f = facts[case_id]
+                facts[case_id] = clocks.CaseFacts(events={**f.events, **events}, groups=f.groups)
+    return facts
+
+
+def _case_facts(cases: list[Case]) -> dict[int, clocks.CaseFacts]:
     """What happened on each case, for its clocks: seven queries whatever the number of cases,
     or none for one case whose records the case page has fetched already."""
     ids = [c.pk for c in cases]

@@ -24,7 +24,7 @@ def test_header_names_the_service_and_the_council(client_for, officer_a):
 def test_la_staff_navigation(client_for, persona):
     html = client_for(persona).get("/").content.decode()
     nav = html.split('class="govuk-service-navigation__list"')[1].split("</ul>")[0]
-    one_word = ["Home", "Referrals", "Cases", "Providers"] + (["Management"] if persona.is_manager else [])
+    one_word = ["Home", "Referrals", "Cases", "Providers", "Places"] + (["Management"] if persona.is_manager else [])
     assert [t.strip() for t in re.findall(r">\s*([A-Z][a-z]+)\s*<", nav)] == one_word
     assert "My work" in nav and "Find a child" in nav and "At risk" in nav
     assert ">Children<" not in nav  # one search: "Find a child"

@@ -154,3 +154,18 @@ def test_a_school_uploads_returns_for_its_own_pupils_only(client_for, school_use
     good = SimpleUploadedFile("r.csv", (header + f"{school_a.laestab},{pupil.upn},2025-01-10,g,,,,,\n").encode())
     assert client.post("/deletion-returns/upload", {"file": good}).status_code == 302
     assert DeletionReturn.objects.count() == 1
+
+
+def test_a_joiner_on_a_later_roll_import_is_a_new_entry(la_a, school_a, officer_a, django_capture_on_commit_callbacks):
+    from cme.movements.services import roll_import_csv
+
+    header = "upn,legal_surname,legal_forename,date_of_birth,sex,entry_date\n"
+    first = header + f"{f.make_upn('901')},Lane,Ada,2015-04-04,F,2022-09-05\n"
+    later = first + f"{f.make_upn('901')},Khan,Mia,2014-07-07,F,2025-01-06\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        roll_import_csv(actor=officer_a, provider=school_a, data=first.encode(), as_of=dt.date(2024, 9, 10))
+    assert not NewEntry.objects.exists()  # the first roll is everyone already there
+    with django_capture_on_commit_callbacks(execute=True):
+        roll_import_csv(actor=officer_a, provider=school_a, data=later.encode(), as_of=dt.date(2025, 1, 10))
+    entry = NewEntry.objects.get()
+    assert entry.source == "roll" and entry.person["surname"] == "Khan"

@@ -1,0 +1,24 @@
+"""New pupils on a roll import are new entries too: each is matched like a new-entry return."""
+
+from django.conf import settings
+from django.dispatch import receiver
+
+from cme.movements.signals import new_entry_recorded
+from cme.providers.models import Enrolment, Organisation
+from cme.tracking.models import NewEntry, Source
+
+
+@receiver(new_entry_recorded)
+def roll_joiner_is_a_new_entry(sender, *, provider_id, child_id, person, entry_date, source, record, **kwargs):
+    from cme.tracking.services import new_entry_record
+
+    if sender is NewEntry or source != Source.ROLL:
+        return  # what this room recorded itself (a return, or a joiner it has just recorded)
+    # A roll that brings more joiners than an in-year import does (a new school year, a first
+    # import after a gap) is left to the nightly reconciliation, which finds each leaver again
+    # in one pass, rather than matched joiner by joiner here.
+    if kwargs.get("joiners", 0) > getattr(settings, "CME_ROLL_JOINERS_MATCHED_MAX", 300):
+        return
+    provider = Organisation.objects.get(pk=provider_id)
+    new_entry_record(actor=None, provider=provider, person=person, entry_date=entry_date, source=Source.ROLL,
+                     child_id=child_id, enrolment=record if isinstance(record, Enrolment) else None)
