@@ -159,3 +159,118 @@ def leavers(request, q: Query[LeaverQuery]):
                       ground=r.ground, status=r.status, found_at=r.found_at, school_days=r.school_days,
                       referral=r.referral.reference if r.referral else None)
             for r in selectors.leavers_list(user=user, status=q.status)]
+
+
+# -- the officer's side: deletion returns seen, new entries decided, the radar -----------------
+
+
+class DeletionReturnRow(DeletionOut):
+    school: str
+    child_id: int
+    destination: str
+    source: str
+
+
+@router.get("/deletion-returns", response={200: list[DeletionReturnRow], 401: Refusal, 403: Refusal, 422: BadInput},
+            summary="Deletion returns (a school: its own; the authority: all of its schools')",
+            description="The latest deletion returns first, with what the data could not confirm.",
+            operation_id="deletion_returns_list")
+def deletion_returns(request):
+    user = request.auth
+    if not policy.is_la_staff(user):
+        policy.require_deletion_returner(user)
+    return [DeletionReturnRow(id=d.pk, deleted_on=d.deleted_on, ground=d.ground, premature=d.premature,
+                              flags=[Flag(**f) for f in d.flags], school=d.provider.name, child_id=d.child_id,
+                              destination=d.destination or d.destination_detail, source=d.source)
+            for d in selectors.deletion_returns_list(user=user)]
+
+
+class NewEntryRow(NewEntryOut):
+    school: str
+    entry_date: date
+    forename: str
+    surname: str
+    dob: str
+    matched_child_id: int | None
+    matched_leaver_id: int | None
+    matched_case_id: int | None
+
+
+@router.get("/new-entries", response={200: list[NewEntryRow], 401: Refusal, 403: Refusal, 422: BadInput},
+            summary="New entries with a likely match waiting for an officer",
+            description="Each new pupil the matching took for one of the authority's leavers not found again, a "
+                        "child with an open CME case or a child on the home-education list; an officer confirms "
+                        "or rejects it (`POST /new-entries/{entry_id}/decision`).",
+            operation_id="new_entries_to_confirm")
+def new_entries(request):
+    user = request.auth
+    policy.require_la_staff(user, "Only council staff can see new entries")
+    return [NewEntryRow(id=e.pk, match=e.match_state, probability=e.probability, school=e.provider.name,
+                        entry_date=e.entry_date, forename=e.person.get("forename", ""),
+                        surname=e.person.get("surname", ""), dob=e.person.get("dob", ""),
+                        matched_child_id=e.matched_child_id, matched_leaver_id=e.matched_leaver_id,
+                        matched_case_id=e.matched_case_id)
+            for e in selectors.new_entries_to_confirm(user=user)]
+
+
+class NewEntryDecisionIn(MovementIn):
+    decision: Literal["confirm", "reject"] = Field(
+        description="confirm: the new pupil is that child (a leaver is then found again); reject: another child")
+
+
+@router.post("/new-entries/{entry_id}/decision", response={200: NewEntryOut, **WRITE},
+             summary="Confirm or reject a new entry's likely match",
+             description="A case officer's decision. Confirming a match to a leaver marks the leaver found again, "
+                         "on the new school's roll.",
+             operation_id="new_entry_decide")
+def new_entry_decision(request, entry_id: int, payload: NewEntryDecisionIn):
+    user = request.auth
+    entry = selectors.new_entry_get_for_user(user=user, entry_id=entry_id, require=policy.require_caseworker)
+    try:
+        entry = services.new_entry_decide(actor=user, entry=entry, confirm=payload.decision == "confirm")
+    except DjangoValidationError as e:
+        raise service_error(e) from e
+    return 200, NewEntryOut(id=entry.pk, match=entry.match_state, probability=entry.probability)
+
+
+class RadarPupilOut(Schema):
+    deletion_id: int
+    name: str
+    year_group: str
+    deleted_on: date
+    ground: str
+    destination: str
+    counted_in: list[str] = Field(description="y10_11, f, g_none: the radar's figures this deletion counts in")
+
+
+class RadarRowOut(Schema):
+    school: str
+    term: str
+    deletions: int
+    per_100_on_roll: float
+    by_ground: dict[str, int]
+    by_year_group: dict[str, int]
+    concerns: list[str]
+    pupils: list[RadarPupilOut]
+
+
+class RadarOut(Schema):
+    council_rates: dict[str, dict[str, float]] = Field(
+        description="Per term: the council's deletions per 100 on roll (all, y10_11, f, g_none)")
+    schools: list[RadarRowOut]
+
+
+@router.get("/leavers/radar", response={200: RadarOut, 401: Refusal, 403: Refusal, 422: BadInput},
+            summary="The off-rolling radar (managers)",
+            description="Deletions per school per term against the council's rate that term, by ground and year "
+                        "group, flagged where a school is far above it for Years 10 and 11, home education (f) or "
+                        "(g) with no known destination; the pupils behind each figure.",
+            operation_id="off_rolling_radar")
+def radar(request):
+    rows, norms = selectors.off_rolling_radar(user=request.auth)
+    return RadarOut(council_rates=norms, schools=[RadarRowOut(
+        school=r.provider, term=r.term, deletions=r.deletions, per_100_on_roll=round(r.rate, 2),
+        by_ground=r.by_ground, by_year_group=r.by_year, concerns=r.concerns,
+        pupils=[RadarPupilOut(deletion_id=p.deletion_id, name=p.name, year_group=p.year_group,
+                              deleted_on=p.deleted_on, ground=p.ground, destination=p.destination,
+                              counted_in=list(p.kinds)) for p in r.pupils]) for r in rows])

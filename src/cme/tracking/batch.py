@@ -36,7 +36,7 @@ ENROL_COLUMNS = ("upn", "forename", "middle_names", "surname", "former_surname",
 EHE_COLUMNS = (*PERSON_COLUMNS, "start_date")
 OUT_COLUMNS = ("upn", "laestab", "leaving_date", "status", "found_at", "school_days")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LAESTAB = re.compile(r"^\d{7}$")
+_LAESTAB = re.compile(r"^[0-9]{7}$")  # ASCII digits only: "\d" takes any script's digits
 
 
 def _rows(text: str, name: str, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:

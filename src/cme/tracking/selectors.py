@@ -102,6 +102,19 @@ def term_of(day: dt.date) -> str:
 
 
 @dataclass
+class RadarPupil:
+    """One deletion behind a radar figure: who, from which year group, when, why, and where to."""
+
+    deletion_id: int
+    name: str
+    year_group: str
+    deleted_on: dt.date
+    ground: str
+    destination: str
+    kinds: tuple[str, ...]  # the radar's kinds it counts in: "y10_11", "f", "g_none"
+
+
+@dataclass
 class RadarRow:
     provider_id: int
     provider: str
@@ -112,50 +125,74 @@ class RadarRow:
     year_10_11: int
     home_education: int
     g_without_destination: int
+    by_year: dict[str, int] = field(default_factory=dict)
     concerns: list[str] = field(default_factory=list)
+    pupils: list[RadarPupil] = field(default_factory=list)
 
 
 RADAR_FACTOR = 2.0  # a school flagged at twice the LA's rate or more [local choice: configurable]
 RADAR_MIN = 3  # and at least this many deletions of the kind, so one family's move is not a signal
+RADAR_KINDS = (("y10_11", "Years 10 and 11"), ("f", "home education (f)"),
+               ("g_none", "(g) with no known destination"))
 
 
-def off_rolling_radar(*, user) -> tuple[list[RadarRow], dict]:
-    """Deletions per school per term against the authority's norm (per 100 on roll), by ground and
-    for Years 10 and 11, many home-education (f) deletions, and (g) deletions with no known
-    destination: the patterns of off-rolling. Managers only; the pupils behind each figure are one
-    click away (the deletion returns list)."""
+def _radar_kinds(d: DeletionReturn) -> tuple[str, ...]:
+    kinds = []
+    if d.enrolment.year_group in ("10", "11"):
+        kinds.append("y10_11")
+    if d.ground == "f":
+        kinds.append("f")
+    if d.ground == "g" and not d.destination and not d.destination_detail:
+        kinds.append("g_none")
+    return tuple(kinds)
+
+
+def off_rolling_radar(*, user) -> tuple[list[RadarRow], dict[str, dict[str, float]]]:
+    """Deletions per school per term against the authority's norm for the same term (per 100 on
+    roll), by ground and by year group: a rise in Years 10 and 11, many home-education (f)
+    deletions, and (g) deletions with no known destination are the patterns of off-rolling.
+    Managers only; each row carries the pupils behind its figures. Returns the rows (flagged
+    first) and the authority's rates per term."""
     from cme.providers.models import Enrolment
 
     policy.require_manager(user, "Only a manager can see the off-rolling radar")
-    returns = list(deletion_returns_visible_to(user).select_related("provider", "enrolment"))
+    with transaction.atomic():
+        returns = list(deletion_returns_visible_to(user).select_related("provider", "enrolment", "child"))
+        _audit_list(user, "deletion_return", f"Viewed the off-rolling radar ({len(returns)} deletions)",
+                    [d.pk for d in returns], [d.child_id for d in returns])
     on_roll = Counter(Enrolment.objects.filter(provider__la_id=user.la_id, leaving_date__isnull=True)
                       .values_list("provider_id", flat=True))
+    total_roll = max(sum(on_roll.values()), 1)
     groups: dict[tuple[int, str], list[DeletionReturn]] = defaultdict(list)
+    by_term: dict[str, list[DeletionReturn]] = defaultdict(list)
     for d in returns:
         groups[(d.provider_id, term_of(d.deleted_on))].append(d)
-    total_roll = max(sum(on_roll.values()), 1)
-    norm = {"all": 100 * len(returns) / total_roll,
-            "y10_11": 100 * sum(1 for d in returns if d.enrolment.year_group in ("10", "11")) / total_roll,
-            "f": 100 * sum(1 for d in returns if d.ground == "f") / total_roll,
-            "g_none": 100 * sum(1 for d in returns if d.ground == "g" and not d.destination
-                                and not d.destination_detail) / total_roll}
+        by_term[term_of(d.deleted_on)].append(d)
+    # The authority's rate of each kind in each term: a school is compared with the same term.
+    norms: dict[str, dict[str, float]] = {}
+    for term, items in by_term.items():
+        kinds = [_radar_kinds(d) for d in items]
+        norms[term] = {"all": 100 * len(items) / total_roll,
+                       **{key: 100 * sum(1 for k in kinds if key in k) / total_roll for key, _ in RADAR_KINDS}}
     rows = []
     for (provider_id, term), items in groups.items():
         roll = max(on_roll.get(provider_id, 0), 1)
+        pupils = [RadarPupil(deletion_id=d.pk, name=d.child.full_name, year_group=d.enrolment.year_group,
+                             deleted_on=d.deleted_on, ground=d.ground,
+                             destination=d.destination or d.destination_detail, kinds=_radar_kinds(d))
+                  for d in sorted(items, key=lambda d: (d.deleted_on, d.pk))]
+        count = {key: sum(1 for p in pupils if key in p.kinds) for key, _ in RADAR_KINDS}
         row = RadarRow(
             provider_id=provider_id, provider=items[0].provider.name, term=term, deletions=len(items),
             rate=100 * len(items) / roll, by_ground=dict(Counter(d.ground for d in items)),
-            year_10_11=sum(1 for d in items if d.enrolment.year_group in ("10", "11")),
-            home_education=sum(1 for d in items if d.ground == "f"),
-            g_without_destination=sum(1 for d in items if d.ground == "g" and not d.destination
-                                      and not d.destination_detail),
+            year_10_11=count["y10_11"], home_education=count["f"], g_without_destination=count["g_none"],
+            by_year=dict(Counter(d.enrolment.year_group or "unknown" for d in items)), pupils=pupils,
         )
-        for label, count, key in (("Years 10 and 11", row.year_10_11, "y10_11"),
-                                  ("home education (f)", row.home_education, "f"),
-                                  ("(g) with no known destination", row.g_without_destination, "g_none")):
-            if count >= RADAR_MIN and 100 * count / roll >= RADAR_FACTOR * max(norm[key], 1e-9):
-                row.concerns.append(f"{count} {label}: {100 * count / roll:.1f} per 100 on roll, the LA's "
-                                    f"rate is {norm[key]:.1f}")
+        norm = norms[term]
+        for key, label in RADAR_KINDS:
+            if count[key] >= RADAR_MIN and 100 * count[key] / roll >= RADAR_FACTOR * max(norm[key], 1e-9):
+                row.concerns.append(f"{count[key]} {label}: {100 * count[key] / roll:.1f} per 100 on roll, the "
+                                    f"council's rate that term is {norm[key]:.1f}")
         rows.append(row)
-    rows.sort(key=lambda r: (-len(r.concerns), -r.rate, r.provider))
-    return rows, norm
+    rows.sort(key=lambda r: (-len(r.concerns), -r.rate, r.provider, r.term))
+    return rows, norms

@@ -18,6 +18,7 @@ from cme.attendance.selectors import NoCalendar, calendar_for
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.cases.models import OPEN_STAGES, Case, JointEnquiryEvidence
+from cme.core.inputs import is_ascii_digits
 from cme.intake.models import Channel
 from cme.intake.services import referral_create
 from cme.matching.engine import Person
@@ -144,7 +145,7 @@ def deletion_return_record(*, actor, provider: Organisation, child: Child, delet
     if deleted_on > timezone.localdate():
         raise ValidationError({"deleted_on": "The date of deletion must be today or in the past"})
     destination = (destination or "").strip()
-    if destination and not (len(destination) == 7 and destination.isdigit()):
+    if destination and not (len(destination) == 7 and is_ascii_digits(destination)):
         raise ValidationError({"destination": "The next school's LAESTAB is 7 digits"})
     if exclusion_on is not None and exclusion_on > deleted_on:
         raise ValidationError({"exclusion_on": "The exclusion cannot be after the deletion"})

@@ -140,7 +140,9 @@ def new_entry_decide(request, entry_id: int):
 
 @require_GET
 def radar(request):
-    rows, norm = selectors.off_rolling_radar(user=request.user)
-    return render(request, "tracking/radar.html", {"rows": rows, "norm": norm, "labels": GROUND_LABELS})
+    rows, norms = selectors.off_rolling_radar(user=request.user)
+    return render(request, "tracking/radar.html", {"rows": rows, "norms": norms, "labels": GROUND_LABELS,
+                                                   "kinds": selectors.RADAR_KINDS,
+                                                   "radar_min": selectors.RADAR_MIN})
 
 

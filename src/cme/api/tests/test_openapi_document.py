@@ -46,6 +46,10 @@ EXPECTED = {
     ("post", "/api/v1/deletion-returns"),
     ("post", "/api/v1/new-entries"),
     ("get", "/api/v1/leavers"),
+    ("get", "/api/v1/deletion-returns"),
+    ("get", "/api/v1/new-entries"),
+    ("post", "/api/v1/new-entries/{entry_id}/decision"),
+    ("get", "/api/v1/leavers/radar"),
     ("post", "/api/v1/cases/{case_id}/notes"),
     ("post", "/api/v1/cases/{case_id}/joint-evidence"),
     # Places, placement requests and panels (issue 13).
