@@ -29,6 +29,7 @@ from cme.places.models import (
     PlacementRequest,
     RequestKind,
     RequestState,
+    WatchState,
 )
 from cme.providers.selectors import provider_by_laestab_for_user
 
@@ -44,10 +45,12 @@ if TYPE_CHECKING:
     KindCode = str
     StateCode = str
     PanelCode = str
+    WatchCode = str
 else:
     KindCode = Literal[tuple(RequestKind.values)]
     StateCode = Literal[tuple(RequestState.values)]
     PanelCode = Literal[tuple(PanelKind.values)]
+    WatchCode = Literal[tuple(WatchState.values)]
 YearCode = Literal["N1", "N2", "R", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14"]
 
 
@@ -201,6 +204,31 @@ def withdraw_request(request, request_id: int = PathId):
     user = request.auth
     found = selectors.request_get_for_user(user=user, request_id=request_id, require=_works_cases)
     return _run(lambda: RequestOut.of(services.placement_withdraw(actor=user, request=found)))
+
+
+class WatchOut(Schema):
+    provider: str
+    laestab: str
+    starts_on: date
+    school_days: int = Field(description="School days of attendance watched before the case may close")
+    state: WatchCode
+    state_label: str
+    days_attended: int
+    last_checked_on: date | None
+    detail: str
+
+
+@router.get("/cases/{case_id}/provision-watch", response={200: list[WatchOut], **READ},
+            summary="Attendance watched at the child's new provider",
+            description="Set when an offer is taken up; `cme watch-new-starts` checks it against the registers: "
+                        "settled (the case may close in provision) or stopped (work reopened).",
+            operation_id="case_provision_watch")
+def provision_watch(request, case_id: int = PathId):
+    case = case_get_for_user(user=request.auth, case_id=case_id)
+    return [WatchOut(provider=w.provider.name, laestab=w.provider.laestab, starts_on=w.starts_on,
+                     school_days=w.school_days, state=w.state, state_label=w.get_state_display(),
+                     days_attended=w.days_attended, last_checked_on=w.last_checked_on, detail=w.detail)
+            for w in case.provision_watches.select_related("provider")]
 
 
 # -- places figures ------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ EXPECTED = {
     ("get", "/api/v1/alternative-provision"),
     ("put", "/api/v1/providers/{laestab}/directory"),
     ("get", "/api/v1/placement-refusals"),
+    ("get", "/api/v1/cases/{case_id}/provision-watch"),
     ("post", "/api/v1/panels"),
     ("post", "/api/v1/panels/{panel_id}/meetings"),
     ("post", "/api/v1/panel-meetings/{meeting_id}/items/{item_id}/decision"),

@@ -56,6 +56,9 @@ def test_a_school_sees_and_answers_only_requests_made_to_it(place_case, area, of
     assert accepted.status_code == 200 and accepted.json()["accepted_on"]
     place_case.refresh_from_db()
     assert place_case.provision_provider_id == area["near"].pk
+    watch = officer.get(f"/api/v1/cases/{place_case.pk}/provision-watch").json()
+    assert [(w["laestab"], w["state"], w["school_days"]) for w in watch] == [("9014101", "watching", 20)]
+    assert near.get(f"/api/v1/cases/{place_case.pk}/provision-watch").status_code == 404
 
 
 def test_bad_answers_name_the_field(place_case, officer_a, near_school_user, api_for):  # noqa: F811
