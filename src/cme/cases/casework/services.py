@@ -509,6 +509,16 @@ def closure_approval_required(actor: User) -> bool:
     return bool(getattr(settings, "CME_CLOSURE_APPROVAL", False)) and not policy.is_manager(actor)
 
 
+# Checks the rooms above add before a case may close (places: a new start still being watched).
+# Each takes (case, outcome) and returns why the case may not close yet, or "".
+_closure_checks: list = []
+
+
+def add_closure_check(check) -> None:
+    if check not in _closure_checks:
+        _closure_checks.append(check)
+
+
 def _check_outcome(case: Case, outcome: str, on: date) -> None:
     if not outcome:
         raise ValidationError({"outcome": "Choose the outcome before closing the case"})
@@ -520,6 +530,9 @@ def _check_outcome(case: Case, outcome: str, on: date) -> None:
         raise ValidationError({
             "outcome": "Record that the other authority accepted the child before closing as moved to another LA"
         })
+    for check in _closure_checks:
+        if problem := check(case, outcome):
+            raise ValidationError({"outcome": problem})
 
 
 @transaction.atomic

@@ -107,3 +107,17 @@ def test_a_start_not_yet_on_the_roll_says_so(watched):
     services.watch_check(on=START + dt.timedelta(days=3))
     watched.refresh_from_db()
     assert watched.state == "watching" and "Not on the roll of Moor Lane Academy yet" in watched.detail
+
+
+def test_a_case_closes_in_provision_only_once_the_watch_says_the_child_attends(watched, place_case, area, officer_a):
+    from django.utils import timezone
+
+    from cme.cases.casework.services import case_close
+
+    today = timezone.localdate()
+    with pytest.raises(ValidationError, match="is watched for 5 school days"):
+        case_close(actor=officer_a, case=place_case, outcome="back_in_school", on=today)
+    register(place_case, area["near"], weekdays(5))
+    services.watch_check(on=START + dt.timedelta(days=10))
+    case = case_close(actor=officer_a, case=place_case, outcome="back_in_school", on=today)
+    assert case.stage == "closed"
