@@ -30,9 +30,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_roll import Generator, misspell  # noqa: E402
+from make_roll import Generator, misspell
 
-from cme.attendance.calendar import DEMO_CALENDAR  # noqa: E402
+from cme.attendance.calendar import DEMO_CALENDAR
 
 YEAR_START, AS_OF = date(2024, 9, 2), date(2025, 7, 18)
 ENROL = ("upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex", "postcode",

@@ -22,9 +22,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_movements import ENROL  # noqa: E402
+from make_movements import ENROL
 
-from cme.attendance.calendar import DEMO_CALENDAR  # noqa: E402
+from cme.attendance.calendar import DEMO_CALENDAR
 
 AS_OF = date(2025, 7, 18)
 
