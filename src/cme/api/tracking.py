@@ -230,7 +230,7 @@ def new_entry_decision(request, entry_id: int, payload: NewEntryDecisionIn):
         entry = services.new_entry_decide(actor=user, entry=entry, confirm=payload.decision == "confirm")
     except DjangoValidationError as e:
         raise service_error(e) from e
-    return 200, NewEntryOut(id=entry.pk, match=entry.match_state, probability=entry.probability)
+    return Status(200, NewEntryOut(id=entry.pk, match=entry.match_state, probability=entry.probability))
 
 
 class RadarPupilOut(Schema):
