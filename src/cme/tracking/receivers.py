@@ -1,11 +1,16 @@
 """New pupils on a roll import are new entries too: each is matched like a new-entry return."""
 
+import logging
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 
 from cme.movements.signals import new_entry_recorded
 from cme.providers.models import Enrolment, Organisation
 from cme.tracking.models import NewEntry, Source
+
+log = logging.getLogger(__name__)
 
 
 @receiver(new_entry_recorded)
@@ -20,5 +25,11 @@ def roll_joiner_is_a_new_entry(sender, *, provider_id, child_id, person, entry_d
     if kwargs.get("joiners", 0) > getattr(settings, "CME_ROLL_JOINERS_MATCHED_MAX", 300):
         return
     provider = Organisation.objects.get(pk=provider_id)
-    new_entry_record(actor=None, provider=provider, person=person, entry_date=entry_date, source=Source.ROLL,
-                     child_id=child_id, enrolment=record if isinstance(record, Enrolment) else None)
+    try:
+        new_entry_record(actor=None, provider=provider, person=person, entry_date=entry_date, source=Source.ROLL,
+                         child_id=child_id, enrolment=record if isinstance(record, Enrolment) else None)
+    except ValidationError as e:
+        # The roll has committed already: a joiner that cannot be kept as a new entry (a date
+        # in the future, no name) must not fail the import; the nightly reconciliation still
+        # sees the pupil's enrolment.
+        log.warning("roll joiner %s not kept as a new entry: %s", child_id, "; ".join(e.messages))
