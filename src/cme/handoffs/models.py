@@ -70,3 +70,90 @@ class CtfCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} to {self.destination}: {self.last:03d}"
+
+
+class SeenNonce(models.Model):
+    """A nonce a peer has used: seen again, the message is a replay and refused."""
+
+    sender = models.CharField(max_length=3)
+    nonce = models.CharField(max_length=64)
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sender", "nonce"], name="unique_peer_nonce")]
+
+    def __str__(self) -> str:
+        return f"{self.sender} {self.nonce}"
+
+
+class HandoffStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be delivered"
+    DELIVERED = "delivered", "Delivered, waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class OutgoingHandoff(models.Model):
+    """A case sent to another authority's CME Tracker (docs/adr/0017)."""
+
+    uid = models.CharField(max_length=36, unique=True)
+    la = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="handoffs_out")
+    to_la_code = models.CharField(max_length=3)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=HandoffStatus.choices, default=HandoffStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    answer_reason = models.TextField(blank=True)
+    answer_case_reference = models.CharField(max_length=40, blank=True)
+    due_on = models.DateField(null=True, blank=True)  # the answer is due by then, else escalate
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"hand-off {self.uid} to {self.to_la_code} ({self.status})"
+
+
+class IncomingHandoff(models.Model):
+    """A case another authority sent here, for an officer to accept or decline."""
+
+    la = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, related_name="+")
+    from_la_code = models.CharField(max_length=3)
+    remote_uid = models.CharField(max_length=36)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=HandoffStatus.choices, default=HandoffStatus.DELIVERED)
+    reason = models.TextField(blank=True)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="handoffs_in")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    received_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["from_la_code", "remote_uid"], name="unique_incoming_handoff")]
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"hand-off {self.remote_uid} from {self.from_la_code} ({self.status})"
+
+
+class PeerMessage(models.Model):
+    """The outbox: a signed message for a peer, kept until delivered (retried while the peer is down)."""
+
+    to_la_code = models.CharField(max_length=3)
+    from_la_code = models.CharField(max_length=3)
+    path = models.CharField(max_length=100)
+    body = models.TextField()
+    handoff = models.ForeignKey(OutgoingHandoff, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    delivered = models.BooleanField(default=False)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"message to {self.to_la_code} {self.path}"
