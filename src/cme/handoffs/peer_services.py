@@ -18,7 +18,7 @@ from django.utils import timezone
 from cme.accounts.policy import may_disclose_flags_to_peer, require_caseworker
 from cme.audit.models import Action
 from cme.audit.services import audit_record
-from cme.cases.register.models import Case, Category, Reason
+from cme.cases.register.models import Case, Category, Reason, Task, TaskKind
 from cme.cases.register.services import case_open
 from cme.handoffs import peers, signing
 from cme.handoffs.models import (
@@ -158,6 +158,10 @@ def deliver_message(message_id: int, *, post=None) -> bool:
                              child_id=out.case.child_id, la_id=out.la_id,
                              summary=f"Hand-off to authority {out.to_la_code} not delivered yet: {error}; "
                                      "it will be tried again")
+                Task.objects.create(case=out.case, kind=TaskKind.FOLLOW_UP, assigned_to=out.sent_by,
+                                    due_on=timezone.localdate(),
+                                    title=f"Hand-off to authority {out.to_la_code} not delivered yet: "
+                                          "it is being tried again (nothing is lost)")
         if error:
             delay = RETRY_DELAYS[min(message.attempts - 1, len(RETRY_DELAYS) - 1)]
             _enqueue(message, delay)
@@ -279,8 +283,21 @@ def handoff_answer_receive(*, sender: str, answer: dict) -> OutgoingHandoff:
     return out
 
 
-def overdue(la_id: int, today: dt.date | None = None):
-    """Hand-offs whose answer is overdue: escalated to the officer's queue."""
+def handoffs_escalate_overdue(*, today: dt.date | None = None) -> int:
+    """Every hand-off still unanswered past its clock becomes an urgent escalation task for the
+    officer who sent it (once; idempotent, run nightly by `cme handoffs-overdue`)."""
     today = today or timezone.localdate()
-    return OutgoingHandoff.objects.filter(la_id=la_id, status__in=[HandoffStatus.QUEUED, HandoffStatus.DELIVERED],
-                                          due_on__lt=today)
+    count = 0
+    for out in OutgoingHandoff.objects.filter(status__in=[HandoffStatus.QUEUED, HandoffStatus.DELIVERED],
+                                              due_on__lt=today).select_related("case"):
+        title = f"No answer from authority {out.to_la_code} to the hand-off sent {out.created_at:%d %B %Y}"
+        if Task.objects.filter(case=out.case, kind=TaskKind.ESCALATION, title=title).exists():
+            continue
+        with transaction.atomic():
+            Task.objects.create(case=out.case, kind=TaskKind.ESCALATION, urgent=True, assigned_to=out.sent_by,
+                                due_on=today, title=title)
+            audit_record(actor=None, action=Action.CHANGE, object_type="handoff_out", object_id=out.pk,
+                         child_id=out.case.child_id, la_id=out.la_id,
+                         summary=f"Hand-off to authority {out.to_la_code} unanswered by {out.due_on:%d %B %Y}: escalated")
+        count += 1
+    return count

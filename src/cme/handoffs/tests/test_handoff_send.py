@@ -48,3 +48,21 @@ def test_an_authority_with_no_cme_tracker_is_not_a_peer(case, officer_a):
 def test_only_the_authoritys_caseworkers_send_its_cases(case, who, request):
     with pytest.raises((ValidationError, PermissionDenied)):
         handoff_send(actor=request.getfixturevalue(who), case=case, to_la_code="907")
+
+
+def test_an_unanswered_handoff_escalates_once_when_its_clock_runs_out(case, officer_a):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    from cme.cases.register.models import Task, TaskKind
+
+    out = handoff_send(actor=officer_a, case=case, to_la_code="907")
+    call_command("handoffs-overdue")
+    assert not Task.objects.filter(kind=TaskKind.ESCALATION).exists()
+    out.due_on = out.due_on - timedelta(days=30)
+    out.save()
+    call_command("handoffs-overdue")
+    call_command("handoffs-overdue")
+    [task] = Task.objects.filter(kind=TaskKind.ESCALATION)
+    assert task.urgent and task.assigned_to == officer_a and "907" in task.title

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cme.cases.register.models import Reason
+from cme.cases.register.models import Reason, Task
 from cme.handoffs import signing
 from cme.handoffs.models import HandoffStatus, PeerMessage
 from cme.handoffs.peer_services import RECEIVE_PATH, handoff_send
@@ -196,6 +196,7 @@ def test_receiver_down_the_send_is_kept_retried_and_the_officer_told(northmoor, 
     assert out.status == HandoffStatus.QUEUED and out.attempts == 1 and "could not be reached" in out.last_error
     assert AuditEvent.objects.filter(object_type="handoff_out", summary__contains="not delivered yet").exists()
     assert DBTaskResult.objects.filter(status="READY").count() == 1  # the retry, due later
+    assert Task.objects.filter(case=northmoor, assigned_to=officer_a, title__contains="not delivered yet").exists()
     settings.CME_HANDOFF = {**settings.CME_HANDOFF,
                             "peers": {"907": {"url": eastdale.url, "public_key": keys["907"][1]}}}
     from cme.handoffs.peer_services import deliver_message
