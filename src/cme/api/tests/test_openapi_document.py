@@ -46,6 +46,9 @@ EXPECTED = {
     ("post", "/api/v1/deletion-returns"),
     ("post", "/api/v1/new-entries"),
     ("get", "/api/v1/leavers"),
+    ("get", "/api/v1/lost-pupils"),
+    ("post", "/api/v1/lost-pupils/{lost_id}/ctf"),
+    ("get", "/api/v1/handoffs"),
     ("post", "/api/v1/cases/{case_id}/notes"),
     ("post", "/api/v1/cases/{case_id}/joint-evidence"),
     # Places, placement requests and panels (issue 13).
