@@ -103,8 +103,8 @@ def run(pupils_csv: str | os.PathLike, *, source: str, out: str | os.PathLike,
     else:
         n = next_number(existing, source=source, dest=LOST)
         if n + len(pupils) - 1 > 999:
-            raise InputError(f"--out: {out_dir} already holds lost-pupil files up to {n - 1:03d}; "
-                             f"{len(pupils)} more would pass 999")
+            raise InputError(f"--out: file numbers run to 999; {len(pupils)} lost-pupil files from {n:03d} "
+                             f"would pass it (use another directory or fewer pupils)")
         for i, pupil in enumerate(pupils):
             pupil.position = 1
             files.append((file_name(source=source, dest=LOST, number=n + i),
