@@ -20,6 +20,10 @@ PUBLIC = {
     "intake:sent",
     "core:accessibility",
     "core:privacy",
+    # Peer authorities post signed messages here with no session: refused unless signed by an
+    # allow-listed peer (docs/adr/0017; tested in cme/handoffs/tests/test_two_instances.py).
+    "handoffs:peer-cases",
+    "handoffs:peer-answers",
 }
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cme.movements",
     "cme.identify",
     "cme.tracking",
+    "cme.handoffs",
     "cme.places",
     "cme.reports",
     "cme.demo",

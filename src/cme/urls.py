@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cme.providers.urls")),
     path("", include("cme.movements.urls")),
     path("", include("cme.tracking.urls")),
+    path("", include("cme.handoffs.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -342,3 +342,9 @@ def stricter_reason_shown(user: Any, *, stricter: bool, shown_flags: Iterable[st
     """Say that the stricter screening thresholds applied only to someone who may see why: the
     reason is a flag, and a restricted one must not be inferred from the threshold."""
     return stricter and (may_see_restricted(user) or bool(set(shown_flags) & set(stricter_flags)))
+
+
+def may_disclose_flags_to_peer(user: Any) -> bool:
+    """Safeguarding flags go with a case sent to another authority only when the sender's own
+    role sees restricted detail (issue 12, point 4): nobody passes on what they may not read."""
+    return may_work_cases(user) and may_see_restricted(user)

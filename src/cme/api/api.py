@@ -85,6 +85,7 @@ def _refused(request, exc):
 api.add_decorator(errors.refuse_large_bodies, mode="view")
 api.add_router("/referrals", referrals_router, tags=["Referrals"])
 api.add_router("", tracking_router)
+api.add_router("", "cme.api.handoffs.router", tags=["Hand-offs"])
 api.add_router("/referrals", "cme.api.triage.router", tags=["Referrals"])
 api.add_router("/cases", cases_router, tags=["Cases"])
 api.add_router("/children", children_router, tags=["Children"])

@@ -50,6 +50,9 @@ EXPECTED = {
     ("get", "/api/v1/new-entries"),
     ("post", "/api/v1/new-entries/{entry_id}/decision"),
     ("get", "/api/v1/leavers/radar"),
+    ("get", "/api/v1/lost-pupils"),
+    ("post", "/api/v1/lost-pupils/{lost_id}/ctf"),
+    ("get", "/api/v1/handoffs"),
     ("post", "/api/v1/cases/{case_id}/notes"),
     ("post", "/api/v1/cases/{case_id}/joint-evidence"),
     # Places, placement requests and panels (issue 13).
