@@ -166,7 +166,7 @@ class Reconciler:
             self._matcher = Matcher(self._model or Model(prior_match_rate=DEFAULT_FOUND_RATE), index)
         return self._matcher
 
-    def _best_found(self, leaver: Enrolment, kind: str) -> tuple[int | None, float | None]:
+    def find(self, leaver: Enrolment, kind: str) -> tuple[int | None, float | None]:
         """The record of kind "roll" or "ehe" that is this child, or None."""
         found = self._found(leaver)
         return found[kind]

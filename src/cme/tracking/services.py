@@ -254,7 +254,7 @@ def _match_new_entry(entry: NewEntry) -> None:
     r = rc.Reconciler(records, la_code="", as_of=entry.entry_date)
     probe = rc.Enrolment(joiner, laestab=entry.provider.laestab or "x", entry_date=entry.entry_date,
                          leaving_date=entry.entry_date - dt.timedelta(days=1))
-    found, probability = r._best_found(probe, "roll")
+    found, probability = r.find(probe, "roll")
     if found is None:
         entry.probability = probability
         return
