@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cme.accounts import policy
 from cme.attendance.selectors import la_providers
+from cme.core.exports import export_response
 from cme.core.forms import apply_service_errors
 from cme.providers.models import Enrolment, Organisation
 from cme.tracking import selectors, services
@@ -99,20 +98,12 @@ def leavers(request):
 
 
 def _leavers_csv(rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="unreconciled-leavers.csv"'
-    w = csv.writer(response)
-    w.writerow(["surname", "forename", "date_of_birth", "upn", "school", "leaving_date", "ground",
-                "school_days", "referral"])
-    for r in rows:
-        values = [r.child.legal_surname, r.child.legal_forename,
-                  r.child.date_of_birth.isoformat() if r.child.date_of_birth else "", r.child.upn,
-                  r.provider.name, r.leaving_date.isoformat(), r.ground,
-                  "" if r.school_days is None else r.school_days, r.referral.reference if r.referral else ""]
-        # A spreadsheet must not read a name as a formula (=, +, -, @, tab, carriage return).
-        w.writerow(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
-                    for v in values])
-    return response
+    header = ["surname", "forename", "date_of_birth", "upn", "school", "leaving_date", "ground",
+              "school_days", "referral"]
+    return export_response("csv", filename="unreconciled-leavers", header=header, rows=(
+        [r.child.legal_surname, r.child.legal_forename, r.child.date_of_birth, r.child.upn,
+         r.provider.name, r.leaving_date, r.ground, r.school_days,
+         r.referral.reference if r.referral else ""] for r in rows))
 
 
 @require_GET
