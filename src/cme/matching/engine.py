@@ -589,6 +589,10 @@ class Index:
         lev[_rows_any(_isin(mp[fn], self._codes_of(qf)))] = 4
         lev[sims >= 0.92] = 3
         lev[_rows_any(_isin(c["mid"][rows], qf_ids))] = 2
+        # ... and the other way round: a full record (a leaver's) against a record that gives the
+        # middle name as the forename (the next school's, where the child is known by it).
+        if n.middles:
+            lev[_rows_any(_isin(fn, self._query_ids(n.middles)))] = 2
         lev[_rows_any(_isin(fn, np.array(related, dtype=np.int32)))] = 1
         lev[_rows_any(exact_fn)] = 0
         lev[(fn[:, 0] < 0) | (not qf)] = -1
