@@ -255,6 +255,10 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("CME_FROM_EMAIL", "cme-tracker@localhost")
+# Attach the child's CTF to the e-mail hand-off to another authority with no CME Tracker. Off by
+# default: ordinary e-mail is no place for a child's record (issue 9); turn it on only where the
+# council's mail to other councils is secured end to end. Off, the CTF goes by School to School.
+CME_OTHER_LA_CTF_BY_EMAIL = env_bool("CME_OTHER_LA_CTF_BY_EMAIL", False)
 
 # Case work (issue 5). The clocks on a case (data/clocks.toml documents the format); the address
 # links in e-mails start with; and who is told at once when a child known to children's social

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.dispatch import Signal
 from django.tasks import task
@@ -35,9 +35,13 @@ def max_attempts() -> int:
     return int(getattr(settings, "CME_EMAIL_MAX_ATTEMPTS", 5))
 
 
-def email_queue(*, to: list[str], subject: str, body: str, purpose: str) -> Email:
-    """Keep an e-mail and queue it for sending when the current transaction commits."""
-    email = Email.objects.create(purpose=purpose, to=list(to), subject=subject, body=body)
+def email_queue(*, to: list[str], subject: str, body: str, purpose: str,
+                attachment: tuple[str, bytes, str] | None = None) -> Email:
+    """Keep an e-mail and queue it for sending when the current transaction commits.
+    attachment: (file name, content, MIME type), or None."""
+    name, content, mimetype = attachment or ("", None, "")
+    email = Email.objects.create(purpose=purpose, to=list(to), subject=subject, body=body,
+                                 attachment_name=name, attachment=content, attachment_type=mimetype)
     transaction.on_commit(lambda: _enqueue(email.pk))
     return email
 
@@ -61,7 +65,10 @@ def email_deliver(*, email_id: int) -> str:
             return email.state if email else "missing"
         email.attempts += 1
         try:
-            send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, email.to, fail_silently=False)
+            message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, email.to)
+            if email.attachment_name and email.attachment is not None:
+                message.attach(email.attachment_name, bytes(email.attachment), email.attachment_type or None)
+            message.send(fail_silently=False)
         except Exception as exc:  # any failure of the mail server is recorded, and tried again
             logger.warning("E-mail %s (%s) not sent, attempt %s: %s", email.pk, email.purpose, email.attempts, exc)
             email.last_error = f"{type(exc).__name__}: {exc}"[:300]

@@ -26,6 +26,10 @@ class Email(models.Model):
     to = models.JSONField(default=list)
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # One file sent with it (the CTF of an e-mail hand-off to another authority).
+    attachment_name = models.CharField(max_length=120, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
+    attachment_type = models.CharField(max_length=80, blank=True)
     state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)

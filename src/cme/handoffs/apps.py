@@ -10,4 +10,6 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cme.handoffs import receivers  # noqa: F401 - connects the signals
+        from cme.handoffs import receivers  # connects the signals
+
+        receivers.connect()

@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cme.accounts.policy import may_disclose_flags_to_peer, require_caseworker
+from cme.attendance.calendar import CalendarRangeError
+from cme.attendance.selectors import NoCalendar, school_calendar
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.cases.register.models import Case, Category, Reason, Task, TaskKind
@@ -28,9 +30,7 @@ from cme.handoffs.models import (
     PeerMessage,
     SeenNonce,
 )
-from cme.handoffs.services import ctf_pupil_of, lost_pupils_match, next_ctf_number
-from cme.movements.ctf import Ctf
-from cme.movements.ctf_write import LA_ESTAB, file_name, header, write_ctf
+from cme.handoffs.services import case_ctf, lost_pupils_match
 from cme.people.models import Child
 from cme.providers.models import Organisation, OrgKind
 
@@ -39,8 +39,14 @@ ANSWER_PATH = "/handoffs/peer/answers"
 ANSWER_DAYS = 5  # school days for the answer, unless the authority sets CME_HANDOFF_ANSWER_DAYS
 
 
-def answer_due(start: dt.date, days: int) -> dt.date:
-    """`days` school days after start; weekdays stand in until the term dates are consulted."""
+def answer_due(start: dt.date, days: int, *, la_id: int | None = None) -> dt.date:
+    """`days` school days after start by the sending authority's term dates. Where it has loaded
+    none, or they do not reach that far, weekdays stand in (the page says which)."""
+    if la_id is not None:
+        try:
+            return school_calendar(la_id=la_id).add_school_days(start, days)
+        except (NoCalendar, CalendarRangeError):
+            pass
     day, left = start, days
     while left:
         day += dt.timedelta(days=1)
@@ -51,12 +57,7 @@ def answer_due(start: dt.date, days: int) -> dt.date:
 
 def _payload(*, actor, case: Case, uid: str, to_la_code: str) -> tuple[dict, str, bytes]:
     child = case.child
-    pupil = ctf_pupil_of(child, provider=case.last_known_provider)
-    source = f"{case.la.la_code}{LA_ESTAB}"
-    dest = f"{to_la_code}{LA_ESTAB}"
-    name = file_name(source=source, dest=dest, number=next_ctf_number(source=source, destination=dest))
-    ctf = write_ctf(Ctf(header(source=source, dest=dest, when=timezone.localtime().replace(tzinfo=None),
-                               source_name=case.la.name), [pupil]))
+    name, ctf = case_ctf(case=case, to_la_code=to_la_code)
     provider = case.last_known_provider
     payload = {
         "uid": uid, "from_la": case.la.la_code, "from_la_name": case.la.name, "to_la": to_la_code,
@@ -88,7 +89,7 @@ def handoff_send(*, actor, case: Case, to_la_code: str) -> OutgoingHandoff:
     payload, name, _ = _payload(actor=actor, case=case, uid=uid, to_la_code=to_la_code)
     days = int(getattr(settings, "CME_HANDOFF_ANSWER_DAYS", ANSWER_DAYS))
     out = OutgoingHandoff.objects.create(uid=uid, la=case.la, case=case, to_la_code=to_la_code, payload=payload,
-                                         sent_by=actor, due_on=answer_due(timezone.localdate(), days))
+                                         sent_by=actor, due_on=answer_due(timezone.localdate(), days, la_id=case.la_id))
     message = PeerMessage.objects.create(to_la_code=to_la_code, from_la_code=case.la.la_code, path=RECEIVE_PATH,
                                          body=json.dumps(payload), handoff=out)
     audit_record(actor=actor, action=Action.EXPORT, object_type="handoff_out", object_id=out.pk,

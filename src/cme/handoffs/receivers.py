@@ -24,3 +24,34 @@ def new_entry_is_matched_against_lost_pupils(sender, *, la_id, provider_id, chil
 
     lost_pupils_match(la_id=la_id, person=person, trigger=source, provider_id=provider_id,
                       entry_date=entry_date, child_id=child_id)
+
+
+def accepted_through_a_handoff(case) -> bool:
+    """A case may close as moved to another LA once that authority's CME Tracker accepted it."""
+    from cme.handoffs.models import HandoffStatus, OutgoingHandoff
+
+    return OutgoingHandoff.objects.filter(case=case, status=HandoffStatus.ACCEPTED).exists()
+
+
+def ctf_for_other_la(case, other_la):
+    """The CTF that goes with the e-mail hand-off to an authority with no CME Tracker, where the
+    council says its mail to other councils is secure enough for a child's record
+    (settings.CME_OTHER_LA_CTF_BY_EMAIL, off by default). Off, the e-mail carries no personal data
+    (issue 9) and the CTF goes by School to School, the DfE's secure route for CTFs."""
+    from django.conf import settings
+
+    from cme.handoffs.services import case_ctf
+
+    if not getattr(settings, "CME_OTHER_LA_CTF_BY_EMAIL", False):
+        return None
+    if not (case.la.la_code and other_la.la_code):
+        return None  # no LA code to name the file by: the e-mail goes without it
+    name, data = case_ctf(case=case, to_la_code=other_la.la_code)
+    return name, data, "application/xml"
+
+
+def connect() -> None:
+    from cme.cases.casework.services import add_moved_la_acceptance, add_other_la_attachment
+
+    add_moved_la_acceptance(accepted_through_a_handoff)
+    add_other_la_attachment(ctf_for_other_la)

@@ -146,6 +146,18 @@ def ctf_pupil_of(child: Child, *, leaving_date: dt.date | None = None, provider:
     )
 
 
+def case_ctf(*, case, to_la_code: str) -> tuple[str, bytes]:
+    """The CTF of a case's child from this authority to another (`LLLL` for both estabs), named
+    by the s2s convention with the next number for that destination."""
+    source = f"{case.la.la_code}{LA_ESTAB}"
+    dest = f"{to_la_code}{LA_ESTAB}"
+    name = file_name(source=source, dest=dest, number=next_ctf_number(source=source, destination=dest))
+    pupil = ctf_pupil_of(case.child, provider=case.last_known_provider)
+    data = write_ctf(Ctf(header(source=source, dest=dest, when=timezone.localtime().replace(tzinfo=None),
+                                source_name=case.la.name), [pupil]))
+    return name, data
+
+
 @transaction.atomic
 def lost_pupil_ctf(*, actor, lost: LostPupil) -> tuple[str, bytes]:
     """The lost-pupil CTF for School to School: destination XXXXXXX, this one pupil."""

@@ -205,7 +205,11 @@ def case_moved_to_other_la(
     subject, body = other_la_message(case=case, sender=actor, detail=detail)
     # Sent by the task queue once this transaction commits (never inside the request), tried
     # again if the mail server fails; its delivery state is kept with it.
-    email = email_queue(to=[other_la.contact_email], subject=subject, body=body, purpose="other_la_referral")
+    attachment = _other_la_attachment(case=case, other_la=other_la)
+    if attachment is not None:
+        body += f"\nThe child's Common Transfer File is attached ({attachment[0]}).\n"
+    email = email_queue(to=[other_la.contact_email], subject=subject, body=body, purpose="other_la_referral",
+                        attachment=attachment)
     referral = OtherLaReferral.objects.create(
         case=case, location=record, other_la=other_la, sent_to_name=other_la.contact_name,
         sent_to_email=other_la.contact_email, subject=subject, body=body, sent_at=timezone.now(),
@@ -512,11 +516,39 @@ def closure_approval_required(actor: User) -> bool:
 # Checks the rooms above add before a case may close (places: a new start still being watched).
 # Each takes (case, outcome) and returns why the case may not close yet, or "".
 _closure_checks: list = []
+# What goes with the e-mail to another authority: the hand-offs room gives the CTF (a room above
+# this one, so it offers it here rather than being called): (case, other_la) -> (name, bytes, type).
+_other_la_attachments: list = []
+# Other ways an authority can have accepted the child besides an answered e-mail referral (a
+# signed hand-off between two CME Trackers, cme.handoffs): each takes the case, says True or False.
+_moved_la_acceptances: list = []
 
 
 def add_closure_check(check) -> None:
     if check not in _closure_checks:
         _closure_checks.append(check)
+
+
+def add_other_la_attachment(make) -> None:
+    if make not in _other_la_attachments:
+        _other_la_attachments.append(make)
+
+
+def _other_la_attachment(*, case: Case, other_la: Organisation) -> tuple[str, bytes, str] | None:
+    for make in _other_la_attachments:
+        if (made := make(case, other_la)) is not None:
+            return made
+    return None
+
+
+def add_moved_la_acceptance(accepted) -> None:
+    if accepted not in _moved_la_acceptances:
+        _moved_la_acceptances.append(accepted)
+
+
+def _accepted_by_other_la(case: Case) -> bool:
+    return (case.other_la_referrals.filter(accepted_on__isnull=False).exists()
+            or any(accepted(case) for accepted in _moved_la_acceptances))
 
 
 def _check_outcome(case: Case, outcome: str, on: date) -> None:
@@ -526,7 +558,7 @@ def _check_outcome(case: Case, outcome: str, on: date) -> None:
     check_not_future(on, field="on", label="The closing date")
     if on < case.referred_on:
         raise ValidationError({"on": "The closing date cannot be before the case was referred"})
-    if outcome == Outcome.MOVED_LA and not case.other_la_referrals.filter(accepted_on__isnull=False).exists():
+    if outcome == Outcome.MOVED_LA and not _accepted_by_other_la(case):
         raise ValidationError({
             "outcome": "Record that the other authority accepted the child before closing as moved to another LA"
         })

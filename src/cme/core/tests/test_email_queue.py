@@ -57,7 +57,7 @@ def test_the_worker_sends_it_and_records_delivery(django_capture_on_commit_callb
 
 def test_a_failing_mail_server_is_tried_again_later(monkeypatch, django_capture_on_commit_callbacks):
     email = _queue(django_capture_on_commit_callbacks)
-    monkeypatch.setattr("cme.core.mail.send_mail", refusing_server)
+    monkeypatch.setattr("cme.core.mail.EmailMessage.send", refusing_server)
     with django_capture_on_commit_callbacks(execute=True):
         run_queued_tasks()
     email.refresh_from_db()
@@ -78,7 +78,7 @@ def test_a_failing_mail_server_is_tried_again_later(monkeypatch, django_capture_
 def test_after_the_last_attempt_it_is_marked_not_delivered(monkeypatch, settings, django_capture_on_commit_callbacks):
     settings.CME_EMAIL_MAX_ATTEMPTS = 2
     email = _queue(django_capture_on_commit_callbacks)
-    monkeypatch.setattr("cme.core.mail.send_mail", refusing_server)
+    monkeypatch.setattr("cme.core.mail.EmailMessage.send", refusing_server)
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             run_queued_tasks()
@@ -87,3 +87,15 @@ def test_after_the_last_attempt_it_is_marked_not_delivered(monkeypatch, settings
     assert email.state == EmailState.FAILED and email.attempts == 2
     assert not DBTaskResult.objects.filter(status="READY").exists()  # no more tries
     assert not mail.outbox
+
+
+def test_an_attachment_is_sent_with_the_e_mail(mailoutbox, django_capture_on_commit_callbacks):
+    from cme.core.mail import email_deliver, email_queue
+
+    with django_capture_on_commit_callbacks(execute=False):
+        email = email_queue(to=["cme@eastdale.gov.uk"], subject="Moving", body="See the file",
+                            purpose="other_la_referral",
+                            attachment=("901LLLL_CTF_907LLLL_001.xml", b"<CTfile/>", "application/xml"))
+    assert email_deliver(email_id=email.pk) == "sent"
+    [sent] = mailoutbox
+    assert sent.attachments[0][:2] == ("901LLLL_CTF_907LLLL_001.xml", b"<CTfile/>")
