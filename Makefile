@@ -39,9 +39,12 @@ demo-reset: bootstrap ## Delete the demo database and load the demo data afresh
 
 serve: bootstrap ## Serve the demo (HOST=127.0.0.1 PORT=8000) without loading anything
 	@mkdir -p "$${CME_DATA_DIR:-var}/static"  # whitenoise warns when STATIC_ROOT is missing
-	@$(DEMO_ENV) $(CME) demo-data --sign-ins
+	@$(DEMO_ENV) CME_BASE_URL=http://$(HOST):$(PORT) $(CME) demo-data --sign-ins
 	@echo "CME Tracker demo: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	@$(DEMO_ENV) $(CME) runserver --noreload $(HOST):$(PORT)
+	@# The task worker beside the server sends the e-mails and delivers the hand-offs.
+	@$(DEMO_ENV) CME_BASE_URL=http://$(HOST):$(PORT) $(CME) db_worker --no-reload -v 0 & worker=$$!; \
+	    trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	    $(DEMO_ENV) CME_BASE_URL=http://$(HOST):$(PORT) $(CME) runserver --noreload $(HOST):$(PORT)
 
 test: bootstrap lint ## Lint, then the whole test suite with browser tests (DATABASE_URL if set)
 	@# pytest exits 5 when it collected no test: that is a failure here, never a pass.

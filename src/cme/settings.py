@@ -259,6 +259,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("CME_FROM_EMAIL", "cme-tracker@localhost")
 # default: ordinary e-mail is no place for a child's record (issue 9); turn it on only where the
 # council's mail to other councils is secured end to end. Off, the CTF goes by School to School.
 CME_OTHER_LA_CTF_BY_EMAIL = env_bool("CME_OTHER_LA_CTF_BY_EMAIL", False)
+# Authority-to-authority hand-offs (docs/adr/0017): keys and peers from the JSON file named by the
+# environment variable CME_HANDOFF_CONFIG. The demo hosts Northmoor and Eastdale as each other's
+# peer on one server, with keys `cme demo-data` writes under the data directory.
+CME_HANDOFF_CONFIG = str(DATA_DIR / "handoff-demo.json") if CME_DEMO else ""
 
 # Case work (issue 5). The clocks on a case (data/clocks.toml documents the format); the address
 # links in e-mails start with; and who is told at once when a child known to children's social

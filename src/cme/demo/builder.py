@@ -1161,6 +1161,10 @@ class DemoBuilder:
         from cme.demo.places import build_demo_places
 
         build_demo_places(authorities, today=self.today, log=self.log)
+        # A case sent from each authority to the other's CME Tracker (cme.demo.handoffs).
+        from cme.demo.handoffs import build_demo_handoffs
+
+        build_demo_handoffs(log=self.log)
         return self.summary
 
 

@@ -3,7 +3,8 @@
     {"keys": {"901": "<base64 Ed25519 private key>"},            # the authorities hosted here
      "peers": {"907": {"url": "https://cme.eastdale.gov.uk", "public_key": "<base64>"}}}
 
-or from the JSON file named by the environment variable CME_HANDOFF_CONFIG.
+or from the JSON file named by the environment variable CME_HANDOFF_CONFIG (else by the setting
+of that name: the demo's file, which `cme demo-data` writes).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ class Peer:
 
 
 def config() -> dict:
-    path = os.environ.get("CME_HANDOFF_CONFIG")
-    if path:
+    path = os.environ.get("CME_HANDOFF_CONFIG") or getattr(settings, "CME_HANDOFF_CONFIG", "")
+    if path and (os.environ.get("CME_HANDOFF_CONFIG") or os.path.exists(path)):
         with open(path, encoding="utf-8") as f:
             return json.load(f)
     return getattr(settings, "CME_HANDOFF", None) or {"keys": {}, "peers": {}}
@@ -41,3 +42,12 @@ def public_keys() -> dict[str, str]:
 
 def private_key(la_code: str) -> str | None:
     return config().get("keys", {}).get(la_code)
+
+
+def peer_name(la_code: str, known: dict[str, str] | None = None) -> str:
+    """The authority's name: the peer's entry ("name"), else `known` (the LA contacts
+    directory), else the register of LA codes."""
+    from cme.providers.identifiers import la_name
+
+    entry = config().get("peers", {}).get(la_code) or {}
+    return entry.get("name") or (known or {}).get(la_code) or la_name(la_code) or f"Authority {la_code}"

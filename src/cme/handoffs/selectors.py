@@ -74,3 +74,17 @@ def lost_match_get_for_user(*, user, match_id: int, require=None) -> LostPupilMa
 def incoming_get_for_user(*, user, incoming_id: int, require=None) -> IncomingHandoff:
     return _door(incoming_visible_to(user), IncomingHandoff, user=user, object_id=incoming_id,
                  object_type="handoff_in", require=require)
+
+
+def peer_names(user) -> dict[str, str]:
+    """LA code -> name of each peer authority the user's authority may send a case to (itself
+    left out where one server hosts both), named as its LA contacts directory names them."""
+    from cme.handoffs import peers
+    from cme.providers.models import Organisation, OrgKind
+
+    if user.la_id is None:
+        return {}
+    own = Organisation.objects.filter(pk=user.la_id).values_list("la_code", flat=True).first()
+    contacts = dict(Organisation.objects.filter(kind=OrgKind.OTHER_LA, la_id=user.la_id)
+                    .exclude(la_code="").values_list("la_code", "name"))
+    return {code: peers.peer_name(code, contacts) for code in peers.config().get("peers", {}) if code != own}

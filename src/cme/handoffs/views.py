@@ -15,7 +15,7 @@ from cme.accounts import policy
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.cases.register.selectors import cases_visible_to
-from cme.handoffs import peer_services, peers, selectors, services, signing
+from cme.handoffs import peer_services, selectors, services, signing
 
 log = logging.getLogger(__name__)
 MAX_BODY = 2 * 1024 * 1024
@@ -113,10 +113,12 @@ def lost_match_decide(request: HttpRequest, match_id: int) -> HttpResponse:
 @require_GET
 def handoffs(request: HttpRequest) -> HttpResponse:
     policy.require_la_staff(request.user, "Only council staff can see hand-offs")
+    names = selectors.peer_names(request.user)
     return render(request, "handoffs/handoffs.html", {
         "outgoing": selectors.outgoing_visible_to(request.user)[:200],
         "incoming": selectors.incoming_waiting(request.user)[:200],
-        "peers": sorted(peers.config().get("peers", {})),
+        "peers": sorted(names.items(), key=lambda item: item[1]), "peer_names": names,
+        "case_reference": request.GET.get("case", "")[:40],
         "can_work": policy.may_work_cases(request.user)})
 
 

@@ -34,6 +34,19 @@ def valid_la_codes() -> frozenset[str]:
     return frozenset(codes)
 
 
+@cache
+def _la_names() -> dict[str, str]:
+    with open(_DATA / "la-codes.csv", newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        next(reader)
+        return {row[1].zfill(3): row[0] for row in reader if row and row[1].isdigit()}
+
+
+def la_name(code: str) -> str:
+    """The authority's name from the register of LA codes; empty when unknown."""
+    return _la_names().get(code, "")
+
+
 _THREE = re.compile(r"^[0-9]{3}$")
 _FOUR = re.compile(r"^[0-9]{4}$")
 _SIX = re.compile(r"^[0-9]{6}$")

@@ -101,3 +101,20 @@ def test_demo_has_a_term_of_movements_some_reconciled_some_not(demo):
         statuses = set(Leaver.objects.filter(la=la).values_list("status", flat=True))
         assert {"on_roll", "home_education", "transferred_out", "unreconciled"} <= statuses, la
         assert NewEntry.objects.filter(la=la, match_state="to_confirm").exists(), la
+
+
+def test_demo_has_a_case_handed_off_each_way_between_its_authorities(demo, settings):
+    import json
+    import os
+    from pathlib import Path
+
+    from cme.handoffs.models import HandoffStatus, IncomingHandoff, OutgoingHandoff
+
+    waiting = OutgoingHandoff.objects.get(la__la_code="901")
+    assert waiting.status == HandoffStatus.DELIVERED and waiting.to_la_code == "907"
+    assert IncomingHandoff.objects.get(la__la_code="907", remote_uid=waiting.uid).status == HandoffStatus.DELIVERED
+    accepted = OutgoingHandoff.objects.get(la__la_code="907")
+    assert accepted.status == HandoffStatus.ACCEPTED and accepted.answer_case_reference
+    config = json.loads(Path(settings.CME_HANDOFF_CONFIG).read_text())
+    assert set(config["keys"]) == set(config["peers"]) == {"901", "907"}
+    assert os.stat(settings.CME_HANDOFF_CONFIG).st_mode & 0o077 == 0  # private keys: owner only

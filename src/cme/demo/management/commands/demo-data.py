@@ -40,6 +40,11 @@ class Command(BaseCommand):
             raise CommandError("demo-data runs only in demo mode (CME_DEMO=1, as `make demo` sets it): "
                                "it loads fictional people and demo sign-ins with a shared password")
         if sign_ins:
+            # The demo's hand-off peers live at the address it is served on (make demo HOST/PORT).
+            from cme.demo.handoffs import write_demo_handoff_config
+
+            if settings.CME_HANDOFF_CONFIG:
+                write_demo_handoff_config()
             self.print_sign_ins()
             return
         if builder.demo_loaded():
