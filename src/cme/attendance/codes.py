@@ -237,3 +237,25 @@ class UnknownCodeError(ValueError):
         super().__init__(
             f"{where}field marks: unknown attendance code {code!r} for pupil {upn or '(no UPN)'} "
             f"on {session_date.isoformat()} {session} (codes {regime} 19 August 2024)")
+
+
+CONTINUOUS_ABSENCE_CODES = frozenset({"G", "N", "O"})
+
+
+def trailing_run(days, *, until: dt.date, codes: frozenset[str] = CONTINUOUS_ABSENCE_CODES) -> int:
+    """School days in the unbroken run, ending on the last school day on or before `until`, in
+    which every session is coded in `codes` (SI 2024/208 reg 9(1)(i): G, N or O; any other code
+    breaks the run). `days` are (date, AM code, PM code); a day with no session either half (a
+    weekend, a holiday, not yet marked) is not a school day and neither counts nor breaks."""
+    count = 0
+    for day, am, pm in sorted(days, key=lambda d: d[0], reverse=True):
+        if day > until:
+            continue
+        held = [code for code in (am, pm) if code != NO_SESSION]
+        if not held:
+            continue
+        if all(code in codes for code in held):
+            count += 1
+        else:
+            break
+    return count

@@ -206,3 +206,13 @@ def term_dates_held(*, la_id: int) -> list[CalendarPeriod]:
     """The LA's periods, its own then each provider's, in date order."""
     return list(CalendarPeriod.objects.filter(la_id=la_id).select_related("provider")
                 .order_by("provider__name", "start", "kind"))
+
+
+def register_absence_run(*, child_id: int, provider_id: int, until: dt.date) -> int | None:
+    """School days of unbroken G/N/O absence at the provider up to `until`, read from its
+    registers for the child (this academic year and the last); None when it sent none."""
+    year = cal.academic_year_start(until).year
+    registers = RegisterYear.objects.filter(enrolment__child_id=child_id, provider_id=provider_id,
+                                            academic_year__in=(year - 1, year))
+    days = [day for register in registers for day in register_codes(register)]
+    return C.trailing_run(days, until=until) if days else None

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cme.attendance import calendar as cal
-from cme.attendance.selectors import NoCalendar, calendar_for
+from cme.attendance.selectors import NoCalendar, calendar_for, register_absence_run
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.cases.models import OPEN_STAGES, Case, JointEnquiryEvidence
@@ -109,6 +109,17 @@ def deletion_flags(*, la: Organisation, child: Child, provider: Organisation, de
             if days is not None and days < need:
                 premature = True
                 flag("premature", f"Deleted after {days} school days: ground ({ground}) needs {need}")
+    if ground == "i":
+        # What the school's own registers show, whatever the enquiries say: the run of G, N or O.
+        run = register_absence_run(child_id=child.pk, provider_id=provider.pk, until=deleted_on)
+        if run is None:
+            flag("no_registers", "No registers from the school for this pupil: the 20 school days of "
+                 "continuous absence (G, N or O) cannot be checked")
+        elif run < ABSENCE_DAYS:
+            if not premature:
+                flag("premature", f"The registers show {run} school days of continuous absence (G, N or O) "
+                     f"before the deletion: ground (i) needs {ABSENCE_DAYS}")
+            premature = True
     if ground == "o":
         if exclusion_on is None:
             flag("no_exclusion_date", "Ground (o) needs the date of the permanent exclusion")

@@ -169,3 +169,43 @@ def test_a_joiner_on_a_later_roll_import_is_a_new_entry(la_a, school_a, officer_
         roll_import_csv(actor=officer_a, provider=school_a, data=later.encode(), as_of=dt.date(2025, 1, 10))
     entry = NewEntry.objects.get()
     assert entry.source == "roll" and entry.person["surname"] == "Khan"
+
+
+def _register(child, school, *, absent_from: dt.date, until: dt.date):
+    """A register for the autumn term of 2024: present (/) on school days, then N from absent_from."""
+    from cme.attendance import codes as C
+    from cme.attendance.models import RegisterYear
+
+    start, marks, day = dt.date(2024, 9, 2), bytearray(), dt.date(2024, 9, 2)
+    while day <= until:
+        code = C.NO_SESSION if day.weekday() >= 5 else ("N" if day >= absent_from else "/")
+        marks += bytes([C.encode(code), C.encode(code)])
+        day += dt.timedelta(days=1)
+    RegisterYear.objects.create(enrolment=Enrolment.objects.get(child=child, provider=school), provider=school,
+                                academic_year=2024, start_date=start, marks=bytes(marks), last_marked=until)
+
+
+@pytest.mark.parametrize(("absent_from", "premature"), [(dt.date(2024, 10, 14), True), (dt.date(2024, 10, 1), False)])
+def test_ground_i_reads_the_run_of_absence_from_the_schools_registers(pupil, school_a, absent_from, premature):
+    from cme.tracking.services import deletion_return_record
+
+    deleted_on = dt.date(2024, 10, 29)
+    _register(pupil, school_a, absent_from=absent_from, until=deleted_on)
+    record = deletion_return_record(actor=None, provider=school_a, child=pupil, deleted_on=deleted_on,
+                                    ground="i", source="web")
+    messages = {fl["code"]: fl["message"] for fl in record.flags}
+    assert record.premature is premature
+    if premature:  # 14 Oct to 29 Oct: 12 school days of N
+        assert messages["premature"] == ("The registers show 12 school days of continuous absence (G, N or O) "
+                                         "before the deletion: ground (i) needs 20")
+    else:
+        assert "premature" not in messages
+    assert "no_joint_enquiries" in messages  # the enquiries are a separate need
+
+
+def test_ground_i_with_no_registers_says_the_run_cannot_be_checked(pupil, school_a):
+    from cme.tracking.services import deletion_return_record
+
+    record = deletion_return_record(actor=None, provider=school_a, child=pupil, deleted_on=dt.date(2024, 10, 29),
+                                    ground="i", source="web")
+    assert "no_registers" in {fl["code"] for fl in record.flags}
