@@ -5,13 +5,20 @@ from django.dispatch import receiver
 
 from cme.movements.signals import leaver_recorded, new_entry_recorded
 
+# Deletion grounds under which the child's whereabouts or education are known (SI 2024/208 reg 9(1)):
+# not lost pupils. (b) nursery, (c) at the other school, (d)/(e) school attendance order, (f) home
+# education, (j) detained, (k) died, (l) no longer of compulsory school age, (o) excluded (the LA
+# provides). A leaver with no ground (a roll import) or under (a), (g), (h), (i), (m), (n)
+# without a destination is.
+WHEREABOUTS_KNOWN = frozenset("bcdefjklo")
+
 
 @receiver(leaver_recorded)
 def leaver_with_no_destination_is_lost(sender, *, la_id, provider_id, child_id, leaving_date, destination,
-                                       source, **kwargs):
+                                       source, ground="", **kwargs):
     from cme.handoffs.services import lost_pupil_record
 
-    if destination or child_id is None:
+    if destination or child_id is None or (ground or "") in WHEREABOUTS_KNOWN:
         return
     lost_pupil_record(la_id=la_id, child_id=child_id, provider_id=provider_id, leaving_date=leaving_date,
                       source=source)

@@ -22,7 +22,11 @@ CSV_COLUMNS = (
     "upn", "legal_surname", "legal_forename", "middle_names", "preferred_surname",
     "preferred_forename", "former_surname", "date_of_birth", "sex", "year_group", "entry_date",
     "address_line1", "address_line2", "address_line3", "postcode", "enrolment_status",
+    # A leaver row (docs/roll-csv.md): the school's own record of a pupil it took off roll.
+    "leaving_date", "leaving_ground", "destination",
 )
+LEAVING_GROUNDS = frozenset("abcdefghijklmno")  # SI 2024/208 reg 9(1)
+_LAESTAB = re.compile(r"^[0-9]{7}$")
 REQUIRED_COLUMNS = ("legal_surname", "legal_forename", "date_of_birth", "sex")
 YEAR_GROUPS = frozenset({"N1", "N2", "R", "X", *(str(n) for n in range(1, 15))})
 OLDEST_AGE = 25
@@ -68,6 +72,10 @@ class RollPupil:
     postcode: str = ""
     enrolment_status: str = ""
     carers: list[Carer] = field(default_factory=list)
+    # A leaver row: the pupil left on this date, under this ground, for this school (LAESTAB).
+    leaving_date: date | None = None
+    leaving_ground: str = ""
+    destination: str = ""
     label: str = "Row"  # "Row" for a CSV line, "Pupil" for a CTF pupil
 
     @property
@@ -126,8 +134,10 @@ def read_roll_csv(data: bytes) -> tuple[list[RollPupil], list[RollProblem]]:
             address_lines=[v for v in (get(f"address_line{i}") for i in (1, 2, 3)) if v],
             postcode=get("postcode").upper(),
             enrolment_status=get("enrolment_status").upper(),
+            leaving_ground=get("leaving_ground").lower(),
+            destination=get("destination"),
         )
-        for name in ("date_of_birth", "entry_date"):
+        for name in ("date_of_birth", "entry_date", "leaving_date"):
             raw = get(name)
             if not raw:
                 continue
@@ -286,6 +296,19 @@ def check_pupils(pupils: list[RollPupil], *, as_of: date) -> list[RollProblem]:
                 bad("entry_date", "The entry date is after the date of the roll")
             elif dob not in (None, _UNREADABLE) and entry < dob:
                 bad("entry_date", "The entry date is before the date of birth")
+        leaving = p.leaving_date
+        if leaving is not None and leaving is not _UNREADABLE:
+            if leaving > as_of:
+                bad("leaving_date", "The leaving date is after the date of the roll: the pupil is still on roll")
+            elif entry not in (None, _UNREADABLE) and leaving < entry:
+                bad("leaving_date", "The leaving date is before the entry date")
+        if p.leaving_ground and p.leaving_ground not in LEAVING_GROUNDS:
+            bad("leaving_ground", f"{shown(p.leaving_ground)} is not a ground for deletion (a letter a to o, "
+                "SI 2024/208 reg 9(1))")
+        if (p.leaving_ground or p.destination) and leaving is None:
+            bad("leaving_date", "Enter the leaving date of a pupil given a leaving ground or destination")
+        if p.destination and not _LAESTAB.match(p.destination):
+            bad("destination", f"{shown(p.destination)} is not a LAESTAB (7 digits)")
         if p.postcode and not _POSTCODE.match(p.postcode):
             bad("postcode", f"{shown(p.postcode)} is not a postcode")
         if p.enrolment_status and not _ENROL_STATUS.match(p.enrolment_status):
@@ -295,7 +318,7 @@ def check_pupils(pupils: list[RollPupil], *, as_of: date) -> list[RollProblem]:
 
 def readable(pupil: RollPupil) -> RollPupil:
     """The pupil with any unreadable date cleared (only ever called once every problem is fixed)."""
-    for name in ("date_of_birth", "entry_date"):
+    for name in ("date_of_birth", "entry_date", "leaving_date"):
         if getattr(pupil, name) is _UNREADABLE:
             setattr(pupil, name, None)
     return pupil

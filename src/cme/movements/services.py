@@ -242,7 +242,16 @@ def roll_import(
     unchanged: list[Enrolment] = []
     asked: list[tuple[RollPupil, Verdict]] = []
     new_children = 0
+    left_rows: dict[int, RollPupil] = {}  # child -> the leaver row that ends their stay here
     for pupil, child, verdict in linked:
+        if pupil.leaving_date is not None:
+            # A leaver row ends the stay of a child this provider has on roll; one it does not
+            # (left before the first roll, or a doubtful match) changes nothing.
+            if verdict is not None and verdict.kind == "link":
+                child = by_pk.get(verdict.child_id)
+            if child is not None and child.pk in current and child.pk not in left_rows:
+                left_rows[child.pk] = pupil
+            continue
         if verdict is not None and verdict.kind == "link":
             child = by_pk.get(verdict.child_id)
             if child is None or child.pk in seen or child.pk in by_upn_pk:
@@ -285,9 +294,11 @@ def roll_import(
     # A pupil put to an officer may be one of this roll's pupils: their enrolments stay open
     # until the officer says, rather than ending as leavers.
     kept = {c["child_id"] for _, verdict in asked for c in verdict.candidates} & (current.keys() - seen.keys())
-    leavers = [e for child_id, e in current.items() if child_id not in seen and child_id not in kept]
+    leavers = [e for child_id, e in current.items()
+               if child_id not in seen and (child_id not in kept or child_id in left_rows)]
     for enrolment in leavers:
-        enrolment.leaving_date = max(as_of, enrolment.entry_date)
+        row = left_rows.get(enrolment.child_id)
+        enrolment.leaving_date = max(row.leaving_date if row and row.leaving_date else as_of, enrolment.entry_date)
     Enrolment.objects.bulk_update(leavers, ["leaving_date"], batch_size=500)
     Enrolment.objects.bulk_update(unchanged, ["year_group", "upn", "enrolment_status"], batch_size=500)
     joined = Enrolment.objects.bulk_create(joined, batch_size=500)
@@ -331,11 +342,12 @@ def roll_import(
     # The first roll of a provider is everyone already there, not joiners: only later imports
     # tell the rooms above of new entries and leavers (movements.signals).
     if RollImport.objects.filter(provider=provider).exclude(pk=record.pk).exists():
-        _send_movements(record, joined, leavers, la_id)
+        _send_movements(record, joined, leavers, la_id, left_rows)
     return record
 
 
-def _send_movements(record: RollImport, joined: list[Enrolment], leavers: list[Enrolment], la_id: int) -> None:
+def _send_movements(record: RollImport, joined: list[Enrolment], leavers: list[Enrolment], la_id: int,
+                    left_rows: dict[int, RollPupil]) -> None:
     def send() -> None:
         for e in joined:
             child = e.child
@@ -348,8 +360,10 @@ def _send_movements(record: RollImport, joined: list[Enrolment], leavers: list[E
                                     child_id=e.child_id, person=person, entry_date=e.entry_date,
                                     source="roll", record=e, joiners=len(joined))
         for e in leavers:
+            row = left_rows.get(e.child_id)
             leaver_recorded.send(sender=RollImport, la_id=la_id, provider_id=record.provider_id,
-                                 child_id=e.child_id, leaving_date=e.leaving_date, ground="", destination="",
+                                 child_id=e.child_id, leaving_date=e.leaving_date,
+                                 ground=row.leaving_ground if row else "", destination=row.destination if row else "",
                                  source="roll", record=e)
 
     transaction.on_commit(send)
@@ -388,14 +402,14 @@ def roll_import_ctf(*, actor, provider: Organisation, ctf: Ctf, as_of: date | No
 
 def pupil_to_json(pupil: RollPupil) -> dict:
     data = asdict(pupil)
-    for key in ("date_of_birth", "entry_date"):
+    for key in ("date_of_birth", "entry_date", "leaving_date"):
         data[key] = data[key].isoformat() if data[key] else None
     return data
 
 
 def pupil_from_json(data: dict) -> RollPupil:
     data = dict(data)
-    for key in ("date_of_birth", "entry_date"):
+    for key in ("date_of_birth", "entry_date", "leaving_date"):
         data[key] = date.fromisoformat(data[key]) if data.get(key) else None
     data["carers"] = [Carer(**c) for c in data.get("carers") or []]
     return RollPupil(**data)

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 
-from cme.movements.signals import new_entry_recorded
+from cme.movements.models import RollImport
+from cme.movements.signals import leaver_recorded, new_entry_recorded
 from cme.providers.models import Enrolment, Organisation
 from cme.tracking.models import NewEntry, Source
 
@@ -33,3 +34,22 @@ def roll_joiner_is_a_new_entry(sender, *, provider_id, child_id, person, entry_d
         # in the future, no name) must not fail the import; the nightly reconciliation still
         # sees the pupil's enrolment.
         log.warning("roll joiner %s not kept as a new entry: %s", child_id, "; ".join(e.messages))
+
+
+@receiver(leaver_recorded)
+def roll_leaver_with_a_ground_is_a_deletion_return(sender, *, provider_id, child_id, leaving_date, ground,
+                                                     destination, source, **kwargs):
+    """A roll whose leaver rows give the leaving ground (docs/roll-csv.md) makes the school's
+    deletion return: checked and flagged like one sent by the web form, the API or a CSV."""
+    from cme.people.models import Child
+    from cme.tracking.services import deletion_return_record
+
+    if sender is not RollImport or source != Source.ROLL or not ground or child_id is None:
+        return
+    try:
+        deletion_return_record(actor=None, provider=Organisation.objects.get(pk=provider_id),
+                               child=Child.objects.get(pk=child_id), deleted_on=leaving_date, ground=ground,
+                               destination=destination, source=Source.ROLL)
+    except ValidationError as e:
+        # The roll has committed already; the leaver is still reconciled nightly from its enrolment.
+        log.warning("roll leaver %s not kept as a deletion return: %s", child_id, "; ".join(e.messages))

@@ -209,3 +209,46 @@ def test_ground_i_with_no_registers_says_the_run_cannot_be_checked(pupil, school
     record = deletion_return_record(actor=None, provider=school_a, child=pupil, deleted_on=dt.date(2024, 10, 29),
                                     ground="i", source="web")
     assert "no_registers" in {fl["code"] for fl in record.flags}
+
+
+def test_a_roll_leaver_row_with_a_ground_is_a_deletion_return(la_a, school_a, officer_a,
+                                                                django_capture_on_commit_callbacks):
+    """Issue 11 point 1: returns arrive from roll imports too (a leaver with a leaving reason)."""
+    from cme.handoffs.models import LostPupil
+    from cme.movements.services import roll_import_csv
+
+    ada, mia, zoe = f.make_upn("901"), f.make_upn("901"), f.make_upn("901")
+    header = "upn,legal_surname,legal_forename,date_of_birth,sex,entry_date,leaving_date,leaving_ground,destination\n"
+    first = (header + f"{ada},Lane,Ada,2015-04-04,F,2022-09-05,,,\n{mia},Khan,Mia,2014-07-07,F,2022-09-05,,,\n"
+             f"{zoe},Ross,Zoe,2014-02-02,F,2022-09-05,,,\n")
+    # Ada stays; Mia left on 6 January under (g) for no known school; Zoe left under (f).
+    later = (header + f"{ada},Lane,Ada,2015-04-04,F,2022-09-05,,,\n{mia},Khan,Mia,2014-07-07,F,2022-09-05,"
+             f"2025-01-06,g,\n{zoe},Ross,Zoe,2014-02-02,F,2022-09-05,2025-01-08,f,\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        roll_import_csv(actor=officer_a, provider=school_a, data=first.encode(), as_of=dt.date(2024, 9, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        roll_import_csv(actor=officer_a, provider=school_a, data=later.encode(), as_of=dt.date(2025, 1, 10))
+    returns = {r.child.legal_surname: r for r in DeletionReturn.objects.all()}
+    assert set(returns) == {"Khan", "Ross"}
+    assert returns["Khan"].source == "roll" and returns["Khan"].ground == "g"
+    assert returns["Khan"].deleted_on == dt.date(2025, 1, 6)  # the row's date, not the roll's
+    assert [fl["code"] for fl in returns["Khan"].flags] == ["no_destination"]
+    assert Enrolment.objects.get(child__legal_surname="Ross", provider=school_a).leaving_date == dt.date(2025, 1, 8)
+    assert Enrolment.objects.get(child__legal_surname="Lane").leaving_date is None
+    # Mia is a lost pupil; Zoe, home educated, is not.
+    assert set(LostPupil.objects.values_list("child__legal_surname", flat=True)) == {"Khan"}
+
+
+def test_a_roll_leaver_row_is_refused_with_row_and_field_when_it_makes_no_sense(la_a, school_a, officer_a):
+    from cme.movements.services import RollRefused, roll_import_csv
+
+    header = "upn,legal_surname,legal_forename,date_of_birth,sex,entry_date,leaving_date,leaving_ground,destination\n"
+    bad = header + (f"{f.make_upn('901')},Khan,Mia,2014-07-07,F,2022-09-05,2025-02-01,z,12345\n"
+                    f"{f.make_upn('901')},Ross,Zoe,2014-02-02,F,2022-09-05,,g,\n")
+    with pytest.raises(RollRefused) as refused:
+        roll_import_csv(actor=officer_a, provider=school_a, data=bad.encode(), as_of=dt.date(2025, 1, 10))
+    text = "\n".join(str(p) for p in refused.value.problems)
+    assert "Row 2" in text and "leaving_date: The leaving date is after the date of the roll" in text
+    assert "leaving_ground: “z” is not a ground for deletion" in text
+    assert "destination" in text and "Row 3" in text
+    assert not Enrolment.objects.filter(provider=school_a).exists()
