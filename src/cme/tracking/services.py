@@ -17,10 +17,10 @@ from cme.attendance import calendar as cal
 from cme.attendance.selectors import NoCalendar, calendar_for, register_absence_run
 from cme.audit.models import Action
 from cme.audit.services import audit_record
-from cme.cases.models import OPEN_STAGES, Case, JointEnquiryEvidence
+from cme.cases.models import OPEN_STAGES, Case, JointEnquiryEvidence, Task, TaskKind
 from cme.core.inputs import is_ascii_digits
-from cme.intake.models import Channel
-from cme.intake.services import referral_create
+from cme.intake.models import Channel, ReferralStatus
+from cme.intake.services import referral_close_not_cme, referral_create
 from cme.matching.engine import Person
 from cme.movements.signals import leaver_recorded, new_entry_recorded
 from cme.people.models import Child
@@ -295,10 +295,33 @@ def new_entry_decide(*, actor, entry: NewEntry, confirm: bool) -> NewEntry:
     if confirm and entry.matched_leaver_id:
         Leaver.objects.filter(pk=entry.matched_leaver_id).update(
             status=LeaverStatus.ON_ROLL, found_at=entry.provider.name, school_days=None)
+    if confirm:
+        _found_on_roll(actor=actor, entry=entry)
     audit_record(actor=actor, action=Action.CHANGE, object_type="new_entry", object_id=entry.pk,
                  child_id=entry.matched_child_id, la_id=entry.la_id,
                  summary=("Confirmed" if confirm else "Rejected") + f" the match of a new entry at {entry.provider.name}")
     return entry
+
+
+def _found_on_roll(*, actor, entry: NewEntry) -> None:
+    """The child a confirmed new entry is: on a roll again. A referral of the leaver still waiting
+    for triage is closed (there is no child missing to triage), and each open case of the child
+    gets a task for its officer to record it and close the case: an officer's call, not ours."""
+    where = f"on the roll of {entry.provider.name} from {entry.entry_date:%d %B %Y}"
+    leaver = Leaver.objects.filter(pk=entry.matched_leaver_id).select_related("referral").first()
+    referral = leaver.referral if leaver else None
+    if referral is not None and referral.status == ReferralStatus.AWAITING_TRIAGE:
+        referral_close_not_cme(actor=actor, referral=referral,
+                               reason=f"Found again: {where} (a new entry the officer confirmed)")
+    child_id = entry.matched_child_id or (leaver.child_id if leaver else None)
+    cases = Case.objects.filter(la_id=entry.la_id, child_id=child_id, closed_on__isnull=True) if child_id else []
+    for case in cases:
+        Task.objects.create(case=case, kind=TaskKind.FOLLOW_UP, assigned_to=case.responsible_officer,
+                            due_on=timezone.localdate(),
+                            title=f"Child found {where}: record it and close the case if in school")
+        audit_record(actor=actor, action=Action.CHANGE, object_type="case", object_id=case.pk,
+                     child_id=case.child_id, la_id=case.la_id,
+                     summary=f"A new entry confirmed the child {where}: task set for {case.reference}")
 
 
 # -- the reconciliation run ---------------------------------------------------------------------

@@ -103,8 +103,16 @@ def test_a_new_entry_elsewhere_is_matched_to_the_leaver_and_closes_the_loop(term
     assert entry.matched_leaver.child == pupil
     client = client_for(officer_a)
     assert "Ela Burton" in client.get("/new-entries").content.decode()
+    referral = Leaver.objects.get(child=pupil).referral
+    assert referral is not None and referral.status == "awaiting_triage"
+    case = f.make_case(pupil, responsible_officer=officer_a)
     client.post(f"/new-entries/{entry.pk}/decision", {"decision": "confirm"})
     assert Leaver.objects.get(child=pupil).status == LeaverStatus.ON_ROLL
+    # Found again: the leaver's referral waits for triage no longer, and the case's officer is told.
+    referral.refresh_from_db()
+    assert referral.status == "not_cme" and "on the roll of Northmoor High" in referral.closed_reason
+    [task] = case.tasks.all()
+    assert task.assigned_to == officer_a and "Child found on the roll of Northmoor High" in task.title
 
 
 def test_a_sibling_joining_elsewhere_is_not_the_leaver(term_dates, pupil, school_a, la_a):
