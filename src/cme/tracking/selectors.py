@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -13,6 +15,7 @@ from django.http import Http404
 from cme.accounts import policy
 from cme.audit.models import Action
 from cme.audit.services import audit_access_refused, audit_record
+from cme.providers.models import Organisation
 from cme.tracking.models import DeletionReturn, Leaver, LeaverStatus, NewEntry
 
 
@@ -94,11 +97,37 @@ def new_entry_get_for_user(*, user, entry_id: int, require=None) -> NewEntry:
 # -- the off-rolling radar ----------------------------------------------------------------------
 
 
-def term_of(day: dt.date) -> str:
-    """The school term a day falls in, as people say it: "Autumn 2025", "Spring 2026"."""
+def term_of(day: dt.date, terms: Sequence[tuple[dt.date, str]] = ()) -> str:
+    """The school term a day falls in, as people say it: "Autumn 2025", "Spring 2026". By the
+    authority's term dates when given (`terms`: each term's start and name, in order; a holiday
+    belongs to the term before it), else by the months terms usually span."""
+    i = bisect.bisect_right([start for start, _ in terms], day) - 1
+    if i >= 0:
+        start, name = terms[i]
+        return f"{name} {start.year}"
     if day.month >= 9:
         return f"Autumn {day.year}"
     return f"Spring {day.year}" if day.month <= 3 else f"Summer {day.year}"
+
+
+def la_terms(*, la_id: int) -> list[tuple[dt.date, str]]:
+    """The authority's terms from its term dates: half-terms taken together ("Autumn 1" and
+    "Autumn 2" are the autumn term), each with the day it starts."""
+    from cme.attendance.selectors import calendar_periods
+
+    out: list[tuple[dt.date, str]] = []
+    la_code = Organisation.objects.filter(pk=la_id).values_list("la_code", flat=True).first()
+    for period in calendar_periods(la_id=la_id):
+        if period.kind != "term" or period.scope != la_code:
+            continue
+        words = (period.name or "").split()
+        name = words[0].title() if words and words[0].lower() in ("autumn", "spring", "summer") else ""
+        if not name:
+            name = {9: "Autumn", 10: "Autumn", 11: "Autumn", 12: "Autumn", 1: "Spring", 2: "Spring",
+                    3: "Spring"}.get(period.start.month, "Summer")
+        if not out or out[-1][1] != name:
+            out.append((period.start, name))
+    return out
 
 
 @dataclass
@@ -165,9 +194,11 @@ def off_rolling_radar(*, user) -> tuple[list[RadarRow], dict[str, dict[str, floa
     total_roll = max(sum(on_roll.values()), 1)
     groups: dict[tuple[int, str], list[DeletionReturn]] = defaultdict(list)
     by_term: dict[str, list[DeletionReturn]] = defaultdict(list)
+    terms = la_terms(la_id=user.la_id) if user.la_id else []
     for d in returns:
-        groups[(d.provider_id, term_of(d.deleted_on))].append(d)
-        by_term[term_of(d.deleted_on)].append(d)
+        term = term_of(d.deleted_on, terms)
+        groups[(d.provider_id, term)].append(d)
+        by_term[term].append(d)
     # The authority's rate of each kind in each term: a school is compared with the same term.
     norms: dict[str, dict[str, float]] = {}
     for term, items in by_term.items():

@@ -308,7 +308,8 @@ def _found_on_roll(*, actor, entry: NewEntry) -> None:
     for triage is closed (there is no child missing to triage), and each open case of the child
     gets a task for its officer to record it and close the case: an officer's call, not ours."""
     where = f"on the roll of {entry.provider.name} from {entry.entry_date:%d %B %Y}"
-    leaver = Leaver.objects.filter(pk=entry.matched_leaver_id).select_related("referral").first()
+    leaver = (Leaver.objects.filter(pk=entry.matched_leaver_id).select_related("referral").first()
+              if entry.matched_leaver_id else None)
     referral = leaver.referral if leaver else None
     if referral is not None and referral.status == ReferralStatus.AWAITING_TRIAGE:
         referral_close_not_cme(actor=actor, referral=referral,

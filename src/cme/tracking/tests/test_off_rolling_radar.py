@@ -80,3 +80,31 @@ def test_another_councils_manager_sees_none_of_its_schools(schools, la_b, client
     html = client_for(manager_b).get("/leavers/radar").content.decode()
     assert "Moorside Academy" not in html and "No deletions returned yet" in html
     assert off_rolling_radar(user=manager_b) == ([], {})
+
+
+def test_terms_are_the_authoritys_own_with_holidays_in_the_term_before():
+    import datetime as dt
+
+    from cme.tracking.selectors import term_of
+
+    terms = [(dt.date(2024, 9, 2), "Autumn"), (dt.date(2025, 1, 6), "Spring"), (dt.date(2025, 4, 22), "Summer")]
+    assert term_of(dt.date(2025, 4, 10), terms) == "Spring 2025"  # Easter holiday: still spring
+    assert term_of(dt.date(2025, 4, 3)) == "Summer 2025"  # by months alone, April is summer
+    assert term_of(dt.date(2024, 12, 30), terms) == "Autumn 2024"
+    assert term_of(dt.date(2024, 8, 1), terms) == "Summer 2024"  # before the term dates: by months
+
+
+@pytest.mark.django_db
+def test_half_terms_of_the_loaded_term_dates_make_one_term(la_a):
+    from cme.attendance.calendar import DEMO_CALENDAR
+    from cme.attendance.services import term_dates_import
+    from cme.tracking.selectors import la_terms
+
+    la_a.la_code = "901"
+    la_a.save()
+    lines = [line for line in DEMO_CALENDAR.read_text().splitlines(keepends=True)
+             if line.startswith(("scope", "901,"))]
+    term_dates_import(actor=None, la_id=la_a.pk, lines=lines, filename="terms.csv")
+    terms = la_terms(la_id=la_a.pk)
+    assert terms[:3] == [(dt.date(2024, 9, 2), "Autumn"), (dt.date(2025, 1, 6), "Spring"),
+                         (dt.date(2025, 4, 22), "Summer")]
