@@ -74,9 +74,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cme.core.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before WhiteNoise, so that static files carry the content security policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cme.accounts.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,7 +176,25 @@ SESSION_COOKIE_SECURE = env_bool("CME_SECURE_COOKIES", not DEBUG and not CME_DEM
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS (docs/deploying.md). In production every request is redirected to HTTPS and browsers are
+# told to keep to it for a year (HSTS). Where TLS ends in front of the service (a load balancer or
+# reverse proxy), set CME_TLS_ENDS_IN_FRONT=1: the proxy's X-Forwarded-Proto then says whether the
+# request came over HTTPS (only trust it when every request passes through that proxy), and the
+# redirect and HSTS still apply. The demo and development serve plain HTTP on this machine.
+_HTTPS = env_bool("CME_HTTPS", not DEBUG and not CME_DEMO and not os.environ.get("PYTEST_VERSION"))
+SECURE_SSL_REDIRECT = _HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("CME_HSTS_SECONDS", 31_536_000)) if _HTTPS else 0
+# includeSubDomains covers only names under the service's own (*.cme.council.gov.uk), not the
+# council's other sites; preload has effect only if the council lists its domain with browsers.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CME_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("CME_HSTS_PRELOAD", True)
+if env_bool("CME_TLS_ENDS_IN_FRONT", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer's health check comes over plain HTTP from inside: no redirect for it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Sign-in throttling (django-axes, cme.accounts.lockout): an account is locked after 5 failures
 # from any addresses, and an address after 20 failures on any accounts (higher, so that one
@@ -233,6 +253,9 @@ CACHES = {
 }
 RATELIMIT_USE_CACHE = "default"
 # Public referral form: at most this many submissions per address per hour (flood protection).
+# Requests per API token (django-ninja's throttle: "N/s", "N/m", "N/h"); past it, 429 with
+# Retry-After. An integration sending a day's referrals stays far below it.
+CME_API_RATE = os.environ.get("CME_API_RATE", "600/m")
 CME_PUBLIC_REFERRAL_RATE = os.environ.get("CME_PUBLIC_REFERRAL_RATE", "10/h")
 # A person takes longer than this to fill the public form; a robot usually does not.
 CME_PUBLIC_REFERRAL_MIN_SECONDS = int(os.environ.get("CME_PUBLIC_REFERRAL_MIN_SECONDS", 3))
@@ -247,11 +270,22 @@ AXES_CLIENT_IP_CALLABLE = "cme.core.client.client_address"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# E-mail: SMTP in production (CME_SMTP_HOST, _PORT, _USERNAME, _PASSWORD; STARTTLS unless
+# CME_SMTP_STARTTLS=0); the console in the demo and in development. CME_EMAIL_BACKEND overrides.
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_CONSOLE = "django.core.mail.backends.console.EmailBackend"
+_MAIL_BACKEND = os.environ.get("CME_EMAIL_BACKEND") or (_CONSOLE if DEBUG or CME_DEMO else _SMTP)
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "CME_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        )
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("CME_SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("CME_SMTP_PORT", 587)),
+            "username": os.environ.get("CME_SMTP_USERNAME", ""),
+            "password": os.environ.get("CME_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("CME_SMTP_STARTTLS", True),
+            "timeout": 30,
+        } if _MAIL_BACKEND == _SMTP else {},
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("CME_FROM_EMAIL", "cme-tracker@localhost")

@@ -39,6 +39,12 @@ def _split(token: str) -> tuple[str, str] | None:
     return prefix, secret
 
 
+def token_prefix(token: str) -> str | None:
+    """The public prefix of a well-formed token (what the token list shows), or None."""
+    parts = _split(token or "")
+    return parts[0] if parts else None
+
+
 def _operator(actor: User | None) -> dict:
     """With no signed-in actor (the command line), record the system account at the keyboard."""
     if actor is not None:

@@ -4,12 +4,13 @@ Every operation needs a bearer token and acts as the token's user, through the s
 and services as the pages, so scope and audit are the pages' own (see docs/adr/0003).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cme.api import errors
-from cme.api.auth import BearerToken
+from cme.api.auth import BearerToken, TokenRateThrottle
 from cme.api.cases import router as cases_router
 from cme.api.children import router as children_router
 from cme.api.matching import router as matching_router
@@ -72,6 +73,7 @@ api = CmeApi(
     docs_url=None,  # no Swagger UI: it loads from a CDN, which our CSP (rightly) refuses
     auth=BearerToken(),
     parser=errors.JsonObjectParser(),
+    throttle=[TokenRateThrottle(settings.CME_API_RATE)],
 )
 errors.install(api)
 

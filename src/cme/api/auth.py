@@ -1,8 +1,9 @@
 """Bearer-token authentication: the API then acts exactly as the token's user."""
 
 from ninja.security import HttpBearer
+from ninja.throttling import AuthRateThrottle
 
-from cme.accounts.tokens import api_token_authenticate
+from cme.accounts.tokens import api_token_authenticate, token_prefix
 
 
 class BearerToken(HttpBearer):
@@ -20,3 +21,18 @@ class BearerToken(HttpBearer):
         # Handlers and selectors read request.user, as the pages do.
         request.user = user
         return user
+
+
+class TokenRateThrottle(AuthRateThrottle):
+    """A limit per API token (not per user, so one runaway integration does not stop a person's
+    other token; not per address, which a council's outbound proxy shares). The token's public
+    prefix names it. A request without a valid token is refused (401) before any limit applies."""
+
+    scope = "token"
+
+    def get_cache_key(self, request) -> str:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        prefix = token_prefix(token) if scheme.lower() == "bearer" else None
+        ident = f"token:{prefix}" if prefix else f"address:{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}

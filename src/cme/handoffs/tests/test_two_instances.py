@@ -69,7 +69,9 @@ class Instance:
         self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_VERSION",
                                                                       "DJANGO_SETTINGS_MODULE")}
         self.env.update(CME_DATA_DIR=str(root), CME_HANDOFF_CONFIG=str(root / "handoff.json"),
-                        CME_SECRET_KEY="test-instance-b-" + "x" * 40, CME_DEBUG="0")
+                        CME_SECRET_KEY="test-instance-b-" + "x" * 40, CME_DEBUG="0",
+                        # Plain HTTP on loopback, and no mail server.
+                        CME_HTTPS="0", CME_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
         self.port = _port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
