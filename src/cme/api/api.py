@@ -42,6 +42,14 @@ direction of text, or line breaks where one line is expected, and beyond the fie
 `maxLength`, which is the web form's. Dates are written `YYYY-MM-DD`; true and false are JSON's
 `true` and `false`; ids and page numbers are bounded (`maximum`).
 
+**Two clients changing one case.** Send a change to a case with `If-Match: "<updated_at>"`, the
+case's `updated_at` as you last read it: if the case changed since, the change is refused with 412
+and says who changed it and when, and nothing is overwritten. Without `If-Match` the change is made
+on the case as it stands.
+
+**Rate limit.** Each token may make `CME_API_RATE` requests (600 a minute by default); past it the
+answer is 429 with `Retry-After`.
+
 **Growth.** New fields may be added to any response object within v1; clients should ignore
 fields they do not know.
 """

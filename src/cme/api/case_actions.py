@@ -8,7 +8,7 @@ naming the field, and nothing changes.
 """
 
 from datetime import date, datetime
-from functools import partial
+from functools import partial, wraps
 from typing import TYPE_CHECKING, Literal, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -45,11 +45,34 @@ from cme.cases.models import (
 )
 from cme.cases.register import services as register
 from cme.cases.register import stages
+from cme.cases.register.concurrency import changed_since
 from cme.cases.register.selectors import case_get_for_user, case_officers, case_providers
 from cme.core.inputs import DB_INT_MAX
 from cme.providers.selectors import provider_by_laestab_for_user
 
 router = Router()
+
+
+def _if_match(handler):
+    """A change sent with `If-Match: "<the case's updated_at>"` is made only if the case is still
+    as the client last read it (else 412, saying who changed it); the case row is locked for the
+    change, as on the pages (cme.cases.register.concurrency). Without If-Match, as before."""
+
+    @wraps(handler)
+    def guarded(request, *args, **kwargs):
+        tag = request.headers.get("If-Match")
+        case_id = kwargs.get("case_id")
+        if tag is None or case_id is None:
+            return handler(request, *args, **kwargs)
+        with transaction.atomic():
+            if problem := changed_since(user=request.auth, case_id=case_id, seen=tag.strip().strip('"')):
+                raise HttpError(412, problem)
+            return handler(request, *args, **kwargs)
+
+    return guarded
+
+
+router.add_decorator(_if_match)
 
 WRITE_REFUSALS = {401: Refusal, 403: Refusal, 404: Refusal, 415: BadInput, 422: BadInput}
 READ = {401: Refusal, 404: Refusal, 422: BadInput}

@@ -152,3 +152,18 @@ def test_a_worker_who_does_not_work_cases_gets_403(la_a, api_for, case_a):
     response = api_for(admissions).post_json(f"/api/v1/cases/{case_a.pk}/enquiries", {
         "kind": "phone", "made_on": str(TODAY()), "outcome": "x"})
     assert response.status_code == 403
+
+
+def test_a_change_sent_with_a_stale_if_match_is_refused_and_says_who(api_for, case_a, officer_a, manager_a):
+    first, second = api_for(officer_a), api_for(manager_a)
+    seen = first.get(f"/api/v1/cases/{case_a.pk}").json()["updated_at"]
+    note = {"text": "Phoned the aunt"}
+    ok = first.post_json(f"/api/v1/cases/{case_a.pk}/notes", note, HTTP_IF_MATCH=f'"{seen}"')
+    assert ok.status_code == 201
+    key_worker = second.get(f"/api/v1/cases/{case_a.pk}").json()["updated_at"]
+    moved = first.post_json(f"/api/v1/cases/{case_a.pk}/stage", {"to_stage": "locating"},
+                            HTTP_IF_MATCH=f'"{key_worker}"')
+    assert moved.status_code == 200
+    refused = second.post_json(f"/api/v1/cases/{case_a.pk}/stage", {"to_stage": "locating"},
+                               HTTP_IF_MATCH=f'"{key_worker}"')
+    assert refused.status_code == 412 and "changed this case at" in refused.json()["detail"]

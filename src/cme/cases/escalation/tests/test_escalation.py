@@ -181,7 +181,7 @@ def test_an_escalation_the_mail_server_refused_says_so_and_is_tried_again(
 
     with django_capture_on_commit_callbacks(execute=True):
         child_flag_add(actor=officer_a, child=case_a.child, flag="looked_after")
-    monkeypatch.setattr("cme.core.mail.send_mail", refusing_server)
+    monkeypatch.setattr("cme.core.mail.EmailMessage.send", refusing_server)
     with django_capture_on_commit_callbacks(execute=True):
         run_queued_tasks()
     escalation = Escalation.objects.get(case=case_a)
