@@ -6,12 +6,14 @@ its probability, and an empty roll_id when none reaches the threshold.
 """
 
 import csv
+import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cme.core.atomic import write_atomically
 from cme.matching.engine import Index, Matcher, Model, Person, choose_model, train
 
 COLUMNS = ("id", "upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex", "postcode", "address")
@@ -115,8 +117,9 @@ def link(roll: Sequence[Person], referrals: Sequence[Person], *, model: Model | 
 
 
 def write_links(path: str | Path, links: Sequence[Link]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(OUTPUT_COLUMNS)
-        for item in links:
-            writer.writerow([item.referral_id, item.roll_id or "", f"{item.probability:.6f}"])
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(OUTPUT_COLUMNS)
+    for item in links:
+        writer.writerow([item.referral_id, item.roll_id or "", f"{item.probability:.6f}"])
+    write_atomically(path, buffer.getvalue())

@@ -26,6 +26,7 @@ from cme.attendance.calendar import (
     SchoolCalendar,
     read_term_dates,
 )
+from cme.core.atomic import write_atomically
 from cme.matching.batch import COLUMNS as PERSON_COLUMNS
 from cme.matching.batch import InputError, person_from_row
 from cme.tracking.reconcile import GROUNDS, Enrolment, HomeEducated, Outcome, reconcile
@@ -141,7 +142,7 @@ def run(enrol: str | Path, terms: str | Path, out: str | Path, *, la_code: str, 
         e = o.enrolment
         writer.writerow([e.person.upn, e.laestab, e.leaving_date.isoformat() if e.leaving_date else "",
                          o.status, o.found_at, "" if o.school_days is None else o.school_days])
-    Path(out).write_text(buffer.getvalue(), encoding="utf-8")
+    write_atomically(out, buffer.getvalue())
     return outcomes
 
 
