@@ -15,7 +15,7 @@ CME = str(Path(sys.executable).with_name("cme"))
 
 def _check_deploy(**env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("CME_", "PYTEST", "DJANGO_SETTINGS")) and k != "DATABASE_URL"}
+             if not k.startswith(("CME_", "PYTEST", "DJANGO_")) and k != "DATABASE_URL"}
     return subprocess.run([CME, "check", "--deploy", "--fail-level", "WARNING"], env={**clean, **env},
                           capture_output=True, text=True, timeout=120)
 
