@@ -122,7 +122,9 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection broken by a database restart is replaced at the next request,
+    # so the service recovers by itself (core.views.database_unavailable answers the one that fails).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("CME_PG_SERVER_SIDE_BINDING", True):
         # Bind parameters on the server, so that psycopg prepares the statements a connection
         # runs again and again (every page asks the same few questions) and PostgreSQL stops
