@@ -3,23 +3,24 @@
 from django import forms
 
 from cme.core.forms import Form
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+from cme.core.uploads import too_large
 
 
 class _UploadForm(Form):
     file = forms.FileField(label="File", error_messages={"required": "Choose a file to upload"})
+    kind = "register"  # its size limit (cme.core.uploads), the same on the page, the API and the command
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 200 MB")
+        if problem := too_large(self.kind, upload.size):
+            raise forms.ValidationError(problem)
         if upload.size == 0:
             raise forms.ValidationError("The file is empty")
         return upload
 
 
 class TermDatesForm(_UploadForm):
+    kind = "term_dates"
     provider = forms.ChoiceField(
         label="Whose term dates are these?",
         required=False,

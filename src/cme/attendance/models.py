@@ -137,3 +137,42 @@ class RegisterMarkChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.session}: {self.old_code} to {self.new_code}"
+
+
+class UploadState(models.TextChoices):
+    QUEUED = "queued", "Waiting to be loaded"
+    RUNNING = "running", "Loading"
+    DONE = "done", "Loaded"
+    REJECTED = "rejected", "Not loaded: the file has problems"
+    FAILED = "failed", "Not loaded: the service failed"
+
+
+class RegisterUpload(models.Model):
+    """A register file uploaded on the page, kept on disk and loaded by the task queue (a 200 MB
+    file is never read into memory inside the request), with its progress for the page."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    la = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", help_text="set when a school loads its own registers")
+    filename = models.CharField(max_length=255)
+    path = models.CharField(max_length=500, help_text="the staged file, removed once loaded")
+    size = models.BigIntegerField()
+    state = models.CharField(max_length=10, choices=UploadState.choices, default=UploadState.QUEUED)
+    done = models.PositiveIntegerField(default=0, help_text="rows of the file read so far")
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    register_import = models.ForeignKey(RegisterImport, on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (UploadState.DONE, UploadState.REJECTED, UploadState.FAILED)

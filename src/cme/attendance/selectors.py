@@ -12,6 +12,7 @@ import threading
 import numpy as np
 from django.db.models import Max
 
+from cme.accounts import policy
 from cme.attendance import calendar as cal
 from cme.attendance import codes as C
 from cme.attendance.models import CalendarPeriod, CalendarVersion, RegisterYear
@@ -216,3 +217,28 @@ def register_absence_run(*, child_id: int, provider_id: int, until: dt.date) -> 
                                             academic_year__in=(year - 1, year))
     days = [day for register in registers for day in register_codes(register)]
     return C.trailing_run(days, until=until) if days else None
+
+
+def _uploads_visible_to(user):
+    from cme.attendance.models import RegisterUpload
+
+    qs = RegisterUpload.objects.select_related("uploaded_by", "register_import")
+    if user.is_la_staff:
+        return qs.filter(la_id=user.la_id)
+    return qs.filter(provider_id=user.organisation_id, la_id=user.la_id)
+
+
+def register_uploads_for(*, user, limit: int = 5) -> list:
+    """The user's authority's (or provider's) latest uploads still loading or just loaded."""
+    return list(_uploads_visible_to(user).order_by("-created_at")[:limit])
+
+
+def register_upload_get_for_user(*, user, upload_id: int):
+    """One upload the user may follow (its authority's, or its own provider's); 404 otherwise."""
+    from django.http import Http404
+
+    policy.register_scope(user)  # only those who may upload registers
+    upload = _uploads_visible_to(user).filter(pk=upload_id).first()
+    if upload is None:
+        raise Http404("No such upload")
+    return upload

@@ -15,6 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -28,7 +29,9 @@ from cme.attendance.models import (
     ImportKind,
     RegisterImport,
     RegisterMarkChange,
+    RegisterUpload,
     RegisterYear,
+    UploadState,
 )
 from cme.audit.models import Action
 from cme.audit.services import audit_record
@@ -529,16 +532,77 @@ def registers_import(*, actor, marks: list[Mark], errors: list[str], rows_read: 
     return report
 
 
+def register_file_read(data: bytes) -> tuple[list[Mark], list[str], int, str]:
+    """(marks, problems, rows read, kind) of a register file: a CTF (XML) or a CSV."""
+    if data.lstrip()[:1] == b"<":
+        return (*ctf_attendance_read(data), ImportKind.CTF)
+    return (*register_csv_read(data), ImportKind.CSV)
+
+
 def registers_import_file(*, actor, data: bytes, filename: str, la_id: int | None = None,
                           provider_id: int | None = None,
                           progress: Callable[[int], None] | None = None) -> RegisterReport:
     """A register file as uploaded: a CTF (XML) or a school information system CSV."""
-    if data.lstrip()[:1] == b"<":
-        marks, errors, rows = ctf_attendance_read(data)
-        kind = ImportKind.CTF
-    else:
-        marks, errors, rows = register_csv_read(data)
-        kind = ImportKind.CSV
+    marks, errors, rows, kind = register_file_read(data)
     # Read errors go on with the marks, so that the report also names rows of unknown pupils.
     return registers_import(actor=actor, marks=marks, errors=errors, rows_read=rows, kind=kind,
                             filename=filename, la_id=la_id, provider_id=provider_id, progress=progress)
+
+
+# -- uploads loaded by the task queue ------------------------------------------------------------
+
+SHOWN_PROBLEMS = 100
+
+
+@transaction.atomic
+def register_upload_queue(*, actor, chunks: Iterable[bytes], filename: str, size: int, la_id: int,
+                          provider_id: int | None = None) -> RegisterUpload:
+    """Keep an uploaded register file on disk and queue its loading: the request returns at once
+    and the page follows the load. Too large, or no room on disk: refused, nothing kept."""
+    from django.core.exceptions import ValidationError
+
+    from cme.attendance.tasks import load_register_upload
+    from cme.core.uploads import stage, too_large
+
+    if problem := too_large("register", size):
+        raise ValidationError({"file": problem})
+    try:
+        path = stage("register", chunks)
+    except ValueError as e:  # larger than it said
+        raise ValidationError({"file": str(e)}) from None
+    upload = RegisterUpload.objects.create(uploaded_by=actor, la_id=la_id, provider_id=provider_id,
+                                           filename=filename[:255], path=str(path), size=size)
+    audit_record(actor=actor, action=Action.IMPORT, object_type="register_upload", object_id=upload.pk, la_id=la_id,
+                 summary=f"Uploaded the register file {filename} ({size:,} bytes) to be loaded")
+    transaction.on_commit(lambda: load_register_upload.enqueue(upload_id=upload.pk))
+    return upload
+
+
+def register_upload_load(*, upload_id: int) -> str:
+    """The task's work: load the staged file as one import (all or nothing), counting progress on
+    the upload row, then remove the file. Safe to run again: a finished upload is left alone."""
+    upload = RegisterUpload.objects.select_related("uploaded_by").get(pk=upload_id)
+    if upload.finished:
+        return upload.state
+    RegisterUpload.objects.filter(pk=upload.pk).update(state=UploadState.RUNNING, done=0)
+    path = Path(upload.path)
+    try:
+        # Read first, outside the import's transaction, so the page can say how far it has got:
+        # "reading the file", then "N rows read: writing the registers", then the result.
+        marks, errors, rows, kind = register_file_read(path.read_bytes())
+        RegisterUpload.objects.filter(pk=upload.pk).update(done=rows)
+        report = registers_import(actor=upload.uploaded_by, marks=marks, errors=errors, rows_read=rows, kind=kind,
+                                  filename=upload.filename, la_id=upload.la_id, provider_id=upload.provider_id)
+    except ImportRejected as e:
+        RegisterUpload.objects.filter(pk=upload.pk).update(
+            state=UploadState.REJECTED, problems=e.errors[:SHOWN_PROBLEMS], problem_count=len(e.errors),
+            finished_at=timezone.now())
+    except FileNotFoundError:
+        RegisterUpload.objects.filter(pk=upload.pk).update(
+            state=UploadState.FAILED, problems=["The uploaded file was no longer on the server: upload it again"],
+            problem_count=1, finished_at=timezone.now())
+    else:
+        RegisterUpload.objects.filter(pk=upload.pk).update(
+            state=UploadState.DONE, register_import=report.register_import, finished_at=timezone.now())
+    path.unlink(missing_ok=True)
+    return RegisterUpload.objects.values_list("state", flat=True).get(pk=upload.pk)

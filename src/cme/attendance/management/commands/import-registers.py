@@ -18,6 +18,7 @@ from cme.attendance.services import (
     registers_import,
 )
 from cme.core.csvfile import first
+from cme.core.uploads import too_large
 
 
 def rejected(errors: list[str]) -> str:
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
+        if problem := too_large("register", path.stat().st_size):
+            raise CommandError(f"{path.name}: {problem}")
         quiet = options["verbosity"] == 0
         data = path.read_bytes()
         is_ctf = data[:512].lstrip().startswith(b"<")
