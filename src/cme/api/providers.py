@@ -8,7 +8,6 @@ rules (all or nothing, every bad row named) the same as the CLI's and the upload
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -16,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from cme.api import errors
 from cme.api.schemas import BadInput, IsoDate, Refusal
 from cme.core.csvfile import first
+from cme.core.uploads import limit_for
 from cme.movements.ctf import CtfError, parse_ctf
 from cme.movements.management.helpers import ctf_max_bytes
 from cme.movements.models import RollImport
@@ -26,7 +26,8 @@ from cme.providers.selectors import provider_by_laestab_for_user
 router = Router()
 
 # A roll is a whole file: allow it the body size Django accepts, not the API's small default.
-errors.LARGE_BODY_LIMITS["provider_roll"] = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+# A roll, CSV or CTF, up to the same size as on the page and the command line (cme.core.uploads).
+errors.LARGE_BODY_LIMITS["provider_roll"] = limit_for("roll")
 
 CSV_TYPES = ("text/csv",)
 XML_TYPES = ("application/xml", "text/xml")

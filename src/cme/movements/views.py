@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cme.core.csvfile import first
 from cme.core.paging import page_from, pagination_params
+from cme.core.uploads import too_large
 from cme.movements import selectors
 from cme.movements.ctf import CtfError, parse_ctf
 from cme.movements.forms import RollUploadForm
@@ -61,8 +62,8 @@ def upload(request, provider_id: int):
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["roll_file"]
         as_of = form.cleaned_data["as_of"]
-        if upload_file.size > ctf_max_bytes():
-            problems = [f"The file is larger than the {ctf_max_bytes():,} bytes allowed"]
+        if problem := too_large("roll", upload_file.size):
+            problems = [problem]
         else:
             data = upload_file.read()
             record = None

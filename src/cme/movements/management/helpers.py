@@ -2,19 +2,19 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cme.core.csvfile import first
 from cme.core.inputs import parse_iso_date
-from cme.movements.ctf import DEFAULT_MAX_BYTES
+from cme.core.uploads import limit_for
 from cme.movements.services import RollRefused
 from cme.providers.identifiers import split_laestab
 from cme.providers.models import PROVIDER_KINDS, Organisation, OrgKind
 
 
 def ctf_max_bytes() -> int:
-    return getattr(settings, "CME_CTF_MAX_BYTES", DEFAULT_MAX_BYTES)
+    """The largest roll (CTF or CSV) taken, the same on the page, the API and the command."""
+    return limit_for("roll")
 
 
 def find_provider(value: str) -> Organisation:

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from cme.core.uploads import too_large
 from cme.movements.management.helpers import find_provider, iso_date, refused, report
 from cme.movements.services import RollRefused, roll_import_csv
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         organisation = find_provider(provider)
         path = Path(file)
         try:
+            if problem := too_large("roll", path.stat().st_size):
+                raise CommandError(f"{path.name}: {problem}")
             data = path.read_bytes()
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file") from None
