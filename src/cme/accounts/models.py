@@ -13,11 +13,13 @@ class Role(models.TextChoices):
     SCHOOL = "school", "School user"
     PARTNER = "partner", "Partner-agency referrer"
     ADMINISTRATOR = "administrator", "Administrator"
+    # Reads the management figures and the children behind them; changes nothing (issue 14).
+    SENIOR_LEADER = "senior_leader", "Senior leader (read only)"
 
 
 # Roles held by the authority's own staff: they see the authority's children.
 LA_STAFF_ROLES = frozenset(
-    {Role.CME_OFFICER, Role.EWO, Role.ADMISSIONS, Role.MANAGER, Role.ADMINISTRATOR}
+    {Role.CME_OFFICER, Role.EWO, Role.ADMISSIONS, Role.MANAGER, Role.ADMINISTRATOR, Role.SENIOR_LEADER}
 )
 # Roles that work cases (may be named responsible officer, may triage referrals).
 CASEWORK_ROLES = frozenset({Role.CME_OFFICER, Role.EWO, Role.MANAGER})

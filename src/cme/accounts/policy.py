@@ -139,6 +139,17 @@ def may_manage(user: Any) -> bool:
     return is_la_staff(user) and user.has_role(Role.MANAGER, Role.ADMINISTRATOR)
 
 
+def may_see_management_figures(user: Any) -> bool:
+    """The dashboard, pace, the self-evaluation and the returns: managers, administrators and
+    senior leaders (who read them, and the children behind them, and change nothing)."""
+    return is_la_staff(user) and user.has_role(Role.MANAGER, Role.ADMINISTRATOR, Role.SENIOR_LEADER)
+
+
+def require_management_view(user: Any) -> None:
+    if not may_see_management_figures(user):
+        raise PermissionDenied("Only managers and senior leaders can see the management figures")
+
+
 def may_identify_pupils(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and is_la_staff(user) and may_work_cases(user))
 

@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from django.core.cache import caches
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from cme.accounts import policy
-from cme.cases.queues.selectors import case_list_with_clocks, clock_rules
+from cme.cases.queues.selectors import case_list_with_clocks, cases_for_export, clock_rules
 from cme.cases.register.forms import CaseFilterForm
 from cme.cases.register.selectors import (
     CASE_SORTS,
@@ -24,6 +24,7 @@ from cme.cases.register.selectors import (
     case_providers,
 )
 from cme.cases.register.views import STAGE_KINDS, STAGE_TAG_CLASSES
+from cme.core.exports import export_response
 from cme.core.paging import page_from, pagination_params, with_params
 
 PER_PAGE = 25
@@ -138,6 +139,25 @@ def _filter_form_html(request, form, params: QueryDict) -> str:
     return mark_safe(html)  # noqa: S308 - our own template's output
 
 
+EXPORT_HEADER = ["reference", "surname", "forename", "date_of_birth", "upn", "category", "stage", "referred_on",
+                 "located_on", "provision_determined_on", "in_provision_on", "closed_on", "outcome",
+                 "responsible_officer", "last_known_provider"]
+
+
+def _export_href(params: QueryDict) -> str:
+    query = with_params(params, page=None, format=None)
+    return reverse("cases:list") + query + ("" if query == "?" else "&") + "format="
+
+
+def _export(fmt: str, cases) -> HttpResponse:
+    rows = ([c.reference, c.child.legal_surname, c.child.legal_forename, c.child.date_of_birth, c.child.upn,
+             c.get_category_display(), c.get_stage_display(), c.referred_on, c.located_on,
+             c.provision_determined_on, c.moved_into_provision_on, c.closed_on, c.get_outcome_display(),
+             c.responsible_officer.get_full_name() if c.responsible_officer else "",
+             c.last_known_provider.name if c.last_known_provider else c.last_known_placement] for c in cases)
+    return export_response(fmt, filename="cases", header=EXPORT_HEADER, rows=rows, title="Cases")
+
+
 @require_http_methods(["GET", "HEAD"])
 def case_list_view(request):
     user = request.user
@@ -150,6 +170,8 @@ def case_list_view(request):
     sort = params.get("sort") or DEFAULT_CASE_SORT
     if sort.removeprefix("-") not in (*CASE_SORTS, "due"):
         sort = DEFAULT_CASE_SORT
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _export(request.GET["format"], cases_for_export(user=user, filters=form.filters(), sort=sort))
     page = page_from(params)
     rows, total, urgent = case_list_with_clocks(user=user, filters=form.filters(), page=page,
                                                 per_page=PER_PAGE, sort=sort)
@@ -168,6 +190,7 @@ def case_list_view(request):
         "stage_kinds": STAGE_KINDS.values(),
         "category_short": CATEGORY_SHORT,
         "clear_href": reverse("cases:list") + "?open=",
+        "export_href": _export_href(params),
     })
 
 
