@@ -47,7 +47,8 @@ def links_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return []
     if user.is_la_staff:
-        return LA_STAFF_LINKS + (MANAGER_LINKS if policy.may_manage(user) else [])
+        return LA_STAFF_LINKS + (MANAGER_LINKS if policy.may_manage(user) or policy.may_see_management_figures(user)
+                                 else [])
     if user.has_role(Role.SCHOOL):
         return SCHOOL_LINKS
     if user.has_role(Role.PARTNER):

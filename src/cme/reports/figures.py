@@ -127,9 +127,9 @@ def dashboard_figures(*, user, start: dt.date | None = None, end: dt.date | None
         open_cases = open_cases.annotate(pc=postcode).filter(pc__istartswith=area.strip() + " ")
     by_stage = {s: 0 for s in OPEN_STAGES}
     by_category: Counter[str] = Counter()
-    for row in open_cases.values("stage", "category").annotate(n=Count("id")):
-        by_stage[row["stage"]] += row["n"]
-        by_category[row["category"]] += row["n"]
+    for stage, category, n in open_cases.values_list("stage", "category").annotate(n=Count("id")):
+        by_stage[stage] += n
+        by_category[category] += n
     total_open = sum(by_stage.values())
 
     breakdowns = [
@@ -149,22 +149,21 @@ def dashboard_figures(*, user, start: dt.date | None = None, end: dt.date | None
     # Age and year group from the dates of birth, counted per date in the database.
     ages: Counter[str] = Counter()
     years: Counter[str] = Counter()
-    for row in open_cases.values("child__date_of_birth").annotate(n=Count("id")):
-        dob = row["child__date_of_birth"]
+    for dob, n in open_cases.values_list("child__date_of_birth").annotate(n=Count("id")):
         if dob is None:
-            ages["Not known"] += row["n"]
-            years["Not known"] += row["n"]
+            ages["Not known"] += n
+            years["Not known"] += n
             continue
         age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
-        ages[_age_band(age)] += row["n"]
+        ages[_age_band(age)] += n
         yg = year_group(dob, today)
-        years["Reception" if yg == 0 else f"Year {yg}" if 1 <= yg <= 13 else "Outside Reception to Year 13"] += row["n"]
+        years["Reception" if yg == 0 else f"Year {yg}" if 1 <= yg <= 13 else "Outside Reception to Year 13"] += n
     breakdowns.append(Breakdown("age", "Open cases by age", [Row(k, ages[k]) for k in sorted(ages, key=_age_order)]))
     breakdowns.append(Breakdown("year_group", "Open cases by year group",
                                 [Row(k, years[k]) for k in sorted(years, key=_year_order)]))
-    districts = Counter()
-    for row in open_cases.annotate(pc=postcode).values("pc").annotate(n=Count("id")):
-        districts[(row["pc"] or "").upper().split(" ")[0] or "Not known"] += row["n"]
+    districts: Counter[str] = Counter()
+    for pc, n in open_cases.annotate(pc=postcode).values_list("pc").annotate(n=Count("id")):
+        districts[(pc or "").upper().split(" ")[0] or "Not known"] += n
     breakdowns.append(Breakdown("area", "Open cases by area (postcode district)",
                                 [Row(k, n) for k, n in sorted(districts.items(), key=lambda kv: (-kv[1], kv[0]))]))
     providers = (open_cases.values("last_known_provider_id", name=F("last_known_provider__name"))
@@ -190,9 +189,9 @@ def dashboard_figures(*, user, start: dt.date | None = None, end: dt.date | None
     breakdowns.insert(2, Breakdown("source", "New referrals in the period by source", [
         Row(Channel(c).label, by_source.get(c, 0)) for c in Channel.values if by_source.get(c)]))
     monthly: dict[str, dict[str, int]] = {}
-    for row in (referrals.annotate(month=TruncMonth("received_at")).values("month", "channel")
-                .annotate(n=Count("id")).order_by("month")):
-        monthly.setdefault(row["month"].strftime("%Y-%m"), {})[row["channel"]] = row["n"]
+    for month, channel, n in (referrals.annotate(month=TruncMonth("received_at")).values_list("month", "channel")
+                              .annotate(n=Count("id")).order_by("month")):
+        monthly.setdefault(month.strftime("%Y-%m"), {})[channel] = n
 
     trend_start = _months_before(today, TREND_MONTHS - 1)
     referred = dict((r["month"].strftime("%Y-%m"), r["n"]) for r in cases.filter(referred_on__gte=trend_start)

@@ -9,4 +9,7 @@ urlpatterns = [
     path("audit/refused", views.refused_attempts_view, name="refused"),
     path("management", views.manage_view, name="manage"),
     path("management/rules-and-clocks", views.rules_view, name="rules"),
+    path("management/dashboard", views.dashboard_view, name="dashboard"),
+    path("management/pace", views.pace_view, name="pace"),
+    path("management/pace/children", views.pace_children_view, name="pace-children"),
 ]

@@ -1,16 +1,24 @@
 """The home page: what each kind of user sees first. It reads every room through its doors, so
 it lives on the top floor with the other management views."""
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cme.accounts import policy
+from cme.audit.models import Action
 from cme.audit.selectors import child_viewers, refused_attempts
+from cme.audit.services import audit_record
 from cme.cases.queues.selectors import clock_rules
+from cme.core.exports import export_response
 from cme.core.paging import page_from, pagination_params
 from cme.intake.screening_service import rules_for_la
 from cme.people.selectors import child_get_for_user
+from cme.reports.charts import bar_chart, line_chart
+from cme.reports.figures import cases_href, dashboard_figures
+from cme.reports.pace import STEPS, pace_children, pace_figures
 from cme.reports.selectors import la_staff_home
 
 VIEWERS_PER_PAGE = 50
@@ -76,8 +84,18 @@ def screening_rules_in_use(*, la) -> list[tuple[str, str, str]]:
 def manage_view(request):
     """The management pages, in one place (the navigation has one link to here)."""
     user = request.user
-    policy.require_manager_or_administrator(user)
+    if not (policy.may_manage(user) or policy.may_see_management_figures(user)):
+        policy.require_manager_or_administrator(user)
     pages = []
+    if policy.may_see_management_figures(user):
+        pages += [("Dashboard", "reports:dashboard",
+                   "Children missing education and at risk now, referrals, cases by stage and group, children "
+                   "found, caseloads and trends, each figure leading to the children behind it."),
+                  ("Pace", "reports:pace",
+                   "School days from referral to identified, located, provision determined and in provision: "
+                   "median and 90th percentile by month and group.")]
+    if not policy.may_manage(user):
+        return render(request, "reports/manage.html", {"pages": pages})
     if policy.is_manager(user):
         pages += [("Team workload", "work:team", "Each officer's cases, overdue clocks and tasks; reassign work."),
                   ("Refused access", "reports:refused",
@@ -101,3 +119,60 @@ def rules_view(request):
         "screening": screening_rules_in_use(la=la),
         "clocks": clock_rules(la_code=la.la_code or None),
     })
+
+
+def _period(request) -> tuple[dt.date | None, dt.date | None, list[str]]:
+    """The period asked for (from, to), or the problems with it."""
+    problems, dates = [], []
+    for name, label in (("from", "The start of the period"), ("to", "The end of the period")):
+        raw = request.GET.get(name, "").strip()
+        try:
+            dates.append(dt.date.fromisoformat(raw) if raw else None)
+        except ValueError:
+            problems.append(f"{label} must be a date written YYYY-MM-DD")
+            dates.append(None)
+    return dates[0], dates[1], problems
+
+
+@require_GET
+def dashboard_view(request):
+    start, end, problems = _period(request)
+    area = request.GET.get("area", "").strip().upper()[:4]
+    figures = dashboard_figures(user=request.user, start=start, end=end, area=area)
+    charts = {b.key: bar_chart(b.title, [(r.label, r.count) for r in b.rows]) for b in figures.breakdowns}
+    months = [m for m, _, _ in figures.trend]
+    trend_chart = line_chart("Cases referred and closed, last 24 months", months,
+                             {"Referred": [r for _, r, _ in figures.trend], "Closed": [c for _, _, c in figures.trend]})
+    return render(request, "reports/dashboard.html", {
+        "figures": figures, "charts": charts, "trend_chart": trend_chart, "problems": problems, "area": area,
+        "cases_href": cases_href})
+
+
+@require_GET
+def pace_view(request):
+    start, end, problems = _period(request)
+    pace = pace_figures(user=request.user, start=start, end=end)
+    return render(request, "reports/pace.html", {"pace": pace, "steps": STEPS, "problems": problems})
+
+
+@require_GET
+def pace_children_view(request):
+    start, end, _ = _period(request)
+    pace = pace_figures(user=request.user, start=start, end=end)
+    row, step = request.GET.get("row", "all"), request.GET.get("step", "")
+    cases = pace_children(user=request.user, pace=pace, row_key=row, step=step)
+    step_label = dict(STEPS).get(step, "")
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        audit_record(actor=request.user, action=Action.EXPORT, object_type="case", la_id=request.user.la_id,
+                     summary=f"Exported the children behind a pace figure ({len(cases)} cases)",
+                     detail={"ids": [c.pk for c in cases], "row": row, "step": step},
+                     child_ids=[c.child_id for c in cases])
+        return export_response(fmt, filename=f"pace-{row}-{step}", title="Pace",
+                               header=["reference", "surname", "forename", "category", "referred_on",
+                                       f"school_days_to_{step}"],
+                               rows=([c.reference, c.child.legal_surname, c.child.legal_forename,
+                                      c.get_category_display(), c.referred_on, c.pace_days] for c in cases))
+    return render(request, "reports/pace_children.html", {
+        "pace": pace, "cases": cases, "row": row, "step": step, "step_label": step_label,
+        "query": request.GET.urlencode()})

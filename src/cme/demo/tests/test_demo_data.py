@@ -73,7 +73,7 @@ def test_every_role_has_a_demo_sign_in_in_each_authority(demo):
         assert roles >= set(Role.values), la
     usernames = [username for *_, username in sign_ins()]
     demo_users = User.objects.filter(username__in=usernames)
-    assert demo_users.count() == len(usernames) == 14
+    assert demo_users.count() == len(usernames) == 16
     # One shared password: check it once (hashing is slow on purpose), then that all share it.
     assert demo_users[0].check_password(DEMO_PASSWORD)
     assert len(set(demo_users.values_list("password", flat=True))) == 1

@@ -1,0 +1,43 @@
+"""The management figures as JSON (issue 14 point 6): the dashboard's figures for the caller's
+authority, each equal to the count the API's own lists give for the same filter."""
+
+from __future__ import annotations
+
+from ninja import Field, Query, Router, Schema
+
+from cme.api.schemas import BadInput, IsoDate, Refusal
+from cme.reports.figures import dashboard_figures
+
+router = Router(tags=["Management information"])
+
+
+class SummaryQuery(Schema):
+    from_: IsoDate = Field(None, alias="from", description="Start of the period (referrals, closures), YYYY-MM-DD; "
+                                                             "a year before `to` when not given")
+    to: IsoDate = Field(None, description="End of the period, YYYY-MM-DD; today when not given")
+
+
+class Summary(Schema):
+    from_: str = Field(..., alias="from")
+    to: str
+    open_cases: int = Field(..., description="Open cases: the `count` of /api/v1/cases?open=true")
+    missing_now: int = Field(..., description="Open cases of children missing education "
+                                              "(/api/v1/cases?open=true&category=missing)")
+    at_risk_now: int = Field(..., description="Open cases of children at risk (/api/v1/cases?open=true&category=at_risk)")
+    cases_by_stage: dict[str, int] = Field(..., description="Each open stage of /api/v1/cases?stage= and its number "
+                                                            "of cases")
+    breakdowns: dict[str, dict[str, int]]
+    referrals_by_month: dict[str, dict[str, int]] = Field(..., description="Month (YYYY-MM) -> channel -> referrals")
+    trend: list[dict[str, int | str]] = Field(..., description="The last 24 months: cases referred and closed")
+    unreconciled_leavers: int
+    providers_missing_registers: int
+
+
+@router.get("/reports/summary", response={200: Summary, 401: Refusal, 403: Refusal, 422: BadInput},
+            url_name="reports-summary", summary="The dashboard's figures",
+            description="Managers, administrators and senior leaders of the authority. Counting reveals no child: "
+                        "the lists behind each figure are read (and audited) through /api/v1/cases.",
+            operation_id="reports_summary", by_alias=True)
+def summary(request, query: Query[SummaryQuery]):
+    figures = dashboard_figures(user=request.auth, start=query.from_, end=query.to)
+    return figures.as_json()

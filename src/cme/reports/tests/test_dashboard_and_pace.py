@@ -1,0 +1,86 @@
+"""The management figures on pages (issue 14 points 1–3): the dashboard's figures with their
+tables and charts, each leading to the children behind it; pace in school days with the children
+behind each figure and their export. Personas: LA A's manager sees A's figures; A's officer is
+refused; LA B's officer sees nothing of A; a senior leader of A reads them."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from cme.accounts.models import Role
+from cme.audit.models import AuditEvent
+from cme.reports.charts import bar_chart, line_chart
+from cme.reports.pace import median, percentile
+from cme.testing import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cases(la_a, officer_a):
+    today = timezone.localdate()
+    made = []
+    for n, (stage, category, located_after) in enumerate([("locating", "missing", None),
+                                                          ("located", "missing", 3),
+                                                          ("located", "at_risk", 10)]):
+        child = f.make_child(la_a, legal_surname=f"Pupil{n}", date_of_birth=dt.date(2014, 3, 1 + n))
+        case = f.make_case(child, responsible_officer=officer_a, category=category)
+        case.stage, case.referred_on = stage, today - dt.timedelta(days=30)
+        if located_after is not None:
+            case.located_on = case.referred_on + dt.timedelta(days=located_after)
+        case.save()
+        made.append(case)
+    return made
+
+
+def test_the_dashboard_shows_figures_with_tables_and_charts_leading_to_the_children(client_for, manager_a, cases):
+    page = client_for(manager_a).get("/management/dashboard").text
+    assert 'role="img"' in page and 'aria-label="Open cases by stage"' in page  # charts, named
+    assert "Open cases by stage" in page and "Caseload per officer" in page
+    assert '/cases?category=missing&amp;open=true' in page or "/cases?open=true&amp;category=missing" in page
+    assert "Trends: the last 24 months" in page
+
+
+def test_who_may_see_the_dashboard(client_for, officer_a, manager_a, officer_b, la_a, cases):
+    assert client_for(officer_a).get("/management/dashboard").status_code == 403
+    assert client_for(officer_b).get("/management/dashboard").status_code == 403
+    leader = f.make_user(la_a, Role.SENIOR_LEADER, username="leader")
+    assert client_for(leader).get("/management/dashboard").status_code == 200
+    assert client_for(leader).get("/management/pace").status_code == 200
+    assert "Dashboard" in client_for(leader).get("/management").text
+
+
+def test_another_authoritys_manager_sees_nothing_of_a(client_for, la_b, cases):
+    manager_b = f.make_user(la_b, Role.MANAGER, username="mgr-b")
+    page = client_for(manager_b).get("/management/dashboard").text
+    assert "Pupil0" not in page
+    assert client_for(manager_b).get("/management/pace/children?row=all&step=located").text.count("Pupil") == 0
+
+
+def test_pace_counts_school_days_and_opens_the_children_behind_each_figure(client_for, manager_a, cases):
+    client = client_for(manager_a)
+    page = client.get("/management/pace").text
+    assert "2 children</a>: median" in page  # two located
+    children = client.get("/management/pace/children?row=all&step=located").text
+    assert "Pupil1" in children and "Pupil2" in children and "Pupil0" not in children
+    export = client.get("/management/pace/children?row=all&step=located&format=csv").content.decode("utf-8-sig")
+    assert "school_days_to_located" in export.splitlines()[0] and "Pupil1" in export
+    assert AuditEvent.objects.filter(action="export", summary__contains="pace").exists()
+
+
+def test_a_bad_period_is_said_and_the_default_used(client_for, manager_a, cases):
+    page = client_for(manager_a).get("/management/dashboard?from=2025-02-30").text
+    assert "The start of the period must be a date written YYYY-MM-DD" in page
+
+
+def test_median_and_90th_percentile_by_nearest_rank():
+    assert median([5, 1, 3]) == 3 and median([1, 2, 3, 10]) == 2.5
+    assert percentile(list(range(1, 11)), 90) == 9 and percentile([4], 90) == 4 and percentile([], 90) is None
+
+
+def test_charts_are_named_and_say_their_figures_in_words():
+    svg = bar_chart("Open cases by stage", [("Logged", 3), ("Locating <b>", 12)])
+    assert 'role="img"' in svg and "Locating &lt;b&gt;: 12" in svg and "<b>" not in svg
+    line = line_chart("Trend", ["2026-01", "2026-02"], {"Referred": [1, 2], "Closed": [0, 1]})
+    assert "stroke-dasharray" in line and "Referred: 2026-01 1, 2026-02 2" in line
