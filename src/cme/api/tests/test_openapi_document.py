@@ -74,6 +74,8 @@ EXPECTED = {
     ("post", "/api/v1/panels"),
     ("post", "/api/v1/panels/{panel_id}/meetings"),
     ("post", "/api/v1/panel-meetings/{meeting_id}/items/{item_id}/decision"),
+    # Management information (issue 14).
+    ("get", "/api/v1/reports/summary"),
 }
 
 
