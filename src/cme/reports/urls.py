@@ -11,5 +11,6 @@ urlpatterns = [
     path("management/rules-and-clocks", views.rules_view, name="rules"),
     path("management/dashboard", views.dashboard_view, name="dashboard"),
     path("management/pace", views.pace_view, name="pace"),
+    path("management/self-evaluation", views.self_evaluation_view, name="self-evaluation"),
     path("management/pace/children", views.pace_children_view, name="pace-children"),
 ]

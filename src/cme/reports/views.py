@@ -3,8 +3,10 @@ it lives on the top floor with the other management views."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cme.accounts import policy
@@ -18,8 +20,10 @@ from cme.intake.screening_service import rules_for_la
 from cme.people.selectors import child_get_for_user
 from cme.reports.charts import bar_chart, line_chart
 from cme.reports.figures import cases_href, dashboard_figures
+from cme.reports.models import Rating
 from cme.reports.pace import STEPS, pace_children, pace_figures
 from cme.reports.selectors import la_staff_home
+from cme.reports.selfeval import current_year, questions, self_evaluation, self_evaluation_answer
 
 VIEWERS_PER_PAGE = 50
 REFUSED_DAYS = 30
@@ -91,6 +95,9 @@ def manage_view(request):
         pages += [("Dashboard", "reports:dashboard",
                    "Children missing education and at risk now, referrals, cases by stage and group, children "
                    "found, caseloads and trends, each figure leading to the children behind it."),
+                  ("Self-evaluation (Annex B)", "reports:self-evaluation",
+                   "The guide's checklist, year by year: the council's rating of each question beside the "
+                   "evidence the service holds; prints for senior management."),
                   ("Pace", "reports:pace",
                    "School days from referral to identified, located, provision determined and in provision: "
                    "median and 90th percentile by month and group.")]
@@ -176,3 +183,32 @@ def pace_children_view(request):
     return render(request, "reports/pace_children.html", {
         "pace": pace, "cases": cases, "row": row, "step": step, "step_label": step_label,
         "query": request.GET.urlencode()})
+
+
+@require_http_methods(["GET", "POST"])
+def self_evaluation_view(request):
+    """Annex B for a year: each question, the council's rating and note, last year's, and the live
+    evidence. Managers answer; senior leaders and administrators read; it prints for senior
+    management."""
+    try:
+        year = int(request.GET.get("year") or current_year())
+    except ValueError:
+        year = current_year()
+    year = min(max(year, 2000), current_year() + 1)
+    if request.method == "POST":
+        try:
+            for q in questions():
+                if f"rating-{q.key}" in request.POST:
+                    self_evaluation_answer(actor=request.user, year=year, question=q.key,
+                                           rating=request.POST.get(f"rating-{q.key}", ""),
+                                           note=request.POST.get(f"note-{q.key}", ""))
+        except ValidationError as e:
+            messages.error(request, "; ".join(e.messages))
+        else:
+            messages.success(request, "Self-evaluation saved")
+        return redirect(reverse("reports:self-evaluation") + f"?year={year}")
+    lines = self_evaluation(user=request.user, year=year)
+    return render(request, "reports/self_evaluation.html", {
+        "lines": lines, "year": year, "years": list(range(current_year(), current_year() - 5, -1)),
+        "ratings": Rating.choices, "can_answer": policy.is_manager(request.user),
+        "answered": sum(1 for line in lines if line.answer and line.answer.rating)})
