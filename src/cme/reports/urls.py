@@ -12,5 +12,7 @@ urlpatterns = [
     path("management/dashboard", views.dashboard_view, name="dashboard"),
     path("management/pace", views.pace_view, name="pace"),
     path("management/self-evaluation", views.self_evaluation_view, name="self-evaluation"),
+    path("management/returns", views.returns_view, name="returns"),
+    path("management/panel-pack", views.panel_pack_view, name="panel-pack"),
     path("management/pace/children", views.pace_children_view, name="pace-children"),
 ]

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,6 +23,7 @@ from cme.reports.charts import bar_chart, line_chart
 from cme.reports.figures import cases_href, dashboard_figures
 from cme.reports.models import Rating
 from cme.reports.pace import STEPS, pace_children, pace_figures
+from cme.reports.returns import TERMS, dfe_return, dfe_return_csv, panel_pack_pdf
 from cme.reports.selectors import la_staff_home
 from cme.reports.selfeval import current_year, questions, self_evaluation, self_evaluation_answer
 
@@ -98,6 +100,9 @@ def manage_view(request):
                   ("Self-evaluation (Annex B)", "reports:self-evaluation",
                    "The guide's checklist, year by year: the council's rating of each question beside the "
                    "evidence the service holds; prints for senior management."),
+                  ("Returns and panel pack", "reports:returns",
+                   "The termly CME and EHE return to the DfE, checked before it is made, and the monthly panel "
+                   "pack (PDF)."),
                   ("Pace", "reports:pace",
                    "School days from referral to identified, located, provision determined and in provision: "
                    "median and 90th percentile by month and group.")]
@@ -212,3 +217,40 @@ def self_evaluation_view(request):
         "lines": lines, "year": year, "years": list(range(current_year(), current_year() - 5, -1)),
         "ratings": Rating.choices, "can_answer": policy.is_manager(request.user),
         "answered": sum(1 for line in lines if line.answer and line.answer.rating)})
+
+
+@require_GET
+def returns_view(request):
+    """The termly DfE return (figures, its validation, the CSV) and the monthly panel pack."""
+    today = dt.date.today()
+    year = current_year()
+    term = request.GET.get("term") or ("autumn" if today.month >= 9 else "spring" if today.month <= 3 else "summer")
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= year + 1 else year
+    if term not in TERMS:
+        term = "autumn"
+    made = dfe_return(user=request.user, term=term, academic_year=year)
+    if request.GET.get("format") == "csv":
+        try:
+            name, data = dfe_return_csv(user=request.user, term=term, academic_year=year)
+        except ValueError:
+            messages.error(request, "The return has problems to fix first: they are listed below")
+            return redirect(reverse("reports:returns") + f"?term={term}&year={year}")
+        response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "reports/returns.html", {
+        "made": made, "terms": TERMS, "term": term, "year": year,
+        "years": list(range(current_year(), current_year() - 4, -1)), "this_month": today.strftime("%Y-%m")})
+
+
+@require_GET
+def panel_pack_view(request):
+    try:
+        month = dt.date.fromisoformat((request.GET.get("month") or dt.date.today().strftime("%Y-%m")) + "-01")
+    except ValueError:
+        month = dt.date.today().replace(day=1)
+    name, data = panel_pack_pdf(user=request.user, month=month)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
