@@ -84,3 +84,26 @@ def test_charts_are_named_and_say_their_figures_in_words():
     assert 'role="img"' in svg and "Locating &lt;b&gt;: 12" in svg and "<b>" not in svg
     line = line_chart("Trend", ["2026-01", "2026-02"], {"Referred": [1, 2], "Closed": [0, 1]})
     assert "stroke-dasharray" in line and "Referred: 2026-01 1, 2026-02 2" in line
+
+
+def _count_queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_dashboard_asks_the_same_number_of_questions_however_many_cases(client_for, manager_a, la_a, officer_a):
+    client = client_for(manager_a)
+    for n in range(3):
+        f.make_case(f.make_child(la_a, legal_surname=f"Few{n}"), responsible_officer=officer_a)
+    few = _count_queries(client, "/management/dashboard")
+    for n in range(30):
+        case = f.make_case(f.make_child(la_a, legal_surname=f"More{n}", date_of_birth=dt.date(2012, 1 + n % 12, 3)),
+                           responsible_officer=officer_a, category="at_risk" if n % 2 else "missing")
+        case.stage = ["locating", "located", "closed"][n % 3]
+        case.save()
+    assert _count_queries(client, "/management/dashboard") == few
