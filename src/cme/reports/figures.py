@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -113,7 +113,7 @@ def year_group(dob: dt.date, on: dt.date) -> int:
 
 
 def dashboard_figures(*, user, start: dt.date | None = None, end: dt.date | None = None,
-                      area: str = "", today: dt.date | None = None) -> Figures:
+                      area: str = "", group: str = "", today: dt.date | None = None) -> Figures:
     """Every figure of the dashboard for the user's authority, over a period of referrals (for the
     flows: referrals, closures, trends) and now (for the stocks: open cases and their make-up)."""
     policy.require_management_view(user)
@@ -125,6 +125,9 @@ def dashboard_figures(*, user, start: dt.date | None = None, end: dt.date | None
     open_cases = cases.filter(stage__in=OPEN_STAGES)
     if area:
         open_cases = open_cases.annotate(pc=postcode).filter(pc__istartswith=area.strip() + " ")
+    if group and policy.may_see_flag(user, restricted=group in _restricted()):
+        open_cases = open_cases.filter(Exists(VulnerabilityFlag.objects.filter(
+            child=OuterRef("child_id"), flag=group, ended_on__isnull=True)))
     by_stage = {s: 0 for s in OPEN_STAGES}
     by_category: Counter[str] = Counter()
     for stage, category, n in open_cases.values_list("stage", "category").annotate(n=Count("id")):

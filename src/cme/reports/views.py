@@ -18,6 +18,7 @@ from cme.cases.queues.selectors import clock_rules
 from cme.core.exports import export_response
 from cme.core.paging import page_from, pagination_params
 from cme.intake.screening_service import rules_for_la
+from cme.people.models import RESTRICTED_FLAGS, Vulnerability
 from cme.people.selectors import child_get_for_user
 from cme.reports.charts import bar_chart, line_chart
 from cme.reports.figures import cases_href, dashboard_figures
@@ -150,13 +151,18 @@ def _period(request) -> tuple[dt.date | None, dt.date | None, list[str]]:
 def dashboard_view(request):
     start, end, problems = _period(request)
     area = request.GET.get("area", "").strip().upper()[:4]
-    figures = dashboard_figures(user=request.user, start=start, end=end, area=area)
+    groups = [(v.value, v.label) for v in Vulnerability
+              if policy.may_see_flag(request.user, restricted=v.value in RESTRICTED_FLAGS)]
+    group = request.GET.get("group", "")
+    group = group if group in dict(groups) else ""
+    figures = dashboard_figures(user=request.user, start=start, end=end, area=area, group=group)
     charts = {b.key: bar_chart(b.title, [(r.label, r.count) for r in b.rows]) for b in figures.breakdowns}
     months = [m for m, _, _ in figures.trend]
     trend_chart = line_chart("Cases referred and closed, last 24 months", months,
                              {"Referred": [r for _, r, _ in figures.trend], "Closed": [c for _, _, c in figures.trend]})
     return render(request, "reports/dashboard.html", {
         "figures": figures, "charts": charts, "trend_chart": trend_chart, "problems": problems, "area": area,
+        "groups": groups, "group": group,
         "cases_href": cases_href})
 
 

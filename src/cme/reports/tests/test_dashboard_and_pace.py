@@ -107,3 +107,18 @@ def test_the_dashboard_asks_the_same_number_of_questions_however_many_cases(clie
         case.stage = ["locating", "located", "closed"][n % 3]
         case.save()
     assert _count_queries(client, "/management/dashboard") == few
+
+
+def test_the_dashboard_filters_by_area_and_group(client_for, manager_a, cases):
+    from cme.people.models import Address, VulnerabilityFlag
+
+    Address.objects.create(child=cases[0].child, line1="1 Mill Lane", postcode="NM1 2AB")
+    Address.objects.create(child=cases[1].child, line1="2 Far Road", postcode="NM7 9XY")
+    VulnerabilityFlag.objects.create(child=cases[1].child, flag="looked_after")
+    from cme.reports.figures import dashboard_figures
+
+    assert dashboard_figures(user=manager_a).open_cases == 3
+    assert dashboard_figures(user=manager_a, area="NM1").open_cases == 1
+    assert dashboard_figures(user=manager_a, group="looked_after").open_cases == 1
+    page = client_for(manager_a).get("/management/dashboard?area=NM1&group=looked_after").text
+    assert "filtered to area NM1 to one vulnerable group" in page
