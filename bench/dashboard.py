@@ -60,8 +60,8 @@ def spread_history(large) -> int:
         if cur.fetchone()[0]:
             return 0
         cur.execute(
-            "UPDATE cases_case SET referred_on = referred_on - (id %% 3 + 1) * 365, "
-            "closed_on = closed_on - (id %% 3 + 1) * 365 "
+            "UPDATE cases_case SET referred_on = referred_on - ((id %% 3 + 1) * 365)::int, "
+            "closed_on = closed_on - ((id %% 3 + 1) * 365)::int "
             "WHERE la_id = %s AND stage = 'closed' AND id %% 5 < 3", [la_id])
         return cur.rowcount
 

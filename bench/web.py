@@ -99,6 +99,7 @@ def server_env(args) -> dict[str, str]:
         CME_REQUIRE_2FA="0",
         CME_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         CME_SECURE_COOKIES="0",
+        CME_HTTPS="0",  # plain HTTP on loopback: no redirect to HTTPS, no HSTS
         CME_DEBUG="0",
         CME_LOG_LEVEL="ERROR",
         # The sign-in throttle counts per username and address; every bench client signs in once.

@@ -9,11 +9,13 @@ where they are read (the case list, the leavers page).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.core.cache import caches
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -81,6 +83,9 @@ class Figures:
     trend: list[tuple[str, int, int]] = field(default_factory=list)  # month, referred, closed
     unreconciled_leavers: int = 0
     providers_missing_registers: int = 0
+    # Names these figures in the per-process cache (what they are of, and the data's version), so
+    # a page can keep what it draws from them under the same name.
+    cache_key: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -115,10 +120,39 @@ def year_group(dob: dt.date, on: dt.date) -> int:
 def dashboard_figures(*, user, start: dt.date | None = None, end: dt.date | None = None,
                       area: str = "", group: str = "", today: dt.date | None = None) -> Figures:
     """Every figure of the dashboard for the user's authority, over a period of referrals (for the
-    flows: referrals, closures, trends) and now (for the stocks: open cases and their make-up)."""
+    flows: referrals, closures, trends) and now (for the stocks: open cases and their make-up).
+
+    Kept per process while the authority's data stays as it was: the key holds the latest change
+    to its cases, referrals, leavers and findings (four indexed aggregates), so a figure is never
+    staler than the data and ten managers opening the dashboard count once. (A flag ended or an
+    address edited in place keeps its id: that shows at the next other change, or within a minute.)"""
     policy.require_management_view(user)
     today = today or timezone.localdate()
     period = Period.of(start, end, today=today)
+    key = "dashboard:" + hashlib.sha256(repr((
+        user.la_id, policy.may_see_restricted(user), period.start, period.end, area, group, today,
+        _data_version(user))).encode()).hexdigest()
+    cached = caches["local"].get(key)
+    if cached is None:
+        cached = _figures(user=user, period=period, area=area, group=group, today=today)
+        cached.cache_key = key
+        caches["local"].set(key, cached, 60)
+    return cached
+
+
+def _data_version(user) -> tuple:
+    """What the figures depend on, cheaply: the authority's cases exactly (count and latest change,
+    which the API's lists are compared with), its unreconciled leavers and open findings, and the
+    newest referral, flag and address (primary-key maxima: a new one is a change)."""
+    cases = cases_visible_to(user).aggregate(n=Count("id"), at=Max("updated_at"))
+    referral = referrals_visible_to(user).aggregate(last=Max("id"))
+    leavers = leavers_visible_to(user).aggregate(lost=Count("id", filter=Q(status=LeaverStatus.UNRECONCILED)))
+    findings = ScreeningFinding.objects.filter(la_id=user.la_id, cleared_on__isnull=True).aggregate(open=Count("id"))
+    newest = (VulnerabilityFlag.objects.aggregate(last=Max("id"))["last"], Address.objects.aggregate(last=Max("id"))["last"])
+    return (*cases.values(), *referral.values(), *leavers.values(), *findings.values(), *newest)
+
+
+def _figures(*, user, period: Period, area: str, group: str, today: dt.date) -> Figures:
     cases = cases_visible_to(user)
     postcode = Subquery(Address.objects.filter(child=OuterRef("child_id")).order_by("-lived_from", "-id")
                         .values("postcode")[:1])

@@ -4,10 +4,13 @@ it lives on the top floor with the other management views."""
 import datetime as dt
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cme.accounts import policy
@@ -156,14 +159,23 @@ def dashboard_view(request):
     group = request.GET.get("group", "")
     group = group if group in dict(groups) else ""
     figures = dashboard_figures(user=request.user, start=start, end=end, area=area, group=group)
-    charts = {b.key: bar_chart(b.title, [(r.label, r.count) for r in b.rows]) for b in figures.breakdowns}
-    months = [m for m, _, _ in figures.trend]
-    trend_chart = line_chart("Cases referred and closed, last 24 months", months,
-                             {"Referred": [r for _, r, _ in figures.trend], "Closed": [c for _, _, c in figures.trend]})
+    # The figures' part of the page is the same for every manager who sees the same figures: drawn
+    # once per version of the data (the charts and tables cost more than the rest of the page).
+    html_key = "dashboard-html:" + figures.cache_key
+    figures_html = caches["local"].get(html_key) if figures.cache_key else None
+    if figures_html is None:
+        charts = {b.key: bar_chart(b.title, [(r.label, r.count) for r in b.rows]) for b in figures.breakdowns}
+        months = [m for m, _, _ in figures.trend]
+        trend_chart = line_chart("Cases referred and closed, last 24 months", months,
+                                 {"Referred": [r for _, r, _ in figures.trend],
+                                  "Closed": [c for _, _, c in figures.trend]})
+        figures_html = render_to_string("reports/_dashboard_figures.html", {
+            "figures": figures, "charts": charts, "trend_chart": trend_chart, "cases_href": cases_href}, request)
+        if figures.cache_key:
+            caches["local"].set(html_key, figures_html, 60)
     return render(request, "reports/dashboard.html", {
-        "figures": figures, "charts": charts, "trend_chart": trend_chart, "problems": problems, "area": area,
-        "groups": groups, "group": group,
-        "cases_href": cases_href})
+        "figures": figures, "figures_html": mark_safe(figures_html),  # noqa: S308 - our own template's output
+        "problems": problems, "area": area, "groups": groups, "group": group})
 
 
 @require_GET
