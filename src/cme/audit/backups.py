@@ -76,7 +76,8 @@ def _engine() -> str:
 
 
 def _pg_url() -> str:
-    return settings.DATABASES["default"].get("URL") or os.environ["DATABASE_URL"]
+    # The service's own setting comes from this variable (settings.py): the tools take the URL.
+    return os.environ["DATABASE_URL"]
 
 
 def backup(out: Path) -> Manifest:
