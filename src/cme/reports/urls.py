@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("children/<int:child_id>/viewers", views.child_viewers_view, name="child-viewers"),
+    path("children/<int:child_id>/subject-access", views.subject_access_view, name="subject-access"),
     path("audit/refused", views.refused_attempts_view, name="refused"),
     path("management", views.manage_view, name="manage"),
     path("management/rules-and-clocks", views.rules_view, name="rules"),

@@ -30,6 +30,7 @@ from cme.reports.pace import STEPS, pace_children, pace_figures
 from cme.reports.returns import TERMS, dfe_return, dfe_return_csv, panel_pack_pdf
 from cme.reports.selectors import la_staff_home
 from cme.reports.selfeval import current_year, questions, self_evaluation, self_evaluation_answer
+from cme.reports.subject_access import export_json, export_pdf, subject_access_export
 
 VIEWERS_PER_PAGE = 50
 REFUSED_DAYS = 30
@@ -271,4 +272,17 @@ def panel_pack_view(request):
     name, data = panel_pack_pdf(user=request.user, month=month)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def subject_access_view(request, child_id: int):
+    """Everything held on one child, for a subject access request: JSON (complete) or PDF."""
+    export = subject_access_export(user=request.user, child_id=child_id)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(export_pdf(export), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{child_id}.pdf"'
+    else:
+        response = HttpResponse(export_json(export), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{child_id}.json"'
     return response
