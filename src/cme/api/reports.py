@@ -30,6 +30,8 @@ class Summary(Schema):
     referrals_by_month: dict[str, dict[str, int]] = Field(..., description="Month (YYYY-MM) -> channel -> referrals")
     trend: list[dict[str, int | str]] = Field(..., description="The last 24 months: cases referred and closed")
     unreconciled_leavers: int
+    overdue_cases: int = Field(..., description="Open cases with a clock overdue: /api/v1/cases has no such filter; "
+                                                "the case list page's `overdue=any`")
     providers_missing_registers: int
 
 

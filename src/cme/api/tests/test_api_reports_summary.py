@@ -42,6 +42,7 @@ def test_each_figure_equals_the_count_of_its_list(api_for, manager_a, cases):
     for stage, n in summary["cases_by_stage"].items():
         assert n == _count(client, f"stage={stage}"), stage
     assert summary["breakdowns"]["found"]["On a roll again"] == 1
+    assert isinstance(summary["overdue_cases"], int) and 0 <= summary["overdue_cases"] <= 4
 
 
 def test_a_senior_leader_reads_it_an_officer_is_refused_and_la_b_sees_nothing_of_a(

@@ -40,6 +40,7 @@ def test_the_dashboard_shows_figures_with_tables_and_charts_leading_to_the_child
     assert "Open cases by stage" in page and "Caseload per officer" in page
     assert '/cases?category=missing&amp;open=true' in page or "/cases?open=true&amp;category=missing" in page
     assert "Trends: the last 24 months" in page
+    assert "a clock overdue</a> (counted" in page
 
 
 def test_who_may_see_the_dashboard(client_for, officer_a, manager_a, officer_b, la_a, cases):
