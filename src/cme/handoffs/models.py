@@ -96,6 +96,9 @@ class HandoffStatus(models.TextChoices):
 class OutgoingHandoff(models.Model):
     """A case sent to another authority's CME Tracker (docs/adr/0017)."""
 
+    # Why the law allows this disclosure (cme.core.lawful): stored as said at the time.
+    lawful_basis = models.CharField(max_length=400, blank=True)
+
     uid = models.CharField(max_length=36, unique=True)
     la = models.ForeignKey("providers.Organisation", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="handoffs_out")

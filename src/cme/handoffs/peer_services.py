@@ -22,6 +22,7 @@ from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.cases.register.models import Case, Category, Reason, Task, TaskKind
 from cme.cases.register.services import case_open
+from cme.core.lawful import lawful_basis
 from cme.handoffs import peers, signing
 from cme.handoffs.models import (
     HandoffStatus,
@@ -89,13 +90,15 @@ def handoff_send(*, actor, case: Case, to_la_code: str) -> OutgoingHandoff:
     payload, name, _ = _payload(actor=actor, case=case, uid=uid, to_la_code=to_la_code)
     days = int(getattr(settings, "CME_HANDOFF_ANSWER_DAYS", ANSWER_DAYS))
     out = OutgoingHandoff.objects.create(uid=uid, la=case.la, case=case, to_la_code=to_la_code, payload=payload,
+                                         lawful_basis=lawful_basis("peer_handoff"),
                                          sent_by=actor, due_on=answer_due(timezone.localdate(), days, la_id=case.la_id))
     message = PeerMessage.objects.create(to_la_code=to_la_code, from_la_code=case.la.la_code, path=RECEIVE_PATH,
                                          body=json.dumps(payload), handoff=out)
     audit_record(actor=actor, action=Action.EXPORT, object_type="handoff_out", object_id=out.pk,
                  child_id=case.child_id, la_id=case.la_id,
                  summary=f"Case {case.reference} sent to authority {to_la_code} with CTF {name}",
-                 detail={"to": to_la_code, "flags_sent": len(payload["flags"]), "ctf": name})
+                 detail={"to": to_la_code, "flags_sent": len(payload["flags"]), "ctf": name,
+                         "lawful_basis": out.lawful_basis})
     _enqueue(message)
     return out
 

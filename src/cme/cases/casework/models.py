@@ -89,6 +89,9 @@ class LocationRecord(models.Model):
 class OtherLaReferral(models.Model):
     """What was sent to another LA's named CME contact, and when; its answer when it comes."""
 
+    # Why the law allows this disclosure (cme.core.lawful): stored as said at the time.
+    lawful_basis = models.CharField(max_length=400, blank=True)
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="other_la_referrals")
     location = models.ForeignKey(
         LocationRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

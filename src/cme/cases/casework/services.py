@@ -50,6 +50,7 @@ from cme.cases.register.services import (
     check_officer,
     check_open,
 )
+from cme.core.lawful import lawful_basis
 from cme.core.mail import email_queue
 from cme.core.validation import check_not_future
 from cme.people.services import child_address_add
@@ -212,6 +213,7 @@ def case_moved_to_other_la(
                         attachment=attachment)
     referral = OtherLaReferral.objects.create(
         case=case, location=record, other_la=other_la, sent_to_name=other_la.contact_name,
+        lawful_basis=lawful_basis("other_la"),
         sent_to_email=other_la.contact_email, subject=subject, body=body, sent_at=timezone.now(),
         sent_by=actor, email=email,
     )
@@ -219,7 +221,7 @@ def case_moved_to_other_la(
     audit_case(
         actor, case, Action.CHANGE,
         f"Referred case {case.reference} to {other_la.name} ({other_la.contact_email})",
-        {"other_la": other_la.pk, "referral": referral.pk},
+        {"other_la": other_la.pk, "referral": referral.pk, "lawful_basis": referral.lawful_basis},
     )
     advance_to(actor=actor, case=case, stage=Stage.LOCATED, on=on, note=f"Moved to {other_la.name}")
     return referral

@@ -18,6 +18,9 @@ class Escalation(models.Model):
     """A case escalated to children's social care and the police: why, by whom, when, to whom
     and exactly what was sent."""
 
+    # Why the law allows this disclosure (cme.core.lawful): stored as said at the time.
+    lawful_basis = models.CharField(max_length=400, blank=True)
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
     reason = models.CharField(max_length=25, choices=EscalationReason.choices)
     # What the officer recording a risk of significant harm wrote: shown only to roles that may

@@ -29,6 +29,7 @@ from cme.cases.register.models import (
     TaskKind,
 )
 from cme.cases.register.services import audit_case
+from cme.core.lawful import lawful_basis
 from cme.core.mail import email_queue
 from cme.people.models import SAFEGUARDING_FLAGS, VulnerabilityFlag
 from cme.providers.models import Organisation, OrgKind, PartnerService
@@ -129,13 +130,13 @@ def escalation_raise(
     escalation = Escalation.objects.create(
         case=case, reason=reason, detail=detail.strip(), trigger=trigger,
         needed_on=needed_on or timezone.localdate(), raised_by=actor, raised_at=now,
-        recipients=recipients, subject=subject, body=body, task=task,
+        recipients=recipients, subject=subject, body=body, task=task, lawful_basis=lawful_basis("escalation"),
     )
     audit_case(
         actor, case, Action.CHANGE,
         f"Escalated case {case.reference} to social care and police ({len(recipients)} recipients)",
         {"escalation": escalation.pk, "reason": reason, "trigger": trigger,
-         "recipients": [r["email"] for r in recipients]},
+         "recipients": [r["email"] for r in recipients], "lawful_basis": escalation.lawful_basis},
     )
     if recipients:
         # Sent by the task queue once this transaction commits, tried again if it fails;

@@ -30,6 +30,7 @@ def test_send_queues_a_signed_message_with_the_minimum_and_a_ctf(case, officer_a
     assert out.payload["ctf_name"] == "901LLLL_CTF_907LLLL_001.xml"
     assert out.payload["last_school"]["laestab"] == "9012001"
     assert PeerMessage.objects.filter(handoff=out, delivered=False).count() == 1
+    assert "Art. 6(1)(e)" in out.lawful_basis  # the basis in law, kept with what was sent
 
 
 def test_flags_go_only_when_the_senders_role_sees_restricted_detail(case, officer_a, settings):

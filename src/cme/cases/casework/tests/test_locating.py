@@ -194,3 +194,13 @@ def test_a_refuge_address_is_shown_only_to_roles_that_may_see_restricted_detail(
     admissions = f.make_user(la_a, Role.ADMISSIONS)
     page = client_for(admissions).get(f"/cases/{case_a.pk}").text
     assert "1 Safe House Lane" not in page and "(address restricted)" in page
+
+
+def test_every_disclosure_records_its_lawful_basis(officer_a, case_a, barnet):
+    """Issue 15 point 5: the basis in law is kept with what was sent, and in the audit trail."""
+    from cme.audit.models import AuditEvent
+
+    referral = case_moved_to_other_la(actor=officer_a, case=case_a, on=timezone.localdate(), other_la=barnet)
+    assert "Art. 6(1)(e)" in referral.lawful_basis and "s436A" in referral.lawful_basis
+    event = AuditEvent.objects.filter(summary__startswith="Referred case").latest("at")
+    assert event.detail["lawful_basis"] == referral.lawful_basis

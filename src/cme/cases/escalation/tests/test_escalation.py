@@ -71,6 +71,7 @@ def test_a_cp_flag_added_to_a_child_with_an_open_missing_case_escalates(la_a, of
     run_queued_tasks()
     escalation = Escalation.objects.get(case=case_a)
     assert escalation.trigger == "flag_added" and len(mail.outbox) == 1
+    assert "Children Act 2004 s11" in escalation.lawful_basis
     assert "secret detail" not in mail.outbox[0].body.lower()
 
 
