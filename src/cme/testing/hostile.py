@@ -8,13 +8,15 @@ must be honest too: as many rows taken as the file has rows (an unclosed quote o
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-# What a fuzz test of an importer runs with: examples share the test's database transaction.
-FUZZ = settings(max_examples=100, deadline=None, database=None,
+# What a fuzz test of an importer runs with: examples share the test's database transaction. A
+# short round in `make test`; a long one with CME_FUZZ_EXAMPLES (docs/operations.md).
+FUZZ = settings(max_examples=int(os.environ.get("CME_FUZZ_EXAMPLES", "100")), deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 
