@@ -67,6 +67,7 @@ def environment(args) -> dict:
         CME_REQUIRE_2FA="0",
         CME_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         CME_SECURE_COOKIES="0",
+        CME_HTTPS="0",  # plain HTTP on loopback
         CME_DEBUG="0",
         CME_LOG_LEVEL="ERROR",
         CME_DATA_DIR=str(ROOT / "var" / "bench-match"),
