@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cme.accounts import policy
 from cme.attendance.selectors import la_providers
+from cme.audit.models import Action
+from cme.audit.services import audit_record
 from cme.core.exports import export_response
 from cme.core.forms import apply_service_errors
 from cme.providers.models import Enrolment, Organisation
@@ -88,19 +90,24 @@ def leavers(request):
         school, ground = form.cleaned_data["school"], form.cleaned_data["ground"]
     rows = selectors.leavers_list(user=user, provider_id=int(school) if school else None, ground=ground)
     grace = services.grace_days(user.organisation)
-    if request.GET.get("format") == "csv":
-        return _leavers_csv(rows)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        audit_record(actor=user, action=Action.EXPORT, object_type="leaver", la_id=user.la_id,
+                     summary=f"Exported {len(rows)} leavers not found again ({fmt.upper()})",
+                     detail={"ids": [r.pk for r in rows]}, child_ids=[r.child_id for r in rows])
+        return _leavers_export(fmt, rows)
     return render(request, "tracking/leavers.html", {
         "rows": rows, "form": form, "grace": grace, "labels": GROUND_LABELS,
         "overdue": sum(1 for r in rows if (r.school_days or 0) > grace),
         "csv_href": request.get_full_path() + ("&" if request.GET else "?") + "format=csv",
+        "xlsx_href": request.get_full_path() + ("&" if request.GET else "?") + "format=xlsx",
     })
 
 
-def _leavers_csv(rows) -> HttpResponse:
+def _leavers_export(fmt: str, rows) -> HttpResponse:
     header = ["surname", "forename", "date_of_birth", "upn", "school", "leaving_date", "ground",
               "school_days", "referral"]
-    return export_response("csv", filename="unreconciled-leavers", header=header, rows=(
+    return export_response(fmt, filename="unreconciled-leavers", header=header, title="Leavers", rows=(
         [r.child.legal_surname, r.child.legal_forename, r.child.date_of_birth, r.child.upn,
          r.provider.name, r.leaving_date, r.ground, r.school_days,
          r.referral.reference if r.referral else ""] for r in rows))

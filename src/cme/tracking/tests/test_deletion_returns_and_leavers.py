@@ -260,3 +260,25 @@ def test_a_roll_leaver_row_is_refused_with_row_and_field_when_it_makes_no_sense(
     assert "leaving_ground: “z” is not a ground for deletion" in text
     assert "destination" in text and "Row 3" in text
     assert not Enrolment.objects.filter(provider=school_a).exists()
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "manager_a", "officer_b"], indirect=True)
+def test_the_leavers_list_exports_as_csv_and_xlsx_audited_and_scoped(persona, client_for, term_dates, pupil,
+                                                                    school_a, la_a):
+    import io
+
+    from openpyxl import load_workbook
+
+    from cme.audit.models import AuditEvent
+    from cme.tracking.services import deletion_return_record, leavers_reconcile
+
+    deletion_return_record(actor=None, provider=school_a, child=pupil, deleted_on=dt.date(2025, 1, 10),
+                           ground="g", source="api")
+    leavers_reconcile(la_id=la_a.pk, as_of=dt.date(2025, 3, 3))
+    client = client_for(persona)
+    text = client.get("/leavers?format=csv").content.decode("utf-8-sig")
+    book = load_workbook(io.BytesIO(client.get("/leavers?format=xlsx").content))
+    surnames = [row[0].value for row in book.active.iter_rows(min_row=2)]
+    mine = persona.la_id == la_a.pk
+    assert ("Burton" in text) == mine and (surnames == ["Burton"]) == mine
+    assert AuditEvent.objects.filter(action="export", object_type="leaver", actor_id=persona.pk).count() == 2
