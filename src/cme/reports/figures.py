@@ -83,6 +83,10 @@ class Figures:
     missing_now: int
     at_risk_now: int
     cases_by_stage: dict[str, int]
+    # Codes as the API's case list filters take them: category=, flag=, officer= (with open=true).
+    cases_by_category: dict[str, int] = field(default_factory=dict)
+    cases_by_group: dict[str, int] = field(default_factory=dict)
+    caseload: dict[str, int] = field(default_factory=dict)
     breakdowns: list[Breakdown] = field(default_factory=list)
     referrals_by_month: list[tuple[str, dict[str, int]]] = field(default_factory=list)
     trend: list[tuple[str, int, int]] = field(default_factory=list)  # month, referred, closed
@@ -101,7 +105,8 @@ class Figures:
         return {
             "from": self.period.start.isoformat(), "to": self.period.end.isoformat(),
             "open_cases": self.open_cases, "missing_now": self.missing_now, "at_risk_now": self.at_risk_now,
-            "cases_by_stage": self.cases_by_stage,
+            "cases_by_stage": self.cases_by_stage, "cases_by_category": self.cases_by_category,
+            "cases_by_group": self.cases_by_group, "caseload": self.caseload,
             "breakdowns": {b.key: {r.label: r.count for r in b.rows} for b in self.breakdowns},
             "referrals_by_month": {month: by for month, by in self.referrals_by_month},
             "trend": [{"month": m, "referred": r, "closed": c} for m, r, c in self.trend],
@@ -393,11 +398,14 @@ def _figures(*, user, period: Period, area: str, group: str, today: dt.date) -> 
     ]
     # Vulnerable groups: open cases whose child has the flag now (restricted flags only for roles
     # that may see them, as on the case list). A case counts once in each of its child's groups.
-    flags = (open_cases.values(flag=F("child__flags__flag"))
-             .annotate(n=Count("id", distinct=True, filter=Q(child__flags__ended_on__isnull=True))).order_by("flag"))
+    flags = [r for r in (open_cases.values(flag=F("child__flags__flag"))
+                         .annotate(n=Count("id", distinct=True, filter=Q(child__flags__ended_on__isnull=True)))
+                         .order_by("flag"))
+             if r["flag"] in Vulnerability.values and r["n"]
+             and policy.may_see_flag(user, restricted=r["flag"] in _restricted())]
     breakdowns.append(Breakdown("group", "Open cases by vulnerable group", [
         Row(Vulnerability(r["flag"]).label, r["n"], drill("group", r["flag"]))
-        for r in flags if r["flag"] in Vulnerability.values and r["n"] and policy.may_see_flag(user, restricted=r["flag"] in _restricted())]))
+        for r in flags]))
     # Age and year group from the dates of birth, counted per date in the database.
     ages: Counter[str] = Counter()
     years: Counter[str] = Counter()
@@ -425,7 +433,7 @@ def _figures(*, user, period: Period, area: str, group: str, today: dt.date) -> 
     breakdowns.append(Breakdown("last_provider", "Open cases by last provider", [
         Row(r["name"] or "Not known", r["n"], drill("last_provider", r["last_known_provider_id"] or "unknown"))
         for r in providers]))
-    officers = (open_cases.values("responsible_officer_id", first=F("responsible_officer__first_name"),
+    officers = list(open_cases.values("responsible_officer_id", first=F("responsible_officer__first_name"),
                                   last=F("responsible_officer__last_name"))
                 .annotate(n=Count("id")).order_by("-n", "last"))
     breakdowns.append(Breakdown("caseload", "Caseload per officer", [
@@ -463,6 +471,9 @@ def _figures(*, user, period: Period, area: str, group: str, today: dt.date) -> 
         overdue_cases=overdue, overdue_counted_at=overdue_at,
         period=period, open_cases=total_open, missing_now=by_category.get(Category.MISSING, 0),
         at_risk_now=by_category.get(Category.AT_RISK, 0), cases_by_stage=by_stage, breakdowns=breakdowns,
+        cases_by_category={c: by_category.get(c, 0) for c in Category.values},
+        cases_by_group={r["flag"]: r["n"] for r in flags},
+        caseload={str(r["responsible_officer_id"]): r["n"] for r in officers if r["responsible_officer_id"]},
         referrals_by_month=sorted(monthly.items()), trend=trend,
         unreconciled_leavers=leavers_visible_to(user).filter(status=LeaverStatus.UNRECONCILED).count(),
         providers_missing_registers=ScreeningFinding.objects.filter(
