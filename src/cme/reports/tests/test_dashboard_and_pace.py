@@ -123,3 +123,22 @@ def test_the_dashboard_filters_by_area_and_group(client_for, manager_a, cases):
     assert dashboard_figures(user=manager_a, group="looked_after").open_cases == 1
     page = client_for(manager_a).get("/management/dashboard?area=NM1&group=looked_after").text
     assert "filtered to area NM1 to one vulnerable group" in page
+
+
+def test_pace_per_vulnerable_group_opens_its_children(client_for, manager_a, cases):
+    from cme.people.models import VulnerabilityFlag
+
+    VulnerabilityFlag.objects.create(child=cases[2].child, flag="looked_after")
+    VulnerabilityFlag.objects.create(child=cases[0].child, flag="looked_after")
+    client = client_for(manager_a)
+    page = client.get("/management/pace").text
+    assert "Looked after" in page and "row=flag%3Alooked_after&amp;step=located" in page
+    children = client.get("/management/pace/children?row=flag%3Alooked_after&step=located").text
+    assert "Pupil2" in children and "Pupil0" not in children and "Pupil1" not in children
+
+
+def test_only_managers_and_senior_leaders_see_pace(client_for, officer_a, officer_b, manager_a, cases):
+    for path in ("/management/pace", "/management/pace/children?row=all&step=located"):
+        assert client_for(officer_a).get(path).status_code == 403
+        assert client_for(officer_b).get(path).status_code == 403
+        assert client_for(manager_a).get(path).status_code == 200
