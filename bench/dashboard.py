@@ -88,22 +88,29 @@ def queries(args, las) -> dict:
     return counts
 
 
-def cold(las, rounds: int = 3) -> float:
-    """Median ms to count every figure afresh (nothing kept: what the first request after a change
-    to the data pays, clocks included), in process, for the large authority's manager."""
+def cold(las, rounds: int = 3) -> tuple[float, float]:
+    """Median ms to count every figure afresh, in process, for the large authority's manager:
+    with nothing kept (the clocks too: what the first request of a worker pays), and with only the
+    overdue clocks kept (kept five minutes whatever changes: what the first request after a change
+    to the data pays)."""
     from django.core.cache import caches
+    from django.utils import timezone
 
     from cme.accounts.models import User
-    from cme.reports.figures import dashboard_figures
+    from cme.reports import figures
 
     manager = User.objects.get(username=f"{las[0].key}-manager")
-    times = []
+    everything, figures_only = [], []
     for _ in range(rounds):
         caches["local"].clear()
         t0 = time.perf_counter()
-        dashboard_figures(user=manager)
-        times.append((time.perf_counter() - t0) * 1000)
-    return sorted(times)[len(times) // 2]
+        figures.dashboard_figures(user=manager)
+        everything.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        figures._figures(user=manager, period=figures.Period.of(None, None), area="", group="",
+                         today=timezone.localdate())
+        figures_only.append((time.perf_counter() - t0) * 1000)
+    return sorted(everything)[rounds // 2], sorted(figures_only)[rounds // 2]
 
 
 def latency(args, env, large) -> dict:
@@ -145,8 +152,10 @@ def main(argv=None) -> int:
     counts = queries(args, las)
     print(f"Dashboard queries: large {counts['large']}, small {counts['small']}; list behind a figure: "
           f"large {counts['large-drill']}, small {counts['small-drill']}")
-    cold_ms = cold(las)
-    print(f"Every figure counted afresh (nothing kept), in process: {cold_ms:.0f} ms")
+    cold_ms, fresh_ms = cold(las)
+    cold_line = (f"{cold_ms:.0f} ms with nothing kept (clocks included), {fresh_ms:.0f} ms with the overdue "
+                 "clocks kept")
+    print(f"Every figure counted afresh, in process: {cold_line}")
     from django.db import connection
 
     connection.close()
@@ -171,7 +180,7 @@ def main(argv=None) -> int:
                 f"{args.small_children:,} / {args.small_cases:,} (small LA)\n"
                 f"- Queries per dashboard: large {counts['large']}, small {counts['small']}; per list behind a "
                 f"figure: large {counts['large-drill']}, small {counts['small-drill']}\n"
-                f"- Every figure counted afresh (nothing kept, clocks included), in process: {cold_ms:.0f} ms\n"
+                f"- Every figure counted afresh, in process: {cold_line}\n"
                 f"- {args.clients} clients, {result['n']} requests, gunicorn {args.workers} workers x "
                 f"{args.threads} threads: {line}\n"
                 f"- List behind a figure (`{DRILL}`, page 1 of every open case), {drill['n']} requests: "

@@ -157,3 +157,30 @@ def test_the_list_is_paged(client_for, manager_a, la_a, officer_a):
     assert "55 cases" in first and first.count("Many") == 50
     second = client.get("/management/dashboard/children?figure=open&page=2")
     assert second.text.count("Many") == 5 and "(page 2)" in second.text
+
+
+def test_the_list_behind_a_figure_asks_the_same_number_of_questions_however_many_cases(
+        client_for, manager_a, la_a, officer_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(manager_a)
+
+    def count(path):
+        client.get(path)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(n, prefix):
+        for i in range(n):
+            child = f.make_child(la_a, legal_surname=f"{prefix}{i}")
+            Address.objects.create(child=child, line1="1 Road", postcode=f"NM{i % 3 + 1} 1AA")
+            f.make_case(child, responsible_officer=officer_a, category="at_risk" if i % 2 else "missing")
+
+    paths = ["/management/dashboard/children?figure=open", "/management/dashboard/children?figure=area&value=NM1",
+             "/management/dashboard/children?figure=category&value=missing"]
+    add(5, "Few")
+    few = [count(p) for p in paths]
+    add(50, "More")
+    assert [count(p) for p in paths] == few
