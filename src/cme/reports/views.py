@@ -168,8 +168,11 @@ def dashboard_view(request):
         trend_chart = line_chart("Cases referred and closed, last 24 months", months,
                                  {"Referred": [r for _, r, _ in figures.trend],
                                   "Closed": [c for _, _, c in figures.trend]})
+        open_chart = line_chart("Children missing education and at risk at each month's end, last 24 months", months,
+                                {"Missing education": [a for _, a, _ in figures.open_trend],
+                                 "At risk": [b for _, _, b in figures.open_trend]})
         figures_html = render_to_string("reports/_dashboard_figures.html", {
-            "figures": figures, "charts": charts, "trend_chart": trend_chart,
+            "figures": figures, "charts": charts, "trend_chart": trend_chart, "open_chart": open_chart,
             "channel_labels": dict(Channel.choices),
             "drill": lambda figure, value: dashboard_href(figure, value, period=figures.period, **figures.filters)}, request)
         if figures.cache_key:

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from cme.accounts.models import Role
 from cme.audit.models import AuditEvent
 from cme.people.models import Address, VulnerabilityFlag
-from cme.reports.figures import dashboard_figures
+from cme.reports.figures import dashboard_figures, dashboard_href
 from cme.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,16 @@ def _figures_by_href(figures) -> dict[str, int]:
               figures.hrefs["at_risk_now"]: figures.at_risk_now}
     for b in figures.breakdowns:
         counts.update({r.href: r.count for r in b.rows})
+
+    def href(figure, value):
+        return dashboard_href(figure, value, period=figures.period, **figures.filters)
+
+    for month, referred, closed in figures.trend[-2:]:
+        counts.update({href("referred_month", month): referred, href("closed_month", month): closed})
+    for month, missing, at_risk in figures.open_trend[-2:]:
+        counts.update({href("open_at", f"{month}.missing"): missing, href("open_at", f"{month}.at_risk"): at_risk})
+    for month, by in figures.referrals_by_month:
+        counts.update({href("referrals_month", f"{month}.{channel}"): n for channel, n in by.items()})
     return counts
 
 
@@ -85,9 +95,12 @@ def test_every_figure_opens_a_list_of_exactly_its_children(client_for, manager_a
     assert set(counts) <= set(hrefs)  # every breakdown row and headline figure links
     kinds = {re.search(r"figure=(\w+)", h).group(1) for h in hrefs}
     assert kinds >= {"open", "stage", "category", "group", "age", "year_group", "area", "last_provider",
-                     "caseload", "found", "source", "referrals_month", "referred_month", "closed_month"}
+                     "caseload", "found", "source", "referrals_month", "referred_month", "closed_month",
+                     "open_at"}
     for href, count in counts.items():
         assert len(_csv_rows(client, href)) == count, href
+    this_month = figures.open_trend[-1]
+    assert this_month[1:] == (figures.missing_now, figures.at_risk_now)  # the stock now, both ways
     assert "Eastdale" not in page
 
 
