@@ -65,6 +65,7 @@ def test_pace_counts_school_days_and_opens_the_children_behind_each_figure(clien
     assert "2 children</a>: median" in page  # two located
     children = client.get("/management/pace/children?row=all&step=located").text
     assert "Pupil1" in children and "Pupil2" in children and "Pupil0" not in children
+    assert f'<a class="govuk-link" href="/cases/{cases[1].pk}">{cases[1].reference}</a>' in children
     export = client.get("/management/pace/children?row=all&step=located&format=csv").content.decode("utf-8-sig")
     assert "school_days_to_located" in export.splitlines()[0] and "Pupil1" in export
     assert AuditEvent.objects.filter(action="export", summary__contains="pace").exists()

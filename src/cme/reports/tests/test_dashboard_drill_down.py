@@ -112,6 +112,7 @@ def test_a_figure_list_shows_the_children_with_the_dashboards_filters(client_for
     listed = client.get(area_href).text
     assert "Pupil0" in listed and "Pupil1" in listed and "Pupil2" not in listed and "Pupil3" not in listed
     assert "2 cases" in listed
+    assert f'<a class="govuk-link" href="/cases/{register[0].pk}">{register[0].reference}</a>' in listed
     located = client.get("/management/dashboard/children?figure=stage&value=located").text
     assert "Pupil1" in located and "Pupil2" in located and "Pupil0" not in located
     found = client.get("/management/dashboard/children?figure=found&value=home_education").text
