@@ -72,7 +72,9 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[int]], *, i
     for i, label in enumerate(labels):
         if i % 3 == 0 or i == len(labels) - 1:
             x, _ = xy(i, 0)
-            parts.append(f'<text x="{x:.0f}" y="{height - 20}" text-anchor="middle" font-size="11">'
+            # The last label ends at its point, so that it is not cut at the chart's edge.
+            anchor = "end" if i == len(labels) - 1 and i else "middle"
+            parts.append(f'<text x="{x:.0f}" y="{height - 20}" text-anchor="{anchor}" font-size="11">'
                          f'{escape(label)}</text>')
     for k, (name, values) in enumerate(series.items()):
         colour, dash, marker = SERIES_STYLE[k % len(SERIES_STYLE)]

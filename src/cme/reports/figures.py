@@ -57,6 +57,8 @@ class Breakdown:
     key: str
     title: str
     rows: list[Row]
+    heading: str = "Group"  # what the rows are, as the table's first column says it
+    unit: str = "Open cases"  # what is counted, as the table's second column says it
 
     @property
     def total(self) -> int:
@@ -415,9 +417,9 @@ def _figures(*, user, period: Period, area: str, group: str, today: dt.date) -> 
     total_open = sum(by_stage.values())
 
     breakdowns = [
-        Breakdown("stage", "Open cases by stage", [
+        Breakdown("stage", "Open cases by stage", heading="Stage", rows=[
             Row(Stage(s).label, n, drill("stage", s)) for s, n in by_stage.items()]),
-        Breakdown("category", "Open cases by category", [
+        Breakdown("category", "Open cases by category", heading="Category", rows=[
             Row(Category(c).label, by_category.get(c, 0), drill("category", c))
             for c in (Category.MISSING, Category.AT_RISK)]),
     ]
@@ -428,7 +430,7 @@ def _figures(*, user, period: Period, area: str, group: str, today: dt.date) -> 
                          .order_by("flag"))
              if r["flag"] in Vulnerability.values and r["n"]
              and policy.may_see_flag(user, restricted=r["flag"] in _restricted())]
-    breakdowns.append(Breakdown("group", "Open cases by vulnerable group", [
+    breakdowns.append(Breakdown("group", "Open cases by vulnerable group", heading="Vulnerable group", rows=[
         Row(Vulnerability(r["flag"]).label, r["n"], drill("group", r["flag"]))
         for r in flags]))
     # Age and year group from the dates of birth, counted per date in the database.
@@ -443,38 +445,38 @@ def _figures(*, user, period: Period, area: str, group: str, today: dt.date) -> 
         ages[_age_band(age)] += n
         yg = year_group(dob, today)
         years[str(yg) if 0 <= yg <= 13 else "other"] += n
-    breakdowns.append(Breakdown("age", "Open cases by age", [
+    breakdowns.append(Breakdown("age", "Open cases by age", heading="Age", rows=[
         Row(_age_label(k), ages[k], drill("age", k)) for k in sorted(ages, key=_age_order)]))
-    breakdowns.append(Breakdown("year_group", "Open cases by year group", [
+    breakdowns.append(Breakdown("year_group", "Open cases by year group", heading="Year group", rows=[
         Row(_year_label(k), years[k], drill("year_group", k)) for k in sorted(years, key=_year_order)]))
     districts: Counter[str] = Counter()
     for pc, n in open_cases.annotate(pc_latest=_postcode()).values_list("pc_latest").annotate(n=Count("id")).order_by():
         districts[_district(pc) or "unknown"] += n
-    breakdowns.append(Breakdown("area", "Open cases by area (postcode district)", [
+    breakdowns.append(Breakdown("area", "Open cases by area (postcode district)", heading="Postcode district", rows=[
         Row("Not known" if k == "unknown" else k, n, drill("area", k))
         for k, n in sorted(districts.items(), key=lambda kv: (-kv[1], kv[0]))]))
     providers = (open_cases.values("last_known_provider_id", name=F("last_known_provider__name"))
                  .annotate(n=Count("id")).order_by("-n", "name"))
-    breakdowns.append(Breakdown("last_provider", "Open cases by last provider", [
+    breakdowns.append(Breakdown("last_provider", "Open cases by last provider", heading="Last provider", rows=[
         Row(r["name"] or "Not known", r["n"], drill("last_provider", r["last_known_provider_id"] or "unknown"))
         for r in providers]))
     officers = list(open_cases.values("responsible_officer_id", first=F("responsible_officer__first_name"),
                                   last=F("responsible_officer__last_name"))
                 .annotate(n=Count("id")).order_by("-n", "last"))
-    breakdowns.append(Breakdown("caseload", "Caseload per officer", [
+    breakdowns.append(Breakdown("caseload", "Caseload per officer", heading="Responsible officer", rows=[
         Row(f"{r['first']} {r['last']}".strip() if r["responsible_officer_id"] else "Nobody", r["n"],
             drill("caseload", r["responsible_officer_id"] or "none"))
         for r in officers]))
     closed = scoped.filter(closed_on__gte=period.start, closed_on__lte=period.end)
     found = dict(closed.values_list("outcome").annotate(n=Count("id")).order_by())
-    breakdowns.append(Breakdown("found", "Children found, and how (cases closed in the period)", [
+    breakdowns.append(Breakdown("found", "Children found, and how (cases closed in the period)", heading="Found", unit="Cases closed", rows=[
         Row(label, found.get(outcome, 0), drill("found", outcome)) for outcome, label in OUTCOME_FOUND.items()]))
 
     # Referrals are counted before a child is known, so the area and group filters do not apply.
     referrals = referrals_visible_to(user).filter(received_at__date__gte=period.start,
                                                   received_at__date__lte=period.end)
     by_source = dict(referrals.values_list("channel").annotate(n=Count("id")).order_by())
-    breakdowns.insert(2, Breakdown("source", "New referrals in the period by source", [
+    breakdowns.insert(2, Breakdown("source", "New referrals in the period by source", heading="Source", unit="Referrals", rows=[
         Row(Channel(c).label, by_source.get(c, 0), drill("source", c)) for c in Channel.values if by_source.get(c)]))
     monthly: dict[str, dict[str, int]] = {}
     for month, channel, n in (referrals.annotate(month=TruncMonth("received_at")).values_list("month", "channel")
