@@ -90,6 +90,17 @@ class Pace:
     by_group: list[PaceRow]
     weekdays_stood_in: bool
 
+    def as_json(self) -> dict:
+        """The figures as plain data (for the panel pack or an API): per row and step, how many
+        children reached it, the median and the 90th percentile in school days."""
+        def row(r: PaceRow) -> dict:
+            return {"label": r.label, "key": r.key, "referred": r.referred,
+                    "steps": {k: {"children": c.n, "median": c.median, "p90": c.p90} for k, c in r.cells.items()}}
+
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "overall": row(self.overall),
+                "by_month": [row(r) for r in self.by_month], "by_group": [row(r) for r in self.by_group],
+                "weekdays_stood_in": self.weekdays_stood_in}
+
 
 class _Days:
     """School days between two dates by the LA's calendar, weekdays where it does not reach."""

@@ -76,6 +76,15 @@ def test_a_bad_period_is_said_and_the_default_used(client_for, manager_a, cases)
     assert "The start of the period must be a date written YYYY-MM-DD" in page
 
 
+def test_pace_as_plain_data_for_the_panel_pack(manager_a, cases):
+    from cme.reports.pace import pace_figures
+
+    data = pace_figures(user=manager_a).as_json()
+    located = data["overall"]["steps"]["located"]
+    assert data["overall"]["referred"] == 3 and located["children"] == 2 and located["median"] is not None
+    assert {r["key"] for r in data["by_group"]} == {"missing", "at_risk"}
+
+
 def test_median_and_90th_percentile_by_nearest_rank():
     assert median([5, 1, 3]) == 3 and median([1, 2, 3, 10]) == 2.5
     assert percentile(list(range(1, 11)), 90) == 9 and percentile([4], 90) == 4 and percentile([], 90) is None
