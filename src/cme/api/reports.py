@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import Field, Query, Router, Schema
 
 from cme.api.schemas import BadInput, IsoDate, Refusal
-from cme.reports.figures import dashboard_figures
+from cme.reports.figures import summary_figures
 
 router = Router(tags=["Management information"])
 
@@ -26,7 +26,15 @@ class Summary(Schema):
     at_risk_now: int = Field(..., description="Open cases of children at risk (/api/v1/cases?open=true&category=at_risk)")
     cases_by_stage: dict[str, int] = Field(..., description="Each open stage of /api/v1/cases?stage= and its number "
                                                             "of cases")
-    breakdowns: dict[str, dict[str, int]]
+    cases_by_category: dict[str, int] = Field(..., description="Each category of /api/v1/cases?category= and its "
+                                                               "number of open cases (`open=true`)")
+    cases_by_group: dict[str, int] = Field(..., description="Each vulnerability of /api/v1/cases?flag= that an open "
+                                                            "case's child has now, and its number of open cases "
+                                                            "(`open=true`); restricted ones only for roles that may "
+                                                            "see them")
+    caseload: dict[str, int] = Field(..., description="Responsible officer's id (/api/v1/cases?officer=) -> open "
+                                                      "cases (`open=true`)")
+    breakdowns: dict[str, dict[str, int]] = Field(..., description="Each breakdown of the dashboard: label -> number")
     referrals_by_month: dict[str, dict[str, int]] = Field(..., description="Month (YYYY-MM) -> channel -> referrals")
     trend: list[dict[str, int | str]] = Field(..., description="The last 24 months: cases referred and closed")
     unreconciled_leavers: int
@@ -41,5 +49,4 @@ class Summary(Schema):
                         "the lists behind each figure are read (and audited) through /api/v1/cases.",
             operation_id="reports_summary", by_alias=True)
 def summary(request, query: Query[SummaryQuery]):
-    figures = dashboard_figures(user=request.auth, start=query.from_, end=query.to)
-    return figures.as_json()
+    return summary_figures(user=request.auth, date_from=query.from_, date_to=query.to)

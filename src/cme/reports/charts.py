@@ -4,8 +4,9 @@ table beside it on the page (no chart is the only way to read a figure).
     bar_chart("Open cases by stage", [("Logged", 12), ("Locating", 30)])
     line_chart("Referred and closed", ["2026-01", ...], {"Referred": [...], "Closed": [...]})
 
-Each returns SVG markup with role="img", a name (aria-label) and a <desc> that says the figures in words, so
-that a screen reader announces the chart whole; the table gives them one by one.
+Each returns SVG markup with role="img", a <title> (its name, repeated as aria-labelledby for
+readers that skip SVG titles) and a <desc> that says the figures in words, so that a screen reader
+announces the chart whole; the table gives them one by one.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ SERIES_STYLE = [("#1d70b8", "", "circle"), ("#d4351c", "6 4", "square"), ("#0070
 
 
 def _svg(title: str, desc: str, width: int, height: int, body: str, ident: str) -> str:
-    # Named by aria-label, not an SVG <title>: a page has one <title>, its own.
+    # An SVG <title> names the chart (it is not the document's title); aria-labelledby points at it.
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="cme-chart" role="img" viewBox="0 0 {width} {height}" '
-            f'width="100%" aria-label="{escape(title)}" aria-describedby="{ident}-desc">'
+            f'width="100%" aria-labelledby="{ident}-title" aria-describedby="{ident}-desc">'
+            f'<title id="{ident}-title">{escape(title)}</title>'
             f'<desc id="{ident}-desc">{escape(desc)}</desc>{body}</svg>')
 
 
@@ -70,7 +72,9 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[int]], *, i
     for i, label in enumerate(labels):
         if i % 3 == 0 or i == len(labels) - 1:
             x, _ = xy(i, 0)
-            parts.append(f'<text x="{x:.0f}" y="{height - 20}" text-anchor="middle" font-size="11">'
+            # The last label ends at its point, so that it is not cut at the chart's edge.
+            anchor = "end" if i == len(labels) - 1 and i else "middle"
+            parts.append(f'<text x="{x:.0f}" y="{height - 20}" text-anchor="{anchor}" font-size="11">'
                          f'{escape(label)}</text>')
     for k, (name, values) in enumerate(series.items()):
         colour, dash, marker = SERIES_STYLE[k % len(SERIES_STYLE)]

@@ -1,6 +1,7 @@
 """Pace (issue 14 point 2): the guide's four dates per child — identified as missing, located,
 provision determined, in provision — as school days from the referral, with the median and the
-90th percentile per month of referral and per group, and the children behind each figure.
+90th percentile per month of referral and per group (the category, and each vulnerable group the
+child is in now), and the children behind each figure.
 
 "Identified as missing" is the day the case was opened on the referral (the triage decision);
 the other three are the case's own key dates (cases.register.stages.STAGE_DATE_FIELD). School days
@@ -24,6 +25,7 @@ from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.cases.models import Category
 from cme.cases.register.selectors import cases_visible_to
+from cme.people.models import RESTRICTED_FLAGS, Vulnerability, VulnerabilityFlag
 
 STEPS = (
     ("identified", "Identified as missing"),
@@ -88,6 +90,17 @@ class Pace:
     by_group: list[PaceRow]
     weekdays_stood_in: bool
 
+    def as_json(self) -> dict:
+        """The figures as plain data (for the panel pack or an API): per row and step, how many
+        children reached it, the median and the 90th percentile in school days."""
+        def row(r: PaceRow) -> dict:
+            return {"label": r.label, "key": r.key, "referred": r.referred,
+                    "steps": {k: {"children": c.n, "median": c.median, "p90": c.p90} for k, c in r.cells.items()}}
+
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "overall": row(self.overall),
+                "by_month": [row(r) for r in self.by_month], "by_group": [row(r) for r in self.by_group],
+                "weekdays_stood_in": self.weekdays_stood_in}
+
 
 class _Days:
     """School days between two dates by the LA's calendar, weekdays where it does not reach."""
@@ -121,13 +134,19 @@ def pace_figures(*, user, start: dt.date | None = None, end: dt.date | None = No
     end = end or timezone.localdate()
     start = start or dt.date(end.year - 1, end.month, 1)
     count_days = _Days(user.la_id)
-    rows = (cases_visible_to(user).filter(referred_on__gte=start, referred_on__lte=end)
-            .values_list("id", "category", "referred_on", "created_at", "located_on", "provision_determined_on",
-                         "moved_into_provision_on").order_by("referred_on", "id"))
+    cases = cases_visible_to(user).filter(referred_on__gte=start, referred_on__lte=end)
+    rows = (cases.values_list("id", "category", "referred_on", "created_at", "located_on", "provision_determined_on",
+                              "moved_into_provision_on", "child_id").order_by("referred_on", "id"))
+    # Vulnerable groups: the child's current flags (restricted ones only for roles that may see them).
+    flags_of: dict[int, list[str]] = {}
+    for child_id, flag in (VulnerabilityFlag.objects.filter(child__in=cases.values("child_id"), ended_on__isnull=True)
+                           .values_list("child_id", "flag").distinct().order_by("flag")):
+        if flag in Vulnerability.values and policy.may_see_flag(user, restricted=flag in RESTRICTED_FLAGS):
+            flags_of.setdefault(child_id, []).append(flag)
     overall = PaceRow("All children", "all", 0, {k: Cell() for k, _ in STEPS})
     months: dict[str, PaceRow] = {}
     groups: dict[str, PaceRow] = {}
-    for case_id, category, referred, created, located, determined, in_provision in rows:
+    for case_id, category, referred, created, located, determined, in_provision, child_id in rows:
         identified = timezone.localtime(created).date() if created else None
         dates = {"identified": identified, "located": located, "provision_determined": determined,
                  "in_provision": in_provision}
@@ -136,18 +155,22 @@ def pace_figures(*, user, start: dt.date | None = None, end: dt.date | None = No
                                                      {k: Cell() for k, _ in STEPS}))
         group_row = groups.setdefault(category, PaceRow(Category(category).label, category, 0,
                                                         {k: Cell() for k, _ in STEPS}))
-        for row in (overall, month_row, group_row):
+        flag_rows = [groups.setdefault(f"flag:{flag}", PaceRow(Vulnerability(flag).label, f"flag:{flag}", 0,
+                                                                {k: Cell() for k, _ in STEPS}))
+                     for flag in flags_of.get(child_id, ())]
+        for row in (overall, month_row, group_row, *flag_rows):
             row.referred += 1
         for key, _ in STEPS:
             reached = dates[key]
             if reached is None:
                 continue
             days = count_days(referred, max(reached, referred))
-            for row in (overall, month_row, group_row):
+            for row in (overall, month_row, group_row, *flag_rows):
                 row.cells[key].days.append(days)
                 row.cells[key].case_ids.append(case_id)
+    # Categories first (every child is in one), then the vulnerable groups (a child may be in several).
     return Pace(start, end, overall, [months[m] for m in sorted(months)],
-                sorted(groups.values(), key=lambda r: r.label), count_days.stood_in)
+                sorted(groups.values(), key=lambda r: (r.key.startswith("flag:"), r.label)), count_days.stood_in)
 
 
 def pace_children(*, user, pace: Pace, row_key: str, step: str) -> list:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("management", views.manage_view, name="manage"),
     path("management/rules-and-clocks", views.rules_view, name="rules"),
     path("management/dashboard", views.dashboard_view, name="dashboard"),
+    path("management/dashboard/children", views.dashboard_children_view, name="dashboard-children"),
     path("management/pace", views.pace_view, name="pace"),
     path("management/self-evaluation", views.self_evaluation_view, name="self-evaluation"),
     path("management/returns", views.returns_view, name="returns"),

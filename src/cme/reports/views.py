@@ -6,10 +6,11 @@ import datetime as dt
 from django.contrib import messages
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,12 +20,13 @@ from cme.audit.selectors import child_viewers, refused_attempts
 from cme.audit.services import audit_record
 from cme.cases.queues.selectors import clock_rules
 from cme.core.exports import export_response
-from cme.core.paging import page_from, pagination_params
+from cme.core.paging import page_from, pagination_params, with_params
+from cme.intake.models import Channel
 from cme.intake.screening_service import rules_for_la
 from cme.people.models import RESTRICTED_FLAGS, Vulnerability
 from cme.people.selectors import child_get_for_user
 from cme.reports.charts import bar_chart, line_chart
-from cme.reports.figures import cases_href, dashboard_figures
+from cme.reports.figures import dashboard_figures, dashboard_href, figure_list, figure_title
 from cme.reports.models import Rating
 from cme.reports.pace import STEPS, pace_children, pace_figures
 from cme.reports.returns import TERMS, dfe_return, dfe_return_csv, panel_pack_pdf
@@ -154,11 +156,7 @@ def _period(request) -> tuple[dt.date | None, dt.date | None, list[str]]:
 @require_GET
 def dashboard_view(request):
     start, end, problems = _period(request)
-    area = request.GET.get("area", "").strip().upper()[:4]
-    groups = [(v.value, v.label) for v in Vulnerability
-              if policy.may_see_flag(request.user, restricted=v.value in RESTRICTED_FLAGS)]
-    group = request.GET.get("group", "")
-    group = group if group in dict(groups) else ""
+    area, group, groups = _area_and_group(request)
     figures = dashboard_figures(user=request.user, start=start, end=end, area=area, group=group)
     # The figures' part of the page is the same for every manager who sees the same figures: drawn
     # once per version of the data (the charts and tables cost more than the rest of the page).
@@ -170,13 +168,81 @@ def dashboard_view(request):
         trend_chart = line_chart("Cases referred and closed, last 24 months", months,
                                  {"Referred": [r for _, r, _ in figures.trend],
                                   "Closed": [c for _, _, c in figures.trend]})
+        open_chart = line_chart("Children missing education and at risk at each month's end, last 24 months", months,
+                                {"Missing education": [a for _, a, _ in figures.open_trend],
+                                 "At risk": [b for _, _, b in figures.open_trend]})
         figures_html = render_to_string("reports/_dashboard_figures.html", {
-            "figures": figures, "charts": charts, "trend_chart": trend_chart, "cases_href": cases_href}, request)
+            "figures": figures, "charts": charts, "trend_chart": trend_chart, "open_chart": open_chart,
+            "channel_labels": dict(Channel.choices),
+            "drill": lambda figure, value: dashboard_href(figure, value, period=figures.period, **figures.filters)}, request)
         if figures.cache_key:
             caches["local"].set(html_key, figures_html, 60)
     return render(request, "reports/dashboard.html", {
         "figures": figures, "figures_html": mark_safe(figures_html),  # noqa: S308 - our own template's output
         "problems": problems, "area": area, "groups": groups, "group": group})
+
+
+def _area_and_group(request) -> tuple[str, str, list[tuple[str, str]]]:
+    """The area (postcode district) and vulnerable group asked for, and the groups the user may
+    filter by (restricted flags only for roles that may see them)."""
+    area = request.GET.get("area", "").strip().upper()[:4]
+    groups = [(v.value, v.label) for v in Vulnerability
+              if policy.may_see_flag(request.user, restricted=v.value in RESTRICTED_FLAGS)]
+    group = request.GET.get("group", "")
+    return area, (group if group in dict(groups) else ""), groups
+
+
+FIGURE_PER_PAGE = 50
+CASE_EXPORT_HEADER = ["reference", "surname", "forename", "date_of_birth", "category", "stage", "referred_on",
+                      "located_on", "provision_determined_on", "in_provision_on", "closed_on", "outcome",
+                      "responsible_officer", "last_known_provider"]
+REFERRAL_EXPORT_HEADER = ["reference", "received_on", "source", "child_surname", "child_forename",
+                          "child_date_of_birth", "status", "case"]
+
+
+@require_GET
+def dashboard_children_view(request):
+    """The children behind one figure of the dashboard, under the dashboard's filters: paged, and
+    exported whole as CSV or XLSX (formula-safe). Shown and exported lists are audited."""
+    user = request.user
+    policy.require_management_view(user)
+    start, end, _ = _period(request)
+    area, group, _ = _area_and_group(request)
+    figure, value = request.GET.get("figure", ""), request.GET.get("value", "")
+    figures = dashboard_figures(user=user, start=start, end=end, area=area, group=group)
+    period = figures.period
+    fmt = request.GET.get("format", "")
+    page = page_from(request.GET)
+    try:
+        found = figure_list(user=user, figure=figure, value=value, period=period, area=area, group=group,
+                            offset=(page - 1) * FIGURE_PER_PAGE, limit=FIGURE_PER_PAGE,
+                            export=fmt if fmt in ("csv", "xlsx") else "")
+    except ValueError:
+        raise Http404("The dashboard has no such figure") from None
+    title = figure_title(figures, figure, value)
+    if fmt in ("csv", "xlsx"):
+        name = f"dashboard-{figure}-{value}".replace(".", "-")
+        if found.kind == "cases":
+            return export_response(fmt, filename=name, title="Children", header=CASE_EXPORT_HEADER, rows=(
+                [c.reference, c.child.legal_surname, c.child.legal_forename, c.child.date_of_birth,
+                 c.get_category_display(), c.get_stage_display(), c.referred_on, c.located_on,
+                 c.provision_determined_on, c.moved_into_provision_on, c.closed_on, c.get_outcome_display(),
+                 c.responsible_officer.get_full_name() if c.responsible_officer else "",
+                 c.last_known_provider.name if c.last_known_provider else c.last_known_placement]
+                for c in found.items))
+        return export_response(fmt, filename=name, title="Referrals", header=REFERRAL_EXPORT_HEADER, rows=(
+            [r.reference, timezone.localtime(r.received_at).date(), r.get_channel_display(), r.child_surname,
+             r.child_forename, r.child_date_of_birth, r.get_status_display(), r.case.reference if r.case else ""]
+            for r in found.items))
+    query = with_params(request.GET, page=None, format=None)
+    return render(request, "reports/dashboard_children.html", {
+        "title": title, "found": found, "figures": figures, "page": page,
+        "first_shown": (page - 1) * FIGURE_PER_PAGE + 1,
+        "pagination": pagination_params(params=request.GET, page=page, total=found.total, per_page=FIGURE_PER_PAGE),
+        "export_href": reverse("reports:dashboard-children") + query + ("" if query == "?" else "&") + "format=",
+        "back_href": reverse("reports:dashboard") + with_params(request.GET, figure=None, value=None, page=None,
+                                                                 format=None),
+    })
 
 
 @require_GET

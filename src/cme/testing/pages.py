@@ -34,6 +34,7 @@ class _PageParser(HTMLParser):
         self.h1_count = 0
         self.leaks: list[str] = []
         self._in_title = False
+        self._svg = 0  # inside inline <svg>: its <title> names a graphic, not the page
         self._raw = 0  # inside <script> or <style>: not page text
         self._form: dict | None = None
 
@@ -41,7 +42,9 @@ class _PageParser(HTMLParser):
         attributes = dict(attrs)
         if tag == "html":
             self.html_lang = attributes.get("lang")
-        elif tag == "title":
+        elif tag == "svg":
+            self._svg += 1
+        elif tag == "title" and not self._svg:
             self.titles.append("")
             self._in_title = True
         elif tag == "h1":
@@ -67,7 +70,9 @@ class _PageParser(HTMLParser):
             self._raw -= 1
 
     def handle_endtag(self, tag):
-        if tag == "title":
+        if tag == "svg" and self._svg:
+            self._svg -= 1
+        elif tag == "title":
             self._in_title = False
         elif tag == "form":
             self._form = None

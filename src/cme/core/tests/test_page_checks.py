@@ -76,3 +76,9 @@ def test_none_inside_a_script_is_not_page_text():
 
 def test_non_html_responses_are_left_alone():
     check_page(HttpResponse('{"a": null}', content_type="application/json"))
+
+
+def test_a_chart_title_inside_svg_is_not_a_second_page_title():
+    chart = '<svg role="img" aria-labelledby="c-t"><title id="c-t">Cases by stage</title></svg>'
+    check_page(page(GOOD + chart))
+    assert "2 <title>" in problems_of(page(GOOD + "<title>Stray</title>"))

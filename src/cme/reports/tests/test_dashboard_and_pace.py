@@ -36,9 +36,9 @@ def cases(la_a, officer_a):
 
 def test_the_dashboard_shows_figures_with_tables_and_charts_leading_to_the_children(client_for, manager_a, cases):
     page = client_for(manager_a).get("/management/dashboard").text
-    assert 'role="img"' in page and 'aria-label="Open cases by stage"' in page  # charts, named
+    assert 'role="img"' in page and '<title id="chart-open-cases-by-stage-title">Open cases by stage</title>' in page
     assert "Open cases by stage" in page and "Caseload per officer" in page
-    assert '/cases?category=missing&amp;open=true' in page or "/cases?open=true&amp;category=missing" in page
+    assert "/management/dashboard/children?figure=category&amp;value=missing" in page
     assert "Trends: the last 24 months" in page
     assert "a clock overdue</a> (counted" in page
 
@@ -65,6 +65,7 @@ def test_pace_counts_school_days_and_opens_the_children_behind_each_figure(clien
     assert "2 children</a>: median" in page  # two located
     children = client.get("/management/pace/children?row=all&step=located").text
     assert "Pupil1" in children and "Pupil2" in children and "Pupil0" not in children
+    assert f'<a class="govuk-link" href="/cases/{cases[1].pk}">{cases[1].reference}</a>' in children
     export = client.get("/management/pace/children?row=all&step=located&format=csv").content.decode("utf-8-sig")
     assert "school_days_to_located" in export.splitlines()[0] and "Pupil1" in export
     assert AuditEvent.objects.filter(action="export", summary__contains="pace").exists()
@@ -73,6 +74,15 @@ def test_pace_counts_school_days_and_opens_the_children_behind_each_figure(clien
 def test_a_bad_period_is_said_and_the_default_used(client_for, manager_a, cases):
     page = client_for(manager_a).get("/management/dashboard?from=2025-02-30").text
     assert "The start of the period must be a date written YYYY-MM-DD" in page
+
+
+def test_pace_as_plain_data_for_the_panel_pack(manager_a, cases):
+    from cme.reports.pace import pace_figures
+
+    data = pace_figures(user=manager_a).as_json()
+    located = data["overall"]["steps"]["located"]
+    assert data["overall"]["referred"] == 3 and located["children"] == 2 and located["median"] is not None
+    assert {r["key"] for r in data["by_group"]} == {"missing", "at_risk"}
 
 
 def test_median_and_90th_percentile_by_nearest_rank():
@@ -123,3 +133,22 @@ def test_the_dashboard_filters_by_area_and_group(client_for, manager_a, cases):
     assert dashboard_figures(user=manager_a, group="looked_after").open_cases == 1
     page = client_for(manager_a).get("/management/dashboard?area=NM1&group=looked_after").text
     assert "filtered to area NM1 to one vulnerable group" in page
+
+
+def test_pace_per_vulnerable_group_opens_its_children(client_for, manager_a, cases):
+    from cme.people.models import VulnerabilityFlag
+
+    VulnerabilityFlag.objects.create(child=cases[2].child, flag="looked_after")
+    VulnerabilityFlag.objects.create(child=cases[0].child, flag="looked_after")
+    client = client_for(manager_a)
+    page = client.get("/management/pace").text
+    assert "Looked after" in page and "row=flag%3Alooked_after&amp;step=located" in page
+    children = client.get("/management/pace/children?row=flag%3Alooked_after&step=located").text
+    assert "Pupil2" in children and "Pupil0" not in children and "Pupil1" not in children
+
+
+def test_only_managers_and_senior_leaders_see_pace(client_for, officer_a, officer_b, manager_a, cases):
+    for path in ("/management/pace", "/management/pace/children?row=all&step=located"):
+        assert client_for(officer_a).get(path).status_code == 403
+        assert client_for(officer_b).get(path).status_code == 403
+        assert client_for(manager_a).get(path).status_code == 200
