@@ -35,10 +35,11 @@ class Link:
     probability: float
 
 
-def _parse_row(name: str, number: int, row: dict[str, str]) -> Person:
-    """One CSV row as a Person; `number` is the spreadsheet row (the header is row 1)."""
+def _parse_row(name: str, number: int | None, row: dict[str, str]) -> Person:
+    """One CSV row as a Person; `number` is the spreadsheet row (the header is row 1), None
+    where the reader cannot know it (a file split between Spark's executors)."""
     ident = (row.get("id") or "").strip()
-    where = f"{name} row {number}" + (f" (id {ident})" if ident else "")
+    where = (f"{name} row {number}" if number is not None else name) + (f" (id {ident})" if ident else "")
     if not ident:
         raise InputError(f"{where}, field id: every row needs an id")
     if None in row:

@@ -18,10 +18,11 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
@@ -260,8 +261,8 @@ def _digits(ymd: int) -> list[int]:
     return [int(c) for c in f"{ymd:08d}"]
 
 
-def _blocking_keys(n: _Norm, query: bool) -> set[int]:
-    """Hashes of the blocking keys of a record; a query also looks for common errors."""
+def _blocking_key_tuples(n: _Norm, query: bool) -> set[tuple]:
+    """The blocking keys of a record; a query also looks for common errors."""
     fcodes = {nm.phonetic(f) for f in n.forenames}
     fgroups = {g for f in n.forenames for g in groups_of(f)}
     scodes = {nm.phonetic(s) for s in (*n.surnames, *n.parts)}
@@ -300,9 +301,23 @@ def _blocking_keys(n: _Norm, query: bool) -> set[int]:
         keys.extend(("sa", s, street) for s in scodes)
     if n.upn:
         keys.append(("u", n.upn))
+    out = set(keys)
     if query and n.forenames and n.surnames:
-        keys.extend(_blocking_keys(_swapped(n), query=False) - {hash(k) for k in keys})
-    return {hash(k) for k in keys}
+        out |= _blocking_key_tuples(_swapped(n), query=False)
+    return out
+
+
+def _blocking_keys(n: _Norm, query: bool) -> set[int]:
+    """Hashes of the blocking keys, for the in-memory index (Python's hash: fast, but salted
+    per process)."""
+    return {hash(k) for k in _blocking_key_tuples(n, query)}
+
+
+def blocking_key_values(n: _Norm, query: bool) -> list[int]:
+    """The same blocking keys as 64-bit values that are the same in every process and on every
+    machine, for a runner that joins records on them in many processes (the Spark runner)."""
+    return sorted(int.from_bytes(blake2b(repr(k).encode(), digest_size=8).digest(), "little", signed=True)
+                  for k in _blocking_key_tuples(n, query))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -423,28 +438,48 @@ class Index:
         self._rows = np.zeros(0, dtype=np.int32)
         self._delta_keys: list[int] = []
         self._delta_rows: list[int] = []
+        self._size: int | None = None  # set on a part of a larger index (of_normalised)
         self.add(people)
         self.compact()
 
     def __len__(self) -> int:
-        return int(self.cols["alive"].sum())
+        return self._size if self._size is not None else int(self.cols["alive"].sum())
 
     # -- building -------------------------------------------------------------------------
 
     def add(self, people: Iterable[Person]) -> None:
         """Add (or replace, by id) people."""
         people = list(people)
-        self.remove([p.id for p in people if p.id in self.row_of])
+        self._add_normalised([p.id for p in people], [normalise(p) for p in people], keys=True)
+
+    @classmethod
+    def of_normalised(cls, ids: Sequence[str], records: Sequence[_Norm], *, forename_counts: Mapping[str, int],
+                      surname_counts: Mapping[str, int], size: int) -> Index:
+        """A part of a larger index: these records only, already normalised, scored as they would
+        be in the whole. How common each name is (`forename_counts`, `surname_counts`: records
+        holding it) and how many records the whole holds (`size`) come from the whole, so that
+        name weights and priors are the whole's. No blocking keys: the caller chose the records.
+        This is how a runner that splits the work (the Spark runner) scores a referral's
+        candidates exactly as the in-memory index would."""
+        index = cls()
+        index._add_normalised(ids, records, keys=False)
+        strings = index.names.strings
+        index.fn_count = np.array([forename_counts.get(s, 0) for s in strings] + [0], dtype=np.int64)
+        index.sn_count = np.array([surname_counts.get(s, 0) for s in strings] + [0], dtype=np.int64)
+        index._size = size
+        return index
+
+    def _add_normalised(self, ids: Sequence[str], records: Sequence[_Norm], *, keys: bool) -> None:
+        self.remove([i for i in ids if i in self.row_of])
         rows: dict[str, list] = {k: [] for k in _COLUMNS}
         addr: list[str] = []
         fn_seen: list[int] = []
         sn_seen: list[int] = []
         start = len(self.ids)
-        for offset, p in enumerate(people):
-            n = normalise(p)
+        for offset, (ident, n) in enumerate(zip(ids, records, strict=True)):
             row = start + offset
-            self.row_of[p.id] = row
-            self.ids.append(p.id)
+            self.row_of[ident] = row
+            self.ids.append(ident)
             fn = [self.names.add(s) for s in n.forenames]
             sn = [self.names.add(s) for s in n.surnames]
             fn_seen.extend(fn)
@@ -464,10 +499,11 @@ class Index:
             rows["upn_temp"].append(n.upn_temp)
             rows["alive"].append(True)
             addr.append(n.addr)
-            for k in _blocking_keys(n, query=False):
-                self._delta_keys.append(k)
-                self._delta_rows.append(row)
-        if not people:
+            if keys:
+                for k in _blocking_keys(n, query=False):
+                    self._delta_keys.append(k)
+                    self._delta_rows.append(row)
+        if not records:
             return
         for k, (t, w) in _COLUMNS.items():
             new = np.array(rows[k], dtype=t).reshape((-1, w) if w else -1)
@@ -1094,7 +1130,10 @@ class Matcher:
     def best(self, person: Person) -> tuple[str | None, float]:
         """The single best candidate's id and probability, without explanations (batch use)."""
         n = normalise(person)
-        rows = self.index.candidates(n)
+        return self.best_among(n, self.index.candidates(n))
+
+    def best_among(self, n: _Norm, rows: np.ndarray) -> tuple[str | None, float]:
+        """`best` over candidate rows chosen by the caller (in row order)."""
         if not len(rows):
             return None, 0.0
         s = self.score(n, rows)

@@ -1,5 +1,7 @@
 """`cme link`: link a referrals CSV to a roll CSV with no database (issue 3, point 4)."""
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from cme.matching import batch
@@ -25,8 +27,17 @@ class Command(BaseCommand):
                             help="lowest probability that counts as a match (default 0.9)")
         parser.add_argument("--model", help="a saved model (JSON); without it, train on the inputs")
         parser.add_argument("--save-model", help="write the trained model here")
+        parser.add_argument("--engine", choices=("memory", "spark"), default="memory",
+                            help="memory: one process (default); spark: an Apache Spark job, for a national "
+                                 "roll (needs --model; see docs/national-search.md)")
+        parser.add_argument("--spark-master", default=os.environ.get("CME_SPARK_MASTER", "local[*]"),
+                            help="Spark master (default local[*], or CME_SPARK_MASTER)")
+        parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                            help="a Spark setting, e.g. spark.driver.memory=8g (repeat for more)")
 
     def handle(self, *args, **opts):
+        if opts["engine"] == "spark":
+            return self._spark(opts)
         try:
             roll = batch.read_people(opts["roll"])
             referrals = batch.read_people(opts["referrals"])
@@ -50,3 +61,45 @@ class Command(BaseCommand):
             if check["trained_did_worse"]:
                 self.stderr.write("warning: the trained model did worse than the defaults on referrals made from the "
                                   "roll; it is used because it fits these files (give --model to use another)")
+
+    def _spark(self, opts) -> None:
+        """The same links from a Spark job: the roll and referrals may be folders of CSV files, and
+        an --out ending in .parquet is written as a Parquet folder by the executors."""
+        from cme.matching import spark
+
+        if not opts["model"]:
+            raise CommandError("--engine spark needs --model: train one with `cme link` on an authority's roll "
+                               "(--save-model) or `cme matching-train`, so that every part of the run scores alike")
+        if opts["save_model"]:
+            raise CommandError("--save-model trains in one process; with --engine spark give --model")
+        conf = {}
+        for item in opts["spark_conf"]:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise CommandError(f"--spark-conf {item!r}: give KEY=VALUE")
+            conf[key.strip()] = value.strip()
+        try:
+            model = Model.load(opts["model"])
+        except (ValueError, KeyError, OSError) as e:
+            raise CommandError(str(e)) from None
+        # A session that was there before (spark-submit's, a caller's) is left running.
+        ours = not spark.running()
+        session = spark.session(opts["spark_master"], conf)
+        try:
+            if str(opts["out"]).endswith(".parquet"):
+                frame, counts = spark.link_frame(session, opts["roll"], opts["referrals"], model=model,
+                                                 threshold=opts["threshold"])
+                spark.write_parquet(frame, opts["out"])
+                summary = f"{counts['referrals']} referrals linked against {counts['roll']} pupils"
+            else:
+                links, run = spark.link(session, opts["roll"], opts["referrals"], model=model,
+                                        threshold=opts["threshold"])
+                batch.write_links(opts["out"], links)
+                summary = (f"{run.matched} of {run.referrals} referrals matched at probability ≥ {opts['threshold']} "
+                           f"({run.roll} pupils, {run.candidate_pairs} candidate pairs)")
+        except batch.InputError as e:
+            raise CommandError(str(e)) from None
+        finally:
+            if ours:
+                session.stop()
+        self.stderr.write(summary)
