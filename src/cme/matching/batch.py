@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from cme.core.atomic import write_atomically
-from cme.matching.engine import Index, Matcher, Model, Person, choose_model, train
+from cme.matching.engine import MAX_BLOCK, Index, Matcher, Model, Person, choose_model, train
 
 COLUMNS = ("id", "upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex", "postcode", "address")
 # Optional extra columns a roll may carry (a school information system export has them).
@@ -98,14 +98,14 @@ def read_people(path: str | Path) -> list[Person]:
 
 
 def link(roll: Sequence[Person], referrals: Sequence[Person], *, model: Model | None = None,
-         threshold: float = DEFAULT_THRESHOLD, seed: int = 0) -> tuple[list[Link], Model]:
+         threshold: float = DEFAULT_THRESHOLD, seed: int = 0, max_block: int = MAX_BLOCK) -> tuple[list[Link], Model]:
     """Best roll record for every referral. With no model given, trains on the data themselves
     and checks the result against the engine's defaults on labelled referrals made from the roll
     (`engine.choose_model`, reported in the model's `trained_on`). The trained model is used
     either way: it is fitted to the very files being linked, not to a history, and a check made
     on referrals of CME Tracker's own making must not overrule what the files show (FEBRL, with
     no households and whole names replaced, reads as CME data never would)."""
-    index = Index(roll)
+    index = Index(roll, max_block=max_block)
     if model is None:
         trained = train(roll, referrals, seed=seed, index=index)
         model = choose_model(trained, None, index, roll, seed=seed, gate=False).model

@@ -50,7 +50,9 @@ STAND_IN_DAYS = ((1, 1), (9, 1))  # (month, day)
 # A temporary UPN is issued locally while the permanent one is awaited and may be reissued
 # (data-standards.md §2.6): agreement on one is a hint, never the strong evidence of a real UPN.
 TEMPORARY_UPN_MAX_WEIGHT = 4.0
-# Blocks bigger than this (a very common name with no year) are skipped to keep lookups fast.
+# Blocks bigger than this (a very common name with no year) are skipped to keep lookups fast. An
+# authority's roll keeps nearly every block under it; a national roll (issue 16) has many more
+# records to a key, and a national run sets a smaller bound (`cme link --max-block`).
 MAX_BLOCK = 5000
 # Ids: -1 is "none given"; a value that no record holds gets this, which equals no stored id.
 UNSEEN = -2
@@ -423,7 +425,9 @@ class Index:
     without a rebuild; new blocking keys wait in a small unsorted list until `compact`.
     """
 
-    def __init__(self, people: Iterable[Person] = ()):
+    def __init__(self, people: Iterable[Person] = (), *, max_block: int = MAX_BLOCK):
+        # A blocking key held by more records than this narrows nothing down: lookups skip it.
+        self.max_block = max_block
         self.ids: list[str] = []
         self.row_of: dict[str, int] = {}
         self.names = _Vocab(names=True)
@@ -570,7 +574,7 @@ class Index:
         keys = np.fromiter(_blocking_keys(n, query=True), dtype=np.int64)
         lo = np.searchsorted(self._keys, keys, side="left")
         hi = np.searchsorted(self._keys, keys, side="right")
-        chunks = [self._rows[a:b] for a, b in zip(lo, hi, strict=True) if 0 < b - a <= MAX_BLOCK]
+        chunks = [self._rows[a:b] for a, b in zip(lo, hi, strict=True) if 0 < b - a <= self.max_block]
         if self._delta_keys:
             delta = np.array(self._delta_keys, dtype=np.int64)
             hit = np.isin(delta, keys)

@@ -8,7 +8,8 @@ as `batch.link` with a saved model, split the way Spark splits work:
    `normalise`; a bad row stops the run, naming the file, the record's id and the field.
 2. Blocking is a join: each record's blocking keys (the engine's keys, as 64-bit values that are
    the same in every process: `blocking_key_values`) are exploded and joined; a key held by more
-   than `MAX_BLOCK` pupils is dropped, as the in-process index drops it.
+   than `max_block` pupils (MAX_BLOCK unless the run sets it) is dropped, as the in-process index
+   drops it.
 3. How common each forename and surname is, and how many pupils there are, are counted over the
    whole roll and broadcast: the weights of agreeing names and the priors are the whole roll's.
 4. Each referral's candidates come together in one group (`cogroup`), in roll order, and are
@@ -22,9 +23,10 @@ on a cluster. pyspark is imported only when a run starts.
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,12 +46,10 @@ from cme.matching.engine import (
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
-# What a record becomes once normalised: the fields the index stores, and its blocking keys.
-NORM_FIELDS = (
-    "forenames array<string>, middles array<string>, surnames array<string>, parts array<string>, ymd int, "
-    "sex int, pc string, sector string, district string, addr string, num int, upn string, upn_temp boolean"
-)
-NORM_SCHEMA = f"seq long, id string, error string, {NORM_FIELDS}, keys array<long>"
+# What a record becomes once normalised: the engine's normalised record, pickled (one binary
+# column moves through Spark's joins far cheaper than a dozen typed ones), the names that are
+# counted over the roll, and its blocking keys.
+NORM_SCHEMA = "seq long, id string, error string, norm binary, forenames array<string>, surnames array<string>, keys array<long>"
 LINK_SCHEMA = "seq long, referral_id string, roll_id string, probability double"
 
 
@@ -131,48 +131,36 @@ def _normaliser(name: str, query: bool):
 
     def run(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for chunk in chunks:
-            out: list[dict[str, Any]] = []
-            for row in chunk.to_dict("records"):
-                text = {k: (v if isinstance(v, str) else "") for k, v in row.items() if k != "seq"}
+            columns: dict[str, list] = {k: [] for k in _NORM_COLUMNS}
+            fields = [c for c in chunk.columns if c != "seq"]
+            values = [chunk[c].tolist() for c in fields]
+            for seq, *row in zip(chunk["seq"].tolist(), *values, strict=True):
+                text = {k: (v if isinstance(v, str) else "") for k, v in zip(fields, row, strict=True)}
                 try:
                     person = batch.person_from_row(name, None, text)
                 except batch.InputError as e:
-                    out.append({**_EMPTY, "seq": row["seq"], "id": text.get("id", ""), "error": str(e)})
-                    continue
-                out.append(_norm_row(row["seq"], person.id, normalise(person), query))
-            yield pd.DataFrame(out, columns=_NORM_COLUMNS)
+                    n, error = None, str(e)
+                else:
+                    n, error = normalise(person), None
+                columns["seq"].append(seq)
+                columns["id"].append(text.get("id", ""))
+                columns["error"].append(error)
+                columns["norm"].append(pickle.dumps(tuple(getattr(n, f) for f in _NORM_FIELDS), protocol=5) if n else b"")
+                columns["forenames"].append(list(n.forenames) if n else [])
+                columns["surnames"].append(list(n.surnames) if n else [])
+                columns["keys"].append(blocking_key_values(n, query) if n else [])
+            yield pd.DataFrame(columns)
 
     return run
 
 
 _NORM_COLUMNS = [part.split()[0] for part in NORM_SCHEMA.split(", ")]
-# A row that failed its checks still needs a value of its type in every column.
-_EMPTY = {"forenames": [], "middles": [], "surnames": [], "parts": [], "ymd": 0, "sex": 0, "pc": "",
-          "sector": "", "district": "", "addr": "", "num": -1, "upn": "", "upn_temp": False, "keys": []}
+_NORM_FIELDS = [f.name for f in fields(_Norm)]
 
 
-def _norm_row(seq: int, ident: str, n: _Norm, query: bool) -> dict[str, Any]:
-    return {
-        "seq": seq, "id": ident, "error": None,
-        "forenames": list(n.forenames), "middles": list(n.middles), "surnames": list(n.surnames),
-        "parts": list(n.parts), "ymd": n.ymd, "sex": n.sex, "pc": n.pc, "sector": n.sector,
-        "district": n.district, "addr": n.addr, "num": n.num, "upn": n.upn, "upn_temp": n.upn_temp,
-        "keys": blocking_key_values(n, query),
-    }
-
-
-def _norm_of(row: Any, prefix: str = "") -> _Norm:
-    """A normalised record back from a row of a pandas frame."""
-    def names(key: str) -> tuple[str, ...]:
-        value = row[prefix + key]
-        return tuple(value) if value is not None else ()
-
-    return _Norm(
-        forenames=names("forenames"), middles=names("middles"), surnames=names("surnames"), parts=names("parts"),
-        ymd=int(row[prefix + "ymd"]), sex=int(row[prefix + "sex"]), pc=row[prefix + "pc"] or "",
-        sector=row[prefix + "sector"] or "", district=row[prefix + "district"] or "", addr=row[prefix + "addr"] or "",
-        num=int(row[prefix + "num"]), upn=row[prefix + "upn"] or "", upn_temp=bool(row[prefix + "upn_temp"]),
-    )
+def _norms_of(column: Any) -> list[_Norm]:
+    """The normalised records of a column of pickled ones."""
+    return [_Norm(*pickle.loads(b)) for b in column.tolist()]  # noqa: S301 (written by this module's own workers)
 
 
 def normalised(spark: SparkSession, path: str | Path, *, query: bool) -> DataFrame:
@@ -212,11 +200,11 @@ def _scorer(model: Model, counts: Any, size: int, threshold: float):
             candidates = candidates.sort_values("c_seq", kind="stable")
             forenames, surnames = counts.value
             index = Index.of_normalised(
-                list(candidates["c_id"]), [_norm_of(r, "c_") for _, r in candidates.iterrows()],
+                candidates["c_id"].tolist(), _norms_of(candidates["c_norm"]),
                 forename_counts=forenames, surname_counts=surnames, size=size,
             )
             roll_id, probability = Matcher(model, index).best_among(
-                _norm_of(ref), np.arange(len(candidates), dtype=np.int32))
+                _norms_of(referral["norm"])[0], np.arange(len(candidates), dtype=np.int32))
         return pd.DataFrame([{
             "seq": int(ref["seq"]), "referral_id": ref["id"],
             "roll_id": roll_id if probability >= threshold else None, "probability": float(probability),
@@ -226,7 +214,7 @@ def _scorer(model: Model, counts: Any, size: int, threshold: float):
 
 
 def link_frame(spark: SparkSession, roll_path: str | Path, referrals_path: str | Path, *, model: Model,
-               threshold: float = batch.DEFAULT_THRESHOLD) -> tuple[DataFrame, dict[str, int]]:
+               threshold: float = batch.DEFAULT_THRESHOLD, max_block: int = MAX_BLOCK) -> tuple[DataFrame, dict[str, int]]:
     """The links as a Spark frame (seq, referral_id, roll_id, probability), one row per referral,
     and the run's counts."""
     from pyspark.sql import functions as F
@@ -244,23 +232,24 @@ def link_frame(spark: SparkSession, roll_path: str | Path, referrals_path: str |
 
     # Blocking as joins; a key too common to narrow anything down is dropped, as in process.
     roll_keys = roll.select("seq", F.explode("keys").alias("key"))
-    usable = roll_keys.groupBy("key").count().filter(F.col("count") <= MAX_BLOCK).select("key")
+    usable = roll_keys.groupBy("key").count().filter(F.col("count") <= max_block).select("key")
     roll_keys = roll_keys.join(usable, "key", "left_semi")
     ref_keys = refs.select(F.col("seq").alias("ref_seq"), F.explode("keys").alias("key"))
     pairs = ref_keys.join(roll_keys, "key").select("ref_seq", "seq").distinct()
 
-    candidates = pairs.join(roll.drop("keys").select(*[F.col(c).alias(f"c_{c}") for c in roll.drop("keys").columns]),
+    candidates = pairs.join(roll.select(F.col("seq").alias("c_seq"), F.col("id").alias("c_id"), F.col("norm").alias("c_norm")),
                             F.col("seq") == F.col("c_seq")).drop("seq").withColumnRenamed("ref_seq", "seq")
-    referral_rows = refs.drop("keys")
+    referral_rows = refs.select("seq", "id", "norm")
     links = candidates.groupBy("seq").cogroup(referral_rows.groupBy("seq")).applyInPandas(
         _scorer(model, counts, size, threshold), LINK_SCHEMA)
     return links, {"roll": size, "referrals": refs.count(), "candidate_pairs": pairs.count()}
 
 
 def link(spark: SparkSession, roll_path: str | Path, referrals_path: str | Path, *, model: Model,
-         threshold: float = batch.DEFAULT_THRESHOLD) -> tuple[list[batch.Link], Run]:
+         threshold: float = batch.DEFAULT_THRESHOLD, max_block: int = MAX_BLOCK) -> tuple[list[batch.Link], Run]:
     """Every referral's best roll record, in the referrals' order: `batch.link`'s result."""
-    frame, counts = link_frame(spark, roll_path, referrals_path, model=model, threshold=threshold)
+    frame, counts = link_frame(spark, roll_path, referrals_path, model=model, threshold=threshold,
+                               max_block=max_block)
     links = [batch.Link(r["referral_id"], r["roll_id"], float(r["probability"]))
              for r in frame.orderBy("seq").toLocalIterator()]
     return links, Run(counts["roll"], counts["referrals"], counts["candidate_pairs"],

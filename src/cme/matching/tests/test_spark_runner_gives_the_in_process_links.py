@@ -54,6 +54,19 @@ def test_spark_runner_gives_every_link_and_probability_of_the_in_process_engine(
     assert sum(1 for r in look_alikes if r["referral_id"] in linked) <= 1
 
 
+def test_smaller_blocks_of_a_national_run_are_the_same_blocking_both_ways(session, in_process):
+    """A national run skips keys held by more than a few pupils (--max-block); both runners skip
+    the same ones, so the candidates, and so the links, stay the same."""
+    _, model = in_process
+    expected, _ = batch.link(batch.read_people(ROLL), batch.read_people(REFERRALS), model=model, threshold=0.0,
+                             max_block=3)
+    links, run = spark_runner.link(session, ROLL, REFERRALS, model=model, threshold=0.0, max_block=3)
+    assert [item.roll_id for item in links] == [item.roll_id for item in expected]
+    assert max(abs(a.probability - b.probability) for a, b in zip(links, expected, strict=True)) <= 1e-9
+    _, wide = spark_runner.link(session, ROLL, REFERRALS, model=model, threshold=0.0)
+    assert run.candidate_pairs < wide.candidate_pairs  # the bound bit
+
+
 def test_threshold_leaves_a_doubtful_referral_unlinked_as_in_process(session, in_process):
     expected, model = in_process
     links, _ = spark_runner.link(session, ROLL, REFERRALS, model=model, threshold=0.9)

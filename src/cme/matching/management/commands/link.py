@@ -5,12 +5,19 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from cme.matching import batch
-from cme.matching.engine import Model
+from cme.matching.engine import MAX_BLOCK, Model
 
 
 def _probability(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
+        raise ValueError(text)
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 1:
         raise ValueError(text)
     return value
 
@@ -27,6 +34,9 @@ class Command(BaseCommand):
                             help="lowest probability that counts as a match (default 0.9)")
         parser.add_argument("--model", help="a saved model (JSON); without it, train on the inputs")
         parser.add_argument("--save-model", help="write the trained model here")
+        parser.add_argument("--max-block", type=_count, default=MAX_BLOCK,
+                            help=f"skip a blocking key held by more roll records than this (default {MAX_BLOCK}; "
+                                 "a national roll wants fewer, see docs/national-search.md)")
         parser.add_argument("--engine", choices=("memory", "spark"), default="memory",
                             help="memory: one process (default); spark: an Apache Spark job, for a national "
                                  "roll (needs --model; see docs/national-search.md)")
@@ -44,7 +54,7 @@ class Command(BaseCommand):
             model = Model.load(opts["model"]) if opts["model"] else None
         except (batch.InputError, ValueError, KeyError, OSError) as e:
             raise CommandError(str(e)) from None
-        links, model = batch.link(roll, referrals, model=model, threshold=opts["threshold"])
+        links, model = batch.link(roll, referrals, model=model, threshold=opts["threshold"], max_block=opts["max_block"])
         if opts["save_model"]:
             model.save(opts["save_model"])
         batch.write_links(opts["out"], links)
@@ -88,12 +98,12 @@ class Command(BaseCommand):
         try:
             if str(opts["out"]).endswith(".parquet"):
                 frame, counts = spark.link_frame(session, opts["roll"], opts["referrals"], model=model,
-                                                 threshold=opts["threshold"])
+                                                 threshold=opts["threshold"], max_block=opts["max_block"])
                 spark.write_parquet(frame, opts["out"])
                 summary = f"{counts['referrals']} referrals linked against {counts['roll']} pupils"
             else:
                 links, run = spark.link(session, opts["roll"], opts["referrals"], model=model,
-                                        threshold=opts["threshold"])
+                                        threshold=opts["threshold"], max_block=opts["max_block"])
                 batch.write_links(opts["out"], links)
                 summary = (f"{run.matched} of {run.referrals} referrals matched at probability ≥ {opts['threshold']} "
                            f"({run.roll} pupils, {run.candidate_pairs} candidate pairs)")
