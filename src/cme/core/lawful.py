@@ -20,6 +20,9 @@ DEFAULTS = {
     "peer_handoff": ("UK GDPR Art. 6(1)(e) public task (Education Act 1996 s436A: children missing education); "
                      "Art. 9(2)(g) with DPA 2018 Sch. 1 para. 18 (safeguarding of children) for any "
                      "special category data"),
+    "national_search": ("UK GDPR Art. 6(1)(e) public task (Education Act 1996 s436A: children missing "
+                        "education), shared with the consortium that runs the national search under its data "
+                        "sharing agreement; identity fields, school and dates only"),
     "escalation": ("UK GDPR Art. 6(1)(e) public task (Children Act 2004 s11; Education Act 1996 s436A); "
                    "Art. 9(2)(g) with DPA 2018 Sch. 1 para. 18 (safeguarding of children and of individuals "
                    "at risk)"),

@@ -179,3 +179,78 @@ def lost_pupil_ctf(*, actor, lost: LostPupil) -> tuple[str, bytes]:
                  child_id=lost.child_id, la_id=lost.la_id, summary=f"Lost-pupil CTF {name} written",
                  detail={"file": name})
     return name, data
+
+
+# -- the national search (issue 16) ---------------------------------------------------------------
+
+# The trigger of a likely match that came back from the consortium's national search.
+NATIONAL = "national"
+NATIONAL_ID_PREFIX = "lost-"
+# The columns the consortium needs: `cme link`'s person columns, the school the pupil left
+# (LAESTAB) and the leaving date, and the authority (to send the results back). Nothing else.
+NATIONAL_EXPORT_COLUMNS = ("id", "upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex",
+                           "postcode", "address", "la", "laestab", "leaving_date")
+
+
+@transaction.atomic
+def national_search_export(*, actor, la: Organisation) -> tuple[list[dict[str, str]], str]:
+    """The authority's lost pupils as the minimum a national search needs, for the consortium
+    that runs it: a disclosure, audited with its lawful basis. Returns the rows and the basis."""
+    from cme.core.lawful import lawful_basis
+
+    rows = []
+    lost = LostPupil.objects.filter(la=la, status=LostPupil.Status.LOST).select_related("child", "provider")
+    for item in lost.order_by("id"):
+        p = person_of(item.child)
+        rows.append({
+            "id": f"{NATIONAL_ID_PREFIX}{item.pk}", "upn": p.upn, "forename": p.forename, "middle_names": p.middle_names,
+            "surname": p.surname, "former_surname": p.former_surname,
+            "dob": p.dob.isoformat() if p.dob else "", "sex": p.sex, "postcode": p.postcode, "address": p.address,
+            "la": la.la_code, "laestab": item.provider.laestab if item.provider else "",
+            "leaving_date": item.leaving_date.isoformat() if item.leaving_date else "",
+        })
+    basis = lawful_basis("national_search")
+    audit_record(actor=actor, action=Action.EXPORT, object_type="lost_pupils", object_id=la.la_code, la_id=la.pk,
+                 child_ids=[item.child_id for item in lost],
+                 summary=f"{len(rows)} lost pupils sent to the national search",
+                 detail={"recipient": "national search consortium", "lawful_basis": basis, "rows": len(rows)})
+    return rows, basis
+
+
+@transaction.atomic
+def national_search_import(*, actor, la: Organisation, found: list, threshold: float) -> int:
+    """The national search's results for this authority's lost pupils: each pupil found at or
+    above `threshold` becomes a likely match for an officer to confirm (never taken on its own).
+    All or nothing: a row about a pupil this authority did not send stops the import. Results
+    seen before are not asked twice. Returns how many matches were put to officers."""
+    by_id: dict[str, LostPupil] = {}
+    for number, row in enumerate(found, start=1):
+        pk = row.referral_id.removeprefix(NATIONAL_ID_PREFIX)
+        item = LostPupil.objects.filter(la=la, pk=int(pk)).first() if pk.isdigit() and \
+            row.referral_id.startswith(NATIONAL_ID_PREFIX) else None
+        if item is None:
+            raise ValidationError(f"Result {number} (referral_id {row.referral_id}): no lost pupil of "
+                                  f"{la.name} has this id")
+        by_id[row.referral_id] = item
+    made = 0
+    for row in found:
+        item = by_id[row.referral_id]
+        if row.probability < threshold or item.status != LostPupil.Status.LOST:
+            continue
+        entry = dt.date.fromisoformat(row.person["entry_date"]) if row.person.get("entry_date") else None
+        if LostPupilMatch.objects.filter(lost=item, trigger=NATIONAL, person=row.person).exists():
+            continue
+        provider = None
+        if row.person.get("laestab"):
+            provider = Organisation.objects.filter(la_code=row.person["laestab"][:3], estab=row.person["laestab"][3:]).first()
+        match = LostPupilMatch.objects.create(lost=item, trigger=NATIONAL, provider=provider, person=row.person,
+                                              entry_date=entry, probability=round(row.probability, 6))
+        audit_record(actor=actor, action=Action.CREATE, object_type="lost_pupil_match", object_id=match.pk,
+                     child_id=item.child_id, la_id=la.pk,
+                     summary=f"The national search found a likely match for a lost pupil ({row.probability:.0%}) to confirm",
+                     detail={"trigger": NATIONAL, "laestab": row.person.get("laestab", "")})
+        made += 1
+    audit_record(actor=actor, action=Action.IMPORT, object_type="national_search_results", object_id=la.la_code,
+                 la_id=la.pk, summary=f"National search results imported: {made} likely matches to confirm",
+                 detail={"rows": len(found), "threshold": threshold})
+    return made

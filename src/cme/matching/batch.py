@@ -117,10 +117,75 @@ def link(roll: Sequence[Person], referrals: Sequence[Person], *, model: Model | 
     return links, model
 
 
-def write_links(path: str | Path, links: Sequence[Link]) -> None:
+def write_links(path: str | Path, links: Sequence[Link], found: dict[str, dict[str, str]] | None = None) -> None:
+    """The links file; with `found` (roll id → the roll record's columns), each link carries the
+    pupil found too (FOUND_COLUMNS), so that it can go back to the authority that lost the child."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(OUTPUT_COLUMNS)
+    writer.writerow(OUTPUT_COLUMNS + (FOUND_COLUMNS if found is not None else ()))
     for item in links:
-        writer.writerow([item.referral_id, item.roll_id or "", f"{item.probability:.6f}"])
+        row = [item.referral_id, item.roll_id or "", f"{item.probability:.6f}"]
+        if found is not None:
+            record = found.get(item.roll_id or "", {})
+            row += [record.get(c) or "" for c in FOUND_COLUMNS]
+        writer.writerow(row)
     write_atomically(path, buffer.getvalue())
+
+
+# The pupil found, in a national search's results: the person columns and where the pupil is on
+# roll (the school's LAESTAB and the day the pupil joined it, when the roll gives them).
+FOUND_COLUMNS = ("upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex", "postcode",
+                 "address", "laestab", "entry_date")
+_LAESTAB = re.compile(r"^\d{7}$")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One row of a national search's results: a lost pupil (referral_id) and the pupil on roll
+    elsewhere who may be the child."""
+
+    referral_id: str
+    roll_id: str
+    probability: float
+    person: dict[str, str]
+
+
+def parse_found(lines: Iterator[str] | Sequence[str], name: str = "results") -> list[Found]:
+    """Read and check a results file (`cme link --found-details`): the first bad row stops it and
+    nothing is returned. Rows with no pupil found are skipped."""
+    reader = csv.DictReader(lines)
+    header = reader.fieldnames or []
+    missing = [c for c in OUTPUT_COLUMNS + FOUND_COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"{name} row 1 (header): missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    out = []
+    for number, row in enumerate(reader, start=2):
+        if None in row:
+            raise InputError(f"{name} row {number}: more values than columns in the header")
+        text = {k: (row.get(k) or "").strip() for k in OUTPUT_COLUMNS + FOUND_COLUMNS}
+        where = f"{name} row {number}"
+        if not text["referral_id"]:
+            raise InputError(f"{where}, field referral_id: every row needs the lost pupil's id")
+        try:
+            probability = float(text["probability"])
+        except ValueError:
+            probability = -1.0
+        if not 0.0 <= probability <= 1.0:
+            raise InputError(f"{where}, field probability: {text['probability']!r} is not a number from 0 to 1")
+        if not text["roll_id"]:
+            continue
+        for field in ("dob", "entry_date"):
+            if text[field]:
+                m = _DOB.match(text[field])
+                try:
+                    date(int(m[1]), int(m[2]), int(m[3])) if m else date.fromisoformat("x")
+                except ValueError:
+                    raise InputError(f"{where}, field {field}: {text[field]!r} is not a date in the form YYYY-MM-DD") from None
+        if text["laestab"] and not _LAESTAB.match(text["laestab"]):
+            raise InputError(f"{where}, field laestab: {text['laestab']!r} is not a 7-digit LAESTAB")
+        if text["sex"].upper() not in {"", "M", "F"}:
+            raise InputError(f"{where}, field sex: {text['sex']!r} must be M, F or empty")
+        person = {k: text[k] for k in FOUND_COLUMNS}
+        person["sex"] = person["sex"].upper()
+        out.append(Found(text["referral_id"], text["roll_id"], probability, person))
+    return out

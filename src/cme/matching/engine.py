@@ -259,6 +259,9 @@ def _swapped(n: _Norm) -> _Norm:
 _STAND_IN = frozenset(month * 100 + day for month, day in STAND_IN_DAYS)
 
 
+_DIGIT_PLACES = 10 ** np.arange(7, -1, -1, dtype=np.int64)
+
+
 def _digits(ymd: int) -> list[int]:
     return [int(c) for c in f"{ymd:08d}"]
 
@@ -493,7 +496,6 @@ class Index:
             rows["sn"].append(_pad(sn, 3))
             rows["parts"].append(_pad([self.names.add(s) for s in n.parts], 4))
             rows["ymd"].append(n.ymd)
-            rows["dig"].append(_digits(n.ymd))
             rows["sex"].append(n.sex)
             rows["pc"].append(self.codes.add(n.pc))
             rows["sector"].append(self.codes.add(n.sector))
@@ -501,7 +503,6 @@ class Index:
             rows["num"].append(n.num)
             rows["upn"].append(self.codes.add(n.upn))
             rows["upn_temp"].append(n.upn_temp)
-            rows["alive"].append(True)
             addr.append(n.addr)
             if keys:
                 for k in _blocking_keys(n, query=False):
@@ -509,8 +510,12 @@ class Index:
                     self._delta_rows.append(row)
         if not records:
             return
+        ymd = np.array(rows["ymd"], dtype=np.int64)
+        # The eight digits of each date (one array operation, not a string per record).
+        rows["dig"] = (ymd[:, None] // _DIGIT_PLACES) % 10
+        rows["alive"] = np.ones(len(ymd), dtype=bool)
         for k, (t, w) in _COLUMNS.items():
-            new = np.array(rows[k], dtype=t).reshape((-1, w) if w else -1)
+            new = np.asarray(rows[k], dtype=t).reshape((-1, w) if w else -1)
             self.cols[k] = np.concatenate([self.cols[k], new])
         self.addr = np.concatenate([self.addr, np.array(addr, dtype=object)])
         size = len(self.names.strings) + 1  # last slot counts "no name" (-1)

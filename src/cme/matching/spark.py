@@ -65,6 +65,7 @@ class Run:
     referrals: int
     candidate_pairs: int
     matched: int
+    found: dict[str, dict[str, str]] | None = None  # roll id → the record's columns (details=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def running() -> bool:
 # Reading and normalising
 
 
-def _read(spark: SparkSession, path: str | Path, name: str) -> DataFrame:
+def _read(spark: SparkSession, path: str | Path, name: str, extra: tuple[str, ...] = ()) -> DataFrame:
     """A CSV file (or a folder of CSV files) of the `cme link` columns, every value text, with a
     sequence number in reading order (a single file: its row order)."""
     from pyspark.sql import functions as F
@@ -120,7 +121,7 @@ def _read(spark: SparkSession, path: str | Path, name: str) -> DataFrame:
     missing = [c for c in batch.COLUMNS if c not in frame.columns]
     if missing:
         raise SparkInputError(f"{name} row 1 (header): missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
-    wanted = [c for c in (*batch.COLUMNS, *batch.OPTIONAL_COLUMNS) if c in frame.columns]
+    wanted = [c for c in dict.fromkeys((*batch.COLUMNS, *batch.OPTIONAL_COLUMNS, *extra)) if c in frame.columns]
     return frame.select(*wanted).withColumn("seq", F.monotonically_increasing_id())
 
 
@@ -136,12 +137,12 @@ def _normaliser(name: str, query: bool):
             values = [chunk[c].tolist() for c in fields]
             for seq, *row in zip(chunk["seq"].tolist(), *values, strict=True):
                 text = {k: (v if isinstance(v, str) else "") for k, v in zip(fields, row, strict=True)}
+                n: _Norm | None = None
+                error: str | None = None
                 try:
-                    person = batch.person_from_row(name, None, text)
+                    n = normalise(batch.person_from_row(name, None, text))
                 except batch.InputError as e:
-                    n, error = None, str(e)
-                else:
-                    n, error = normalise(person), None
+                    error = str(e)
                 columns["seq"].append(seq)
                 columns["id"].append(text.get("id", ""))
                 columns["error"].append(error)
@@ -188,35 +189,61 @@ def normalised(spark: SparkSession, path: str | Path, *, query: bool) -> DataFra
 
 
 def _scorer(model: Model, counts: Any, size: int, threshold: float):
-    """The cogroup function: one referral and its candidates in, its best link out."""
+    """The cogroup function: a bucket of referrals in (with their candidate pairs and each
+    candidate once), each referral's best link out. Scoring a bucket over one part of the index
+    builds each candidate once for all the bucket's referrals that share it, and pays Spark's
+    cost of a group once for many referrals."""
     import pandas as pd
 
-    def run(candidates: pd.DataFrame, referral: pd.DataFrame) -> pd.DataFrame:
-        if referral.empty:  # candidates of no referral cannot happen; be safe
-            return pd.DataFrame(columns=["seq", "referral_id", "roll_id", "probability"])
-        ref = referral.iloc[0]
-        roll_id, probability = None, 0.0
-        if not candidates.empty:
-            candidates = candidates.sort_values("c_seq", kind="stable")
+    def run(left: pd.DataFrame, referrals: pd.DataFrame) -> pd.DataFrame:
+        out: dict[str, list] = {"seq": [], "referral_id": [], "roll_id": [], "probability": []}
+        if referrals.empty:
+            return pd.DataFrame(out)
+        candidates = left[left["kind"] == 0].sort_values("c_seq", kind="stable")
+        pairs = left[left["kind"] == 1]
+        matcher = None
+        rows_of: dict[int, np.ndarray] = {}
+        if len(candidates):
             forenames, surnames = counts.value
             index = Index.of_normalised(
                 candidates["c_id"].tolist(), _norms_of(candidates["c_norm"]),
                 forename_counts=forenames, surname_counts=surnames, size=size,
             )
-            roll_id, probability = Matcher(model, index).best_among(
-                _norms_of(referral["norm"])[0], np.arange(len(candidates), dtype=np.int32))
-        return pd.DataFrame([{
-            "seq": int(ref["seq"]), "referral_id": ref["id"],
-            "roll_id": roll_id if probability >= threshold else None, "probability": float(probability),
-        }])
+            matcher = Matcher(model, index)
+            position = pd.Series(np.arange(len(candidates), dtype=np.int32), index=candidates["c_seq"].to_numpy())
+            where = position.loc[pairs["c_seq"].to_numpy()].to_numpy()
+            # Each referral's candidates in roll order (the in-process index's row order).
+            order = np.lexsort((where, pairs["ref_seq"].to_numpy()))
+            refs, where = pairs["ref_seq"].to_numpy()[order], where[order]
+            cuts = np.flatnonzero(np.diff(refs)) + 1
+            rows_of = {int(chunk_refs[0]): chunk for chunk_refs, chunk in
+                       zip(np.split(refs, cuts), np.split(where, cuts), strict=True) if len(chunk)}
+        for seq, ident, n in zip(referrals["seq"].tolist(), referrals["id"].tolist(), _norms_of(referrals["norm"]),
+                                 strict=True):
+            roll_id, probability = None, 0.0
+            rows = rows_of.get(seq)
+            if matcher is not None and rows is not None:
+                roll_id, probability = matcher.best_among(n, rows)
+            out["seq"].append(seq)
+            out["referral_id"].append(ident)
+            out["roll_id"].append(roll_id if probability >= threshold else None)
+            out["probability"].append(float(probability))
+        return pd.DataFrame(out)
 
     return run
 
 
+# Referrals scored together in one group: enough to pay Spark's cost of a group once for many,
+# few enough that a group's candidates stay small (about 400 each on a national roll).
+REFERRALS_PER_GROUP = 200
+
+
 def link_frame(spark: SparkSession, roll_path: str | Path, referrals_path: str | Path, *, model: Model,
-               threshold: float = batch.DEFAULT_THRESHOLD, max_block: int = MAX_BLOCK) -> tuple[DataFrame, dict[str, int]]:
+               threshold: float = batch.DEFAULT_THRESHOLD, max_block: int = MAX_BLOCK,
+               details: bool = False) -> tuple[DataFrame, dict[str, int]]:
     """The links as a Spark frame (seq, referral_id, roll_id, probability), one row per referral,
-    and the run's counts."""
+    and the run's counts. With `details`, each link carries the roll record found too
+    (batch.FOUND_COLUMNS, empty where the roll has no such column)."""
     from pyspark.sql import functions as F
 
     roll = normalised(spark, roll_path, query=False)
@@ -237,23 +264,42 @@ def link_frame(spark: SparkSession, roll_path: str | Path, referrals_path: str |
     ref_keys = refs.select(F.col("seq").alias("ref_seq"), F.explode("keys").alias("key"))
     pairs = ref_keys.join(roll_keys, "key").select("ref_seq", "seq").distinct()
 
-    candidates = pairs.join(roll.select(F.col("seq").alias("c_seq"), F.col("id").alias("c_id"), F.col("norm").alias("c_norm")),
-                            F.col("seq") == F.col("c_seq")).drop("seq").withColumnRenamed("ref_seq", "seq")
-    referral_rows = refs.select("seq", "id", "norm")
-    links = candidates.groupBy("seq").cogroup(referral_rows.groupBy("seq")).applyInPandas(
+    # Referrals go to buckets; each bucket gets its referrals, their candidate pairs (two numbers
+    # each) and each of its candidates' records once.
+    n_refs = refs.count()
+    buckets = max(-(-n_refs // REFERRALS_PER_GROUP), 2 * spark.sparkContext.defaultParallelism)
+    pairs = pairs.withColumn("bucket", F.pmod(F.xxhash64("ref_seq"), F.lit(buckets)))
+    records = roll.select(F.col("seq").alias("c_seq"), F.col("id").alias("c_id"), F.col("norm").alias("c_norm"))
+    wanted = pairs.select("bucket", F.col("seq").alias("c_seq")).distinct().join(records, "c_seq")
+    left = wanted.select("bucket", F.lit(0).alias("kind"), F.lit(None).cast("long").alias("ref_seq"), "c_seq",
+                         "c_id", "c_norm").unionByName(
+        pairs.select("bucket", F.lit(1).alias("kind"), "ref_seq", F.col("seq").alias("c_seq"),
+                     F.lit(None).cast("string").alias("c_id"), F.lit(None).cast("binary").alias("c_norm")))
+    referral_rows = refs.select(F.pmod(F.xxhash64("seq"), F.lit(buckets)).alias("bucket"), "seq", "id", "norm")
+    links = left.groupBy("bucket").cogroup(referral_rows.groupBy("bucket")).applyInPandas(
         _scorer(model, counts, size, threshold), LINK_SCHEMA)
-    return links, {"roll": size, "referrals": refs.count(), "candidate_pairs": pairs.count()}
+    if details:
+        raw = _read(spark, roll_path, Path(str(roll_path)).name, extra=batch.FOUND_COLUMNS)
+        found = raw.select(F.col("id").alias("roll_id"), *[
+            (F.col(c) if c in raw.columns else F.lit(None).cast("string")).alias(f"found_{c}") for c in batch.FOUND_COLUMNS])
+        links = links.join(found, "roll_id", "left")
+    return links, {"roll": size, "referrals": n_refs, "candidate_pairs": pairs.count()}
 
 
 def link(spark: SparkSession, roll_path: str | Path, referrals_path: str | Path, *, model: Model,
-         threshold: float = batch.DEFAULT_THRESHOLD, max_block: int = MAX_BLOCK) -> tuple[list[batch.Link], Run]:
-    """Every referral's best roll record, in the referrals' order: `batch.link`'s result."""
+         threshold: float = batch.DEFAULT_THRESHOLD, max_block: int = MAX_BLOCK,
+         details: bool = False) -> tuple[list[batch.Link], Run]:
+    """Every referral's best roll record, in the referrals' order: `batch.link`'s result. With
+    `details`, `Run.found` holds each linked roll record's columns (for `batch.write_links`)."""
     frame, counts = link_frame(spark, roll_path, referrals_path, model=model, threshold=threshold,
-                               max_block=max_block)
-    links = [batch.Link(r["referral_id"], r["roll_id"], float(r["probability"]))
-             for r in frame.orderBy("seq").toLocalIterator()]
+                               max_block=max_block, details=details)
+    links, found = [], {}
+    for r in frame.orderBy("seq").toLocalIterator():
+        links.append(batch.Link(r["referral_id"], r["roll_id"], float(r["probability"])))
+        if details and r["roll_id"]:
+            found[r["roll_id"]] = {c: r[f"found_{c}"] for c in batch.FOUND_COLUMNS}
     return links, Run(counts["roll"], counts["referrals"], counts["candidate_pairs"],
-                      sum(1 for item in links if item.roll_id))
+                      sum(1 for item in links if item.roll_id), found if details else None)
 
 
 def write_parquet(frame: DataFrame, out: str | Path) -> None:

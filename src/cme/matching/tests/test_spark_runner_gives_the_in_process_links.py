@@ -131,3 +131,24 @@ def test_spark_engine_needs_a_model_so_every_part_scores_alike(tmp_path):
         call_command("link", "--roll", str(ROLL), "--referrals", str(REFERRALS), "--out", str(tmp_path / "o.csv"),
                      "--engine", "spark")
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_found_details_carry_the_pupil_found_back_in_the_import_format(session, in_process, tmp_path):
+    """The results go back to the authority that lost the child with the pupil found and where
+    (`cme national-search import` reads them)."""
+    _, model = in_process
+    lines = ROLL.read_text(encoding="utf-8").splitlines()
+    roll = tmp_path / "roll-with-schools.csv"
+    roll.write_text("\n".join([lines[0] + ",laestab,entry_date", *[f"{line},8812001,2026-09-01" for line in lines[1:]]])
+                    + "\n", encoding="utf-8")
+    links, run = spark_runner.link(session, roll, REFERRALS, model=model, threshold=0.9, details=True)
+    batch.write_links(tmp_path / "found.csv", links, run.found)
+    with open(tmp_path / "found.csv", newline="", encoding="utf-8") as fh:
+        found = batch.parse_found(fh, name="found.csv")
+    assert len(found) == run.matched > 100
+    by_roll = {p.id: p for p in batch.read_people(ROLL)}
+    for row in found:
+        pupil = by_roll[row.roll_id]
+        assert row.person["laestab"] == "8812001" and row.person["entry_date"] == "2026-09-01"
+        assert (row.person["forename"], row.person["surname"]) == (pupil.forename, pupil.surname)
+        assert row.probability >= 0.9

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         parser.add_argument("--max-block", type=_count, default=MAX_BLOCK,
                             help=f"skip a blocking key held by more roll records than this (default {MAX_BLOCK}; "
                                  "a national roll wants fewer, see docs/national-search.md)")
+        parser.add_argument("--found-details", action="store_true",
+                            help="with --engine spark: give each link the pupil found (person columns, laestab, "
+                                 "entry_date), for `cme national-search import`")
         parser.add_argument("--engine", choices=("memory", "spark"), default="memory",
                             help="memory: one process (default); spark: an Apache Spark job, for a national "
                                  "roll (needs --model; see docs/national-search.md)")
@@ -46,6 +49,8 @@ class Command(BaseCommand):
                             help="a Spark setting, e.g. spark.driver.memory=8g (repeat for more)")
 
     def handle(self, *args, **opts):
+        if opts["found_details"] and opts["engine"] != "spark":
+            raise CommandError("--found-details is for --engine spark (a national run)")
         if opts["engine"] == "spark":
             return self._spark(opts)
         try:
@@ -98,13 +103,15 @@ class Command(BaseCommand):
         try:
             if str(opts["out"]).endswith(".parquet"):
                 frame, counts = spark.link_frame(session, opts["roll"], opts["referrals"], model=model,
-                                                 threshold=opts["threshold"], max_block=opts["max_block"])
+                                                 threshold=opts["threshold"], max_block=opts["max_block"],
+                                                 details=opts["found_details"])
                 spark.write_parquet(frame, opts["out"])
                 summary = f"{counts['referrals']} referrals linked against {counts['roll']} pupils"
             else:
                 links, run = spark.link(session, opts["roll"], opts["referrals"], model=model,
-                                        threshold=opts["threshold"], max_block=opts["max_block"])
-                batch.write_links(opts["out"], links)
+                                        threshold=opts["threshold"], max_block=opts["max_block"],
+                                        details=opts["found_details"])
+                batch.write_links(opts["out"], links, run.found)
                 summary = (f"{run.matched} of {run.referrals} referrals matched at probability ≥ {opts['threshold']} "
                            f"({run.roll} pupils, {run.candidate_pairs} candidate pairs)")
         except batch.InputError as e:
