@@ -12,9 +12,11 @@ as `batch.link` with a saved model, split the way Spark splits work:
    drops it.
 3. How common each forename and surname is, and how many pupils there are, are counted over the
    whole roll and broadcast: the weights of agreeing names and the priors are the whole roll's.
-4. Each referral's candidates come together in one group (`cogroup`), in roll order, and are
-   scored by the engine's own Matcher over a part of the index (`Index.of_normalised`): the same
-   comparisons, weights, rivals and calibrated probability as in process, to rounding.
+4. Referrals go to buckets of about REFERRALS_PER_GROUP; each bucket comes together with its
+   candidate pairs and each of its candidates' records once (`cogroup`), and every referral is
+   scored over its candidates, in roll order, by the engine's own Matcher over a part of the
+   index (`Index.of_normalised`): the same comparisons, weights, rivals and calibrated
+   probability as in process, to rounding.
 
 No Django here: the runner is a pure module like the engine, so it can run under `spark-submit`
 on a cluster. pyspark is imported only when a run starts.
@@ -173,7 +175,15 @@ def normalised(spark: SparkSession, path: str | Path, *, query: bool) -> DataFra
     name = Path(str(path)).name
     frame = _read(spark, path, name).mapInPandas(_normaliser(name, query), NORM_SCHEMA)
     frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
-    bad = frame.filter(F.col("error").isNotNull()).orderBy("seq").select("error").limit(1).collect()
+    try:
+        bad = frame.filter(F.col("error").isNotNull()).orderBy("seq").select("error").limit(1).collect()
+    except Exception as e:
+        frame.unpersist()
+        # The CSV reader's own refusal (FAILFAST), e.g. a row with more values than the header.
+        if "Malformed" in str(e) or "MALFORMED" in str(e):
+            raise SparkInputError(f"{name}: a row does not fit the header (more values than columns, or a "
+                                  "broken quote); nothing was linked") from None
+        raise
     if bad:
         frame.unpersist()
         raise SparkInputError(bad[0]["error"])

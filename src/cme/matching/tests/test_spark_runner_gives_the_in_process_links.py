@@ -118,6 +118,11 @@ def test_bad_row_stops_the_run_naming_file_record_and_field(session, in_process,
     with pytest.raises(batch.InputError, match=r"roll.csv row 1 \(header\): missing columns upn, middle_names"):
         spark_runner.link(session, no_header, REFERRALS, model=model)
 
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("".join(text[:3]) + text[3].rstrip("\n") + ",an extra value\n", encoding="utf-8")
+    with pytest.raises(batch.InputError, match=r"ragged.csv: a row does not fit the header"):
+        spark_runner.link(session, ROLL, ragged, model=model)
+
     twice = tmp_path / "twice.csv"
     shutil.copy(REFERRALS, twice)
     with open(twice, "a", encoding="utf-8") as f:

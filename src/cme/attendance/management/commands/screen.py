@@ -4,23 +4,13 @@
 
 REG.csv: header upn,laestab,start_date,marks (see cme.attendance.regfile). OUT.csv: header
 upn,laestab,rule,detail, one row per rule that fires. Bad input: a message naming the row and
-field, a non-zero exit, and no output file.
+field, a non-zero exit, and no output file. The `cme` program runs `cme.attendance.screen_cli`
+directly, without Django's start-up; this command runs the same code for `call_command`.
 """
-
-import datetime as dt
-import sys
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cme.attendance import codes, regfile, screening
-
-
-def iso_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
+from cme.attendance import screen_cli, screening
 
 
 class Command(BaseCommand):
@@ -35,17 +25,9 @@ class Command(BaseCommand):
                             help="rules file (TOML); default: the shipped rules")
 
     def handle(self, *args, **options):
-        as_of = iso_date(options["as_of"])
-        started = time.perf_counter()
         try:
-            rules = screening.load_rules(options["rules"])
-            source = sys.stdin.buffer if options["registers"] == "-" else options["registers"]
-            summary = regfile.screen_file(source, as_of, options["out"], rules)
-        except FileNotFoundError as e:
-            raise CommandError(f"{e.filename}: no such file") from None
-        except (regfile.RegisterFileError, codes.UnknownCodeError, screening.RulesError) as e:
+            summary = screen_cli.run(registers=options["registers"], as_of=options["as_of"], out=options["out"],
+                                     rules=options["rules"])
+        except screen_cli.ScreenError as e:
             raise CommandError(str(e)) from None
-        self.stderr.write(
-            f"{summary['pupils']:,} pupils at {summary['providers']:,} providers screened as of "
-            f"{as_of.isoformat()}: {summary['findings']:,} findings in {options['out']} "
-            f"({time.perf_counter() - started:.2f} s)")
+        self.stderr.write(summary)
