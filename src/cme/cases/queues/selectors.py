@@ -35,6 +35,7 @@ from cme.cases.register.models import OPEN_STAGES, Case, Category, StageChange, 
 from cme.cases.register.selectors import (
     case_list,
     case_ordering,
+    case_records_loaded,
     case_rows_of,
     cases_filtered,
     cases_visible_to,
@@ -104,8 +105,9 @@ def _case_facts(cases: list[Case]) -> dict[int, clocks.CaseFacts]:
     ids = [c.pk for c in cases]
     if not ids:
         return {}
-    if len(cases) == 1 and getattr(cases[0], "case_records", None) is not None:
-        return {cases[0].pk: _facts_of(cases[0], **_facts_from_records(cases[0]))}
+    loaded = case_records_loaded(cases[0]) if len(cases) == 1 else None
+    if loaded is not None:
+        return {cases[0].pk: _facts_of(cases[0], **_facts_from_records(cases[0], loaded))}
     opened = dict(
         StageChange.objects.filter(case_id__in=ids, from_stage="")
         .values("case_id").annotate(at=Min("changed_at")).values_list("case_id", "at")
@@ -154,9 +156,8 @@ def _case_facts(cases: list[Case]) -> dict[int, clocks.CaseFacts]:
     }
 
 
-def _facts_from_records(case: Case) -> dict:
+def _facts_from_records(case: Case, r: dict[str, list]) -> dict:
     """The same facts as case_facts' queries, read from the records the case page fetched."""
-    r = case._records
 
     def earliest(values):
         found = [v for v in values if v is not None]

@@ -422,7 +422,12 @@ def case_records_load(case: Case) -> None:
     case._records = records
 
 
+def case_records_loaded(case: Case) -> dict[str, list[Any]] | None:
+    """case_records_load's fetch of this case, or None when the page made none."""
+    return getattr(case, "_records", None)
+
+
 def case_records(case: Case, name: str, query):
     """The case's `name` records: from case_records_load's fetch when the page made one."""
-    loaded = getattr(case, "case_records", None)
+    loaded = case_records_loaded(case)
     return loaded[name] if loaded is not None else list(query())
