@@ -35,6 +35,7 @@ from cme.cases.register.models import OPEN_STAGES, Case, Category, StageChange, 
 from cme.cases.register.selectors import (
     case_list,
     case_ordering,
+    case_records,
     case_records_loaded,
     case_rows_of,
     cases_filtered,
@@ -356,7 +357,8 @@ def tasks_visible_to(user):
 
 
 def case_tasks(*, case: Case) -> list[Task]:
-    return list(case.tasks.select_related("assigned_to").order_by("done_at", "-urgent", "due_on", "id"))
+    return case_records(
+        case, "tasks", lambda: case.tasks.select_related("assigned_to").order_by("done_at", "-urgent", "due_on", "id"))
 
 
 @dataclass
