@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from cme.audit.models import AuditEvent
+from cme.audit.models import AuditEvent, ChainHead
 from cme.audit.selectors import audit_verify
 from cme.audit.services import audit_record
 
@@ -46,3 +46,14 @@ def test_application_cannot_change_or_delete_events(officer_a):
         AuditEvent.objects.all().delete()
     with pytest.raises(PermissionError):
         AuditEvent.objects.update(summary="x")
+
+
+def test_children_named_by_a_long_list_are_all_indexed(officer_a):
+    # More children than SQLite takes parameters in one statement: written in batches.
+    ids = list(range(1, 20_001))
+    event = audit_record(actor=officer_a, action="export", object_type="case", child_ids=[*ids, None, 7],
+                         child_id=5)
+    assert sorted(event.children.values_list("child_id", flat=True)) == [i for i in ids if i != 5]
+    head = ChainHead.objects.get(pk=1)
+    assert (head.last_event_id, head.last_hash) == (event.pk, event.hash)
+    assert audit_verify() == (1, [])

@@ -375,15 +375,23 @@ _PEOPLE = {
 
 def _kinds_present(case_id: int, kinds: list[str]) -> tuple[bool, ...]:
     """For each reverse relation of Case named in `kinds`, whether the case has any such record."""
+    return relations_present(Case, case_id, dict.fromkeys(kinds, ""))
+
+
+def relations_present(model, pk: int, relations: dict[str, str]) -> tuple[bool, ...]:
+    """For each reverse relation of `model` named in `relations` (name -> extra SQL condition on
+    its rows, or ""), whether the record `pk` has any such row: one query for them all. Written
+    as SQL because building it through the ORM cost more than running it."""
     quote = connection.ops.quote_name
     tests = []
-    for kind in kinds:
-        rel = Case._meta.get_field(kind)
+    for name, where in relations.items():
+        rel = model._meta.get_field(name)
         table, column = rel.related_model._meta.db_table, rel.field.column
-        # Table and column names come from the models, never from input; the id is a parameter.
-        tests.append(f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(column)} = %s)")  # noqa: S608
+        # Table, column names and conditions come from the code, never from input; the id is a parameter.
+        tests.append(f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(column)} = %s"  # noqa: S608
+                     + (f" AND {where})" if where else ")"))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(tests), [case_id] * len(tests))
+        cursor.execute("SELECT " + ", ".join(tests), [pk] * len(tests))
         return tuple(bool(v) for v in cursor.fetchone())
 
 
@@ -403,6 +411,7 @@ def case_records_load(case: Case) -> None:
         "stage_changes": case.stage_changes.all,
         "notes": case.notes.all,
         "referrals": case.referrals.all,
+        "tasks": lambda: case.tasks.select_related("assigned_to").order_by("done_at", "-urgent", "due_on", "id"),
     }
     # Most cases have only some kinds of record: one query says which, and only those are read.
     # Written as SQL because building it through the ORM cost more than running it.
@@ -422,7 +431,12 @@ def case_records_load(case: Case) -> None:
     case._records = records
 
 
+def case_records_loaded(case: Case) -> dict[str, list[Any]] | None:
+    """case_records_load's fetch of this case, or None when the page made none."""
+    return getattr(case, "_records", None)
+
+
 def case_records(case: Case, name: str, query):
     """The case's `name` records: from case_records_load's fetch when the page made one."""
-    loaded = getattr(case, "case_records", None)
+    loaded = case_records_loaded(case)
     return loaded[name] if loaded is not None else list(query())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cme.accounts import policy
@@ -24,6 +24,7 @@ from cme.cases.register.models import (
     Stage,
     StageChange,
 )
+from cme.cases.register.selectors import case_records_loaded, relations_present
 from cme.cases.register.signals import case_opened
 from cme.core.services import sequence_next
 from cme.core.validation import check_not_future
@@ -118,12 +119,18 @@ def case_stage_facts(case: Case) -> dict:
         missing.append("full name")
     if child.date_of_birth is None:
         missing.append("date of birth")
-    if not child.addresses.exists():
+    has_address, on_roll = relations_present(Child, child.pk, {
+        "addresses": "", "enrolments": f"{connection.ops.quote_name('leaving_date')} IS NULL"})
+    if not has_address:
         missing.append("address (current or last known)")
-    on_roll = child.enrolments.filter(leaving_date__isnull=True).exists()
-    assessed = case.needs_assessments.filter(
-        assessed_on__isnull=False, state__in=("not_needed", "approved")
-    ).exists()
+    loaded = case_records_loaded(case)  # the case page's fetch, when it made one
+    if loaded is not None:
+        assessed = any(a.assessed_on is not None and a.state in ("not_needed", "approved")
+                       for a in loaded["needs_assessments"])
+    else:
+        assessed = case.needs_assessments.filter(
+            assessed_on__isnull=False, state__in=("not_needed", "approved")
+        ).exists()
     return {
         "record_missing": missing,
         # An at-risk child on a roll is where the roll says; a missing child needs a record.
