@@ -393,7 +393,7 @@ def report(r: dict) -> tuple[str, list[str]]:
              f"- Data: `bench/make_registers.py`, seed 2026, 1 Sep 2025 - 31 Jul 2026, as-of {AS_OF}; "
              f"{r['data']}",
              "",
-             "End to end, `cme screen` as its own process (Django start-up included; file in the page cache):",
+             "End to end, `cme screen` as its own process (its start-up included; file in the page cache):",
              "",
              "| pupils | MB | wall median s | wall best s | CPU median s | peak memory MB | rows out | load before → after |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
