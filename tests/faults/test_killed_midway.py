@@ -105,8 +105,12 @@ def test_a_killed_roll_import_leaves_nothing_and_a_rerun_completes(instance, tmp
     for share in (0.35, 0.7, 0.92):
         code = _killed_at(instance, whole * share, *args, str(instance / "roll.csv"))
         assert code in (-signal.SIGKILL, 0), code
-        # Nothing, or (killed after its commit, while it tidied up) everything: never a part.
-        assert _counts(instance)[:3] in ((0, 0, 0), (PUPILS, PUPILS, 1)), f"partial after a kill at {share:.0%}"
+        # Nothing, or (killed after its commit, while it tidied up) everything: never a part. A run
+        # that finished before its kill imports the roll again on the next try: one more import
+        # recorded, the same children.
+        children, enrolments, imports = _counts(instance)[:3]
+        assert (children, enrolments, min(imports, 1)) in ((0, 0, 0), (PUPILS, PUPILS, 1)), \
+            f"partial after a kill at {share:.0%}: {children} children, {enrolments} enrolments, {imports} imports"
     _cme(instance, *args, str(instance / "roll.csv"))
     children, enrolments, imports = _counts(instance)[:3]
     assert (children, enrolments) == (PUPILS, PUPILS) and imports >= 1
