@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Max, OuterRef, Q, Subquery
@@ -20,6 +19,7 @@ from cme.audit.models import Action, AuditEvent
 from cme.cases.models import Case
 from cme.cases.register.models import Stage
 from cme.core.models import Email, EmailState
+from cme.core.records import records_linked
 from cme.dataprotection import schedule
 from cme.handoffs.models import PeerMessage
 from cme.intake.models import Referral, ReferralStatus
@@ -105,38 +105,8 @@ def peer_messages_past_retention(rule: schedule.Rule, *, as_of: dt.date) -> mode
     return PeerMessage.objects.filter(delivered=True, created_at__date__lt=rule.cutoff(as_of))
 
 
-# Keys that make a record part of the one it points at: deleting that one must take this one
-# too. A key that is merely cleared (SET_NULL) points at something it does not belong to (a
-# leaver's referral, a new entry's matched case), and the record stays.
-_OWNED_BY = (models.CASCADE, models.PROTECT, models.RESTRICT)
-
-
 def records_held_on(model: type[models.Model], ids: set[Any]) -> dict[type[models.Model], set[Any]]:
-    """Every record held on these (children, referrals): the records themselves, every record
-    with an owning key to one of them, every record with an owning key to one of those, and so on
-    (a case's notes, a register's changes, a hand-off's messages). Found by the models' own keys,
-    so a room added later is included without a list kept by hand. Audit events are not among
-    them: they are anonymised, never deleted (services). Their history rows are swept apart."""
-    found: dict[type[models.Model], set[Any]] = {model: set(ids)}
-    frontier: dict[type[models.Model], set[Any]] = {model: set(ids)}
-    every = [m for m in apps.get_models() if m._meta.app_label != "audit" and not m._meta.proxy]
-    while frontier:
-        grown: dict[type[models.Model], set[Any]] = {}
-        for candidate in every:
-            q = Q()
-            any_key = False
-            for f in candidate._meta.concrete_fields:
-                if (f.is_relation and f.related_model in frontier and frontier[f.related_model]
-                        and getattr(f.remote_field, "on_delete", None) in _OWNED_BY):
-                    keys = sorted(frontier[f.related_model])
-                    for start in range(0, len(keys), 900):
-                        q |= Q(**{f"{f.attname}__in": keys[start:start + 900]})
-                    any_key = True
-            if not any_key:
-                continue
-            new = set(candidate._default_manager.filter(q).values_list("pk", flat=True)) - found.get(candidate, set())
-            if new:
-                found.setdefault(candidate, set()).update(new)
-                grown[candidate] = new
-        frontier = grown
-    return found
+    """Everything to delete with these records (cme.core.records, owning keys only). Audit events
+    are not among them: they are anonymised, never deleted (services). History copies are swept
+    after the deletion, which writes one more."""
+    return records_linked(model, ids, owned_only=True)

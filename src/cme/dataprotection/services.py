@@ -24,6 +24,7 @@ from django.db.models import ProtectedError, RestrictedError
 
 from cme.audit.models import Action, AuditEvent, AuditEventChild
 from cme.audit.services import audit_anonymise, audit_record
+from cme.core.records import history_model
 from cme.dataprotection import schedule
 from cme.dataprotection import selectors as s
 
@@ -45,12 +46,6 @@ class Outcome:
     deleted: Counter = field(default_factory=Counter)  # model label -> rows deleted
     anonymised: int = 0  # audit events blanked
     kept_audit_events: int = 0  # written before events could be anonymised (chain version 1)
-
-
-def _history_model(model: type[models.Model]) -> type[models.Model] | None:
-    # django-simple-history keeps a copy of every version, and writes one more on deletion.
-    name = getattr(model._meta, "simple_history_manager_attribute", None)
-    return getattr(model, name).model if name else None
 
 
 def delete_records(*, found: dict[type[models.Model], set[Any]]) -> Counter:
@@ -78,7 +73,7 @@ def delete_records(*, found: dict[type[models.Model], set[Any]]) -> Counter:
             raise DisposalError("could not delete " + ", ".join(m._meta.label for m in remaining)
                                 + ": other records still point at them")
     for model, ids in found.items():
-        history = _history_model(model)
+        history = history_model(model)
         if history is not None and ids:
             keys = sorted(ids)
             for start in range(0, len(keys), 900):
