@@ -38,11 +38,12 @@ def records_linked(model: type[models.Model], ids: set[Any], *, owned_only: bool
             q = Q()
             any_key = False
             for f in candidate._meta.concrete_fields:
-                if not (f.is_relation and frontier.get(f.related_model)):
+                target = f.related_model if f.is_relation else None
+                if not (isinstance(target, type) and frontier.get(target)):
                     continue
                 if owned_only and getattr(f.remote_field, "on_delete", None) not in OWNING:
                     continue
-                keys = sorted(frontier[f.related_model])
+                keys = sorted(frontier[target])
                 for start in range(0, len(keys), 900):
                     q |= Q(**{f"{f.attname}__in": keys[start:start + 900]})
                 any_key = True
