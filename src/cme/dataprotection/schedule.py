@@ -60,7 +60,8 @@ class Rule:
     @property
     def summary(self) -> str:
         age = f"until the {ordinal(self.keep_until_age)} birthday and " if self.keep_until_age else ""
-        return f"{self.action} {age}{self.keep_years} years after the last action"
+        years = f"{self.keep_years} year{'' if self.keep_years == 1 else 's'}"
+        return f"kept {age}{years} after the last action, then {self.action}d"
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
