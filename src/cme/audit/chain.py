@@ -75,8 +75,8 @@ def is_redacted_as_it_should_be(fields: Mapping[str, Any]) -> bool:
 def find_breaks(events: Iterable[Mapping[str, Any]]) -> list[tuple[Any, str]]:
     """Walk events in chain order; return (event id, what is wrong) for every break found.
 
-    An event redacted after its retention period must be named by a later disposal event (the
-    chained record of the redaction, `detail["anonymised_events"]`): a redaction no disposal
+    An event redacted after its retention period must be named by a disposal event (action
+    "dispose": the chained record of the redaction, `detail["anonymised_events"]`): a redaction no disposal
     recorded is reported, so even blanking is not possible behind the application's back."""
     problems: list[tuple[Any, str]] = []
     expected_prev = GENESIS
@@ -91,7 +91,8 @@ def find_breaks(events: Iterable[Mapping[str, Any]]) -> list[tuple[Any, str]]:
             redacted.append(event["id"])
         if event_hash(event["prev_hash"], event) != event["hash"]:
             problems.append((event["id"], "content does not match its hash: the event was edited"))
-        elif isinstance(event.get("detail"), dict) and event["detail"].get("anonymised_events"):
+        elif (event.get("action") == "dispose" and isinstance(event.get("detail"), dict)
+              and event["detail"].get("anonymised_events")):
             recorded.update(event["detail"]["anonymised_events"])
         expected_prev = event["hash"]
     problems += [(i, "the event was anonymised, but no disposal in the chain records it") for i in redacted
