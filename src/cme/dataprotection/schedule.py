@@ -2,6 +2,9 @@
 
 Pure (no Django), so that the rules can be tested and read on their own. The file is TOML, one
 table per record type (retention.toml beside this module is the default; docs/data-protection.md).
+Every period in it carries its source and a confidence label; those marked [unverified:
+configurable] are this service's defaults, for the council to confirm or replace through
+CME_RETENTION_SCHEDULE. Only the statutory minimum (STATUTORY_MINIMUM_YEARS) is fixed here.
 """
 
 from __future__ import annotations
