@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cme.handoffs",
     "cme.places",
     "cme.reports",
+    "cme.dataprotection",
     "cme.demo",
 ]
 
@@ -258,6 +259,10 @@ RATELIMIT_USE_CACHE = "default"
 # Requests per API token (django-ninja's throttle: "N/s", "N/m", "N/h"); past it, 429 with
 # Retry-After. An integration sending a day's referrals stays far below it.
 CME_API_RATE = os.environ.get("CME_API_RATE", "600/m")
+# The retention schedule (cme.dataprotection): a TOML file; empty, the one shipped with the service
+# (src/cme/dataprotection/retention.toml), whose periods other than the registers' 6 years are
+# [unverified: configurable]: a council sets its own here (docs/data-protection.md).
+CME_RETENTION_SCHEDULE = os.environ.get("CME_RETENTION_SCHEDULE", "")
 CME_PUBLIC_REFERRAL_RATE = os.environ.get("CME_PUBLIC_REFERRAL_RATE", "10/h")
 # A person takes longer than this to fill the public form; a robot usually does not.
 CME_PUBLIC_REFERRAL_MIN_SECONDS = int(os.environ.get("CME_PUBLIC_REFERRAL_MIN_SECONDS", 3))

@@ -22,11 +22,21 @@ officer = f.make_user(la, username="priya")
 for n in range(5):
     case = f.make_case(f.make_child(la, legal_surname=f"Kept{n}"), responsible_officer=officer)
     case_note_add(actor=officer, case=case, text=f"Note {n}")
+# A child past its retention period, disposed of before the backup: its audit events anonymised.
+import datetime as dt
+from django.core.management import call_command
+from cme.people.models import Child
+old = f.make_child(la, legal_surname="Disposed", date_of_birth=dt.date(1990, 1, 1))
+case_note_add(actor=officer, case=f.make_case(old, stage="closed", closed_on=dt.date(2010, 1, 1)), text="Old")
+Child.objects.filter(pk=old.pk).update(updated_at=dt.datetime(2010, 1, 1, tzinfo=dt.UTC))
+from cme.cases.models import Case
+Case.objects.filter(child=old).update(updated_at=dt.datetime(2010, 1, 1, tzinfo=dt.UTC))
+call_command("retention-dispose", "--apply")
 """
 STATE = """
 from cme.people.models import Child
 from cme.audit.models import AuditEvent
-print(Child.objects.count(), AuditEvent.objects.count(), sorted(Child.objects.values_list("legal_surname", flat=True))[:2])
+print(Child.objects.count(), AuditEvent.objects.count(), AuditEvent.objects.exclude(redacted_digest="").count(), sorted(Child.objects.values_list("legal_surname", flat=True))[:2])
 """
 LOSE = """
 from cme.people.models import Child
@@ -70,6 +80,7 @@ def test_a_backup_restored_brings_back_every_record_and_a_verifying_audit_chain(
     _cme(database, "migrate", "--no-input", "-v", "0")
     _cme(database, "shell", script=SETUP)
     before = _cme(database, "shell", script=STATE).stdout.strip().splitlines()[-1]
+    assert before.startswith("5 ") and before.split()[2] != "0"  # disposed of, its events anonymised
     seal = _cme(database, "audit", "seal").stdout.strip().splitlines()[-1]
     backup = tmp_path / "cme.backup"
     made = _cme(database, "backup", "--out", str(backup))

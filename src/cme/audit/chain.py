@@ -1,6 +1,14 @@
 """The hash chain over audit events: each event's hash covers its content and the previous hash.
 
 Pure functions, so `cme audit verify` and the writer agree on one definition.
+
+Two versions. Version 1 (events written before retention existed) hashes every field as it is.
+Version 2 hashes what may name a child (the summary and the detail) through a digest salted with
+a random value kept on the event: when the child's record is disposed of after its retention
+period, those two fields and the salt are blanked and the digest is kept in their place, so the
+chain still verifies while nothing about the child is left to read or to guess (without the salt
+a name cannot be tried against the digest). A blanked event must read exactly as a redaction
+does, so redacting can remove what an event said but never change it.
 """
 
 import hashlib
@@ -36,22 +44,59 @@ def _normal(value: Any) -> Any:
     return value
 
 
-def event_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
-    body = {name: _normal(fields.get(name)) for name in CHAINED_FIELDS}
-    payload = json.dumps([prev_hash, body], sort_keys=True, separators=(",", ":"), default=str)
+# The fields that may name a child, hashed apart in version 2 so that they can be redacted.
+PERSONAL_FIELDS = ("summary", "detail")
+REDACTED_SUMMARY = "[anonymised: past its retention period]"
+
+
+def personal_digest(salt: str, fields: Mapping[str, Any]) -> str:
+    payload = json.dumps([salt, *(fields.get(name) for name in PERSONAL_FIELDS)], sort_keys=True,
+                         separators=(",", ":"), default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def event_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
+    if (fields.get("hash_version") or 1) == 1:
+        body = {name: _normal(fields.get(name)) for name in CHAINED_FIELDS}
+        payload = json.dumps([prev_hash, body], sort_keys=True, separators=(",", ":"), default=str)
+    else:
+        body = {name: _normal(fields.get(name)) for name in CHAINED_FIELDS if name not in PERSONAL_FIELDS}
+        digest = fields.get("redacted_digest") or personal_digest(fields.get("salt") or "", fields)
+        payload = json.dumps([prev_hash, 2, body, digest], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def is_redacted_as_it_should_be(fields: Mapping[str, Any]) -> bool:
+    """A redacted event keeps nothing of what it said: no salt, the fixed summary, no detail."""
+    return (fields.get("summary") == REDACTED_SUMMARY and fields.get("detail") in ({}, None)
+            and not fields.get("salt") and (fields.get("hash_version") or 1) == 2)
+
+
 def find_breaks(events: Iterable[Mapping[str, Any]]) -> list[tuple[Any, str]]:
-    """Walk events in chain order; return (event id, what is wrong) for every break found."""
+    """Walk events in chain order; return (event id, what is wrong) for every break found.
+
+    An event redacted after its retention period must be named by a disposal event (action
+    "dispose": the chained record of the redaction, `detail["anonymised_events"]`): a redaction no disposal
+    recorded is reported, so even blanking is not possible behind the application's back."""
     problems: list[tuple[Any, str]] = []
     expected_prev = GENESIS
+    redacted: list[Any] = []
+    recorded: set[Any] = set()
     for event in events:
         if event["prev_hash"] != expected_prev:
             problems.append((event["id"], "previous hash does not match: an event was removed or inserted"))
+        if event.get("redacted_digest"):
+            if not is_redacted_as_it_should_be(event):
+                problems.append((event["id"], "content does not match its hash: a redacted event was edited"))
+            redacted.append(event["id"])
         if event_hash(event["prev_hash"], event) != event["hash"]:
             problems.append((event["id"], "content does not match its hash: the event was edited"))
+        elif (event.get("action") == "dispose" and isinstance(event.get("detail"), dict)
+              and event["detail"].get("anonymised_events")):
+            recorded.update(event["detail"]["anonymised_events"])
         expected_prev = event["hash"]
+    problems += [(i, "the event was anonymised, but no disposal in the chain records it") for i in redacted
+                 if i not in recorded]
     return problems
 
 

@@ -16,6 +16,8 @@ class Action(models.TextChoices):
     # Someone asked for a record outside their scope (another authority's child, say) and was
     # refused: a security event, which managers see when it happens again and again.
     ACCESS_REFUSED = "access_refused", "Refused access"
+    # Records deleted or anonymised at the end of their retention period (cme.dataprotection).
+    DISPOSE = "dispose", "Disposed of"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -55,6 +57,12 @@ class AuditEvent(models.Model):
     via = models.CharField(max_length=10, blank=True)  # web, api, cli
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # How the hash is made (cme.audit.chain): 1 hashes every field; 2 hashes the summary and
+    # detail through a digest salted with `salt`, so that they can be redacted at the end of the
+    # retention period, the digest kept in `redacted_digest` and the salt blanked.
+    hash_version = models.PositiveSmallIntegerField(default=1)
+    salt = models.CharField(max_length=32, blank=True)
+    redacted_digest = models.CharField(max_length=64, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cme.audit import chain
 from cme.audit.models import Action, AuditEvent, AuditEventChild, ChainHead
 
-_VERIFY_FIELDS = ("id", "prev_hash", "hash", *chain.CHAINED_FIELDS)
+_VERIFY_FIELDS = ("id", "prev_hash", "hash", "hash_version", "salt", "redacted_digest", *chain.CHAINED_FIELDS)
 
 
 def audit_verify(*, batch_size: int = 5000, expect: str | None = None) -> tuple[int, list[tuple[Any, str]]]:

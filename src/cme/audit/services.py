@@ -2,6 +2,7 @@
 
 import ipaddress
 import json
+import secrets
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -94,6 +95,8 @@ def audit_record(
         "via": origin.via,
     }
     fields = _as_stored(fields)
+    fields["hash_version"] = 2
+    fields["salt"] = secrets.token_hex(16)
     # No savepoint: inside the caller's transaction (the rule) a failure here rolls that back
     # anyway, and a SAVEPOINT and RELEASE on every page view cost time for nothing.
     with transaction.atomic(savepoint=False):
@@ -169,3 +172,30 @@ def audit_access_refused(*, actor, object_type: str, object_id: Any, owner, la_f
             summary=f"Refused access to {object_type} {object_id}: outside the account's scope",
             detail={"actor_la_id": getattr(actor, "la_id", None), "record_la_id": record_la_id},
         )
+
+
+def audit_anonymise(event_ids: Iterable[int]) -> tuple[list[int], list[int]]:
+    """Blank what the given events said (summary, detail) at the end of a retention period,
+    keeping the chain verifiable (cme.audit.chain, version 2). Returns (anonymised, kept): events
+    written before version 2 cannot be blanked without breaking the chain, and are kept as they are.
+
+    The caller must record the anonymised ids in a DISPOSE event's detail["anonymised_events"] in
+    the same transaction: `cme audit verify` reports a redaction no disposal records.
+    """
+    ids = sorted(set(event_ids))
+    done: list[int] = []
+    kept: list[int] = []
+    for start in range(0, len(ids), 500):
+        rows = list(AuditEvent.objects.filter(pk__in=ids[start:start + 500], redacted_digest="")
+                    .values("id", "hash_version", "salt", *chain.PERSONAL_FIELDS))
+        for row in rows:
+            if row["hash_version"] != 2:
+                kept.append(row["id"])
+                continue
+            digest = chain.personal_digest(row["salt"], row)
+            # The one change the application makes to an event: QuerySet.update on the plain
+            # queryset class, as AppendOnlyQuerySet refuses it everywhere else.
+            models.QuerySet.update(AuditEvent.objects.filter(pk=row["id"]), summary=chain.REDACTED_SUMMARY,
+                                   detail={}, salt="", redacted_digest=digest)
+            done.append(row["id"])
+    return done, kept

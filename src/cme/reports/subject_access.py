@@ -2,9 +2,10 @@
 (complete, every field of every record) and as a readable PDF, audited.
 
 "Everything" is found by the models themselves, not a list kept by hand: every record with a key
-to the child, every record with a key to one of the child's cases or referrals, and the audit
+to the child, every record with a key to one of those, and so on (cme.core.records), and the audit
 events about the child (by id, or naming the child in a list). A room added later is included
-without touching this module. Register marks (stored packed) are given as their days and codes.
+without touching this module. History copies (each version of a record) are included. Register
+marks (stored packed) are given as their days and codes.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from django.utils import timezone
 from cme.accounts import policy
 from cme.audit.models import Action, AuditEvent, AuditEventChild
 from cme.audit.services import audit_record
-from cme.cases.models import Case
-from cme.intake.models import Referral
+from cme.core.records import records_linked, with_history
 from cme.people.models import Child
 from cme.people.selectors import child_get_for_user
 
@@ -52,31 +52,17 @@ def _row(obj: models.Model) -> dict:
     return out
 
 
-def _linked(model, targets: dict[Any, set[int]]) -> models.QuerySet | None:
-    q = models.Q()
-    found = False
-    for f in model._meta.concrete_fields:
-        if f.is_relation and f.related_model in targets and targets[f.related_model]:
-            q |= models.Q(**{f"{f.attname}__in": targets[f.related_model]})
-            found = True
-    return model._default_manager.filter(q) if found else None
-
-
 def child_records(child: Child) -> dict[str, list[dict]]:
-    """Every record about the child, by model ("app.model"): the child's own row first."""
-    cases = set(Case.objects.filter(child=child).values_list("pk", flat=True))
-    referrals = set(Referral.objects.filter(case__child=child).values_list("pk", flat=True))
+    """Every record about the child, by model ("app.model"): the child's own row first, then
+    every record linked to it however deep (cme.core.records: a register through its enrolment,
+    a hand-off's messages through the case), with every history copy of each."""
+    found = with_history(records_linked(Child, {child.pk}, owned_only=False))
     out: dict[str, list[dict]] = {"people.child": [_row(child)]}
-    first: dict[Any, set[int]] = {Child: {child.pk}, Case: cases, Referral: referrals}
-    for model in apps.get_models():
+    for model, ids in sorted(found.items(), key=lambda kv: kv[0]._meta.label_lower):
         label = model._meta.label_lower
-        if label in SKIP_MODELS or label == "people.child" or model._meta.proxy:
+        if label in SKIP_MODELS or label == "people.child" or not ids:
             continue
-        qs = _linked(model, first)
-        if qs is not None:
-            rows = [_row(o) for o in qs.order_by("pk")]
-            if rows:
-                out[label] = rows
+        out[label] = [_row(o) for o in model._default_manager.filter(pk__in=sorted(ids)).order_by("pk")]
     audit_ids = set(AuditEvent.objects.filter(child_id=child.pk).values_list("pk", flat=True)) | set(
         AuditEventChild.objects.filter(child_id=child.pk).values_list("event_id", flat=True))
     out["audit.auditevent"] = [

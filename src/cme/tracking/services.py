@@ -445,6 +445,9 @@ def deletion_returns_import(*, actor, data: bytes | str, providers: list[Organis
     if table.broken:
         raise ReturnsRefused(problems)
     by_laestab = {p.laestab: p for p in providers if p.laestab}
+    # Fields the reader refused (a control character, say) are named already; they are neither
+    # looked up (PostgreSQL refuses NUL in a query) nor saved.
+    refused = {(p.row, p.column) for p in table.problems}
     saved: list[DeletionReturn] = []
     for row in table.rows:
         n = row.number
@@ -454,9 +457,10 @@ def deletion_returns_import(*, actor, data: bytes | str, providers: list[Organis
             problems.append(f"row {n}, field laestab: {row['laestab']!r} is not a school you may return for")
             continue
         upn = (row["upn"] or "").strip().upper()
+        upn_refused = (n, "upn") in refused
         enrolment = (Enrolment.objects.filter(provider=provider, upn=upn).select_related("child")
-                     .order_by("leaving_date").first()) if upn else None
-        if enrolment is None:
+                     .order_by("leaving_date").first()) if upn and not upn_refused else None
+        if enrolment is None and not upn_refused:
             problems.append(f"row {n}, field upn: no pupil with UPN {upn or '(blank)'} on the roll of {provider.name}")
         deleted_on = _csv_date(row["deleted_on"], n, "deleted_on", problems)
         if not row["deleted_on"]:
@@ -465,7 +469,7 @@ def deletion_returns_import(*, actor, data: bytes | str, providers: list[Organis
         notice = (row.get("notice_received") or "").strip().lower()
         if notice not in ("", "yes", "no"):
             problems.append(f"row {n}, field notice_received: write yes or no")
-        if len(problems) > found or enrolment is None or deleted_on is None:
+        if len(problems) > found or enrolment is None or deleted_on is None or any(r == n for r, _ in refused):
             continue
         try:
             with transaction.atomic():

@@ -57,3 +57,18 @@ def test_children_named_by_a_long_list_are_all_indexed(officer_a):
     head = ChainHead.objects.get(pk=1)
     assert (head.last_event_id, head.last_hash) == (event.pk, event.hash)
     assert audit_verify() == (1, [])
+
+
+def test_only_a_disposal_event_can_account_for_an_anonymised_event(officer_a):
+    from cme.audit import chain
+    from cme.audit.services import audit_anonymise
+
+    target = audit_record(actor=officer_a, action="view", object_type="child", object_id=1, summary="Viewed Ruby")
+    assert audit_anonymise([target.pk]) == ([target.pk], [])
+    # An ordinary event whose detail happens to list the id does not record the redaction.
+    audit_record(actor=officer_a, action="view", object_type="child", detail={"anonymised_events": [target.pk]})
+    problems = audit_verify()[1]
+    assert [pk for pk, _ in problems] == [target.pk] and "no disposal" in problems[0][1]
+    audit_record(actor=None, action="dispose", object_type="audit_event", detail={"anonymised_events": [target.pk]})
+    assert audit_verify()[1] == []
+    assert AuditEvent.objects.get(pk=target.pk).summary == chain.REDACTED_SUMMARY

@@ -4,6 +4,7 @@ LA B's manager gets nothing of A's child."""
 
 import io
 import json
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -42,6 +43,25 @@ def test_everything_on_the_child_comes_out_as_json_and_pdf_and_is_audited(client
     text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
     assert "Ruby Hartley" in text and "Spoke to the aunt" in text
     assert AuditEvent.objects.filter(action="export", object_type="child", child_id=child_record.pk).count() == 2
+
+
+def test_records_linked_through_others_and_every_history_copy_come_out_too(client_for, manager_a, child_record,
+                                                                         school_a):
+    from cme.attendance.models import RegisterMarkChange, RegisterYear
+
+    enrolment = child_record.enrolments.get()
+    register = RegisterYear.objects.create(enrolment=enrolment, provider=school_a, academic_year=2024,
+                                           start_date=date(2024, 9, 2), marks=b"", last_marked=None)
+    RegisterMarkChange.objects.create(register=register, date=date(2024, 9, 3), session="am", old_code="/",
+                                      new_code="N")
+    child_record.legal_surname = "Hartley-Stone"
+    child_record.save()
+    records = json.loads(client_for(manager_a).get(f"/children/{child_record.pk}/subject-access").content)["records"]
+    assert [r["id"] for r in records["attendance.registeryear"]] == [register.pk]  # through the enrolment
+    assert records["attendance.registermarkchange"][0]["new_code"] == "N"  # through the register
+    surnames = {r["legal_surname"] for r in records["people.historicalchild"]}
+    assert surnames == {"Hartley", "Hartley-Stone"}  # the earlier name is held too
+    assert records["cases.historicalcase"]
 
 
 def test_only_a_manager_of_the_childs_authority_may_export(client_for, officer_a, officer_b, la_b, child_record):

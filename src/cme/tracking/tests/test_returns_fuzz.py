@@ -53,3 +53,13 @@ def test_hostile_deletion_return_files(pupils, data):
 
 def test_the_unmutated_file_is_taken(pupils):
     assert len(deletion_returns_import(actor=None, data=_good(pupils.laestab), providers=[pupils])) == 2
+
+
+def test_a_nul_in_a_upn_is_refused_by_row_and_field_not_sent_to_the_database(pupils):
+    # Found by the fuzz test above on PostgreSQL, which refuses NUL in a query's text.
+    data = _good(pupils.laestab).replace(b"," + UPNS[1].encode(), b",\x00" + UPNS[1].encode())
+    before = _state()
+    with pytest.raises(ReturnsRefused) as refused:
+        deletion_returns_import(actor=None, data=data, providers=[pupils])
+    assert [m for m in refused.value.messages if "row 3, field upn" in m]
+    assert _state() == before
