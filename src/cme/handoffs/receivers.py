@@ -3,6 +3,7 @@ against it (movements.signals)."""
 
 from django.dispatch import receiver
 
+from cme.core.batch_cache import for_batch
 from cme.movements.signals import leaver_recorded, new_entry_recorded
 
 # Deletion grounds under which the child's whereabouts or education are known (SI 2024/208 reg 9(1)):
@@ -27,10 +28,15 @@ def leaver_with_no_destination_is_lost(sender, *, la_id, provider_id, child_id, 
 @receiver(new_entry_recorded)
 def new_entry_is_matched_against_lost_pupils(sender, *, la_id, provider_id, child_id, person, entry_date, source,
                                              **kwargs):
-    from cme.handoffs.services import lost_pupils_match
+    from cme.handoffs.services import lost_pool, lost_pupils_match
 
+    batch = kwargs.get("batch")
+    if source == "roll" and batch is None:
+        return  # the new entry a roll's joiner became: the joiner was matched when its roll sent it
+    # The lost pupils indexed once for all of a roll's joiners.
+    pool = for_batch("handoffs.lost_pool", batch, kwargs.get("joiners", 1), lambda: lost_pool(la_id=la_id))
     lost_pupils_match(la_id=la_id, person=person, trigger=source, provider_id=provider_id,
-                      entry_date=entry_date, child_id=child_id)
+                      entry_date=entry_date, child_id=child_id, pool=pool)
 
 
 def accepted_through_a_handoff(case) -> bool:

@@ -8,18 +8,21 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from cme.accounts.policy import require_caseworker
 from cme.audit.models import Action
 from cme.audit.services import audit_record
+from cme.core.batch_cache import while_unchanged
 from cme.handoffs.models import CtfCounter, LostPupil, LostPupilMatch
 from cme.matching.adapter import newest_model_path
 from cme.matching.engine import Index, Matcher, Model, Person
 from cme.movements.ctf import Address, Ctf, Pupil, SchoolStay
 from cme.movements.ctf_write import LA_ESTAB, LOST, file_name, header, write_ctf
+from cme.people.models import Address as ChildAddress
 from cme.people.models import Child
+from cme.people.selectors import latest_address
 from cme.providers.models import Organisation
 
 # The least probability at which a new entry is put to the officer as a lost pupil.
@@ -42,7 +45,7 @@ def lost_pupil_record(*, la_id: int, child_id: int, provider_id: int | None, lea
 
 
 def person_of(child: Child) -> Person:
-    address = child.addresses.filter(is_refuge=False).order_by("-lived_from", "-id").first()
+    address = latest_address(child, refuges=False)
     return Person(id=str(child.pk), upn=child.upn, forename=child.legal_forename,
                   middle_names=child.legal_middle_names, surname=child.legal_surname,
                   dob=child.date_of_birth, sex=child.sex, postcode=address.postcode if address else "",
@@ -67,17 +70,44 @@ def _model(la_id: int) -> Model:
         return Model()
 
 
+@dataclasses.dataclass
+class LostPool:
+    """The authority's lost pupils, indexed for the engine: built once for all the new entries
+    of a roll rather than once for each."""
+
+    by_id: dict[str, LostPupil]
+    matcher: Matcher | None
+
+
+def lost_pool(*, la_id: int) -> LostPool:
+    """Kept in the process while the lost pupils (how many, which), their children's last change
+    and the authority's newest address are unchanged: a roll's joiners, and the next roll's, share it."""
+    lost = LostPupil.objects.filter(la_id=la_id, status=LostPupil.Status.LOST)
+    fingerprint = (tuple(lost.aggregate(n=Count("pk"), s=Sum("pk"), t=Max("child__updated_at")).values()),
+                   ChildAddress.objects.filter(child__la_id=la_id).aggregate(m=Max("pk"))["m"])
+    return while_unchanged("handoffs.lost_pool", la_id, fingerprint, lambda: _lost_pool(la_id))
+
+
+def _lost_pool(la_id: int) -> LostPool:
+    lost = list(LostPupil.objects.filter(la_id=la_id, status=LostPupil.Status.LOST)
+                .select_related("child").prefetch_related("child__addresses"))
+    if not lost:
+        return LostPool({}, None)
+    index = Index([dataclasses.replace(person_of(item.child), id=str(item.pk)) for item in lost])
+    return LostPool({str(item.pk): item for item in lost}, Matcher(_model(la_id), index))
+
+
 @transaction.atomic
 def lost_pupils_match(*, la_id: int, person: dict, trigger: str, provider_id: int | None = None,
-                      entry_date: dt.date | None = None, child_id: int | None = None) -> list[LostPupilMatch]:
+                      entry_date: dt.date | None = None, child_id: int | None = None,
+                      pool: LostPool | None = None) -> list[LostPupilMatch]:
     """Match a new entry (or a pupil of an incoming CTF) against the authority's lost pupils by
-    the matching engine; each likely match becomes a question for the officer."""
-    lost = list(LostPupil.objects.filter(la_id=la_id, status=LostPupil.Status.LOST).select_related("child"))
-    if not lost:
+    the matching engine; each likely match becomes a question for the officer. pool: the lost
+    pupils already indexed, when the caller matches many new entries at once (a roll's joiners)."""
+    pool = pool if pool is not None else lost_pool(la_id=la_id)
+    if pool.matcher is None:
         return []
-    by_id = {str(item.pk): item for item in lost}
-    index = Index([dataclasses.replace(person_of(item.child), id=str(item.pk)) for item in lost])
-    matcher = Matcher(_model(la_id), index)
+    by_id, matcher = pool.by_id, pool.matcher
     incoming = _person_from_columns(person)
     out = []
     for candidate in matcher.rank(incoming, limit=3, min_probability=ASK_AT):
@@ -129,7 +159,7 @@ def next_ctf_number(*, source: str, destination: str) -> int:
 
 def ctf_pupil_of(child: Child, *, leaving_date: dt.date | None = None, provider: Organisation | None = None) -> Pupil:
     """The child as a CTF pupil, with what the register holds (never a refuge address)."""
-    address = child.addresses.filter(is_refuge=False).order_by("-lived_from", "-id").first()
+    address = latest_address(child, refuges=False)
     history = []
     if provider is not None and provider.la_code and provider.estab:
         enrolment = child.enrolments.filter(provider=provider).order_by("-entry_date").first() \
@@ -199,7 +229,8 @@ def national_search_export(*, actor, la: Organisation) -> tuple[list[dict[str, s
     from cme.core.lawful import lawful_basis
 
     rows = []
-    lost = LostPupil.objects.filter(la=la, status=LostPupil.Status.LOST).select_related("child", "provider")
+    lost = (LostPupil.objects.filter(la=la, status=LostPupil.Status.LOST).select_related("child", "provider")
+            .prefetch_related("child__addresses"))
     for item in lost.order_by("id"):
         p = person_of(item.child)
         rows.append({

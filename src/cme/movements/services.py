@@ -41,6 +41,7 @@ from cme.movements.roll import (
 from cme.movements.signals import leaver_recorded, new_entry_recorded
 from cme.people.identifiers import upn_is_temporary
 from cme.people.models import Address, CarerContact, Child, ChildName, FormerUPN, NameKind
+from cme.people.selectors import latest_address
 from cme.providers.models import Enrolment, Organisation
 from cme.providers.signals import roll_changed
 
@@ -240,6 +241,7 @@ def roll_import(
     seen: dict[int, RollPupil] = {}
     joined: list[Enrolment] = []
     unchanged: list[Enrolment] = []
+    updated: list[Enrolment] = []  # of those, the ones whose year group, UPN or status moved on
     asked: list[tuple[RollPupil, Verdict]] = []
     new_children = 0
     left_rows: dict[int, RollPupil] = {}  # child -> the leaver row that ends their stay here
@@ -285,9 +287,11 @@ def roll_import(
                 year_group=pupil.year_group, upn=pupil.upn, enrolment_status=pupil.enrolment_status,
             ))
         else:
-            enrolment.year_group = pupil.year_group or enrolment.year_group
-            enrolment.upn = pupil.upn or enrolment.upn
-            enrolment.enrolment_status = pupil.enrolment_status or enrolment.enrolment_status
+            now = (pupil.year_group or enrolment.year_group, pupil.upn or enrolment.upn,
+                   pupil.enrolment_status or enrolment.enrolment_status)
+            if now != (enrolment.year_group, enrolment.upn, enrolment.enrolment_status):
+                enrolment.year_group, enrolment.upn, enrolment.enrolment_status = now
+                updated.append(enrolment)
             unchanged.append(enrolment)
     if problems:
         raise RollRefused(problems)  # rolls back the children made above
@@ -300,7 +304,8 @@ def roll_import(
         row = left_rows.get(enrolment.child_id)
         enrolment.leaving_date = max(row.leaving_date if row and row.leaving_date else as_of, enrolment.entry_date)
     Enrolment.objects.bulk_update(leavers, ["leaving_date"], batch_size=500)
-    Enrolment.objects.bulk_update(unchanged, ["year_group", "upn", "enrolment_status"], batch_size=500)
+    # Only what changed is written: a night's roll is nearly all the same pupils as yesterday's.
+    Enrolment.objects.bulk_update(updated, ["year_group", "upn", "enrolment_status"], batch_size=500)
     joined = Enrolment.objects.bulk_create(joined, batch_size=500)
     record = RollImport.objects.create(
         provider=provider, as_of=as_of, source_kind=source_kind, file_name=file_name[:255],
@@ -351,14 +356,14 @@ def _send_movements(record: RollImport, joined: list[Enrolment], leavers: list[E
     def send() -> None:
         for e in joined:
             child = e.child
-            address = child.addresses.order_by("-lived_from", "-id").first()
+            address = latest_address(child)
             person = {"upn": e.upn or child.upn, "forename": child.legal_forename, "middle_names": "",
                       "surname": child.legal_surname, "former_surname": "",
                       "dob": child.date_of_birth.isoformat() if child.date_of_birth else "", "sex": child.sex,
                       "postcode": address.postcode if address else "", "address": address.line1 if address else ""}
             new_entry_recorded.send(sender=RollImport, la_id=la_id, provider_id=record.provider_id,
                                     child_id=e.child_id, person=person, entry_date=e.entry_date,
-                                    source="roll", record=e, joiners=len(joined))
+                                    source="roll", record=e, joiners=len(joined), batch=record.pk)
         for e in leavers:
             row = left_rows.get(e.child_id)
             leaver_recorded.send(sender=RollImport, la_id=la_id, provider_id=record.provider_id,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from cme.accounts import policy
@@ -30,6 +30,22 @@ def children_visible_to(user) -> QuerySet[Child]:
         )
         return Child.objects.filter(Exists(on_roll))
     return Child.objects.none()
+
+
+def latest_address(child: Child, *, refuges: bool = True) -> Address | None:
+    """The child's latest address, for the system's own matching and returns (not a person's
+    view: nothing to audit): the latest lived_from first, undated ones after, then the newest.
+    Taken from the prefetched addresses when the caller fetched them (a run over many children
+    asks once, not once a child). refuges=False leaves a refuge out (for what leaves the LA)."""
+    cache = getattr(child, "_prefetched_objects_cache", {})
+    if "addresses" in cache:
+        return max((a for a in cache["addresses"] if refuges or not a.is_refuge), key=_address_order, default=None)
+    addresses = child.addresses.all() if refuges else child.addresses.filter(is_refuge=False)
+    return addresses.order_by(F("lived_from").desc(nulls_last=True), "-id").first()
+
+
+def _address_order(address: Address) -> tuple:
+    return (address.lived_from is not None, address.lived_from or date.min, address.pk)
 
 
 def visible_flags(user, child: Child) -> tuple[list[VulnerabilityFlag], bool]:

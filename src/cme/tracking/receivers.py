@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 
+from cme.core.batch_cache import for_batch
 from cme.movements.models import RollImport
 from cme.movements.signals import leaver_recorded, new_entry_recorded
 from cme.providers.models import Enrolment, Organisation
@@ -25,10 +26,17 @@ def roll_joiner_is_a_new_entry(sender, *, provider_id, child_id, person, entry_d
     # in one pass, rather than matched joiner by joiner here.
     if kwargs.get("joiners", 0) > getattr(settings, "CME_ROLL_JOINERS_MATCHED_MAX", 300):
         return
+    from cme.tracking.services import match_pool
+
     provider = Organisation.objects.get(pk=provider_id)
+    # The LA's leavers, open cases and home-education list, built once for all the roll's joiners.
+    la_id = provider.la_id
+    pool = None if la_id is None else for_batch(
+        "tracking.match_pool", kwargs.get("batch"), kwargs.get("joiners", 1), lambda: match_pool(la_id=la_id))
     try:
         new_entry_record(actor=None, provider=provider, person=person, entry_date=entry_date, source=Source.ROLL,
-                         child_id=child_id, enrolment=record if isinstance(record, Enrolment) else None)
+                         child_id=child_id, enrolment=record if isinstance(record, Enrolment) else None,
+                         pool=pool)
     except ValidationError as e:
         # The roll has committed already: a joiner that cannot be kept as a new entry (a date
         # in the future, no name) must not fail the import; the nightly reconciliation still

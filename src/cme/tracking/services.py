@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from cme.attendance import calendar as cal
@@ -18,12 +19,14 @@ from cme.attendance.selectors import NoCalendar, calendar_for, register_absence_
 from cme.audit.models import Action
 from cme.audit.services import audit_record
 from cme.cases.models import OPEN_STAGES, Case, JointEnquiryEvidence, Task, TaskKind
+from cme.core.batch_cache import while_unchanged
 from cme.core.inputs import is_ascii_digits
 from cme.intake.models import Channel, ReferralStatus
 from cme.intake.services import referral_close_not_cme, referral_create
 from cme.matching.engine import Person
 from cme.movements.signals import leaver_recorded, new_entry_recorded
-from cme.people.models import Child
+from cme.people.models import Address, Child
+from cme.people.selectors import latest_address
 from cme.providers.models import Enrolment, Organisation, OrgKind
 from cme.tracking import reconcile as rc
 from cme.tracking.models import (
@@ -48,7 +51,7 @@ def grace_days(la: Organisation) -> int:
 
 
 def person_of(child: Child, *, record_id: str, upn: str = "") -> Person:
-    address = child.addresses.order_by("-lived_from", "-id").first()
+    address = latest_address(child)
     return Person(id=record_id, upn=upn or child.upn, forename=child.legal_forename,
                   middle_names=getattr(child, "legal_middle_names", "") or "", surname=child.legal_surname,
                   dob=child.date_of_birth, sex=child.sex,
@@ -205,10 +208,11 @@ def deletion_return_record(*, actor, provider: Organisation, child: Child, delet
 @transaction.atomic
 def new_entry_record(*, actor, provider: Organisation, person: dict, entry_date: dt.date, source: str,
                      child: Child | None = None, enrolment: Enrolment | None = None,
-                     child_id: int | None = None) -> NewEntry:
+                     child_id: int | None = None, pool: MatchPool | None = None) -> NewEntry:
     """A pupil admitted to a school of the LA (reg 13: within 5 school days). Matched against the
     LA's unreconciled leavers, its open CME cases and its home-education list; a likely match is
-    put to the officer, never taken on its own."""
+    put to the officer, never taken on its own. pool: the match pool of the LA, when the caller
+    records many new entries at once (a roll's joiners) and built it once for them all."""
     la = provider.la
     if la is None:
         raise ValidationError({"provider": "The provider belongs to no authority"})
@@ -221,7 +225,7 @@ def new_entry_record(*, actor, provider: Organisation, person: dict, entry_date:
     entry = NewEntry(la=la, provider=provider, child=child, enrolment=enrolment, person=person,
                      entry_date=entry_date, source=source,
                      submitted_by=actor if getattr(actor, "pk", None) else None)
-    _match_new_entry(entry)
+    _match_new_entry(entry, pool)
     entry.save()
     audit_record(actor=actor, action=Action.CREATE, object_type="new_entry", object_id=entry.pk,
                  child_id=child.pk if child else None, la_id=la.pk,
@@ -234,25 +238,66 @@ def new_entry_record(*, actor, provider: Organisation, person: dict, entry_date:
     return entry
 
 
-def _match_new_entry(entry: NewEntry) -> None:
+# The pool's records have no dates of their own (a leaver, a case, a home-educated child): each
+# counts as begun on one far day, which is also the reconciler's as-of day, so that no window of
+# the reconciliation's rules leaves one out. Only the new entry's own dates matter.
+_POOL_DAY = dt.date(9000, 1, 1)
+
+
+@dataclass
+class MatchPool:
+    """What a new entry is matched against: the LA's unreconciled leavers, children with an open
+    CME case and its home-education list, built once and used for every new entry of a roll."""
+
+    reconciler: rc.Reconciler | None
+    targets: dict[str, tuple[str, int]]  # record id -> ("leaver" | "case" | "ehe", its pk)
+
+
+def match_pool(*, la_id: int) -> MatchPool:
+    """The pool, kept in the process while what it is made of is unchanged: the leavers, cases
+    and home-education stays in it (how many, which), their children's last change and the
+    authority's newest address. A roll import's joiners, and the next school's, share one."""
+    sets = (Leaver.objects.filter(la_id=la_id, status=LeaverStatus.UNRECONCILED),
+            Case.objects.filter(la_id=la_id, stage__in=OPEN_STAGES),
+            Enrolment.objects.filter(provider__la_id=la_id, provider__kind=OrgKind.HOME_EDUCATION,
+                                     leaving_date__isnull=True))
+    fingerprint = tuple(tuple(q.aggregate(n=Count("pk"), s=Sum("pk"), t=Max("child__updated_at")).values())
+                        for q in sets)
+    fingerprint += (Address.objects.filter(child__la_id=la_id).aggregate(m=Max("pk"))["m"],)
+    return while_unchanged("tracking.match_pool", la_id, fingerprint, lambda: _match_pool(la_id))
+
+
+def _match_pool(la_id: int) -> MatchPool:
+    """The pool, in a few queries whatever its size (children and their addresses in bulk)."""
+    rows: list[tuple[str, str, int, int, str]] = []  # record id, kind, pk, child, upn of the stay
+    for pk, child_id, upn in (Leaver.objects.filter(la_id=la_id, status=LeaverStatus.UNRECONCILED)
+                              .values_list("pk", "child_id", "enrolment__upn")):
+        rows.append((f"leaver-{pk}", "leaver", pk, child_id, upn or ""))
+    for pk, child_id in Case.objects.filter(la_id=la_id, stage__in=OPEN_STAGES).values_list("pk", "child_id"):
+        rows.append((f"case-{pk}", "case", pk, child_id, ""))
+    for pk, child_id in (Enrolment.objects.filter(provider__la_id=la_id, provider__kind=OrgKind.HOME_EDUCATION,
+                                                  leaving_date__isnull=True).values_list("pk", "child_id")):
+        rows.append((f"ehe-{pk}", "ehe", pk, child_id, ""))
+    if not rows:
+        return MatchPool(None, {})
+    wanted = sorted({r[3] for r in rows})
+    children: dict[int, Child] = {}
+    for start in range(0, len(wanted), 900):  # within every database's limit of parameters
+        children.update(Child.objects.prefetch_related("addresses").in_bulk(wanted[start:start + 900]))
+    people = [rc.Enrolment(person_of(children[child_id], record_id=record_id, upn=upn), laestab="0000000",
+                           entry_date=_POOL_DAY)
+              for record_id, _, _, child_id, upn in rows]
+    return MatchPool(rc.Reconciler(people, la_code="", as_of=_POOL_DAY),
+                     {record_id: (kind, pk) for record_id, kind, pk, _, _ in rows})
+
+
+def _match_new_entry(entry: NewEntry, pool: MatchPool | None = None) -> None:
     """The best of the LA's unreconciled leavers, children with an open CME case and the
     home-education list for this new pupil, by the reconciliation's rules (an exact agreement,
     or the engine's probability with the same date of birth)."""
-    la_id = entry.la_id
-    targets: dict[str, tuple[str, Any]] = {}
-    people: list[Person] = []
-    for leaver in Leaver.objects.filter(la_id=la_id, status=LeaverStatus.UNRECONCILED).select_related("child"):
-        people.append(person_of(leaver.child, record_id=f"leaver-{leaver.pk}", upn=leaver.enrolment.upn
-                                if leaver.enrolment_id else ""))
-        targets[f"leaver-{leaver.pk}"] = ("leaver", leaver)
-    for case in Case.objects.filter(la_id=la_id, stage__in=OPEN_STAGES).select_related("child"):
-        people.append(person_of(case.child, record_id=f"case-{case.pk}"))
-        targets[f"case-{case.pk}"] = ("case", case)
-    for e in Enrolment.objects.filter(provider__la_id=la_id, provider__kind=OrgKind.HOME_EDUCATION,
-                                      leaving_date__isnull=True).select_related("child"):
-        people.append(person_of(e.child, record_id=f"ehe-{e.pk}"))
-        targets[f"ehe-{e.pk}"] = ("ehe", e.child)
-    if not people:
+    pool = pool if pool is not None else match_pool(la_id=entry.la_id)
+    r = pool.reconciler
+    if r is None:
         return
     p = entry.person
     dob = dt.date.fromisoformat(p["dob"]) if p.get("dob") else None
@@ -261,25 +306,23 @@ def _match_new_entry(entry: NewEntry) -> None:
                     former_surname=p.get("former_surname", ""), dob=dob, sex=p.get("sex", ""),
                     postcode=p.get("postcode", ""), address=p.get("address", ""))
     # The joiner is "the leaver" of the reconciliation's rules, looking for itself among these.
-    records = [rc.Enrolment(person, laestab="0000000", entry_date=entry.entry_date) for person in people]
-    r = rc.Reconciler(records, la_code="", as_of=entry.entry_date)
     probe = rc.Enrolment(joiner, laestab=entry.provider.laestab or "x", entry_date=entry.entry_date,
                          leaving_date=entry.entry_date - dt.timedelta(days=1))
     found, probability = r.find(probe, "roll")
     if found is None:
         entry.probability = probability
         return
-    kind, target = targets[r.ids[found]]
+    kind, pk = pool.targets[r.ids[found]]
     entry.match_state = NewEntry.MatchState.TO_CONFIRM
     entry.probability = probability
     if kind == "leaver":
-        entry.matched_leaver = target
-        entry.matched_child = target.child
+        entry.matched_leaver = Leaver.objects.select_related("child").get(pk=pk)
+        entry.matched_child = entry.matched_leaver.child
     elif kind == "case":
-        entry.matched_case = target
-        entry.matched_child = target.child
+        entry.matched_case = Case.objects.select_related("child").get(pk=pk)
+        entry.matched_child = entry.matched_case.child
     else:
-        entry.matched_child = target
+        entry.matched_child = Enrolment.objects.select_related("child").get(pk=pk).child
 
 
 @transaction.atomic
