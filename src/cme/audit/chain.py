@@ -9,6 +9,14 @@ period, those two fields and the salt are blanked and the digest is kept in thei
 chain still verifies while nothing about the child is left to read or to guess (without the salt
 a name cannot be tried against the digest). A blanked event must read exactly as a redaction
 does, so redacting can remove what an event said but never change it.
+
+Version 3 hashes as version 2 does, in two steps: the event's content (everything but the previous
+hash) to a digest, then the previous hash and that digest together, as text "prev:digest". The
+first step needs nothing from the chain, so the writer does it before it takes the chain's lock;
+the second is simple enough for PostgreSQL to do in the one statement that locks the head, appends
+the event and moves the head: the lock, which every page view takes, is held for one statement
+and the commit, not for the writer's own work between them (which, among many threads, waits
+its turn for the interpreter).
 """
 
 import hashlib
@@ -55,7 +63,23 @@ def personal_digest(salt: str, fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def content_digest(fields: Mapping[str, Any]) -> str:
+    """Version 3's first step: the event's content, with what may name a child through its
+    salted digest (or the digest kept when it was redacted)."""
+    body = {name: _normal(fields.get(name)) for name in CHAINED_FIELDS if name not in PERSONAL_FIELDS}
+    digest = fields.get("redacted_digest") or personal_digest(fields.get("salt") or "", fields)
+    payload = json.dumps([3, body, digest], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def link_hash(prev_hash: str, content: str) -> str:
+    """Version 3's second step; PostgreSQL's sha256(convert_to(prev || ':' || content, 'UTF8'))."""
+    return hashlib.sha256(f"{prev_hash}:{content}".encode()).hexdigest()
+
+
 def event_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
+    if (fields.get("hash_version") or 1) == 3:
+        return link_hash(prev_hash, content_digest(fields))
     if (fields.get("hash_version") or 1) == 1:
         body = {name: _normal(fields.get(name)) for name in CHAINED_FIELDS}
         payload = json.dumps([prev_hash, body], sort_keys=True, separators=(",", ":"), default=str)
@@ -69,7 +93,11 @@ def event_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
 def is_redacted_as_it_should_be(fields: Mapping[str, Any]) -> bool:
     """A redacted event keeps nothing of what it said: no salt, the fixed summary, no detail."""
     return (fields.get("summary") == REDACTED_SUMMARY and fields.get("detail") in ({}, None)
-            and not fields.get("salt") and (fields.get("hash_version") or 1) == 2)
+            and not fields.get("salt") and (fields.get("hash_version") or 1) in REDACTABLE_VERSIONS)
+
+
+# The versions whose personal fields can be blanked with the chain still verifying.
+REDACTABLE_VERSIONS = (2, 3)
 
 
 def find_breaks(events: Iterable[Mapping[str, Any]]) -> list[tuple[Any, str]]:

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Max, OuterRef, Q, Subquery
 
 from cme.attendance.models import RegisterYear
+from cme.audit import chain
 from cme.audit.models import Action, AuditEvent
 from cme.cases.models import Case
 from cme.cases.register.models import Stage
@@ -91,7 +92,8 @@ def referrals_without_case_past_retention(rule: schedule.Rule, *, as_of: dt.date
 
 def audit_events_past_retention(rule: schedule.Rule, *, as_of: dt.date) -> models.QuerySet[AuditEvent]:
     """Events older than `keep_years` still saying something; never a disposal's own record."""
-    return (AuditEvent.objects.filter(at__date__lt=rule.cutoff(as_of), redacted_digest="", hash_version=2)
+    return (AuditEvent.objects.filter(at__date__lt=rule.cutoff(as_of), redacted_digest="",
+                                      hash_version__in=chain.REDACTABLE_VERSIONS)
             .exclude(action=Action.DISPOSE))
 
 

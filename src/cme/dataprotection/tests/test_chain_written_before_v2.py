@@ -1,6 +1,6 @@
 """A chain written before events could be anonymised (chain version 1, before audit/0004) still
 verifies after the migration, with version 2 events appended to it and after a disposal run: the
-version 1 events are kept as written, the version 2 ones anonymised, and tampering with either
+version 1 events are kept as written, the later ones anonymised, and tampering with either
 is still caught. The version 1 hash is written here as it was before the change, not through
 cme.audit.chain, so that a change to version 1 hashing fails this test."""
 
@@ -76,16 +76,17 @@ def test_a_chain_written_before_the_migration_verifies_after_it_and_after_a_disp
     assert audit_verify(expect=prev) == (3, [])
     seal = prev
 
-    # Version 2 events appended after the version 1 ones; one of them old enough to anonymise.
+    # Events of today's version (3: version 2 hashed in two steps) appended after the version 1
+    # ones; one of them old enough to anonymise.
     audit_record(actor=officer_a, action=Action.VIEW, object_type="child", object_id=9, summary="Viewed Jo Bloggs")
-    assert AuditEvent.objects.order_by("-pk").first().hash_version == 2
+    assert AuditEvent.objects.order_by("-pk").first().hash_version == 3
     count, problems = audit_verify()
     assert (count, problems) == (4, [])
 
     outcomes = {o.record_type: o for o in retention_dispose(rules=retention_schedule(),
                                                             as_of=dt.date.today() + dt.timedelta(days=365 * 7),
                                                             apply=True)}
-    # The version 1 events are kept as written (they cannot be blanked), the version 2 one is not.
+    # The version 1 events are kept as written (they cannot be blanked), the version 3 one is not.
     assert outcomes["audit_event"].kept_audit_events == 3 and outcomes["audit_event"].anonymised == 1
     assert AuditEvent.objects.filter(hash_version=1, summary__startswith="Viewed Child").count() == 3
     assert not AuditEvent.objects.filter(summary__contains="Jo Bloggs").exists()
