@@ -26,6 +26,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -471,6 +472,15 @@ def _codes_text(codes: tuple[str, ...]) -> str:
     return "; ".join(f"{k.code}: {k.meaning.lower()}" for k in known) or ", ".join(codes)
 
 
+@lru_cache(maxsize=8)
+def _day_texts(day0: int, end: int) -> tuple[list[str], list[str]]:
+    """ISO dates (for the evidence, for systems) and dates as people write them (for the words
+    an officer reads) of days day0 .. day0 + end - 1 (ordinals): the same for every block of a
+    file, so made once."""
+    days = [dt.date.fromordinal(day0 + d) for d in range(end)]
+    return [d.isoformat() for d in days], [_human(d) for d in days]
+
+
 def _strings(values: np.ndarray) -> list[str]:
     """str for each value of an array of str or of ASCII bytes (S13, S7), converted in C."""
     if values.dtype.kind == "S":
@@ -537,9 +547,7 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
         return np.where(vulnerable, getattr(rules.vulnerable, attr), getattr(rules.default, attr))
 
     day0 = regs.origin.toordinal()
-    iso = [dt.date.fromordinal(day0 + d).isoformat() for d in range(end)]
-    # Dates as people write them for the words an officer reads; ISO in the evidence for systems.
-    day_text = [_human(dt.date.fromordinal(day0 + d)) for d in range(end)]
+    iso, day_text = _day_texts(day0, end)
     # Rows are built from plain lists: indexing numpy arrays one element at a time is slow.
     keys: list[np.ndarray] = []
     made: list[Finding] = []
