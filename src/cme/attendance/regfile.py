@@ -32,9 +32,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -133,24 +136,34 @@ def _parse(buf: bytearray, length: int, as_of: dt.date) -> tuple[Registers, int]
     return _parse_block(np.frombuffer(buf, np.uint8, length), 0, as_of, ascii_ok)
 
 
-def _pipeline(source: str | Path | BinaryIO, work, workers: int, block_bytes: int):
-    """Apply `work(buffer, length)` -> (result, lines) to each block, in order, on up to
-    `workers` threads (numpy releases the GIL for the heavy parts); yield the results in file
-    order, and errors with their rows counted from the start of the file."""
-    if isinstance(source, str | Path):
-        with open(source, "rb") as f:
-            yield from _pipeline(f, work, workers, block_bytes)
-        return
+def _check_header(source: BinaryIO) -> None:
     header = source.readline()
     if header.rstrip(b"\r\n").lstrip(b"\xef\xbb\xbf").replace(b" ", b"") != HEADER:
         raise _error(1, "header", f"expected {HEADER.decode()!r}, found {header[:60]!r}")
-    first_row = 2
+
+
+def _pipeline(source: str | Path | BinaryIO, work, workers: int, block_bytes: int,
+              header: bool = True, first_row: int = 2, rows: dict | None = None):
+    """Apply `work(buffer, length)` -> (result, lines) to each block, in order, on up to
+    `workers` threads (numpy releases the GIL for the heavy parts); yield the results in file
+    order, and errors with their rows counted from the start of the file (from `first_row` when
+    the source is a part of a file after its header: `header=False`). `rows["next"]` is kept at
+    the number of the row after the last block done."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as f:
+            yield from _pipeline(f, work, workers, block_bytes, header, first_row, rows)
+        return
+    if header:
+        _check_header(source)
+    rows = {} if rows is None else rows
+    rows["next"] = first_row
 
     def done(result_lines):
         nonlocal first_row
         result, lines = result_lines
         at = first_row
         first_row += lines
+        rows["next"] = first_row
         return result, at
 
     def finish(future):
@@ -519,34 +532,36 @@ def to_csv_bytes(rows: list[tuple[str, str, dt.date, list[str]]]) -> bytes:
 
 
 def screen_file(registers: str | Path | BinaryIO, as_of: dt.date, out: str | Path,
-                rules=None, block_bytes: int = BLOCK_BYTES, workers: int = 2) -> dict:
+                rules=None, block_bytes: int = BLOCK_BYTES, workers: int = 2, processes: int = 1) -> dict:
     """The batch contract: REG.csv in, upn,laestab,rule,detail out.
 
     Streams: the input is read in blocks, two blocks are parsed and screened at a time on two
     threads (`workers`), and findings are written in file order as blocks finish, so memory
-    stays bounded whatever the file's size (a national file of 9 million pupils included). Providers' rows come last. Written to OUT.part and renamed at the end: on
-    any error the partial file is removed and nothing is left at OUT."""
+    stays bounded whatever the file's size (a national file of 9 million pupils included).
+    Providers' rows come last. Written to OUT.part and renamed at the end: on any error the
+    partial file is removed and nothing is left at OUT.
+
+    `processes=2` (a file, not a stream; POSIX): the second half of the file is screened at the
+    same time by a forked copy of this process, whose findings follow the first half's. Much of
+    the screen holds Python's lock (building the findings, the odd rows read one by one), so two
+    threads of one process overlap little and two processes overlap fully. The first error in
+    file order is the one raised, its row counted from the start of the file, as in one process.
+    For a plain program such as `cme screen`: a process that holds a database connection or
+    threads of its own should not fork."""
     from cme.attendance import screening as S
 
     rules = rules or S.load_rules()
     table = S.day_flag_table(rules)
-    latest: dict = {}
-    pupils = findings = 0
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
-    def work(buf: bytearray, length: int):
-        regs, lines = _parse(buf, length, as_of)
-        result = S.screen_pupils(regs, as_of, rules, table=table, with_evidence=False)
-        return (result, len(regs)), lines
-
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(OUT_HEADER + "\n")
-            for (result, n), _ in _pipeline(registers, work, workers, block_bytes):
-                _write_rows(fh, result.findings)
-                S.merge_latest(latest, result.latest_marked)
-                pupils += n
-                findings += len(result.findings)
+            if processes > 1 and isinstance(registers, str | Path) and hasattr(os, "fork"):
+                pupils, findings, latest = _screen_halves(registers, as_of, rules, table, fh, block_bytes)
+            else:
+                pupils, findings, latest = _screen_blocks(
+                    _pipeline(registers, _screen_work(as_of, rules, table), workers, block_bytes), fh)
             provider_rows = S.provider_findings(latest, as_of, rules)
             _write_rows(fh, provider_rows)
             findings += len(provider_rows)
@@ -555,6 +570,130 @@ def screen_file(registers: str | Path | BinaryIO, as_of: dt.date, out: str | Pat
         tmp.unlink(missing_ok=True)
         raise
     return {"pupils": pupils, "providers": len(latest), "findings": findings}
+
+
+def _screen_work(as_of: dt.date, rules, table):
+    from cme.attendance import screening as S
+
+    def work(buf: bytearray, length: int):
+        regs, lines = _parse(buf, length, as_of)
+        result = S.screen_pupils(regs, as_of, rules, table=table, with_evidence=False)
+        return (result, len(regs)), lines
+
+    return work
+
+
+def _screen_blocks(results, fh) -> tuple[int, int, dict]:
+    """Write the findings of each screened block, in order: (pupils, findings, latest marked day
+    per provider)."""
+    from cme.attendance import screening as S
+
+    latest: dict = {}
+    pupils = findings = 0
+    for (result, n), _ in results:
+        _write_rows(fh, result.findings)
+        S.merge_latest(latest, result.latest_marked)
+        pupils += n
+        findings += len(result.findings)
+    return pupils, findings, latest
+
+
+class _Head:
+    """The first `size` bytes of a binary file, from where it stands."""
+
+    def __init__(self, raw: BinaryIO, size: int):
+        self.raw, self.left = raw, size
+
+    def readinto(self, b) -> int:
+        if self.left <= 0:
+            return 0
+        view = memoryview(b)
+        got = self.raw.readinto(view[:self.left] if len(view) > self.left else view) or 0
+        self.left -= got
+        return got
+
+
+SPLIT_MIN_BYTES = 1 << 20
+
+
+def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_bytes: int) -> tuple[int, int, dict]:
+    """Screen the first half of the file here and the second in a forked child at the same time;
+    the child's findings are appended after this half's (see screen_file)."""
+    import pickle
+
+    from cme.attendance import screening as S
+
+    work = _screen_work(as_of, rules, table)
+    answer: tuple[Any, ...]  # the child's: ("ok", pupils, findings, latest) or an error's parts
+    with open(path, "rb") as f:
+        _check_header(f)
+        body = f.tell()
+        size = os.fstat(f.fileno()).st_size
+        split = size
+        if size - body >= max(SPLIT_MIN_BYTES, 2 * block_bytes):
+            f.seek(body + (size - body) // 2)
+            line = f.readline()  # to the end of the line that holds the middle
+            if line.endswith(b"\n"):
+                split = f.tell()
+        f.seek(body)
+        if split >= size:
+            return _screen_blocks(_pipeline(f, work, 1, block_bytes, header=False), fh)
+        child_out = Path(fh.name + "2")
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: the second half, findings to OUT.part2, the rest through the pipe
+            status = 1
+            try:
+                os.close(read_end)
+                try:
+                    # Its own open file: a forked file shares its offset with the parent's.
+                    with open(path, "rb") as cf, open(child_out, "w", encoding="utf-8", newline="\n") as cfh:
+                        cf.seek(split)
+                        answer = ("ok", *_screen_blocks(
+                            _pipeline(cf, work, 1, block_bytes, header=False, first_row=1), cfh))
+                except RegisterFileError as e:
+                    answer = ("file", e.row, e.field, e.detail)
+                except C.UnknownCodeError as e:
+                    answer = ("code", e.code, e.upn, e.session_date, e.session, e.row)
+                except Exception as e:  # carried to the parent, which raises it
+                    answer = ("other", f"{type(e).__name__}: {e}")
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(answer, pipe)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        try:
+            rows: dict = {}
+            pupils, findings, latest = _screen_blocks(
+                _pipeline(_Head(f, split - body), work, 1, block_bytes, header=False, rows=rows), fh)
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            read_end = -1
+            os.waitpid(pid, 0)
+            pid = 0
+            died: tuple[Any, ...] = ("other", "the second half's process died")
+            answer = pickle.loads(data) if data else died  # noqa: S301 (our own child's)
+            shift = rows["next"] - 1
+            if answer[0] == "file":
+                raise RegisterFileError(answer[1] + shift, answer[2], answer[3])
+            if answer[0] == "code":
+                raise C.UnknownCodeError(code=answer[1], upn=answer[2], session_date=answer[3],
+                                         session=answer[4], row=None if answer[5] is None else answer[5] + shift)
+            if answer[0] != "ok":
+                raise RuntimeError(f"screening the second half of {path}: {answer[1]}")
+            fh.flush()
+            with open(child_out, "rb") as part:
+                shutil.copyfileobj(part, fh.buffer, 1 << 20)
+            S.merge_latest(latest, answer[3])
+            return pupils + answer[1], findings + answer[2], latest
+        finally:
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            if read_end >= 0:
+                os.close(read_end)
+            child_out.unlink(missing_ok=True)
 
 
 def _write_rows(fh, findings) -> None:
