@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import mmap
 import os
 import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import numpy as np
 
@@ -130,10 +131,37 @@ def _blocks(source: BinaryIO, block_bytes: int) -> Iterator[tuple[bytearray, int
         yield buf, cut
 
 
-def _parse(buf: bytearray, length: int, as_of: dt.date) -> tuple[Registers, int]:
-    # bytearray.isascii runs a word at a time; bytes past `length` are zeros or the next block's.
-    ascii_ok = buf.isascii()
-    return _parse_block(np.frombuffer(buf, np.uint8, length), 0, as_of, ascii_ok)
+class _Span(NamedTuple):
+    """Bytes [start, end) of a file mapped into memory, in whole lines."""
+
+    data: mmap.mmap
+    start: int
+    end: int
+
+
+def _span_blocks(span: _Span, block_bytes: int) -> Iterator[tuple[memoryview | bytearray, int]]:
+    """Blocks of whole lines of a mapped file, read where they lie: no copy into a buffer (the
+    page cache's pages are mapped, not copied), no fresh pages to fault in and zero."""
+    view = memoryview(span.data)
+    a = span.start
+    while a < span.end:
+        b = min(a + block_bytes, span.end)
+        if b < span.end:
+            cut = span.data.rfind(b"\n", a, b) + 1
+            if cut <= a:  # one line longer than the block: take it whole
+                cut = span.data.find(b"\n", b, span.end) + 1 or span.end
+            b = cut
+        if span.data[b - 1] != NEWLINE:  # the last line lacks its newline
+            buf = bytearray(view[a:b])
+            buf.append(NEWLINE)
+            yield buf, len(buf)
+        else:
+            yield view[a:b], b - a
+        a = b
+
+
+def _parse(buf: bytearray | memoryview, length: int, as_of: dt.date) -> tuple[Registers, int]:
+    return _parse_block(np.frombuffer(buf, np.uint8, length), 0, as_of)
 
 
 def _check_header(source: BinaryIO) -> None:
@@ -142,7 +170,7 @@ def _check_header(source: BinaryIO) -> None:
         raise _error(1, "header", f"expected {HEADER.decode()!r}, found {header[:60]!r}")
 
 
-def _pipeline(source: str | Path | BinaryIO, work, workers: int, block_bytes: int,
+def _pipeline(source: str | Path | BinaryIO | _Span, work, workers: int, block_bytes: int,
               header: bool = True, first_row: int = 2, rows: dict | None = None):
     """Apply `work(buffer, length)` -> (result, lines) to each block, in order, on up to
     `workers` threads (numpy releases the GIL for the heavy parts); yield the results in file
@@ -153,8 +181,12 @@ def _pipeline(source: str | Path | BinaryIO, work, workers: int, block_bytes: in
         with open(source, "rb") as f:
             yield from _pipeline(f, work, workers, block_bytes, header, first_row, rows)
         return
-    if header:
-        _check_header(source)
+    if isinstance(source, _Span):
+        blocks = _span_blocks(source, block_bytes)
+    else:
+        if header:
+            _check_header(source)
+        blocks = _blocks(source, block_bytes)
     rows = {} if rows is None else rows
     rows["next"] = first_row
 
@@ -173,7 +205,7 @@ def _pipeline(source: str | Path | BinaryIO, work, workers: int, block_bytes: in
             raise _shifted(e, first_row) from None
 
     if workers <= 1:
-        for buf, length in _blocks(source, block_bytes):
+        for buf, length in blocks:
             try:
                 out = work(buf, length)
             except (RegisterFileError, C.UnknownCodeError) as e:
@@ -186,7 +218,7 @@ def _pipeline(source: str | Path | BinaryIO, work, workers: int, block_bytes: in
     pending: deque = deque()
     with ThreadPoolExecutor(workers) as pool:
         try:
-            for buf, length in _blocks(source, block_bytes):
+            for buf, length in blocks:
                 pending.append(pool.submit(work, buf, length))
                 while len(pending) > workers:
                     yield finish(pending.popleft())
@@ -598,21 +630,6 @@ def _screen_blocks(results, fh) -> tuple[int, int, dict]:
     return pupils, findings, latest
 
 
-class _Head:
-    """The first `size` bytes of a binary file, from where it stands."""
-
-    def __init__(self, raw: BinaryIO, size: int):
-        self.raw, self.left = raw, size
-
-    def readinto(self, b) -> int:
-        if self.left <= 0:
-            return 0
-        view = memoryview(b)
-        got = self.raw.readinto(view[:self.left] if len(view) > self.left else view) or 0
-        self.left -= got
-        return got
-
-
 SPLIT_MIN_BYTES = 1 << 20
 
 
@@ -635,9 +652,11 @@ def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_byt
             line = f.readline()  # to the end of the line that holds the middle
             if line.endswith(b"\n"):
                 split = f.tell()
-        f.seek(body)
         if split >= size:
+            f.seek(body)
             return _screen_blocks(_pipeline(f, work, 1, block_bytes, header=False), fh)
+        # Both halves read the file mapped into memory (the child inherits the mapping).
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         child_out = Path(fh.name + "2")
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -646,11 +665,9 @@ def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_byt
             try:
                 os.close(read_end)
                 try:
-                    # Its own open file: a forked file shares its offset with the parent's.
-                    with open(path, "rb") as cf, open(child_out, "w", encoding="utf-8", newline="\n") as cfh:
-                        cf.seek(split)
+                    with open(child_out, "w", encoding="utf-8", newline="\n") as cfh:
                         answer = ("ok", *_screen_blocks(
-                            _pipeline(cf, work, 1, block_bytes, header=False, first_row=1), cfh))
+                            _pipeline(_Span(mapped, split, size), work, 1, block_bytes, first_row=1), cfh))
                 except RegisterFileError as e:
                     answer = ("file", e.row, e.field, e.detail)
                 except C.UnknownCodeError as e:
@@ -666,14 +683,14 @@ def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_byt
         try:
             rows: dict = {}
             pupils, findings, latest = _screen_blocks(
-                _pipeline(_Head(f, split - body), work, 1, block_bytes, header=False, rows=rows), fh)
+                _pipeline(_Span(mapped, body, split), work, 1, block_bytes, rows=rows), fh)
             with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
+                sent = pipe.read()
             read_end = -1
             os.waitpid(pid, 0)
             pid = 0
             died: tuple[Any, ...] = ("other", "the second half's process died")
-            answer = pickle.loads(data) if data else died  # noqa: S301 (our own child's)
+            answer = pickle.loads(sent) if sent else died  # noqa: S301 (our own child's)
             shift = rows["next"] - 1
             if answer[0] == "file":
                 raise RegisterFileError(answer[1] + shift, answer[2], answer[3])
@@ -698,5 +715,7 @@ def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_byt
 
 def _write_rows(fh, findings) -> None:
     if findings:
-        fh.write("\n".join(f"{f.upn},{f.laestab},{f.rule},{_csv_field(f.detail)}" for f in findings))
+        # Few distinct details (most pupils share the window): each quoted once.
+        field = {d: _csv_field(d) for d in {f.detail for f in findings}}
+        fh.write("\n".join([f"{f.upn},{f.laestab},{f.rule},{field[f.detail]}" for f in findings]))
         fh.write("\n")

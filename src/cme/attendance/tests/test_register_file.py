@@ -132,6 +132,11 @@ def _mixed_registers(pupils: int) -> str:
     return HEADER + "\n".join(rows) + "\n"
 
 
+# The test process has threads of its own (the child only reads and writes files, then exits).
+FORK_IN_TESTS = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+
+
+@FORK_IN_TESTS
 def test_two_processes_write_the_findings_of_one(tmp_path, monkeypatch):
     monkeypatch.setattr(regfile, "SPLIT_MIN_BYTES", 0)
     path = tmp_path / "reg.csv"
@@ -144,6 +149,7 @@ def test_two_processes_write_the_findings_of_one(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv", "reg.csv", "two.csv"]
 
 
+@FORK_IN_TESTS
 @pytest.mark.parametrize(("bad", "message"), [
     ("A901100000999,9011001,2025-09-01,/ ?", "row 552, field marks: unknown attendance code '\\?'"),
     ("A9011000009,9011001,2025-09-01,/ /", "row 552, field upn"),
