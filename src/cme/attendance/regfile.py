@@ -43,7 +43,7 @@ from typing import Any, BinaryIO, NamedTuple
 import numpy as np
 
 from cme.attendance import codes as C
-from cme.attendance.screening import Registers
+from cme.attendance.screening import Registers, csv_field
 
 HEADER = b"upn,laestab,start_date,marks"
 OUT_HEADER = "upn,laestab,rule,detail"
@@ -541,17 +541,11 @@ def write_findings(findings, out: str | Path) -> None:
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     lines = [OUT_HEADER]
-    lines.extend(f"{f.upn},{f.laestab},{f.rule},{_csv_field(f.detail)}" for f in findings)
+    lines.extend(f"{f.upn},{f.laestab},{f.rule},{csv_field(f.detail)}" for f in findings)
     with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         fh.write("\n".join(lines))
         fh.write("\n")
     tmp.replace(out)
-
-
-def _csv_field(text: str) -> str:
-    if "," in text or '"' in text or "\n" in text:
-        return '"' + text.replace('"', '""') + '"'
-    return text
 
 
 def to_csv_bytes(rows: list[tuple[str, str, dt.date, list[str]]]) -> bytes:
@@ -609,7 +603,7 @@ def _screen_work(as_of: dt.date, rules, table):
 
     def work(buf: bytearray, length: int):
         regs, lines = _parse(buf, length, as_of)
-        result = S.screen_pupils(regs, as_of, rules, table=table, with_evidence=False)
+        result = S.screen_pupils(regs, as_of, rules, table=table, with_evidence=False, rows=True)
         return (result, len(regs)), lines
 
     return work
@@ -623,10 +617,12 @@ def _screen_blocks(results, fh) -> tuple[int, int, dict]:
     latest: dict = {}
     pupils = findings = 0
     for (result, n), _ in results:
-        _write_rows(fh, result.findings)
+        if result.rows:
+            fh.write("\n".join(result.rows))
+            fh.write("\n")
         S.merge_latest(latest, result.latest_marked)
         pupils += n
-        findings += len(result.findings)
+        findings += len(result.rows)
     return pupils, findings, latest
 
 
@@ -716,6 +712,6 @@ def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_byt
 def _write_rows(fh, findings) -> None:
     if findings:
         # Few distinct details (most pupils share the window): each quoted once.
-        field = {d: _csv_field(d) for d in {f.detail for f in findings}}
+        field = {d: csv_field(d) for d in {f.detail for f in findings}}
         fh.write("\n".join([f"{f.upn},{f.laestab},{f.rule},{field[f.detail]}" for f in findings]))
         fh.write("\n")
