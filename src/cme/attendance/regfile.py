@@ -36,6 +36,7 @@ import mmap
 import os
 import shutil
 import signal
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
@@ -584,7 +585,7 @@ def screen_file(registers: str | Path | BinaryIO, as_of: dt.date, out: str | Pat
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(OUT_HEADER + "\n")
             if processes > 1 and isinstance(registers, str | Path) and hasattr(os, "fork"):
-                pupils, findings, latest = _screen_halves(registers, as_of, rules, table, fh, block_bytes)
+                pupils, findings, latest = _screen_halves(registers, as_of, rules, table, fh, block_bytes, workers)
             else:
                 pupils, findings, latest = _screen_blocks(
                     _pipeline(registers, _screen_work(as_of, rules, table), workers, block_bytes), fh)
@@ -629,7 +630,8 @@ def _screen_blocks(results, fh) -> tuple[int, int, dict]:
 SPLIT_MIN_BYTES = 1 << 20
 
 
-def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_bytes: int) -> tuple[int, int, dict]:
+def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_bytes: int,
+                   workers: int) -> tuple[int, int, dict]:
     """Screen the first half of the file here and the second in a forked child at the same time;
     the child's findings are appended after this half's (see screen_file)."""
     import pickle
@@ -639,6 +641,8 @@ def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_byt
     work = _screen_work(as_of, rules, table)
     answer: tuple[Any, ...]  # the child's: ("ok", pupils, findings, latest) or an error's parts
     with open(path, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # a named pipe, say: read as a stream
+            return _screen_blocks(_pipeline(f, work, workers, block_bytes), fh)
         _check_header(f)
         body = f.tell()
         size = os.fstat(f.fileno()).st_size
@@ -650,7 +654,7 @@ def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_byt
                 split = f.tell()
         if split >= size:
             f.seek(body)
-            return _screen_blocks(_pipeline(f, work, 1, block_bytes, header=False), fh)
+            return _screen_blocks(_pipeline(f, work, workers, block_bytes, header=False), fh)
         # Both halves read the file mapped into memory (the child inherits the mapping).
         mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         child_out = Path(fh.name + "2")

@@ -165,3 +165,19 @@ def test_an_error_in_the_second_process_half_names_the_row_in_the_file(tmp_path,
     with pytest.raises((C.UnknownCodeError, RegisterFileError), match=message):
         regfile.screen_file(path, dt.date(2025, 10, 31), tmp_path / "out.csv", block_bytes=4096, processes=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reg.csv"]
+
+
+def test_a_named_pipe_is_read_as_a_stream_not_split(tmp_path):
+    import os
+    import threading
+
+    text = _mixed_registers(200)
+    fifo = tmp_path / "reg.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=(text,))
+    writer.start()
+    regfile.screen_file(fifo, dt.date(2025, 10, 31), tmp_path / "piped.csv", processes=2)
+    writer.join()
+    (tmp_path / "reg.csv").write_text(text)
+    regfile.screen_file(tmp_path / "reg.csv", dt.date(2025, 10, 31), tmp_path / "file.csv", processes=1)
+    assert (tmp_path / "piped.csv").read_bytes() == (tmp_path / "file.csv").read_bytes()
