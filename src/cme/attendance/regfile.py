@@ -32,19 +32,24 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import mmap
+import os
+import shutil
+import signal
+import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import numpy as np
 
 from cme.attendance import codes as C
-from cme.attendance.screening import Registers
+from cme.attendance.screening import Registers, csv_field
 
 HEADER = b"upn,laestab,start_date,marks"
 OUT_HEADER = "upn,laestab,rule,detail"
 PREFIX = 33  # 13 (UPN) + 1 + 7 (LAESTAB) + 1 + 10 (date) + 1
-BLOCK_BYTES = 48 << 20
+BLOCK_BYTES = 16 << 20
 SPACE, NEWLINE, CR, COMMA = 32, 10, 13, 44
 
 
@@ -127,30 +132,71 @@ def _blocks(source: BinaryIO, block_bytes: int) -> Iterator[tuple[bytearray, int
         yield buf, cut
 
 
-def _parse(buf: bytearray, length: int, as_of: dt.date) -> tuple[Registers, int]:
-    # bytearray.isascii runs a word at a time; bytes past `length` are zeros or the next block's.
-    ascii_ok = buf.isascii()
-    return _parse_block(np.frombuffer(buf, np.uint8, length), 0, as_of, ascii_ok)
+class _Span(NamedTuple):
+    """Bytes [start, end) of a file mapped into memory, in whole lines."""
+
+    data: mmap.mmap
+    start: int
+    end: int
 
 
-def _pipeline(source: str | Path | BinaryIO, work, workers: int, block_bytes: int):
-    """Apply `work(buffer, length)` -> (result, lines) to each block, in order, on up to
-    `workers` threads (numpy releases the GIL for the heavy parts); yield the results in file
-    order, and errors with their rows counted from the start of the file."""
-    if isinstance(source, str | Path):
-        with open(source, "rb") as f:
-            yield from _pipeline(f, work, workers, block_bytes)
-        return
+def _span_blocks(span: _Span, block_bytes: int) -> Iterator[tuple[memoryview | bytearray, int]]:
+    """Blocks of whole lines of a mapped file, read where they lie: no copy into a buffer (the
+    page cache's pages are mapped, not copied), no fresh pages to fault in and zero."""
+    view = memoryview(span.data)
+    a = span.start
+    while a < span.end:
+        b = min(a + block_bytes, span.end)
+        if b < span.end:
+            cut = span.data.rfind(b"\n", a, b) + 1
+            if cut <= a:  # one line longer than the block: take it whole
+                cut = span.data.find(b"\n", b, span.end) + 1 or span.end
+            b = cut
+        if span.data[b - 1] != NEWLINE:  # the last line lacks its newline
+            buf = bytearray(view[a:b])
+            buf.append(NEWLINE)
+            yield buf, len(buf)
+        else:
+            yield view[a:b], b - a
+        a = b
+
+
+def _parse(buf: bytearray | memoryview, length: int, as_of: dt.date) -> tuple[Registers, int]:
+    return _parse_block(np.frombuffer(buf, np.uint8, length), 0, as_of)
+
+
+def _check_header(source: BinaryIO) -> None:
     header = source.readline()
     if header.rstrip(b"\r\n").lstrip(b"\xef\xbb\xbf").replace(b" ", b"") != HEADER:
         raise _error(1, "header", f"expected {HEADER.decode()!r}, found {header[:60]!r}")
-    first_row = 2
+
+
+def _pipeline(source: str | Path | BinaryIO | _Span, work, workers: int, block_bytes: int,
+              header: bool = True, first_row: int = 2, rows: dict | None = None):
+    """Apply `work(buffer, length)` -> (result, lines) to each block, in order, on up to
+    `workers` threads (numpy releases the GIL for the heavy parts); yield the results in file
+    order, and errors with their rows counted from the start of the file (from `first_row` when
+    the source is a part of a file after its header: `header=False`). `rows["next"]` is kept at
+    the number of the row after the last block done."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as f:
+            yield from _pipeline(f, work, workers, block_bytes, header, first_row, rows)
+        return
+    if isinstance(source, _Span):
+        blocks = _span_blocks(source, block_bytes)
+    else:
+        if header:
+            _check_header(source)
+        blocks = _blocks(source, block_bytes)
+    rows = {} if rows is None else rows
+    rows["next"] = first_row
 
     def done(result_lines):
         nonlocal first_row
         result, lines = result_lines
         at = first_row
         first_row += lines
+        rows["next"] = first_row
         return result, at
 
     def finish(future):
@@ -160,7 +206,7 @@ def _pipeline(source: str | Path | BinaryIO, work, workers: int, block_bytes: in
             raise _shifted(e, first_row) from None
 
     if workers <= 1:
-        for buf, length in _blocks(source, block_bytes):
+        for buf, length in blocks:
             try:
                 out = work(buf, length)
             except (RegisterFileError, C.UnknownCodeError) as e:
@@ -173,7 +219,7 @@ def _pipeline(source: str | Path | BinaryIO, work, workers: int, block_bytes: in
     pending: deque = deque()
     with ThreadPoolExecutor(workers) as pool:
         try:
-            for buf, length in _blocks(source, block_bytes):
+            for buf, length in blocks:
                 pending.append(pool.submit(work, buf, length))
                 while len(pending) > workers:
                     yield finish(pending.popleft())
@@ -458,7 +504,9 @@ def _text(value) -> str:
     return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
 
 
-VALID_BYTES = {pre: bytes(b for b in range(256) if C.valid_table(pre_2024=pre)[b]) for pre in (True, False)}
+# Each byte to 0 when it is a valid mark in the regime, else 1: a translation and a search for 1
+# check a block's codes in two C passes (faster than deleting the valid bytes).
+INVALID_MAP = {pre: bytes(0 if C.valid_table(pre_2024=pre)[b] else 1 for b in range(256)) for pre in (True, False)}
 
 
 def _check_codes(marks: np.ndarray, origin: dt.date, row_no, upn, store: bytearray | None = None) -> None:
@@ -466,7 +514,7 @@ def _check_codes(marks: np.ndarray, origin: dt.date, row_no, upn, store: bytearr
     switch = max(0, min(marks.shape[1] // 2, (C.REGIME_SWITCH - origin).days))
     # One regime for the whole block: deleting every valid byte, in C, must leave nothing.
     one_regime = store is not None and switch in (0, marks.shape[1] // 2)
-    if one_regime and not store.translate(None, VALID_BYTES[switch > 0]):
+    if one_regime and b"\x01" not in store.translate(INVALID_MAP[switch > 0]):
         return
     for pre, a, b in ((True, 0, switch), (False, switch, marks.shape[1] // 2)):
         if b <= a:
@@ -494,17 +542,11 @@ def write_findings(findings, out: str | Path) -> None:
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     lines = [OUT_HEADER]
-    lines.extend(f"{f.upn},{f.laestab},{f.rule},{_csv_field(f.detail)}" for f in findings)
+    lines.extend(f"{f.upn},{f.laestab},{f.rule},{csv_field(f.detail)}" for f in findings)
     with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         fh.write("\n".join(lines))
         fh.write("\n")
     tmp.replace(out)
-
-
-def _csv_field(text: str) -> str:
-    if "," in text or '"' in text or "\n" in text:
-        return '"' + text.replace('"', '""') + '"'
-    return text
 
 
 def to_csv_bytes(rows: list[tuple[str, str, dt.date, list[str]]]) -> bytes:
@@ -517,34 +559,36 @@ def to_csv_bytes(rows: list[tuple[str, str, dt.date, list[str]]]) -> bytes:
 
 
 def screen_file(registers: str | Path | BinaryIO, as_of: dt.date, out: str | Path,
-                rules=None, block_bytes: int = BLOCK_BYTES, workers: int = 2) -> dict:
+                rules=None, block_bytes: int = BLOCK_BYTES, workers: int = 2, processes: int = 1) -> dict:
     """The batch contract: REG.csv in, upn,laestab,rule,detail out.
 
     Streams: the input is read in blocks, two blocks are parsed and screened at a time on two
     threads (`workers`), and findings are written in file order as blocks finish, so memory
-    stays bounded whatever the file's size (a national file of 9 million pupils included). Providers' rows come last. Written to OUT.part and renamed at the end: on
-    any error the partial file is removed and nothing is left at OUT."""
+    stays bounded whatever the file's size (a national file of 9 million pupils included).
+    Providers' rows come last. Written to OUT.part and renamed at the end: on any error the
+    partial file is removed and nothing is left at OUT.
+
+    `processes=2` (a file, not a stream; POSIX): the second half of the file is screened at the
+    same time by a forked copy of this process, whose findings follow the first half's. Much of
+    the screen holds Python's lock (building the findings, the odd rows read one by one), so two
+    threads of one process overlap little and two processes overlap fully. The first error in
+    file order is the one raised, its row counted from the start of the file, as in one process.
+    For a plain program such as `cme screen`: a process that holds a database connection or
+    threads of its own should not fork."""
     from cme.attendance import screening as S
 
     rules = rules or S.load_rules()
     table = S.day_flag_table(rules)
-    latest: dict = {}
-    pupils = findings = 0
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
-    def work(buf: bytearray, length: int):
-        regs, lines = _parse(buf, length, as_of)
-        result = S.screen_pupils(regs, as_of, rules, table=table, with_evidence=False)
-        return (result, len(regs)), lines
-
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(OUT_HEADER + "\n")
-            for (result, n), _ in _pipeline(registers, work, workers, block_bytes):
-                _write_rows(fh, result.findings)
-                S.merge_latest(latest, result.latest_marked)
-                pupils += n
-                findings += len(result.findings)
+            if processes > 1 and isinstance(registers, str | Path) and hasattr(os, "fork"):
+                pupils, findings, latest = _screen_halves(registers, as_of, rules, table, fh, block_bytes, workers)
+            else:
+                pupils, findings, latest = _screen_blocks(
+                    _pipeline(registers, _screen_work(as_of, rules, table), workers, block_bytes), fh)
             provider_rows = S.provider_findings(latest, as_of, rules)
             _write_rows(fh, provider_rows)
             findings += len(provider_rows)
@@ -555,7 +599,123 @@ def screen_file(registers: str | Path | BinaryIO, as_of: dt.date, out: str | Pat
     return {"pupils": pupils, "providers": len(latest), "findings": findings}
 
 
+def _screen_work(as_of: dt.date, rules, table):
+    from cme.attendance import screening as S
+
+    def work(buf: bytearray, length: int):
+        regs, lines = _parse(buf, length, as_of)
+        result = S.screen_pupils(regs, as_of, rules, table=table, with_evidence=False, rows=True)
+        return (result, len(regs)), lines
+
+    return work
+
+
+def _screen_blocks(results, fh) -> tuple[int, int, dict]:
+    """Write the findings of each screened block, in order: (pupils, findings, latest marked day
+    per provider)."""
+    from cme.attendance import screening as S
+
+    latest: dict = {}
+    pupils = findings = 0
+    for (result, n), _ in results:
+        if result.rows:
+            fh.write("\n".join(result.rows))
+            fh.write("\n")
+        S.merge_latest(latest, result.latest_marked)
+        pupils += n
+        findings += len(result.rows)
+    return pupils, findings, latest
+
+
+SPLIT_MIN_BYTES = 1 << 20
+
+
+def _screen_halves(path: str | Path, as_of: dt.date, rules, table, fh, block_bytes: int,
+                   workers: int) -> tuple[int, int, dict]:
+    """Screen the first half of the file here and the second in a forked child at the same time;
+    the child's findings are appended after this half's (see screen_file)."""
+    import pickle
+
+    from cme.attendance import screening as S
+
+    work = _screen_work(as_of, rules, table)
+    answer: tuple[Any, ...]  # the child's: ("ok", pupils, findings, latest) or an error's parts
+    with open(path, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # a named pipe, say: read as a stream
+            return _screen_blocks(_pipeline(f, work, workers, block_bytes), fh)
+        _check_header(f)
+        body = f.tell()
+        size = os.fstat(f.fileno()).st_size
+        split = size
+        if size - body >= max(SPLIT_MIN_BYTES, 2 * block_bytes):
+            f.seek(body + (size - body) // 2)
+            line = f.readline()  # to the end of the line that holds the middle
+            if line.endswith(b"\n"):
+                split = f.tell()
+        if split >= size:
+            f.seek(body)
+            return _screen_blocks(_pipeline(f, work, workers, block_bytes, header=False), fh)
+        # Both halves read the file mapped into memory (the child inherits the mapping).
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        child_out = Path(fh.name + "2")
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: the second half, findings to OUT.part2, the rest through the pipe
+            status = 1
+            try:
+                os.close(read_end)
+                try:
+                    with open(child_out, "w", encoding="utf-8", newline="\n") as cfh:
+                        answer = ("ok", *_screen_blocks(
+                            _pipeline(_Span(mapped, split, size), work, 1, block_bytes, first_row=1), cfh))
+                except RegisterFileError as e:
+                    answer = ("file", e.row, e.field, e.detail)
+                except C.UnknownCodeError as e:
+                    answer = ("code", e.code, e.upn, e.session_date, e.session, e.row)
+                except Exception as e:  # carried to the parent, which raises it
+                    answer = ("other", f"{type(e).__name__}: {e}")
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(answer, pipe)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        try:
+            rows: dict = {}
+            pupils, findings, latest = _screen_blocks(
+                _pipeline(_Span(mapped, body, split), work, 1, block_bytes, rows=rows), fh)
+            with os.fdopen(read_end, "rb") as pipe:
+                sent = pipe.read()
+            read_end = -1
+            os.waitpid(pid, 0)
+            pid = 0
+            died: tuple[Any, ...] = ("other", "the second half's process died")
+            answer = pickle.loads(sent) if sent else died  # noqa: S301 (our own child's)
+            shift = rows["next"] - 1
+            if answer[0] == "file":
+                raise RegisterFileError(answer[1] + shift, answer[2], answer[3])
+            if answer[0] == "code":
+                raise C.UnknownCodeError(code=answer[1], upn=answer[2], session_date=answer[3],
+                                         session=answer[4], row=None if answer[5] is None else answer[5] + shift)
+            if answer[0] != "ok":
+                raise RuntimeError(f"screening the second half of {path}: {answer[1]}")
+            fh.flush()
+            with open(child_out, "rb") as part:
+                shutil.copyfileobj(part, fh.buffer, 1 << 20)
+            S.merge_latest(latest, answer[3])
+            return pupils + answer[1], findings + answer[2], latest
+        finally:
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            if read_end >= 0:
+                os.close(read_end)
+            child_out.unlink(missing_ok=True)
+
+
 def _write_rows(fh, findings) -> None:
     if findings:
-        fh.write("\n".join(f"{f.upn},{f.laestab},{f.rule},{_csv_field(f.detail)}" for f in findings))
+        # Few distinct details (most pupils share the window): each quoted once.
+        field = {d: csv_field(d) for d in {f.detail for f in findings}}
+        fh.write("\n".join([f"{f.upn},{f.laestab},{f.rule},{field[f.detail]}" for f in findings]))
         fh.write("\n")

@@ -29,14 +29,17 @@ def iso_date(value: str) -> dt.date:
 
 
 def run(*, registers: str, as_of: str, out: str, rules: str = str(screening.DEFAULT_RULES),
-        stdin: BinaryIO | None = None) -> str:
-    """Screen REG.csv (or standard input for "-") into OUT.csv; the summary line for the operator."""
+        stdin: BinaryIO | None = None, processes: int = 1) -> str:
+    """Screen REG.csv (or standard input for "-") into OUT.csv; the summary line for the operator.
+
+    `processes=2` screens the file's two halves in two processes (see regfile.screen_file): for
+    `cme screen` as its own program, not for a process that holds a database connection."""
     day = iso_date(as_of)
     started = time.perf_counter()
     try:
         loaded = screening.load_rules(rules)
         source = (stdin or sys.stdin.buffer) if registers == "-" else registers
-        summary = regfile.screen_file(source, day, out, loaded)
+        summary = regfile.screen_file(source, day, out, loaded, processes=processes)
     except FileNotFoundError as e:
         raise ScreenError(f"{e.filename}: no such file") from None
     except (regfile.RegisterFileError, codes.UnknownCodeError, screening.RulesError) as e:
@@ -58,7 +61,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     try:
-        print(run(registers=args.registers, as_of=args.as_of, out=args.out, rules=args.rules), file=sys.stderr)
+        print(run(registers=args.registers, as_of=args.as_of, out=args.out, rules=args.rules, processes=2),
+              file=sys.stderr)
     except ScreenError as e:
         print(f"CommandError: {e}", file=sys.stderr)  # as Django's commands say it
         return 1

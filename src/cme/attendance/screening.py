@@ -26,6 +26,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -450,6 +451,14 @@ class Finding(NamedTuple):
 class ScreenResult:
     findings: list[Finding]
     latest_marked: dict[str, dt.date | None]  # per provider, for registers_missing across chunks
+    rows: list[str] = field(default_factory=list)  # with rows=True: the batch file's rows instead
+
+
+def csv_field(text: str) -> str:
+    """A field of the findings CSV: quoted only when it must be."""
+    if "," in text or '"' in text or "\n" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _fmt(day: dt.date) -> str:
@@ -469,6 +478,15 @@ def _codes_text(codes: tuple[str, ...]) -> str:
         return f"{', '.join(codes)}: {known[0].category.name.lower().replace('_', ' ')}" + (
             " absence" if known[0].category in (C.Category.AUTHORISED, C.Category.UNAUTHORISED) else "")
     return "; ".join(f"{k.code}: {k.meaning.lower()}" for k in known) or ", ".join(codes)
+
+
+@lru_cache(maxsize=8)
+def _day_texts(day0: int, end: int) -> tuple[list[str], list[str]]:
+    """ISO dates (for the evidence, for systems) and dates as people write them (for the words
+    an officer reads) of days day0 .. day0 + end - 1 (ordinals): the same for every block of a
+    file, so made once."""
+    days = [dt.date.fromordinal(day0 + d) for d in range(end)]
+    return [d.isoformat() for d in days], [_human(d) for d in days]
 
 
 def _strings(values: np.ndarray) -> list[str]:
@@ -522,10 +540,11 @@ def screen_arrays(regs: Registers, as_of: dt.date, rules: Rules,
 
 def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
                   vulnerable: np.ndarray | None = None, table: np.ndarray | None = None,
-                  with_evidence: bool = True) -> ScreenResult:
+                  with_evidence: bool = True, rows: bool = False) -> ScreenResult:
     """Run every pupil rule over `regs`. Providers' latest marked days come back for
     `registers_missing` (see provider_findings), so chunks of one authority can be merged.
-    The batch file has no use for the evidence dicts: `with_evidence=False` skips them."""
+    The batch file has no use for the evidence dicts: `with_evidence=False` skips them, and
+    `rows=True` gives its rows (upn,laestab,rule,detail) in `rows` instead of Findings."""
     n = len(regs)
     end = min(regs.days, (as_of - regs.origin).days + 1)
     if n == 0 or end <= 0:
@@ -537,16 +556,18 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
         return np.where(vulnerable, getattr(rules.vulnerable, attr), getattr(rules.default, attr))
 
     day0 = regs.origin.toordinal()
-    iso = [dt.date.fromordinal(day0 + d).isoformat() for d in range(end)]
-    # Dates as people write them for the words an officer reads; ISO in the evidence for systems.
-    day_text = [_human(dt.date.fromordinal(day0 + d)) for d in range(end)]
+    iso, day_text = _day_texts(day0, end)
     # Rows are built from plain lists: indexing numpy arrays one element at a time is slow.
     keys: list[np.ndarray] = []
-    made: list[Finding] = []
+    made: list = []  # Findings, or with rows=True the rows of the batch file
 
     def add(rule: str, idx: np.ndarray, texts: list[str], evidence: list[dict]) -> None:
         keys.append(idx * 8 + RULE_NAMES.index(rule))
         u, lae = _strings(regs.upn[idx]), _strings(regs.laestab[idx])
+        if rows:
+            quoted = {text: csv_field(text) for text in set(texts)}  # the same few details recur
+            made.extend(map(f"{{}},{{}},{rule},{{}}".format, u, lae, map(quoted.__getitem__, texts)))
+            return
         if not with_evidence:
             evidence = [None] * len(texts)
         elif len(evidence) != len(texts):  # pragma: no cover - guards the loops above
@@ -619,6 +640,7 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
 
     order = np.argsort(np.concatenate(keys), kind="stable") if keys else []
     findings = [made[k] for k in order.tolist()] if len(made) else []
+    findings, batch_rows = ([], findings) if rows else (findings, [])
 
     providers, inverse = _provider_keys(regs.laestab)
     last_abs = np.where(b["last_marked"] >= 0, base + b["last_marked"], -1)
@@ -626,7 +648,7 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
     np.maximum.at(latest, inverse, last_abs)
     latest_marked = {_text(p): (dt.date.fromordinal(day0 + int(d)) if d >= 0 else None)
                      for p, d in zip(providers, latest, strict=True)}
-    return ScreenResult(findings, latest_marked)
+    return ScreenResult(findings, latest_marked, batch_rows)
 
 
 def merge_latest(into: dict[str, dt.date | None], more: dict[str, dt.date | None]) -> None:

@@ -114,3 +114,70 @@ def test_error_in_a_later_block_names_the_row_in_the_file(tmp_path):
         with pytest.raises(C.UnknownCodeError, match="row 502, field marks: unknown attendance code '\\?'"):
             regfile.screen_file(path, AS_OF, tmp_path / "out.csv", block_bytes=4096, workers=workers)
         assert not (tmp_path / "out.csv").exists()
+
+
+def _mixed_registers(pupils: int) -> str:
+    """Rows of several shapes: regular, absent for weeks, two-character codes, later starters."""
+    rows = []
+    for i in range(pupils):
+        upn, laestab = f"A90110{i:07d}", f"90110{i % 7:02d}"
+        if i % 11 == 0:
+            rows.append(f"{upn},{laestab},2025-09-01,{' '.join(['N'] * 120)}")
+        elif i % 13 == 0:
+            rows.append(f"{upn},{laestab},2025-09-01,{' '.join(['/', 'C2'] * 60)}")
+        elif i % 17 == 0:
+            rows.append(f"{upn},{laestab},2025-09-15,{' '.join(['/', 'O'] * 40)}")
+        else:
+            rows.append(f"{upn},{laestab},2025-09-01,{' '.join(['/', '\\'] * 60)}")
+    return HEADER + "\n".join(rows) + "\n"
+
+
+# The test process has threads of its own (the child only reads and writes files, then exits).
+FORK_IN_TESTS = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+
+
+@FORK_IN_TESTS
+def test_two_processes_write_the_findings_of_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(regfile, "SPLIT_MIN_BYTES", 0)
+    path = tmp_path / "reg.csv"
+    path.write_text(_mixed_registers(600))
+    as_of = dt.date(2025, 10, 31)
+    one = regfile.screen_file(path, as_of, tmp_path / "one.csv", block_bytes=4096, processes=1)
+    two = regfile.screen_file(path, as_of, tmp_path / "two.csv", block_bytes=4096, processes=2)
+    assert one == two and one["findings"] > 50
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv", "reg.csv", "two.csv"]
+
+
+@FORK_IN_TESTS
+@pytest.mark.parametrize(("bad", "message"), [
+    ("A901100000999,9011001,2025-09-01,/ ?", "row 552, field marks: unknown attendance code '\\?'"),
+    ("A9011000009,9011001,2025-09-01,/ /", "row 552, field upn"),
+    ("A901100000999,9011001,2025-09-01,/ /,x,/", "row 552, field marks: expected 4 fields"),
+])
+def test_an_error_in_the_second_process_half_names_the_row_in_the_file(tmp_path, monkeypatch, bad, message):
+    monkeypatch.setattr(regfile, "SPLIT_MIN_BYTES", 0)
+    lines = _mixed_registers(600).splitlines()
+    lines[300] = ""  # a blank line in the first half is still counted
+    lines[551] = bad
+    path = tmp_path / "reg.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises((C.UnknownCodeError, RegisterFileError), match=message):
+        regfile.screen_file(path, dt.date(2025, 10, 31), tmp_path / "out.csv", block_bytes=4096, processes=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reg.csv"]
+
+
+def test_a_named_pipe_is_read_as_a_stream_not_split(tmp_path):
+    import os
+    import threading
+
+    text = _mixed_registers(200)
+    fifo = tmp_path / "reg.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=(text,))
+    writer.start()
+    regfile.screen_file(fifo, dt.date(2025, 10, 31), tmp_path / "piped.csv", processes=2)
+    writer.join()
+    (tmp_path / "reg.csv").write_text(text)
+    regfile.screen_file(tmp_path / "reg.csv", dt.date(2025, 10, 31), tmp_path / "file.csv", processes=1)
+    assert (tmp_path / "piped.csv").read_bytes() == (tmp_path / "file.csv").read_bytes()
