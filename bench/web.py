@@ -11,6 +11,9 @@ Steps, all run by default:
             client); fails when the counts differ
   latency   start gunicorn on 127.0.0.1, sign officers in through the sign-in form, drive N
             concurrent clients; fails when a page's p95 exceeds the limit or a request fails
+  profile   in process (Django's test client, the large LA's officer): CPU ms per request of
+            each page by time.process_time over --profile-requests requests, and with
+            --cprofile N the N functions with the most cumulative time (not in "all")
 
 Exit status: 0 when the targets are met, 1 when one is missed, 2 when the run could not be made.
 """
@@ -46,8 +49,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__.split("\n\n", 1)[1],
     )
-    p.add_argument("steps", nargs="*", choices=["all", "fill", "queries", "latency"], default=None,
-                   metavar="STEP", help="fill, queries, latency or all (default: all)")
+    p.add_argument("steps", nargs="*", choices=["all", "fill", "queries", "latency", "profile"],
+                   default=None, metavar="STEP",
+                   help="fill, queries, latency, profile or all (default: all but profile)")
     p.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
                    help="PostgreSQL to use; created if missing (default: $DATABASE_URL or %(default)s)")
     p.add_argument("--reset", action="store_true",
@@ -74,11 +78,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--explain", action="store_true",
                    help="print EXPLAIN ANALYZE of each page's slowest queries at the large size")
     p.add_argument("--show-queries", action="store_true", help="print every captured query")
+    p.add_argument("--profile-requests", type=int, default=100,
+                   help="requests per page measured by the profile step (default: 100)")
+    p.add_argument("--cprofile", type=int, default=0, metavar="N",
+                   help="profile step: also print the N functions with the most cumulative time")
     p.add_argument("--record", action="store_true",
                    help=f"append this run to {RESULTS.relative_to(BENCH_DIR.parent)}")
     args = p.parse_args(argv)
     steps = set(args.steps or ["all"])
-    args.steps = {"fill", "queries", "latency"} if "all" in steps else steps
+    args.steps = {"fill", "queries", "latency"} | (steps - {"all"}) if "all" in steps else steps
     return args
 
 
@@ -237,6 +245,52 @@ def explain(results: dict) -> None:
             with transaction.atomic(), connection.cursor() as cur:
                 cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                 print("\n".join(row[0] for row in cur.fetchall()))
+
+
+# --- CPU per request in process -----------------------------------------------------------------
+
+
+def step_profile(args) -> dict:
+    """CPU per request of each page in this process, without the server, the network or the load
+    generator: the figure to compare before and after a change in the same hour."""
+    import cProfile
+    import pstats
+
+    import webdata
+    from django.test import Client
+
+    from cme.accounts.models import User
+
+    large = las_from(args)[0]
+    client = Client()
+    client.force_login(User.objects.get(username=webdata.officer_username(large.key, 1)))
+    pages = _pages_for(large)
+    urls = {label: f"/cases?{args.list_query}" if case is None else f"/cases/{case.pk}"
+            for label, case in pages.items()}
+    out = {}
+    for label, url in urls.items():
+        for _ in range(10):  # warm caches, templates and prepared statements
+            client.get(url)
+        cpu = time.process_time()
+        wall = time.perf_counter()
+        for _ in range(args.profile_requests):
+            response = client.get(url)
+            if response.status_code != 200:
+                cannot_run(f"GET {url} answered {response.status_code}")
+        cpu_ms = (time.process_time() - cpu) * 1000 / args.profile_requests
+        wall_ms = (time.perf_counter() - wall) * 1000 / args.profile_requests
+        out[label] = {"url": url, "cpu_ms": cpu_ms, "wall_ms": wall_ms}
+        print(f"{label:24} {url}: CPU {cpu_ms:.1f} ms/request (wall {wall_ms:.1f} ms), "
+              f"{args.profile_requests} requests in process")
+        if args.cprofile:
+            prof = cProfile.Profile(time.process_time)
+            prof.enable()
+            for _ in range(args.profile_requests):
+                client.get(url)
+            prof.disable()
+            stats = pstats.Stats(prof)
+            stats.sort_stats("cumulative").print_stats(args.cprofile)
+    return out
 
 
 # --- latency against the real server -----------------------------------------------------------
@@ -662,7 +716,7 @@ def machine() -> dict:
     return {"nproc": os.cpu_count(), "ram": f"{mem_kb / 1024 / 1024:.1f} GiB", "cpu": cpu, "pg": pg}
 
 
-def report(args, fill_info, queries, latency) -> str:
+def report(args, fill_info, queries, latency, profile=None) -> str:
     m = machine()
     lines = [
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
@@ -712,9 +766,14 @@ def report(args, fill_info, queries, latency) -> str:
                   "PostgreSQL, this load generator and anything else running); CPU ms/request "
                   f"counts only our processes, so {m['nproc']} cores ÷ that sum bounds the "
                   "throughput of an otherwise idle machine."]
+    if profile:
+        lines += ["", f"In process (Django's test client, the large LA's officer, `time.process_time` over "
+                  f"{args.profile_requests} requests): " + "; ".join(
+                      f"{label} {r['cpu_ms']:.1f} ms CPU per request" for label, r in profile.items()) + "."]
     problems = (queries or {}).get("problems", []) + (latency or {}).get("problems", [])
     verdict = "missed: " + "; ".join(problems) if problems else "met"
-    lines += [f"- Target (constant queries; p95 ≤ {args.p95_limit_ms:.0f} ms): **{verdict}**"]
+    if queries or latency:
+        lines += [f"- Target (constant queries; p95 ≤ {args.p95_limit_ms:.0f} ms): **{verdict}**"]
     return "\n".join(lines)
 
 
@@ -743,13 +802,14 @@ def main(argv=None) -> int:
     if queries:
         for (label, size), r in queries["results"].items():
             print(f"{label:24} {size:5} LA ({r['size']}): {r['count']} queries")
+    profile = step_profile(args) if "profile" in args.steps else None
     try:
         latency = step_latency(args, env) if "latency" in args.steps else None
     except RuntimeError as exc:
         print(f"Latency run failed: {exc}", file=sys.stderr)
         return 2
-    if queries or latency:
-        section = report(args, fill_info, queries, latency)
+    if queries or latency or profile:
+        section = report(args, fill_info, queries, latency, profile)
         print("\n" + section)
         if args.record:
             record(section)

@@ -173,6 +173,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("CME_SESSION_IDLE_SECONDS", 30 * 60))
 # Refreshed at most once a minute by SessionIdleMiddleware, not saved on every request.
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# In the database, as Django's own engine keeps them; read with one plain query (every request).
+SESSION_ENGINE = "cme.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("CME_SECURE_COOKIES", not DEBUG and not CME_DEMO)

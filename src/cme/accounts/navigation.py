@@ -1,10 +1,11 @@
 """The service navigation: which links each kind of user sees (a rule about people, so it
 lives with them; the layout in core only draws the links it is given)."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from cme.accounts import policy
 from cme.accounts.models import Role
+from cme.core.reversing import cached_reverse
 
 # (text, URL name), by the kind of user. Names another app has not built yet still render ("#").
 LA_STAFF_LINKS = [
@@ -38,7 +39,7 @@ SCHOOL_LINKS = [
 
 def _reverse(name: str) -> str:
     try:
-        return reverse(name)
+        return cached_reverse(name)
     except NoReverseMatch:
         return "#"
 

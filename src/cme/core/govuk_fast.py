@@ -15,7 +15,8 @@ _MISSING = object()
 
 
 def _get(params: Any, name: str) -> Any:
-    if isinstance(params, Mapping):
+    # A dict first: the Mapping check goes through the ABC machinery, and this runs per cell.
+    if type(params) is dict or isinstance(params, Mapping):
         value = params.get(name)
         return None if isinstance(value, Undefined) else value
     return None

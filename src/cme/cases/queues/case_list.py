@@ -11,6 +11,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
@@ -189,6 +190,7 @@ def case_list_view(request):
         "stage_tag": STAGE_TAG_CLASSES,
         "stage_kinds": STAGE_KINDS.values(),
         "category_short": CATEGORY_SHORT,
+        "today": timezone.localdate(),
         "clear_href": reverse("cases:list") + "?open=",
         "export_href": _export_href(params),
     })

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -164,13 +164,15 @@ def due_date(rule: ClockRule, start: dt.date, calendar: Calendar) -> dt.date:
 
 
 def clock_state(rule: ClockRule, facts: CaseFacts, calendar: Calendar | None, today: dt.date) -> ClockState:
-    base = ClockState(key=rule.key, name=rule.name, description=rule.description, state=NOT_APPLICABLE,
-                      source=rule.source)
+    def made(state: str, **rest) -> ClockState:
+        return ClockState(key=rule.key, name=rule.name, description=rule.description, state=state,
+                          source=rule.source, **rest)
+
     if rule.applies_to != "all" and rule.applies_to not in facts.groups:
-        return base
+        return made(NOT_APPLICABLE)
     start = facts.events.get(rule.starts)
     if start is None:
-        return base
+        return made(NOT_APPLICABLE)
     stop = facts.events.get(rule.stops)
     due, problem = None, ""
     if calendar is None:
@@ -181,13 +183,13 @@ def clock_state(rule: ClockRule, facts: CaseFacts, calendar: Calendar | None, to
         except ValueError as e:  # CalendarRangeError: a year with no term dates
             problem = str(e)
     if stop is not None:
-        return replace(base, state=MET, started_on=start, due_on=due, stopped_on=stop,
-                       late=due is not None and stop > due, problem=problem)
+        return made(MET, started_on=start, due_on=due, stopped_on=stop, late=due is not None and stop > due,
+                    problem=problem)
     ended = facts.events.get(rule.until) if rule.until else None
     if ended is not None:
-        return replace(base, state=STOPPED, started_on=start, due_on=due, stopped_on=ended, problem=problem)
+        return made(STOPPED, started_on=start, due_on=due, stopped_on=ended, problem=problem)
     state = OVERDUE if due is not None and today > due else RUNNING
-    return replace(base, state=state, started_on=start, due_on=due, problem=problem)
+    return made(state, started_on=start, due_on=due, problem=problem)
 
 
 def clock_states(
