@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 @receiver(new_entry_recorded)
 def roll_joiner_is_a_new_entry(sender, *, provider_id, child_id, person, entry_date, source, record, **kwargs):
-    from cme.tracking.services import new_entry_record
+    from cme.tracking.services import match_pool, new_entry_record
 
     if sender is NewEntry or source != Source.ROLL:
         return  # what this room recorded itself (a return, or a joiner it has just recorded)
@@ -26,8 +26,6 @@ def roll_joiner_is_a_new_entry(sender, *, provider_id, child_id, person, entry_d
     # in one pass, rather than matched joiner by joiner here.
     if kwargs.get("joiners", 0) > getattr(settings, "CME_ROLL_JOINERS_MATCHED_MAX", 300):
         return
-    from cme.tracking.services import match_pool
-
     provider = Organisation.objects.get(pk=provider_id)
     # The LA's leavers, open cases and home-education list, built once for all the roll's joiners.
     la_id = provider.la_id
