@@ -80,11 +80,13 @@ class LostPool:
 
 
 def lost_pool(*, la_id: int) -> LostPool:
-    """Kept in the process while the lost pupils (how many, which), their children's last change
-    and the authority's newest address are unchanged: a roll's joiners, and the next roll's, share it."""
+    """Kept in the process while the lost pupils (how many, which), their children's last change,
+    the authority's newest address and its matching model are unchanged: a roll's joiners, and the
+    next roll's, share it (a newly trained model is taken at once)."""
     lost = LostPupil.objects.filter(la_id=la_id, status=LostPupil.Status.LOST)
     fingerprint = (tuple(lost.aggregate(n=Count("pk"), s=Sum("pk"), t=Max("child__updated_at")).values()),
-                   ChildAddress.objects.filter(child__la_id=la_id).aggregate(m=Max("pk"))["m"])
+                   ChildAddress.objects.filter(child__la_id=la_id).aggregate(m=Max("pk"))["m"],
+                   str(newest_model_path(Organisation.objects.get(pk=la_id))))
     return while_unchanged("handoffs.lost_pool", la_id, fingerprint, lambda: _lost_pool(la_id))
 
 
