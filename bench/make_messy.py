@@ -1687,7 +1687,7 @@ SOURCE_FOR = {
 class View:
     """What a referral says about a child, before it is written out."""
     __slots__ = ("addr", "addr_mode", "dob", "forename", "former", "middle", "pc", "sex",
-                 "surname", "upn")
+                 "surname", "true", "upn")
 
     def __init__(self, ch: Child | None = None, addr: Addr | None = None):
         self.forename = ch.forename if ch else ""
@@ -1696,6 +1696,9 @@ class View:
         self.former = ""
         self.dob = ch.dob if ch else None
         self.sex = ch.sex if ch else ""
+        # The child as a school's admission register holds them (legal names, date of birth, sex),
+        # for checks that turn a referral into a school's record (bench/movements_from_messy.py).
+        self.true = (ch.forename, " ".join(ch.middle), ch.surname, ch.dob, ch.sex) if ch else None
         self.addr = addr if addr is not None else (ch.hh.addr if ch else None)
         self.addr_mode = "full" if self.addr is not None else "none"
         self.pc = ""        # a postcode other than the address's (a typo)
@@ -2298,7 +2301,7 @@ class Referrals:
                           "dob": v.dob.isoformat() if v.dob else "", "sex": v.sex,
                           "postcode": postcode, "address": address,
                           "_kind": kind, "_roll_id": roll_id, "_source": source,
-                          "_related": related, "_note": note})
+                          "_related": related, "_note": note, "_true": v.true})
 
 
 def largest_remainder(n: int, weighted: list[tuple[str, float]]) -> list[tuple[str, int]]:
@@ -2314,6 +2317,12 @@ def largest_remainder(n: int, weighted: list[tuple[str, float]]) -> list[tuple[s
 # ----------------------------------------------------------------------------------------------
 # Output, composition and self-check
 # ----------------------------------------------------------------------------------------------
+
+
+def _true_columns(true: tuple | None) -> dict[str, str]:
+    fore, middle, sur, dob, sex = true or ("", "", "", None, "")
+    return {"true_forename": fore, "true_middle_names": middle, "true_surname": sur,
+            "true_dob": dob.isoformat() if dob else "", "true_sex": sex}
 
 
 def write_csv(path: str, header: list[str], rows: list[dict]):
@@ -2373,7 +2382,8 @@ def composition(world: World, roll: Roll, refs: Referrals, args) -> tuple[str, s
     a("started school here, other real LA codes for those who started elsewhere; check letters per DfE.")
     a("")
     a("Files: roll.csv, referrals.csv, truth.csv (referral_id,roll_id,kind; roll_id empty = on no roll),")
-    a("truth_detail.csv (source, the rolled children a referral could be confused with, a note).")
+    a("truth_detail.csv (source, the rolled children a referral could be confused with, a note, and the "
+      "child's own legal names, date of birth and sex).")
     a("")
     a(f"ROLL: {n} pupils in {len(rolled_hh)} households, {len(roll.schools)} settings")
     a("  rolled children per household: " + ", ".join(f"{k}: {sizes[k]}" for k in sorted(sizes)))
@@ -2562,10 +2572,11 @@ def main(argv=None) -> int:
     write_csv(os.path.join(args.out, "truth.csv"), TRUTH_HEADER,
               [{"referral_id": r["id"], "roll_id": r["_roll_id"], "kind": r["_kind"]} for r in refs.rows])
     write_csv(os.path.join(args.out, "truth_detail.csv"),
-              ["referral_id", "roll_id", "kind", "source", "related_roll_ids", "note"],
+              ["referral_id", "roll_id", "kind", "source", "related_roll_ids", "note",
+               "true_forename", "true_middle_names", "true_surname", "true_dob", "true_sex"],
               [{"referral_id": r["id"], "roll_id": r["_roll_id"], "kind": r["_kind"],
                 "source": r["_source"], "related_roll_ids": "|".join(r["_related"]),
-                "note": r["_note"]} for r in refs.rows])
+                "note": r["_note"], **_true_columns(r["_true"])} for r in refs.rows])
     readme, summary = composition(world, roll, refs, args)
     with open(os.path.join(args.out, "README.txt"), "w", encoding="utf-8") as f:
         f.write(readme)

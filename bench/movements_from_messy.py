@@ -10,8 +10,20 @@ becomes that child's new entry at another school after leaving (truth: on_roll),
 referral's mess (nicknames, typos, missing fields, a wrong birthday). A referral about a child on
 no roll becomes a joiner at another school while the rolled children it can be confused with (the
 brother, twin, namesake or cousin that truth_detail.csv names) leave with no destination (truth:
-unreconciled): the joiner is not them. Referral records are messier than the school records the
-service reads, so this is harsher than real reconciliation.
+unreconciled): the joiner is not them.
+
+Two grades of joiner (`--grade`):
+
+  school    (default) the joiner as a school's admission register holds them and the service's
+            roll import accepts them (SI 2024/208 reg 5: the pupil's full name, sex and date of
+            birth; `cme.movements.roll` refuses a pupil without a legal forename, surname, date of
+            birth or sex): where the referral leaves one of these or the middle names out, or gives
+            a date of birth made from an age or a placeholder, the school recorded the child's own
+            (truth_detail.csv's true_* columns). Everything else the
+            referral carries stays: nicknames and preferred names, misspellings, a new surname, a
+            new, old or no address, a new, mistyped or sibling's UPN or none, and a date of birth
+            mis-keyed (a digit, the year, day and month swapped).
+  referral  every field exactly as the referral gives it: harsher than any roll the service reads.
 """
 
 import argparse
@@ -29,6 +41,25 @@ from cme.attendance.calendar import DEMO_CALENDAR
 AS_OF = date(2025, 7, 18)
 
 
+# A date of birth the referrer made up (from an age, a placeholder) rather than mis-keyed.
+MADE_UP_DOB = ("dob_from_age", "dob_placeholder", "age_only")
+
+
+def as_school_records(ref: dict, detail: dict) -> dict:
+    """The referral as a school's admission register would hold it (see `--grade school`)."""
+    rec = dict(ref)
+    if not (rec["forename"].strip() and rec["surname"].strip()):
+        rec["forename"], rec["surname"] = detail["true_forename"], detail["true_surname"]
+    tokens = set(detail["kind"].partition(":")[2].split("+"))
+    if not rec["dob"] or tokens & set(MADE_UP_DOB):
+        rec["dob"] = detail["true_dob"]
+    if rec["sex"] not in ("M", "F"):
+        rec["sex"] = detail["true_sex"]
+    if not rec["middle_names"].strip() and len(rec["forename"].split()) < 2:
+        rec["middle_names"] = detail["true_middle_names"]  # reg 5: the pupil's full name
+    return rec
+
+
 def school_of(key: str, salt: str = "") -> str:
     return f"901{1001 + int(hashlib.sha256((key + salt).encode()).hexdigest(), 16) % 300:04d}"
 
@@ -37,6 +68,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--messy", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--grade", choices=("school", "referral"), default="school",
+                    help="joiners as a school's register holds them (default) or as the referrals give them")
     a = ap.parse_args()
     with open(a.messy / "roll.csv", newline="") as f:
         roll = {r["id"]: r for r in csv.DictReader(f)}
@@ -48,6 +81,10 @@ def main() -> None:
     joiners: list[tuple[dict, date, str]] = []
     for n, d in enumerate(detail):
         ref = referrals[d["referral_id"]]
+        if a.grade == "school":
+            if "true_dob" not in d:
+                sys.exit("truth_detail.csv has no true_* columns: make the set again with bench/make_messy.py")
+            ref = as_school_records(ref, d)
         left = date(2024, 9, 9) + timedelta(days=(n * 37) % 300)
         if d["roll_id"]:
             if d["roll_id"] in leaving:

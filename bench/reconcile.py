@@ -86,9 +86,10 @@ def main() -> int:
             f.write(f"\n### Reconciling a year (bench/reconcile.py), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
                     f"- Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
                     f"load average {os.getloadavg()[0]:.2f}\n"
-                    f"- Data: `{a.data.relative_to(ROOT) if a.data.is_relative_to(ROOT) else a.data}` from "
-                    "`bench/make_movements.py` (seed 5)\n"
-                    f"- Command: `.venv/bin/python bench/reconcile.py --record`\n" + "\n".join(lines) + "\n")
+                    f"- Data: `{a.data.relative_to(ROOT) if a.data.is_relative_to(ROOT) else a.data}`"
+                    f"{' from `bench/make_movements.py` (seed 5)' if a.data == BENCH / 'data' / 'movements' else ''}\n"
+                    f"- Command: `.venv/bin/python bench/reconcile.py {' '.join(sys.argv[1:])}`\n"
+                    + "\n".join(lines) + "\n")
     return 0 if met else 1
 
 

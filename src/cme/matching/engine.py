@@ -1047,11 +1047,15 @@ class Matcher:
                 order[better] = 1
         return np.concatenate([lev, order[:, None]], axis=1), adj
 
-    def score(self, n: _Norm, rows: np.ndarray) -> Scored:
+    def score(self, n: _Norm, rows: np.ndarray, *, silent_when_different: tuple[int, ...] = ()) -> Scored:
         """Every candidate row weighed as the child, as a brother or sister of the child, and as
-        a namesake of the child."""
+        a namesake of the child. `silent_when_different`: comparisons (ADDR, UPN) whose
+        disagreement says nothing here, weighed as if missing while agreement still counts (the
+        child's record at the next school, after a move of house)."""
         w = self._w
         lev, adj = self._levels(n, rows)
+        for col in silent_when_different:
+            lev[lev[:, col] == len(COMPARISONS[NAMES[col]]) - 1, col] = -1
         weights = np.empty(lev.shape, dtype=float)
         for col in range(len(NAMES)):
             weights[:, col] = w[col][lev[:, col]]

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from cme.matching import normalise as nm
-from cme.matching.engine import DOB, FN, LEVEL, SN, Index, Matcher, Model, Person, normalise
+from cme.matching.engine import ADDR, DOB, FN, LEVEL, SN, Index, Matcher, Model, Person, normalise
 
 EXEMPT_GROUNDS = frozenset("bkl")
 TRANSFER_GROUNDS = frozenset("ag")
@@ -49,9 +49,19 @@ DEFAULT_FOUND_RATE = 0.75
 # birthday is a namesake, not the child who just left (dual registrations keep their UPN and
 # are found exactly). Days before the leaving date that still count [local choice: configurable].
 JOIN_WINDOW_DAYS = 30
-# The date-of-birth levels at which the engine may find a leaver again (see `_found`).
-DOB_FOUND_LEVELS = np.array([LEVEL["dob"][k] for k in ("exact", "day_month_swapped")])
-SAME_FORENAME = np.array([LEVEL["forename"][k] for k in ("exact", "variant")])
+# The levels at which the engine may find a leaver again (see `_may_be_the_child`).
+_DOB_ALWAYS = frozenset(LEVEL["dob"][k] for k in ("exact", "day_month_swapped"))
+_DOB_NEAR = frozenset(LEVEL["dob"][k] for k in ("year_off_by_one", "one_digit_typo"))
+_DOB_FURTHER = frozenset(LEVEL["dob"][k] for k in ("two_digits", "year_digit", "year_only"))
+_SAME_FORENAME = frozenset(LEVEL["forename"][k] for k in ("exact", "variant"))
+_SURNAME_EXACT = LEVEL["surname"]["exact"]
+_DOB_EXACT = LEVEL["dob"]["exact"]
+_FN_EXACT = LEVEL["forename"]["exact"]
+_FN_MIDDLE = LEVEL["forename"]["middle_name"]
+_SIMILAR_FORENAME = _SAME_FORENAME | {LEVEL["forename"][k] for k in ("close_spelling", "sounds_alike")}
+_SIMILAR_SURNAME = frozenset(LEVEL["surname"][k] for k in ("exact", "part", "close_spelling", "sounds_alike"))
+# The same household: the same postcode or address, or a postcode one character out.
+_SAME_HOME = frozenset(LEVEL["address"][k] for k in ("postcode_and_address", "postcode", "address", "postcode_typo"))
 
 EXEMPT, ON_ROLL, HOME_EDUCATION, TRANSFERRED_OUT, UNRECONCILED = (
     "exempt", "on_roll", "home_education", "transferred_out", "unreconciled")
@@ -99,6 +109,62 @@ def _exact_keys(p: Person) -> list[tuple]:
     if forename and surname and pc:
         keys.append(("name", forename, surname, p.dob, pc))
     return keys
+
+
+def _given_names(p: Person) -> tuple[str, ...]:
+    return nm.name_tokens(p.forename) + nm.name_tokens(p.middle_names)
+
+
+def _given_names_contradict(a: Person, b: Person, forename_level: int) -> bool:
+    """The two records' given names cannot be one child's. Both give middle names (or more
+    than one forename) and share none after the first; or one's forename is the other's middle
+    name (a child known by it) while each has a given name the other lacks (Andrei David
+    against David Stefan). A school that drops a middle name, or enters a nickname as the
+    forename, contradicts nothing."""
+    ga, gb = _given_names(a), _given_names(b)
+    if forename_level == _FN_MIDDLE:
+        return bool(set(ga) - set(gb)) and bool(set(gb) - set(ga))
+    if len(ga) < 2 or len(gb) < 2:
+        return False
+    return not (set(ga[1:]) & set(gb)) and not (set(gb[1:]) & set(ga))
+
+
+def _one_gives_middle_names(a: Person, b: Person) -> bool:
+    return (len(_given_names(a)) > 1) != (len(_given_names(b)) > 1)
+
+
+def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray) -> bool:
+    """May the engine find the leaver again in `other` (a school's record, or the home-education
+    list's), whatever its probability? Both records are a school's, each checked against a birth
+    certificate or passport (SI 2024/208 reg 5: full name, sex, date of birth), so names, date
+    of birth and home decide between the child and a brother, a twin or a namesake:
+
+    - given names that cannot be one child's (`_given_names_contradict`) never;
+    - the same date of birth with another form of the forename (Ella, Ellie) where only one
+      record gives middle names: a twin's pattern (one register holds the full name), never;
+    - the same date of birth, or day and month swapped (a keying slip, US order): yes;
+    - a date a year or a digit out at the same home, one name misspelt at most: yes (a brother,
+      a twin or a cousin there differs in forename or birthday; a namesake lives elsewhere);
+    - a date further out (two digits, a year digit, a stand-in) or missing: only with the same
+      forename (or a form of it) and surname at the same home;
+    - otherwise (a year out elsewhere: a namesake born the year before) never.
+
+    Measured on the blind set (bench/movements_from_messy.py, seeds 21 and 31) and our own
+    (bench/make_movements.py): see bench/RESULTS.md, issue 11."""
+    dob, forename, surname = int(levels[DOB]), int(levels[FN]), int(levels[SN])
+    if _given_names_contradict(leaver, other, forename):
+        return False
+    if dob == _DOB_EXACT and forename != _FN_EXACT and _one_gives_middle_names(leaver, other):
+        return False
+    if dob in _DOB_ALWAYS:
+        return True
+    same_home = int(levels[ADDR]) in _SAME_HOME
+    if dob in _DOB_NEAR and same_home:
+        return ((forename in _SAME_FORENAME and surname in _SIMILAR_SURNAME)
+                or (forename in _SIMILAR_FORENAME and surname == _SURNAME_EXACT))
+    if dob < 0 or dob in _DOB_FURTHER:
+        return same_home and forename in _SAME_FORENAME and surname == _SURNAME_EXACT
+    return False
 
 
 class Reconciler:
@@ -193,8 +259,9 @@ class Reconciler:
         matcher = self._engine()
         # A child who moves school often gets a new UPN (the CTF did not arrive, a temporary one
         # was given) and often a new address: between schools, a UPN or an address that differs
-        # says little, so the engine weighs names, date of birth and sex (the sibling and namesake
-        # explanations included). Agreement on the UPN or the postcode had its say above.
+        # says little, so the candidates are found by names, date of birth and sex; an address
+        # that agrees still counts (the same household), one that differs is weighed as missing.
+        # Agreement on the UPN had its say above.
         n = normalise(replace(leaver.person, upn="", address="", postcode=""))
         rows = matcher.index.candidates(n)
         if not len(rows):
@@ -209,28 +276,14 @@ class Reconciler:
         rows = rows[keep & starts]
         if not len(rows):
             return out
-        s = matcher.score(n, rows)
+        s = matcher.score(normalise(replace(leaver.person, upn="")), rows, silent_when_different=(ADDR,))
         probability, _ = Matcher.posterior(s.child, s.sibling, s.namesake)
-        # Both records are a school's, each checked against a birth certificate or passport:
-        # a date of birth a year out, or otherwise different, is another child (a brother, a
-        # namesake) however alike the names; so is one a digit out (a brother born ten months
-        # later: our own set took two lost children for found that way). Day and month swapped
-        # is a keying slip (US order), found again: 38 more of the blind set's 1,061, and no lost
-        # child taken for found. A missing one is not enough alone (43 lost children taken for
-        # found): only with the same forename and surname at the same postcode (28 more found of
-        # the blind set's 1,061, none taken wrongly), where a brother, a twin or a cousin differs
-        # in forename and a namesake in address.
-        if leaver.person.dob is not None:
-            dob_ok = np.isin(s.levels[:, DOB], DOB_FOUND_LEVELS)
-            missing = s.levels[:, DOB] < 0
-            postcode = nm.postcode(leaver.person.postcode)
-            if postcode and missing.any():
-                same_postcode = np.fromiter(
-                    (nm.postcode(self._people[int(self._index_rows[r])].postcode) == postcode for r in rows),
-                    dtype=bool, count=len(rows))
-                dob_ok |= (missing & same_postcode & np.isin(s.levels[:, FN], SAME_FORENAME)
-                           & (s.levels[:, SN] == LEVEL["surname"]["exact"]))
-            probability = np.where(dob_ok, probability, 0.0)
+        # The names alone cannot tell the child from a brother, a twin or a namesake: the date of
+        # birth, the given names and the home decide which records may be the child.
+        allowed = np.fromiter(
+            (_may_be_the_child(leaver.person, self._people[int(self._index_rows[r])], s.levels[t])
+             for t, r in enumerate(rows)), dtype=bool, count=len(rows))
+        probability = np.where(allowed, probability, 0.0)
         order = np.argsort(-probability, kind="stable")
         best = float(probability[order[0]])
         for kind in ("roll", "ehe"):
