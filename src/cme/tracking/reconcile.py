@@ -63,6 +63,8 @@ _SIMILAR_SURNAME = frozenset(LEVEL["surname"][k] for k in ("exact", "part", "clo
 # The same household: the same postcode or address, or a postcode one character out.
 _SAME_HOME = frozenset(LEVEL["address"][k] for k in ("postcode_and_address", "postcode", "address", "postcode_typo"))
 
+_NEVER = dt.date.max.toordinal()  # an enrolment still open
+
 EXEMPT, ON_ROLL, HOME_EDUCATION, TRANSFERRED_OUT, UNRECONCILED = (
     "exempt", "on_roll", "home_education", "transferred_out", "unreconciled")
 
@@ -218,10 +220,6 @@ class Reconciler:
         assert leaver.leaving_date is not None
         return where != leaver.laestab and (end is None or end > leaver.leaving_date)
 
-    def _valid_mask(self, index_rows: np.ndarray, leaver: Enrolment) -> np.ndarray:
-        return np.fromiter((self._valid(int(self._index_rows[r]), leaver) for r in index_rows),
-                           dtype=bool, count=len(index_rows))
-
     def _engine(self) -> Matcher:
         if self._matcher is None:
             # Only records that began within the window of some leaver's leaving date can be
@@ -232,8 +230,28 @@ class Reconciler:
             index = Index(p for p, (_, _, start, _) in zip(self._people, self.records, strict=True)
                           if start >= since)
             self._index_rows = np.array([self.row_of[i] for i in index.ids], dtype=np.int64)
+            # Each indexed record's kind, school and dates as arrays, so that which candidates
+            # could be the child's next placement is worked out for all of them at once.
+            recs = [self.records[int(i)] for i in self._index_rows]
+            self._ix_ehe = np.array([kind == "ehe" for kind, _, _, _ in recs], dtype=bool)
+            schools = {where: n for n, where in enumerate(sorted({where for _, where, _, _ in recs}))}
+            self._school_code = schools
+            self._ix_school = np.array([schools[where] for _, where, _, _ in recs], dtype=np.int64)
+            self._ix_start = np.array([start.toordinal() for _, _, start, _ in recs], dtype=np.int64)
+            self._ix_end = np.array([end.toordinal() if end else _NEVER for _, _, _, end in recs], dtype=np.int64)
             self._matcher = Matcher(self._model or Model(prior_match_rate=DEFAULT_FOUND_RATE), index)
         return self._matcher
+
+    def _next_placements(self, rows: np.ndarray, leaver: Enrolment) -> np.ndarray:
+        """Which index rows could be the child's next placement: begun by the as-of date and
+        within the join window before the leaving date (or after it); a home-education record,
+        or an enrolment at another school still open or left after this leaving date."""
+        assert leaver.leaving_date is not None
+        left = leaver.leaving_date.toordinal()
+        start = self._ix_start[rows]
+        ok = (start <= self.as_of.toordinal()) & (start >= left - self.join_window)
+        other_school = self._ix_school[rows] != self._school_code.get(leaver.laestab, -1)
+        return ok & (self._ix_ehe[rows] | (other_school & (self._ix_end[rows] > left)))
 
     def find(self, leaver: Enrolment, kind: str) -> tuple[int | None, float | None]:
         """The record of kind "roll" or "ehe" that is this child, or None."""
@@ -266,36 +284,31 @@ class Reconciler:
         rows = matcher.index.candidates(n)
         if not len(rows):
             return out
-        keep = self._valid_mask(rows, leaver)
-        assert leaver.leaving_date is not None
-        since = leaver.leaving_date - dt.timedelta(days=self.join_window)
-        starts = np.fromiter((self.records[int(self._index_rows[r])][2] >= since for r in rows),
-                             dtype=bool, count=len(rows))
         # The leaver's own record and the child's earlier stays are not where the child went
         # next; among the rest, the engine weighs each as the child, a sibling or a namesake.
-        rows = rows[keep & starts]
+        rows = rows[self._next_placements(rows, leaver)]
         if not len(rows):
             return out
         s = matcher.score(normalise(replace(leaver.person, upn="")), rows, silent_when_different=(ADDR,))
         probability, _ = Matcher.posterior(s.child, s.sibling, s.namesake)
         # The names alone cannot tell the child from a brother, a twin or a namesake: the date of
-        # birth, the given names and the home decide which records may be the child.
-        allowed = np.fromiter(
-            (_may_be_the_child(leaver.person, self._people[int(self._index_rows[r])], s.levels[t])
-             for t, r in enumerate(rows)), dtype=bool, count=len(rows))
-        probability = np.where(allowed, probability, 0.0)
-        order = np.argsort(-probability, kind="stable")
-        best = float(probability[order[0]])
+        # birth, the given names and the home decide which records may be the child. Asked in
+        # order of probability, down to the first allowed one and on while above the threshold.
+        best = 0.0
+        for t in np.argsort(-probability, kind="stable"):
+            p = float(probability[t])
+            if best and p < self.threshold:
+                break
+            i = int(self._index_rows[rows[t]])
+            if not _may_be_the_child(leaver.person, self._people[i], s.levels[t]):
+                continue
+            best = best or p
+            kind = self.records[i][0]
+            if p >= self.threshold and out[kind][0] is None:
+                out[kind] = (i, p)
         for kind in ("roll", "ehe"):
             if out[kind][0] is None:
                 out[kind] = (None, best)
-        for t in order:
-            if probability[t] < self.threshold:
-                break
-            i = int(self._index_rows[rows[t]])
-            kind = self.records[i][0]
-            if out[kind][0] is None:
-                out[kind] = (i, float(probability[t]))
         return out
 
     def outcome(self, leaver: Enrolment, school_days: Callable[[dt.date, dt.date], int | None]) -> Outcome:
