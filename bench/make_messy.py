@@ -1698,7 +1698,10 @@ class View:
         self.sex = ch.sex if ch else ""
         # The child as a school's admission register holds them (legal names, date of birth, sex),
         # for checks that turn a referral into a school's record (bench/movements_from_messy.py).
-        self.true = (ch.forename, " ".join(ch.middle), ch.surname, ch.dob, ch.sex) if ch else None
+        home = ch.hh.addr if ch else None
+        self.true = (ch.forename, " ".join(ch.middle), ch.surname, ch.dob, ch.sex,
+                     render_address(home, random.Random(0), abbrev=0, town=1, locality=0) if home else "",
+                     home.postcode if home else "") if ch else None
         self.addr = addr if addr is not None else (ch.hh.addr if ch else None)
         self.addr_mode = "full" if self.addr is not None else "none"
         self.pc = ""        # a postcode other than the address's (a typo)
@@ -2320,9 +2323,10 @@ def largest_remainder(n: int, weighted: list[tuple[str, float]]) -> list[tuple[s
 
 
 def _true_columns(true: tuple | None) -> dict[str, str]:
-    fore, middle, sur, dob, sex = true or ("", "", "", None, "")
+    fore, middle, sur, dob, sex, address, postcode = true or ("", "", "", None, "", "", "")
     return {"true_forename": fore, "true_middle_names": middle, "true_surname": sur,
-            "true_dob": dob.isoformat() if dob else "", "true_sex": sex}
+            "true_dob": dob.isoformat() if dob else "", "true_sex": sex, "true_address": address,
+            "true_postcode": postcode}
 
 
 def write_csv(path: str, header: list[str], rows: list[dict]):
@@ -2383,7 +2387,7 @@ def composition(world: World, roll: Roll, refs: Referrals, args) -> tuple[str, s
     a("")
     a("Files: roll.csv, referrals.csv, truth.csv (referral_id,roll_id,kind; roll_id empty = on no roll),")
     a("truth_detail.csv (source, the rolled children a referral could be confused with, a note, and the "
-      "child's own legal names, date of birth and sex).")
+      "child's own legal names, date of birth, sex and home).")
     a("")
     a(f"ROLL: {n} pupils in {len(rolled_hh)} households, {len(roll.schools)} settings")
     a("  rolled children per household: " + ", ".join(f"{k}: {sizes[k]}" for k in sorted(sizes)))
@@ -2573,7 +2577,8 @@ def main(argv=None) -> int:
               [{"referral_id": r["id"], "roll_id": r["_roll_id"], "kind": r["_kind"]} for r in refs.rows])
     write_csv(os.path.join(args.out, "truth_detail.csv"),
               ["referral_id", "roll_id", "kind", "source", "related_roll_ids", "note",
-               "true_forename", "true_middle_names", "true_surname", "true_dob", "true_sex"],
+               "true_forename", "true_middle_names", "true_surname", "true_dob", "true_sex",
+               "true_address", "true_postcode"],
               [{"referral_id": r["id"], "roll_id": r["_roll_id"], "kind": r["_kind"],
                 "source": r["_source"], "related_roll_ids": "|".join(r["_related"]),
                 "note": r["_note"], **_true_columns(r["_true"])} for r in refs.rows])

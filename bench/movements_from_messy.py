@@ -16,10 +16,11 @@ Two grades of joiner (`--grade`):
 
   school    (default) the joiner as a school's admission register holds them and the service's
             roll import accepts them (SI 2024/208 reg 5: the pupil's full name, sex and date of
-            birth; `cme.movements.roll` refuses a pupil without a legal forename, surname, date of
-            birth or sex): where the referral leaves one of these or the middle names out, or gives
-            a date of birth made from an age or a placeholder, the school recorded the child's own
-            (truth_detail.csv's true_* columns). Everything else the
+            birth, and the parents' address; `cme.movements.roll` refuses a pupil without a legal
+            forename, surname, date of birth or sex): where the referral leaves one of these, the
+            middle names, the address or the postcode out, or gives a date of birth made from an
+            age or a placeholder, the school recorded the child's own (truth_detail.csv's true_*
+            columns: the household's home now, which may not be the old school's record of it). Everything else the
             referral carries stays: nicknames and preferred names, misspellings, a new surname, a
             new, old or no address, a new, mistyped or sibling's UPN or none, and a date of birth
             mis-keyed (a digit, the year, day and month swapped).
@@ -55,6 +56,8 @@ def as_school_records(ref: dict, detail: dict) -> dict:
         rec["dob"] = detail["true_dob"]
     if rec["sex"] not in ("M", "F"):
         rec["sex"] = detail["true_sex"]
+    if not (rec["address"].strip() and rec["postcode"].strip()):
+        rec["address"], rec["postcode"] = detail["true_address"], detail["true_postcode"]
     if not rec["middle_names"].strip() and len(rec["forename"].split()) < 2:
         rec["middle_names"] = detail["true_middle_names"]  # reg 5: the pupil's full name
     return rec
