@@ -13,6 +13,7 @@ nothing is written.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -29,7 +30,15 @@ from cme.attendance.calendar import (
 from cme.core.atomic import write_atomically
 from cme.matching.batch import COLUMNS as PERSON_COLUMNS
 from cme.matching.batch import InputError, person_from_row
-from cme.tracking.reconcile import GROUNDS, Enrolment, HomeEducated, Outcome, reconcile
+from cme.tracking.reconcile import (
+    DEFAULT_GRACE,
+    GROUNDS,
+    UNRECONCILED,
+    Enrolment,
+    HomeEducated,
+    Outcome,
+    reconcile,
+)
 
 ENROL_COLUMNS = ("upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex",
                  "postcode", "address", "laestab", "entry_date", "leaving_date", "leaving_ground",
@@ -68,34 +77,36 @@ def _date(value: str, where: str, field: str, *, required: bool) -> dt.date | No
 
 
 def read_enrolments(text: str, name: str = "ENROL.csv") -> list[Enrolment]:
-    out = []
-    for number, row in _rows(text, name, ENROL_COLUMNS):
-        where = f"{name} row {number}"
-        ident = f"enrolment-{number}"
-        try:
-            person = person_from_row(name, number, {**{k: row[k] for k in PERSON_COLUMNS if k in row},
-                                                    "id": ident})
-        except InputError as e:  # ENROL.csv has no id column: name the row only
-            raise InputError(str(e).replace(f" (id {ident})", "")) from None
-        laestab = row["laestab"]
-        if not _LAESTAB.match(laestab):
-            raise InputError(f"{where}, field laestab: {laestab!r} is not a LAESTAB (7 digits)")
-        entry = _date(row["entry_date"], where, "entry_date", required=True)
-        leaving = _date(row["leaving_date"], where, "leaving_date", required=False)
-        if leaving is not None and entry is not None and leaving < entry:
-            raise InputError(f"{where}, field leaving_date: {leaving.isoformat()} is before the entry date")
-        ground = row["leaving_ground"].lower()
-        if ground and ground not in GROUNDS:
-            raise InputError(f"{where}, field leaving_ground: {row['leaving_ground']!r} is not a "
-                             "deletion ground of reg 9(1), a to o")
-        if ground and leaving is None:
-            raise InputError(f"{where}, field leaving_ground: a ground is given but no leaving date")
-        destination = row["destination"]
-        if destination and not _LAESTAB.match(destination):
-            raise InputError(f"{where}, field destination: {destination!r} is not a LAESTAB (7 digits)")
-        assert entry is not None
-        out.append(Enrolment(person, laestab, entry, leaving, ground, destination))
-    return out
+    return [enrolment_from_row(name, number, row) for number, row in _rows(text, name, ENROL_COLUMNS)]
+
+
+def enrolment_from_row(name: str, number: int, row: dict[str, str]) -> Enrolment:
+    """One ENROL.csv row (values stripped), checked; InputError names the row and field. The
+    record's id is `enrolment-<row>`. Shared by the in-process reader and the Spark runner."""
+    where = f"{name} row {number}"
+    ident = f"enrolment-{number}"
+    try:
+        person = person_from_row(name, number, {**{k: row[k] for k in PERSON_COLUMNS if k in row}, "id": ident})
+    except InputError as e:  # ENROL.csv has no id column: name the row only
+        raise InputError(str(e).replace(f" (id {ident})", "")) from None
+    laestab = row["laestab"]
+    if not _LAESTAB.match(laestab):
+        raise InputError(f"{where}, field laestab: {laestab!r} is not a LAESTAB (7 digits)")
+    entry = _date(row["entry_date"], where, "entry_date", required=True)
+    leaving = _date(row["leaving_date"], where, "leaving_date", required=False)
+    if leaving is not None and entry is not None and leaving < entry:
+        raise InputError(f"{where}, field leaving_date: {leaving.isoformat()} is before the entry date")
+    ground = row["leaving_ground"].lower()
+    if ground and ground not in GROUNDS:
+        raise InputError(f"{where}, field leaving_ground: {row['leaving_ground']!r} is not a "
+                         "deletion ground of reg 9(1), a to o")
+    if ground and leaving is None:
+        raise InputError(f"{where}, field leaving_ground: a ground is given but no leaving date")
+    destination = row["destination"]
+    if destination and not _LAESTAB.match(destination):
+        raise InputError(f"{where}, field destination: {destination!r} is not a LAESTAB (7 digits)")
+    assert entry is not None
+    return Enrolment(person, laestab, entry, leaving, ground, destination)
 
 
 def read_home_educated(text: str, name: str = "EHE.csv") -> list[HomeEducated]:
@@ -135,15 +146,68 @@ def run(enrol: str | Path, terms: str | Path, out: str | Path, *, la_code: str, 
 
     outcomes = reconcile(enrolments, home, la_code=la_code, as_of=as_of, school_days=school_days)
     del grace  # the batch reports school days; the grace period decides referrals in the service
+    write_out(out, [(o.enrolment.person.upn, o.enrolment.laestab, o.enrolment.leaving_date, o.status, o.found_at,
+                     o.school_days) for o in outcomes])
+    return outcomes
+
+
+def run_spark(spark, enrol: str | Path, terms: str | Path, out: str | Path, *, la_code: str, as_of: dt.date,
+              ehe: str | Path | None = None, grace: int = DEFAULT_GRACE) -> tuple[dict[str, int], int]:
+    """`run` on Spark (cme.tracking.reconcile_spark): the same checks, statuses and OUT.csv.
+    Returns the count of each status and of the unreconciled beyond the grace period."""
+    from cme.tracking import reconcile_spark
+
+    if not re.fullmatch(r"\d{3}", la_code or ""):
+        raise InputError(f"--la: {la_code!r} is not an LA code (3 digits)")
+    for path, name in ((enrol, "ENROL.csv"), (ehe, "EHE.csv")):
+        if path:
+            _check_utf8(path, name)
+    calendar = read_calendar(_read(terms, "TERMS.csv"), la_code)
+    rows = []
+    counts: dict[str, int] = {}
+    for leaver, status, found_at in reconcile_spark.reconcile(spark, enrol, la_code=la_code, as_of=as_of, ehe=ehe):
+        left = dt.date.fromordinal(leaver["leaving"])
+        days = None
+        if status == UNRECONCILED:
+            try:
+                days = calendar.school_days_between(left, as_of)
+            except CalendarRangeError as e:
+                raise InputError(f"TERMS.csv: {e}") from None
+        rows.append((leaver["upn"], leaver["laestab"], left, status, found_at, days))
+        counts[status] = counts.get(status, 0) + 1
+    write_out(out, rows)
+    return counts, sum(1 for r in rows if r[3] == UNRECONCILED and (r[5] or 0) > grace)
+
+
+def _check_utf8(path: str | Path, name: str) -> None:
+    """The in-process reader's refusals of a missing or non-UTF-8 file, read in pieces (Spark's
+    reader would put replacement characters in silently)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    done = 0
+    try:
+        with open(path, "rb") as f:
+            while piece := f.read(1 << 22):
+                try:
+                    decoder.decode(piece)
+                except UnicodeDecodeError as e:
+                    raise InputError(f"{name}: not UTF-8 (byte {done + e.start})") from None
+                done += len(piece)
+            decoder.decode(b"", final=True)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file {path}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{name}: not UTF-8 (byte {done + e.start})") from None
+
+
+def write_out(out: str | Path, rows: Sequence[tuple[str, str, dt.date | None, str, str, int | None]]) -> None:
+    """OUT.csv, written whole or not at all."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(OUT_COLUMNS)
-    for o in outcomes:
-        e = o.enrolment
-        writer.writerow([e.person.upn, e.laestab, e.leaving_date.isoformat() if e.leaving_date else "",
-                         o.status, o.found_at, "" if o.school_days is None else o.school_days])
+    for upn, laestab, leaving, status, found_at, days in rows:
+        writer.writerow([upn, laestab, leaving.isoformat() if leaving else "", status, found_at,
+                         "" if days is None else days])
     write_atomically(out, buffer.getvalue())
-    return outcomes
 
 
 def _read(path: str | Path, name: str) -> str:

@@ -169,6 +169,34 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray) -> bool
     return False
 
 
+def engine_choice(matcher: Matcher, leaver: Person, rows: np.ndarray, others: Sequence[Person],
+                  kinds: Sequence[str], threshold: float) -> tuple[dict[str, tuple[int, float]], float]:
+    """The engine's part of finding a leaver again, shared by the in-process reconciler and the
+    Spark runner: over the candidate `rows` (index rows, in the index's order; `others` their
+    records and `kinds` "roll" or "ehe"), for each kind the first by probability at or above the
+    threshold that may be the child (`_may_be_the_child`), as (position in rows, probability),
+    and the best probability of any that may be (0 when none may)."""
+    # A new UPN or address says little between schools (see `Reconciler._found`); an address
+    # that agrees still counts.
+    s = matcher.score(normalise(replace(leaver, upn="")), rows, silent_when_different=(ADDR,))
+    probability, _ = Matcher.posterior(s.child, s.sibling, s.namesake)
+    # The names alone cannot tell the child from a brother, a twin or a namesake: the date of
+    # birth, the given names and the home decide which records may be the child. Asked in
+    # order of probability, down to the first allowed one and on while above the threshold.
+    picked: dict[str, tuple[int, float]] = {}
+    best = 0.0
+    for t in np.argsort(-probability, kind="stable"):
+        p = float(probability[t])
+        if best and p < threshold:
+            break
+        if not _may_be_the_child(leaver, others[t], s.levels[t]):
+            continue
+        best = best or p
+        if p >= threshold and kinds[t] not in picked:
+            picked[kinds[t]] = (int(t), p)
+    return picked, best
+
+
 class Reconciler:
     """Built once over the enrolments and the home-education list; `outcome` per leaver."""
 
@@ -289,26 +317,13 @@ class Reconciler:
         rows = rows[self._next_placements(rows, leaver)]
         if not len(rows):
             return out
-        s = matcher.score(normalise(replace(leaver.person, upn="")), rows, silent_when_different=(ADDR,))
-        probability, _ = Matcher.posterior(s.child, s.sibling, s.namesake)
-        # The names alone cannot tell the child from a brother, a twin or a namesake: the date of
-        # birth, the given names and the home decide which records may be the child. Asked in
-        # order of probability, down to the first allowed one and on while above the threshold.
-        best = 0.0
-        for t in np.argsort(-probability, kind="stable"):
-            p = float(probability[t])
-            if best and p < self.threshold:
-                break
-            i = int(self._index_rows[rows[t]])
-            if not _may_be_the_child(leaver.person, self._people[i], s.levels[t]):
-                continue
-            best = best or p
-            kind = self.records[i][0]
-            if p >= self.threshold and out[kind][0] is None:
-                out[kind] = (i, p)
+        picked, best = engine_choice(matcher, leaver.person, rows,
+                                     [self._people[int(self._index_rows[r])] for r in rows],
+                                     [self.records[int(self._index_rows[r])][0] for r in rows], self.threshold)
         for kind in ("roll", "ehe"):
+            hit = picked.get(kind)
             if out[kind][0] is None:
-                out[kind] = (None, best)
+                out[kind] = (int(self._index_rows[rows[hit[0]]]), hit[1]) if hit else (None, best)
         return out
 
     def outcome(self, leaver: Enrolment, school_days: Callable[[dt.date, dt.date], int | None]) -> Outcome:

@@ -1,10 +1,11 @@
 """`cme reconcile`: reconcile a year's enrolments with no database (issue 11, point 4).
 
     cme reconcile --enrolments ENROL.csv --as-of YYYY-MM-DD --la LA --term-dates TERMS.csv
-                  --out OUT.csv [--ehe EHE.csv] [--grace N]
+                  --out OUT.csv [--ehe EHE.csv] [--grace N] [--engine spark [--spark-master URL]]
 """
 
 import datetime as dt
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -33,9 +34,18 @@ class Command(BaseCommand):
         parser.add_argument("--ehe", help="EHE.csv: the home-education list")
         parser.add_argument("--grace", type=int, default=DEFAULT_GRACE,
                             help=f"school days before a leaver counts as overdue (default {DEFAULT_GRACE})")
+        parser.add_argument("--engine", choices=("memory", "spark"), default="memory",
+                            help="memory: one process (default); spark: an Apache Spark job, for enrolments "
+                                 "across many authorities (the same rules and OUT.csv)")
+        parser.add_argument("--spark-master", default=os.environ.get("CME_SPARK_MASTER", "local[*]"),
+                            help="with --engine spark: the cluster's master URL (default local[*] or CME_SPARK_MASTER)")
+        parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                            help="a Spark setting, e.g. spark.driver.memory=8g (repeat for more)")
 
     def handle(self, *args, **opts):
         as_of = _day(opts["as_of"])
+        if opts["engine"] == "spark":
+            return self._spark(opts, as_of)
         try:
             outcomes = batch.run(opts["enrolments"], opts["term_dates"], opts["out"], la_code=opts["la"],
                                  as_of=as_of, ehe=opts["ehe"])
@@ -45,6 +55,30 @@ class Command(BaseCommand):
         for o in outcomes:
             counts[o.status] = counts.get(o.status, 0) + 1
         overdue = sum(1 for o in outcomes if o.status == UNRECONCILED and (o.school_days or 0) > opts["grace"])
+        self._summary(len(outcomes), counts, overdue, opts["grace"])
+
+    def _summary(self, leavers: int, counts: dict[str, int], overdue: int | None, grace: int) -> None:
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no leavers"
-        self.stdout.write(f"{len(outcomes)} leavers: {summary}; {overdue} unreconciled beyond "
-                          f"{opts['grace']} school days")
+        tail = "" if overdue is None else f"; {overdue} unreconciled beyond {grace} school days"
+        self.stdout.write(f"{leavers} leavers: {summary}{tail}")
+
+    def _spark(self, opts, as_of: dt.date) -> None:
+        from cme.matching import spark
+
+        conf = {}
+        for item in opts["spark_conf"]:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise CommandError(f"--spark-conf {item!r}: give KEY=VALUE")
+            conf[key.strip()] = value.strip()
+        ours = not spark.running()  # a session that was there before (spark-submit's) is left running
+        session = spark.session(opts["spark_master"], conf, app="cme-reconcile")
+        try:
+            counts, overdue = batch.run_spark(session, opts["enrolments"], opts["term_dates"], opts["out"],
+                                              la_code=opts["la"], as_of=as_of, ehe=opts["ehe"], grace=opts["grace"])
+        except InputError as e:
+            raise CommandError(str(e)) from None
+        finally:
+            if ours:
+                session.stop()
+        self._summary(sum(counts.values()), counts, overdue, opts["grace"])
