@@ -105,6 +105,25 @@ def running() -> bool:
     return SparkSession.getActiveSession() is not None
 
 
+def add_session_arguments(parser: Any) -> None:
+    """The commands' options for the session (`cme link`, `cme reconcile` with --engine spark)."""
+    parser.add_argument("--spark-master", default=os.environ.get("CME_SPARK_MASTER", "local[*]"),
+                        help="Spark master (default local[*], or CME_SPARK_MASTER)")
+    parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Spark setting, e.g. spark.driver.memory=8g (repeat for more)")
+
+
+def conf_of(items: list[str]) -> dict[str, str]:
+    """--spark-conf KEY=VALUE items as settings; ValueError names the one that is not."""
+    conf = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"--spark-conf {item!r}: give KEY=VALUE")
+        conf[key.strip()] = value.strip()
+    return conf
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading and normalising
 

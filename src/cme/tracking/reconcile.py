@@ -142,8 +142,11 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray) -> bool
     of birth and home decide between the child and a brother, a twin or a namesake:
 
     - given names that cannot be one child's (`_given_names_contradict`) never;
-    - the same date of birth with another form of the forename (Ella, Ellie) where only one
-      record gives middle names: a twin's pattern (one register holds the full name), never;
+    - the same date of birth and home with another form of the forename (Ella, Ellie) where only
+      one record gives middle names: a twin's pattern (one register holds the full name), never;
+      nor, wherever they live, a forename that is the other's middle name so (Samuel against
+      Roman Samuel: his twin, or he known by it; an officer asks). A record without an address
+      and a misspelt forename (a new-entry return) is not a twin's pattern;
     - the same date of birth, or day and month swapped (a keying slip, US order): yes;
     - a date a year or a digit out at the same home, one name misspelt at most: yes (a brother,
       a twin or a cousin there differs in forename or birthday; a namesake lives elsewhere);
@@ -156,11 +159,12 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray) -> bool
     dob, forename, surname = int(levels[DOB]), int(levels[FN]), int(levels[SN])
     if _given_names_contradict(leaver, other, forename):
         return False
-    if dob == _DOB_EXACT and forename != _FN_EXACT and _one_gives_middle_names(leaver, other):
+    same_home = int(levels[ADDR]) in _SAME_HOME
+    if (dob == _DOB_EXACT and forename != _FN_EXACT and _one_gives_middle_names(leaver, other)
+            and (same_home or forename == _FN_MIDDLE)):
         return False
     if dob in _DOB_ALWAYS:
         return True
-    same_home = int(levels[ADDR]) in _SAME_HOME
     if dob in _DOB_NEAR and same_home:
         return ((forename in _SAME_FORENAME and surname in _SIMILAR_SURNAME)
                 or (forename in _SIMILAR_FORENAME and surname == _SURNAME_EXACT))

@@ -86,3 +86,10 @@ def test_a_record_with_no_birthday_is_the_leaver_only_with_the_same_names_at_the
     assert found(_joiner("Leo", "", middle="Thomas", postcode="NM1 2AB"))
     assert not found(_joiner("Leo", "", middle="Thomas"))  # moved house too: an officer asks
     assert not found(_joiner("Thomas", "", postcode="NM1 2AB"))  # the forename differs: a brother?
+
+
+def test_a_misspelt_forename_without_middle_names_or_address_is_the_leaver(tmp_path):
+    # A new-entry return as a school's API sends it: no middle names, no address, the forename
+    # misspelt. Twins share a home, so without one this is no twin's pattern.
+    joiner = ",Leoo,,Hartley,,2014-03-12,M,,,9012002,2025-01-27,,,"
+    assert _status(tmp_path, joiner) == "on_roll"

@@ -1,10 +1,10 @@
 """`cme link`: link a referrals CSV to a roll CSV with no database (issue 3, point 4)."""
 
-import os
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cme.matching import batch
+from cme.matching import spark as spark_options
 from cme.matching.engine import MAX_BLOCK, Model
 
 
@@ -43,10 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--engine", choices=("memory", "spark"), default="memory",
                             help="memory: one process (default); spark: an Apache Spark job, for a national "
                                  "roll (needs --model; see docs/national-search.md)")
-        parser.add_argument("--spark-master", default=os.environ.get("CME_SPARK_MASTER", "local[*]"),
-                            help="Spark master (default local[*], or CME_SPARK_MASTER)")
-        parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
-                            help="a Spark setting, e.g. spark.driver.memory=8g (repeat for more)")
+        spark_options.add_session_arguments(parser)
 
     def handle(self, *args, **opts):
         if opts["found_details"] and opts["engine"] != "spark":
@@ -87,12 +84,10 @@ class Command(BaseCommand):
                                "(--save-model) or `cme matching-train`, so that every part of the run scores alike")
         if opts["save_model"]:
             raise CommandError("--save-model trains in one process; with --engine spark give --model")
-        conf = {}
-        for item in opts["spark_conf"]:
-            key, sep, value = item.partition("=")
-            if not sep or not key.strip():
-                raise CommandError(f"--spark-conf {item!r}: give KEY=VALUE")
-            conf[key.strip()] = value.strip()
+        try:
+            conf = spark.conf_of(opts["spark_conf"])
+        except ValueError as e:
+            raise CommandError(str(e)) from None
         try:
             model = Model.load(opts["model"])
         except (ValueError, KeyError, OSError) as e:

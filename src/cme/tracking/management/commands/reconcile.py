@@ -5,10 +5,10 @@
 """
 
 import datetime as dt
-import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cme.matching import spark as spark_options
 from cme.matching.batch import InputError
 from cme.tracking import batch
 from cme.tracking.reconcile import DEFAULT_GRACE, UNRECONCILED
@@ -37,10 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--engine", choices=("memory", "spark"), default="memory",
                             help="memory: one process (default); spark: an Apache Spark job, for enrolments "
                                  "across many authorities (the same rules and OUT.csv)")
-        parser.add_argument("--spark-master", default=os.environ.get("CME_SPARK_MASTER", "local[*]"),
-                            help="with --engine spark: the cluster's master URL (default local[*] or CME_SPARK_MASTER)")
-        parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
-                            help="a Spark setting, e.g. spark.driver.memory=8g (repeat for more)")
+        spark_options.add_session_arguments(parser)
 
     def handle(self, *args, **opts):
         as_of = _day(opts["as_of"])
@@ -65,12 +62,10 @@ class Command(BaseCommand):
     def _spark(self, opts, as_of: dt.date) -> None:
         from cme.matching import spark
 
-        conf = {}
-        for item in opts["spark_conf"]:
-            key, sep, value = item.partition("=")
-            if not sep or not key.strip():
-                raise CommandError(f"--spark-conf {item!r}: give KEY=VALUE")
-            conf[key.strip()] = value.strip()
+        try:
+            conf = spark.conf_of(opts["spark_conf"])
+        except ValueError as e:
+            raise CommandError(str(e)) from None
         ours = not spark.running()  # a session that was there before (spark-submit's) is left running
         session = spark.session(opts["spark_master"], conf, app="cme-reconcile")
         try:
