@@ -90,6 +90,11 @@ def _tables():
 
 
 SINGLE_VALID, PAIR, UPN_OK, VALID_DAY = _tables()
+# For bytes.translate: 1 for each byte that may not be in a UPN (UPN_BAD) or a LAESTAB
+# (DIGIT_BAD); DATE_SHAPE turns a date of the right shape into b"dddd-dd-dd".
+UPN_BAD = bytes(0 if UPN_OK[b] else 1 for b in range(256))
+DIGIT_BAD = bytes(0 if 48 <= b <= 57 else 1 for b in range(256))
+DATE_SHAPE = bytes(ord("d") if 48 <= b <= 57 else b if b == ord("-") else ord("x") for b in range(256))
 
 
 def _error(row: int, field: str, message: str) -> RegisterFileError:
@@ -284,10 +289,14 @@ def _parse_block(buf: np.ndarray, first_row: int, as_of: dt.date,
                                              strides=(1, 1), writeable=False)
     prefix = window[np.where(long_enough, starts, 0)]
     fixed = long_enough & (prefix[:, 13] == COMMA) & (prefix[:, 21] == COMMA) & (prefix[:, 32] == COMMA)
-    fixed &= UPN_OK[prefix[:, :13]].all(axis=1)
-    fixed &= ((prefix[:, 14:21] - 48) < 10).all(axis=1)
     upn = prefix[:, :13].copy().view("S13").ravel()
     laestab = prefix[:, 14:21].copy().view("S7").ravel()
+    # The whole block's UPNs, then LAESTABs, checked by a translation and a search in C; row by
+    # row only when one holds a bad character.
+    if b"\x01" in upn.tobytes().translate(UPN_BAD):
+        fixed &= UPN_OK[prefix[:, :13]].all(axis=1)
+    if b"\x01" in laestab.tobytes().translate(DIGIT_BAD):
+        fixed &= ((prefix[:, 14:21] - 48) < 10).all(axis=1)
     date_text = prefix[:, 22:32].copy().view("S10").ravel()
     marks_start = starts + PREFIX
 
@@ -306,16 +315,23 @@ def _parse_block(buf: np.ndarray, first_row: int, as_of: dt.date,
         if buf[ends[k] - 1] == ord('"'):
             ends[k] -= 1
 
-    # Dates as integers YYYYMMDD (sorting numbers is far cheaper than sorting strings); any
-    # text that is not of that shape is parsed alone, for its message.
-    txt = date_text.view(np.uint8).reshape(n, 10).astype(np.int64) - 48
-    shaped = ((txt[:, [0, 1, 2, 3, 5, 6, 8, 9]] >= 0) & (txt[:, [0, 1, 2, 3, 5, 6, 8, 9]] <= 9)).all(axis=1)
-    shaped &= (txt[:, 4] == -3) & (txt[:, 7] == -3)  # "-" is 45, 48 - 3
-    if not shaped.all():
+    # Dates as integers (sorting numbers is far cheaper than sorting strings): the year, month
+    # and day digits read big-endian, which orders them as the dates. Their shape is checked for
+    # the whole block by a translation and a comparison in C; when one is not of that shape, the
+    # first such is found and parsed alone, for its message.
+    text = date_text.tobytes()
+    if text.translate(DATE_SHAPE) != b"dddd-dd-dd" * n:
+        txt = date_text.view(np.uint8).reshape(n, 10).astype(np.int64) - 48
+        shaped = ((txt[:, [0, 1, 2, 3, 5, 6, 8, 9]] >= 0) & (txt[:, [0, 1, 2, 3, 5, 6, 8, 9]] <= 9)).all(axis=1)
+        shaped &= (txt[:, 4] == -3) & (txt[:, 7] == -3)  # "-" is 45, 48 - 3
         k = int(np.flatnonzero(~shaped)[0])
         _parse_date(bytes(date_text[k]), int(row_no[k]))
         raise _error(int(row_no[k]), "start_date", f"{bytes(date_text[k])!r} is not a date (YYYY-MM-DD)")
-    key = txt[:, [0, 1, 2, 3, 5, 6, 8, 9]] @ (10 ** np.arange(7, -1, -1))
+
+    def digits(at: int, size: int) -> np.ndarray:
+        return np.ndarray((n,), f">u{size}", text, at, (10,)).astype(np.uint64)
+
+    key = (digits(0, 4) << np.uint64(32)) | (digits(5, 2) << np.uint64(16)) | digits(8, 2)
     uniq, date_idx = np.unique(key, return_inverse=True)
     first_of = np.full(len(uniq), -1)
     first_of[date_idx[::-1]] = np.arange(n)[::-1]
@@ -386,55 +402,54 @@ def _extract(data: np.ndarray, start: np.ndarray, need: np.ndarray, off: np.ndar
     key = need[rows] * 8192 + off[rows]
     order = np.argsort(key, kind="stable")
     keys = key[order]
-    cuts = np.flatnonzero(np.diff(keys)) + 1
-    small = []
-    for group in np.split(rows[order], cuts):
-        if len(group) < BIG_GROUP:
-            small.append(group)
-            continue
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1, [len(keys)]])
+    sizes = np.diff(bounds)
+    in_order = rows[order]
+    # The small groups' rows all go together (below): only the big groups are cut out.
+    small = in_order[np.repeat(sizes < BIG_GROUP, sizes)]
+    for g in np.flatnonzero(sizes >= BIG_GROUP).tolist():
+        group = in_order[bounds[g]:bounds[g + 1]]
         n_need, o = int(need[group[0]]), int(off[group[0]])
         # Rows of one length and start date: usually nearly all rows of a block. Gathered as
-        # uint16 pairs through a sliding window over the bytes (one view per start parity).
-        for parity in (0, 1):
-            part = group[(start[group] & 1) == parity]
-            if not len(part):
-                continue
-            u16 = data[parity:parity + (len(data) - parity) // 2 * 2].view("<u2")
-            first = (start[part] - parity) // 2
-            step = int(first[1] - first[0]) if len(part) > 1 else 0
-            even = len(part) > 1 and step >= n_need and bool(np.all(np.diff(first) == step))
-            if even:
-                pairs = np.lib.stride_tricks.as_strided(
-                    u16[int(first[0]):], shape=(len(part), n_need), strides=(2 * step, 2),
-                    writeable=False)
+        # uint16 pairs through a sliding window over the bytes whose rows may start at any byte:
+        # such rows (of odd length) alternate between odd and even offsets, and unaligned reads
+        # cost less than an aligned view per parity, each gathering every other row.
+        first = start[group]
+        step = int(first[1] - first[0]) if len(group) > 1 else 0
+        even = len(group) > 1 and step >= 2 * n_need and bool(np.all(np.diff(first) == step))
+        if even:
+            pairs = np.ndarray((len(group), n_need), "<u2", data, int(first[0]), (step, 2))
+        else:
+            pairs = np.ndarray((len(data) - 2 * n_need + 1, n_need), "<u2", data, 0, (1, 2))
+        contiguous = len(group) > 1 and group[-1] - group[0] == len(group) - 1
+        # A few hundred rows at a time, so that the separator check reads what the copy has
+        # just brought into the cache.
+        for a in range(0, len(group), CHUNK_ROWS):
+            rows_c = group[a:a + CHUNK_ROWS]
+            chunk = pairs[a:a + CHUNK_ROWS] if even else pairs[first[a:a + CHUNK_ROWS]]
+            if contiguous:
+                marks[rows_c[0]:rows_c[-1] + 1, o:o + n_need] = chunk  # keeps the low byte: the code
             else:
-                pairs = np.lib.stride_tricks.as_strided(
-                    u16, shape=(len(u16) - n_need + 1, n_need), strides=(2, 2), writeable=False)
-            contiguous = len(part) > 1 and part[-1] - part[0] == len(part) - 1
-            # A few hundred rows at a time, so that the separator check reads what the copy
-            # has just brought into the cache.
-            for a in range(0, len(part), CHUNK_ROWS):
-                rows_c = part[a:a + CHUNK_ROWS]
-                chunk = pairs[a:a + CHUNK_ROWS] if even else pairs[first[a:a + CHUNK_ROWS]]
-                if contiguous:
-                    marks[rows_c[0]:rows_c[-1] + 1, o:o + n_need] = chunk  # keeps the low byte: the code
-                else:
-                    marks[rows_c, o:o + n_need] = chunk
-                ok = _separators_ok(chunk)
-                if not ok.all():
-                    bad.append(rows_c[~ok])
-    if small:
+                marks[rows_c, o:o + n_need] = chunk
+            ok = _separators_ok(chunk)
+            if not ok.all():
+                bad.append(rows_c[~ok])
+    if len(small):
         # Many small groups (joiners' start dates): one flat gather and scatter for them all.
-        r = np.concatenate(small)
+        # Session i of the lot is the k-th of its row: it is read at 2 * i plus a per-row shift
+        # and written at i plus another, so only those shifts are repeated per session.
+        r = small
         nd = need[r]
-        each = np.repeat(r, nd)
-        j = np.arange(int(nd.sum())) - np.repeat(np.cumsum(nd) - nd, nd)
-        pos = start[each] + 2 * j
+        before = np.cumsum(nd) - nd  # sessions of the earlier rows
+        i = np.arange(int(nd.sum()))
+        pos = 2 * i + np.repeat(start[r] - 2 * before, nd)
+        marks.reshape(-1, copy=False)[i + np.repeat(r * marks.shape[1] + off[r] - before, nd)] = data[pos]
         sep = data[pos + 1]
-        sep_bad = (sep != SPACE) & ~((j == need[each] - 1) & ((sep == NEWLINE) | (sep == CR)))
-        marks[each, off[each] + j] = data[pos]
+        sep_bad = sep != SPACE
+        last = before + nd - 1  # a row's last code may end its line
+        sep_bad[last] &= (sep[last] != NEWLINE) & (sep[last] != CR)
         if sep_bad.any():
-            bad.append(np.unique(each[sep_bad]))
+            bad.append(np.unique(r[np.searchsorted(before, np.flatnonzero(sep_bad), side="right") - 1]))
     return np.concatenate(bad) if bad else np.array([], np.int64)
 
 
@@ -443,16 +458,21 @@ def _tokenise(buf, rows, marks_start, ends, off, want, marks, row_no, upn, dates
     then read them like the others; a row that still does not line up is read token by token."""
     mv = memoryview(buf)
     pieces = []
-    for k in rows.tolist():
-        pieces.append(mv[marks_start[k]:ends[k]])
+    for a, b in zip(marks_start[rows].tolist(), ends[rows].tolist(), strict=True):
+        pieces.append(mv[a:b])
         pieces.append(b"\n")
-    blob = np.frombuffer(b"".join(pieces), np.uint8).copy()
-    digit = np.flatnonzero((blob >= 48) & (blob <= 57))
+    joined = bytearray().join(pieces)
+    blob = np.frombuffer(joined, np.uint8)
+    digit = np.flatnonzero((blob - 48) < 10)  # uint8 wraps: one comparison finds the digits
     digit = digit[digit > 0]
-    folded = PAIR[blob[digit - 1].astype(np.int64) + 256 * blob[digit].astype(np.int64)]
+    # Each digit and the character before it, read as one little-endian uint16: PAIR's index.
+    folded = PAIR[np.ndarray((len(blob) - 1,), "<u2", blob, 0, (1,))[digit - 1]]
     digit, folded = digit[folded != 0], folded[folded != 0]
     blob[digit - 1] = folded
-    blob = np.delete(blob, digit)
+    # The folded digits are dropped by one deletion in C: the block is ASCII (checked first) and
+    # no code's byte is 0xFF, so 0xFF marks them and nothing else.
+    blob[digit] = 0xFF
+    blob = np.frombuffer(joined.translate(None, b"\xff"), np.uint8)
     row_end = np.flatnonzero(blob == NEWLINE)
     row_start = np.empty(len(row_end), np.int64)
     row_start[0] = 0

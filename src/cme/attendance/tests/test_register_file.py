@@ -88,6 +88,30 @@ def test_bad_rows_name_the_row_and_field(line, message):
         read(HEADER + line + "\n")
 
 
+@pytest.mark.parametrize(("bad", "message"), [
+    ("A901100000031,9011001,2025/09/01,/ \\", "row 31, field start_date: b'2025/09/01' is not a date (YYYY-MM-DD)"),
+    ("A901100000031,9011001,2025-09-1 ,/ \\", "row 31, field start_date: b'2025-09-1 ' is not a date (YYYY-MM-DD)"),
+    ("A901100000031,9011001,2025-9-01,/ \\", "row 31, field start_date: b'2025-9-01' is not a date (YYYY-MM-DD)"),
+    ("A901100000031,9011001,2025-13-01,/ \\", "row 31, field start_date: b'2025-13-01' is not a date (YYYY-MM-DD)"),
+    ("a901100000031,9011001,2025-09-01,/ \\",
+     "row 31, field upn: b'a901100000031' is not a UPN (13 capital letters and digits)"),
+    ("A901100000031,901100X,2025-09-01,/ \\", "row 31, field laestab: b'901100X' is not a LAESTAB (7 digits)"),
+])
+def test_a_bad_field_among_good_rows_is_named_as_ever(bad, message):
+    # UPNs, LAESTABs and dates are checked for a whole block at once; a bad one is then found
+    # row by row, for the same message as a row read alone.
+    good = [f"A9011000000{i:02d},9011001,2025-09-01,/ \\" for i in range(2, 60)]
+    with pytest.raises(RegisterFileError) as err:
+        read(HEADER + "\n".join([*good[:29], bad, *good[30:]]) + "\n")
+    assert str(err.value) == message
+
+
+def test_no_code_is_stored_as_0xff():
+    # The tokeniser marks the digits it has folded away with 0xFF (see regfile._tokenise).
+    assert 0xFF not in C.TWO_CHARACTER_BYTES.values()
+    assert all(C.encode(code) != 0xFF for code in [*C.CODES_2024, *C.CODES_PRE_2024, C.NO_SESSION])
+
+
 def test_wrong_header_is_row_1():
     with pytest.raises(RegisterFileError, match="row 1, field header"):
         read("pupil,school,date,marks\n")

@@ -65,7 +65,12 @@ def test_engine_matches_the_plain_reading(seed, window, monkeypatch):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_file_reader_gives_the_same_marks(seed):
+@pytest.mark.parametrize("big_group", [1, regfile.BIG_GROUP])
+def test_file_reader_gives_the_same_marks(seed, big_group, monkeypatch):
+    # big_group=1: every row of a shape is gathered with the others of its shape (through the
+    # unaligned window, a few rows at a time) rather than one session at a time.
+    monkeypatch.setattr(regfile, "BIG_GROUP", big_group)
+    monkeypatch.setattr(regfile, "CHUNK_ROWS", 7 if big_group == 1 else regfile.CHUNK_ROWS)
     rows = random_rows(seed, pupils=200)
     as_of = dt.date(2025, 12, 12)
     data = regfile.to_csv_bytes(rows)
