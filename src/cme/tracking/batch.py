@@ -110,13 +110,15 @@ def enrolment_from_row(name: str, number: int, row: dict[str, str]) -> Enrolment
 
 
 def read_home_educated(text: str, name: str = "EHE.csv") -> list[HomeEducated]:
-    out = []
-    for number, row in _rows(text, name, EHE_COLUMNS):
-        person = person_from_row(name, number, row)
-        start = _date(row["start_date"], f"{name} row {number}", "start_date", required=True)
-        assert start is not None
-        out.append(HomeEducated(person, start))
-    return out
+    return [home_educated_from_row(name, number, row) for number, row in _rows(text, name, EHE_COLUMNS)]
+
+
+def home_educated_from_row(name: str, number: int, row: dict[str, str]) -> HomeEducated:
+    """One EHE.csv row (values stripped), checked (shared like `enrolment_from_row`)."""
+    person = person_from_row(name, number, row)
+    start = _date(row["start_date"], f"{name} row {number}", "start_date", required=True)
+    assert start is not None
+    return HomeEducated(person, start)
 
 
 def read_calendar(text: str, la_code: str, name: str = "TERMS.csv") -> SchoolCalendar:

@@ -27,12 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cme.matching.batch import InputError, person_from_row
+from cme.matching.batch import InputError
 from cme.matching.engine import MAX_BLOCK, Index, Matcher, Model, blocking_key_values, normalise
 from cme.tracking import batch
 from cme.tracking import reconcile as R
@@ -72,10 +73,8 @@ def _records(name: str, kind: str, first_seq: int, columns: tuple[str, ...]):
                         if e.leaving_date is not None:
                             end = leaving = e.leaving_date.toordinal()
                     else:
-                        person = person_from_row(name, number, text)
-                        begun = batch._date(text["start_date"], f"{name} row {number}", "start_date", required=True)
-                        assert begun is not None
-                        start = begun.toordinal()
+                        h = batch.home_educated_from_row(name, number, text)
+                        person, start = h.person, h.start_date.toordinal()
                 except InputError as exc:
                     error = str(exc)
                 n = normalise(person) if person else None
@@ -92,7 +91,7 @@ def _records(name: str, kind: str, first_seq: int, columns: tuple[str, ...]):
                 out["forenames"].append(list(n.forenames) if n else [])
                 out["surnames"].append(list(n.surnames) if n else [])
                 out["keys"].append(blocking_key_values(n, False) if n else [])
-                stripped = R.replace(person, upn="", address="", postcode="") if person else None
+                stripped = replace(person, upn="", address="", postcode="") if person else None
                 out["query_keys"].append(blocking_key_values(normalise(stripped), True) if stripped else [])
                 out["exact"].append([repr(key) for key in R._exact_keys(person)] if person else [])
             yield pd.DataFrame(out)
