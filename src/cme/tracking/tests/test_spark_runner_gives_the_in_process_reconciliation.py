@@ -85,3 +85,17 @@ def test_spark_runner_refuses_a_file_that_is_not_utf8_as_in_process(session, tmp
     with pytest.raises(InputError) as spark:
         batch.run_spark(session, bad, TERMS, tmp_path / "spark.csv", la_code="901", as_of=AS_OF)
     assert str(spark.value) == str(memory.value) and "not UTF-8" in str(spark.value)
+
+
+def test_spark_runner_refuses_a_wrong_header_as_in_process(session, tmp_path):
+    bad = tmp_path / "enrol.csv"
+    lines = ENROL.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace("leaving_ground", "reason")
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    with pytest.raises(InputError) as memory:
+        batch.run(bad, TERMS, tmp_path / "memory.csv", la_code="901", as_of=AS_OF)
+    with pytest.raises(InputError) as spark:
+        batch.run_spark(session, bad, TERMS, tmp_path / "spark.csv", la_code="901", as_of=AS_OF)
+    assert str(spark.value) == str(memory.value) and "row 1: the header must be" in str(spark.value)
+    assert not (tmp_path / "spark.csv").exists()
