@@ -154,7 +154,7 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray) -> bool
       forename (or a form of it) and surname at the same home;
     - otherwise (a year out elsewhere: a namesake born the year before) never.
 
-    Measured on the blind set (bench/movements_from_messy.py, seeds 21 and 31) and our own
+    Measured on the blind set (bench/movements_from_messy.py, seeds 21, 31 and 41) and our own
     (bench/make_movements.py): see bench/RESULTS.md, issue 11."""
     dob, forename, surname = int(levels[DOB]), int(levels[FN]), int(levels[SN])
     if _given_names_contradict(leaver, other, forename):

@@ -47,7 +47,6 @@ RECORD_SCHEMA = ("seq long, error string, kind string, laestab string, start lon
                  "ground string, destination string, record binary, forenames array<string>, "
                  "surnames array<string>, keys array<long>, query_keys array<long>, exact array<string>")
 CHOICE_SCHEMA = "seq long, roll_seq long, ehe_seq long"
-_NEVER = dt.date.max.toordinal()
 
 
 def _records(name: str, kind: str, first_seq: int, columns: tuple[str, ...]):
@@ -63,7 +62,7 @@ def _records(name: str, kind: str, first_seq: int, columns: tuple[str, ...]):
             for number, *row in zip(chunk["number"].tolist(), *values, strict=True):
                 text = {k: (v.strip() if isinstance(v, str) else "") for k, v in zip(columns, row, strict=True)}
                 error = None
-                laestab, start, end, leaving, ground, destination = "", 0, _NEVER, _NEVER, "", ""
+                laestab, start, end, leaving, ground, destination = "", 0, R._NEVER, R._NEVER, "", ""
                 person = None
                 try:
                     if kind == "roll":
