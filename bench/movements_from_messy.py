@@ -67,6 +67,19 @@ def school_of(key: str, salt: str = "") -> str:
     return f"901{1001 + int(hashlib.sha256((key + salt).encode()).hexdigest(), 16) % 300:04d}"
 
 
+def home_school(p: dict) -> str:
+    return school_of(p.get("address", "") + p["surname"])
+
+
+def next_school(p: dict, roll_id: str) -> str:
+    """Another school than the one the child left: a child re-admitted where they were is not
+    found at "another provider" (issue 11, point 4), so truth would call them lost."""
+    salt = "next"
+    while (school := school_of(roll_id, salt)) == home_school(p):
+        salt += "+"
+    return school
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--messy", type=Path, required=True)
@@ -93,7 +106,7 @@ def main() -> None:
             if d["roll_id"] in leaving:
                 continue
             leaving[d["roll_id"]] = (left, "on_roll")
-            joiners.append((ref, left + timedelta(days=5), school_of(d["roll_id"], "next")))
+            joiners.append((ref, left + timedelta(days=5), next_school(roll[d["roll_id"]], d["roll_id"])))
         elif d["kind"].startswith("unrelated"):
             joiners.append((ref, left + timedelta(days=5), school_of(d["referral_id"])))
         else:
@@ -108,7 +121,7 @@ def main() -> None:
         w.writerow(ENROL)
         for rid, p in roll.items():
             left, status = leaving.get(rid, (None, ""))
-            school = school_of(p.get("address", "") + p["surname"])
+            school = home_school(p)
             w.writerow([p["upn"], p["forename"], p["middle_names"], p["surname"], p["former_surname"], p["dob"],
                         p["sex"], p["postcode"], p["address"], school, "2020-09-01",
                         left.isoformat() if left else "", "g" if left else "", ""])

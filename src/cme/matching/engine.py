@@ -32,7 +32,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from cme.matching import normalise as nm
 from cme.matching.calibration import Calibration, assess
 from cme.matching.holdout import Holdout, make_holdout
-from cme.matching.names import groups_of
+from cme.matching.names import groups_of, short_forms
 
 ENGINE_VERSION = "1.0"
 MODEL_FORMAT = 2
@@ -341,6 +341,7 @@ class _Vocab:
         self._first: list[int] = []
         self._len: list[int] = []
         self.members: dict[str, list[int]] = defaultdict(list)
+        self.called_by: dict[str, list[int]] = defaultdict(list)  # short form -> names called by it
         self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def add(self, s: str) -> int:
@@ -356,6 +357,8 @@ class _Vocab:
                 self._len.append(len(s))
                 for g in groups_of(s):
                     self.members[g].append(i)
+                for short in short_forms(s):
+                    self.called_by[short].append(i)
                 self._arrays = None
         return i
 
@@ -363,6 +366,12 @@ class _Vocab:
         """The id of a string; -1 for "none given", UNSEEN for a value no record holds, so
         that a value the index has never seen agrees with nothing (not with a missing one)."""
         return self.ids.get(s, UNSEEN) if s else -1
+
+    def short_form_ids(self, name: str) -> list[int]:
+        """Names held that are this name's short form (Oluwatomiwa: Tomi), or that it is the
+        short form of (Tomi: Oluwatomiwa, Oluwatomisin); see `names.short_forms`."""
+        shorts = [self.ids[f] for f in short_forms(name) if f in self.ids]
+        return shorts + self.called_by.get(name, [])
 
     def code(self, c: str, create: bool = False) -> int:
         i = self._codes.get(c)
@@ -624,6 +633,7 @@ class Index:
         qf = n.forenames
         qf_ids = self._query_ids(qf)
         related = [i for f in qf for g in groups_of(f) for i in self.names.members.get(g, ())]
+        related += [i for f in qf for i in self.names.short_form_ids(f)]
         sims = self._name_sims(qf, fn)
         exact_fn = _isin(fn, qf_ids)
         lev = np.full(k, 7, dtype=np.int8)

@@ -40,10 +40,30 @@ def name_groups() -> dict[str, frozenset[str]]:
     return {name: frozenset(keys) for name, keys in groups.items() if name}
 
 
+# Yoruba names that open with a praise of God ("Oluwa", "Olu") are called by what follows, or by its
+# first syllables: Oluwatomiwa is Tomi, Oluwadamilola Dami, Olufemi Femi, Oluwaseun Seun. Too
+# many such names for a list; the rule is asymmetric (Tomi is Oluwatomiwa and Oluwatomisin, but
+# those two are different names), so it is not a group.
+_PRAISE_PREFIXES = ("oluwa", "olu")
+MIN_SHORT_FORM = 4  # Tomi, Dami, Femi, Seun, Kemi; not "Tom"
+
+
+def short_forms(name: str) -> tuple[str, ...]:
+    """The short forms a normalised forename is called by, if it opens with "Oluwa" or "Olu":
+    each start of the rest of the name of at least MIN_SHORT_FORM letters (Oluwatomiwa: tomi,
+    tomiw, tomiwa)."""
+    for prefix in _PRAISE_PREFIXES:
+        if name.startswith(prefix) and len(name) - len(prefix) >= MIN_SHORT_FORM:
+            rest = name[len(prefix):]
+            return tuple(rest[:k] for k in range(MIN_SHORT_FORM, len(rest) + 1))
+    return ()
+
+
 def groups_of(name: str) -> frozenset[str]:
     return name_groups().get(name, frozenset())
 
 
 def are_variants(a: str, b: str) -> bool:
-    """True when two normalised forenames are forms of one name (Bill and William)."""
-    return a != b and bool(groups_of(a) & groups_of(b))
+    """True when two normalised forenames are forms of one name (Bill and William, Tomi and
+    Oluwatomiwa)."""
+    return a != b and (bool(groups_of(a) & groups_of(b)) or a in short_forms(b) or b in short_forms(a))

@@ -45,7 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
 # record itself pickled (one binary column moves through joins cheaply).
 RECORD_SCHEMA = ("seq long, error string, kind string, laestab string, start long, end long, leaving long, "
                  "ground string, destination string, record binary, forenames array<string>, "
-                 "surnames array<string>, keys array<long>, query_keys array<long>, exact array<string>")
+                 "surnames array<string>, keys array<long>, query_keys array<long>, exact array<string>, "
+                 "first_name string")
 CHOICE_SCHEMA = "seq long, roll_seq long, ehe_seq long"
 
 
@@ -93,6 +94,7 @@ def _records(name: str, kind: str, first_seq: int, columns: tuple[str, ...]):
                 stripped = replace(person, upn="", address="", postcode="") if person else None
                 out["query_keys"].append(blocking_key_values(normalise(stripped), True) if stripped else [])
                 out["exact"].append([repr(key) for key in R._exact_keys(person)] if person else [])
+                out["first_name"].append(R._first_name(person) if person else "")
             yield pd.DataFrame(out)
 
     return run
@@ -126,7 +128,7 @@ def _read(spark: SparkSession, path: str | Path, name: str, columns: tuple[str, 
     return records, count
 
 
-def _scorer(model: Model, counts: Any, size: int, threshold: float):
+def _scorer(model: Model, counts: Any, size: int, threshold: float, established: frozenset[str]):
     """The cogroup function: a bucket of leavers with their candidates' records, each leaver's
     choice by the engine (the seq of the roll and home-education records found, or null)."""
     import pandas as pd
@@ -153,7 +155,7 @@ def _scorer(model: Model, counts: Any, size: int, threshold: float):
             found: dict[str, int | None] = {"roll": None, "ehe": None}
             if len(rows):
                 picked, _ = R.engine_choice(matcher, person, rows, [unpickled[r][0] for r in rows],
-                                            [kinds[r] for r in rows], threshold)
+                                            [kinds[r] for r in rows], threshold, established)
                 for kind, (t, _) in picked.items():
                     found[kind] = int(seqs[int(rows[t])])
             out["seq"].append(int(leaver_seq))
@@ -216,6 +218,9 @@ def reconcile(spark: SparkSession, enrol: str | Path, *, la_code: str, as_of: dt
         return {r["name"]: int(r["count"]) for r in rows}
 
     counts = spark.sparkContext.broadcast((name_counts("forenames"), name_counts("surnames")))
+    # Forenames held often across every record, as the in-process Reconciler counts them.
+    established = frozenset(r["first_name"] for r in records.filter(F.col("first_name") != "")
+                            .groupBy("first_name").count().filter(F.col("count") >= R.ESTABLISHED_MIN).collect())
     on_roll_exactly = exact.filter(F.col("kind") == "roll").select("seq")
     to_score = tracked.join(on_roll_exactly, "seq", "left_anti")
     index_keys = index.select(F.col("seq").alias("c_seq"), F.explode("keys").alias("key"))
@@ -238,7 +243,7 @@ def reconcile(spark: SparkSession, enrol: str | Path, *, la_code: str, as_of: dt
                         "c_record")
     right = to_score.select(F.pmod(F.xxhash64("seq"), F.lit(buckets)).alias("bucket"), "seq", "record")
     choices = left.groupBy("bucket").cogroup(right.groupBy("bucket")).applyInPandas(
-        _scorer(model, counts, size, threshold), CHOICE_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
+        _scorer(model, counts, size, threshold, established), CHOICE_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
     engine = {r["seq"]: (r["roll_seq"], r["ehe_seq"]) for r in choices.collect()}
     found = (exact.filter(F.col("kind") == "roll").select(F.col("found_seq").alias("seq"))
              .unionByName(choices.filter(F.col("roll_seq").isNotNull()).select(F.col("roll_seq").alias("seq"))))
