@@ -255,8 +255,8 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
       a form of it) and a like surname in the same house (`_same_house`); missing: only with the
       same forename (or a form of it) and surname at the same home.
 
-    Measured on the blind set (bench/movements_from_messy.py, seeds 21, 31 and 41 looked at;
-    51 and 61 made afterwards) and our own (bench/make_movements.py): see bench/RESULTS.md,
+    Measured on the blind set (bench/movements_from_messy.py, seeds 21 to 71 looked at; 81 and
+    91 made afterwards) and our own (bench/make_movements.py): see bench/RESULTS.md,
     issue 11."""
     dob, forename, surname = int(levels[DOB]), int(levels[FN]), int(levels[SN])
     if _given_names_contradict(leaver, other, forename):
