@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -217,7 +217,7 @@ def _same_house(a: Person, b: Person, home_level: int) -> bool:
 
 
 def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
-                      established: frozenset[str] = frozenset()) -> bool:
+                      established: Container[str] = frozenset()) -> bool:
     """May the engine find the leaver again in `other` (a school's record, or the home-education
     list's), whatever its probability? Both records are a school's, each checked against a birth
     certificate or passport (SI 2024/208 reg 5: full name, sex, date of birth), so names, date
@@ -273,7 +273,7 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
     if forename == _FN_MIDDLE and same_home and _same_names_reordered(leaver, other):
         return False  # Maria Daria and Daria Maria at one home: twins named so, or one school's slip
     if (dob == _DOB_EXACT and same_home and forename == _FN_LOOSE and not _same_middle_names(leaver, other)
-            and {_first_name(leaver), _first_name(other)} <= established):
+            and _first_name(leaver) in established and _first_name(other) in established):
         return False  # Ayaan and Rayyan, Harry and Harvey: two names, not a slip of one
     if (surname == _SURNAME_DIFFERENT and not same_home and not _same_middle_names(leaver, other)
             and not _convention_surname(leaver, other)):
@@ -300,9 +300,23 @@ def established_names(first_names: Iterable[str]) -> frozenset[str]:
     return frozenset(name for name, n in counts.items() if name and n >= ESTABLISHED_MIN)
 
 
+class _Established:
+    """`established_names` of the records, worked out the first time a rule asks (rarely: a
+    twin's pattern), not for every run."""
+
+    def __init__(self, people: Sequence[Person]):
+        self._people = people
+        self._names: frozenset[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self._names is None:
+            self._names = established_names(_first_name(p) for p in self._people)
+        return name in self._names
+
+
 def engine_choice(matcher: Matcher, leaver: Person, rows: np.ndarray, others: Sequence[Person],
                   kinds: Sequence[str], threshold: float,
-                  established: frozenset[str] = frozenset()) -> tuple[dict[str, tuple[int, float]], float]:
+                  established: Container[str] = frozenset()) -> tuple[dict[str, tuple[int, float]], float]:
     """The engine's part of finding a leaver again, shared by the in-process reconciler and the
     Spark runner: over the candidate `rows` (index rows, in the index's order; `others` their
     records and `kinds` "roll" or "ehe"), for each kind the first by probability at or above the
@@ -365,7 +379,7 @@ class Reconciler:
         self._leaving_dates = [e.leaving_date for e in enrolments
                                if e.leaving_date is not None and e.leaving_date <= as_of]
         self._people = people
-        self.established = established_names(_first_name(p) for p in people)
+        self.established = _Established(people)
         self._model = model
         self._matcher: Matcher | None = None
         self._index_rows: np.ndarray = np.zeros(0, dtype=np.int64)  # index row -> record
