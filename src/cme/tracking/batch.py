@@ -203,10 +203,11 @@ def read_calendar(text: str, la_code: str, name: str = "TERMS.csv") -> SchoolCal
 
 
 def run(enrol: str | Path, terms: str | Path, out: str | Path, *, la_code: str, as_of: dt.date,
-        ehe: str | Path | None = None, grace: int | None = None) -> list[Outcome]:
-    """Read, reconcile and write OUT.csv; InputError (nothing written) on any bad input."""
+        ehe: str | Path | None = None, grace: int | None = None, workers: int = 1) -> list[Outcome]:
+    """Read, reconcile and write OUT.csv; InputError (nothing written) on any bad input.
+    `workers`: processes that find the leavers again (cme.tracking.reconcile.reconcile)."""
     with _no_cyclic_collection():
-        return _run(enrol, terms, out, la_code=la_code, as_of=as_of, ehe=ehe, grace=grace)
+        return _run(enrol, terms, out, la_code=la_code, as_of=as_of, ehe=ehe, grace=grace, workers=workers)
 
 
 @contextmanager
@@ -225,7 +226,7 @@ def _no_cyclic_collection() -> Iterator[None]:
 
 
 def _run(enrol: str | Path, terms: str | Path, out: str | Path, *, la_code: str, as_of: dt.date,
-         ehe: str | Path | None, grace: int | None) -> list[Outcome]:
+         ehe: str | Path | None, grace: int | None, workers: int) -> list[Outcome]:
     if not re.fullmatch(r"\d{3}", la_code or ""):
         raise InputError(f"--la: {la_code!r} is not an LA code (3 digits)")
     enrolments = read_enrolments(_read(enrol, "ENROL.csv"))
@@ -238,7 +239,7 @@ def _run(enrol: str | Path, terms: str | Path, out: str | Path, *, la_code: str,
         except CalendarRangeError as e:
             raise InputError(f"TERMS.csv: {e}") from None
 
-    outcomes = reconcile(enrolments, home, la_code=la_code, as_of=as_of, school_days=school_days)
+    outcomes = reconcile(enrolments, home, la_code=la_code, as_of=as_of, school_days=school_days, workers=workers)
     del grace  # the batch reports school days; the grace period decides referrals in the service
     write_out(out, [(o.enrolment.person.upn, o.enrolment.laestab, o.enrolment.leaving_date, o.status, o.found_at,
                      o.school_days) for o in outcomes])

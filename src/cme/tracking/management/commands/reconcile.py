@@ -1,10 +1,13 @@
 """`cme reconcile`: reconcile a year's enrolments with no database (issue 11, point 4).
 
     cme reconcile --enrolments ENROL.csv --as-of YYYY-MM-DD --la LA --term-dates TERMS.csv
-                  --out OUT.csv [--ehe EHE.csv] [--grace N] [--engine spark [--spark-master URL]]
+                  --out OUT.csv [--ehe EHE.csv] [--grace N] [--workers N]
+                  [--engine spark [--spark-master URL]]
 """
 
+import argparse
 import datetime as dt
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,6 +24,23 @@ def _day(text: str) -> dt.date:
         raise CommandError(f"--as-of: {text!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # what this process may use (a container's share)
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return n
+
+
 class Command(BaseCommand):
     help = "Say for every ended enrolment whether the child was found again; write OUT.csv."
     requires_system_checks = []  # runs without a database
@@ -34,6 +54,9 @@ class Command(BaseCommand):
         parser.add_argument("--ehe", help="EHE.csv: the home-education list")
         parser.add_argument("--grace", type=int, default=DEFAULT_GRACE,
                             help=f"school days before a leaver counts as overdue (default {DEFAULT_GRACE})")
+        parser.add_argument("--workers", type=_workers, default=_cores(),
+                            help="processes that find the leavers again, with --engine memory "
+                                 "(default: the cores this process may use, here %(default)s)")
         parser.add_argument("--engine", choices=("memory", "spark"), default="memory",
                             help="memory: one process (default); spark: an Apache Spark job, for enrolments "
                                  "across many authorities (the same rules and OUT.csv)")
@@ -45,7 +68,7 @@ class Command(BaseCommand):
             return self._spark(opts, as_of)
         try:
             outcomes = batch.run(opts["enrolments"], opts["term_dates"], opts["out"], la_code=opts["la"],
-                                 as_of=as_of, ehe=opts["ehe"])
+                                 as_of=as_of, ehe=opts["ehe"], workers=opts["workers"])
         except InputError as e:
             raise CommandError(str(e)) from None
         counts: dict[str, int] = {}
