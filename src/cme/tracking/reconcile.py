@@ -370,32 +370,32 @@ def reconcile(enrolments: Sequence[Enrolment], home_educated: Sequence[HomeEduca
     return [r.outcome(e, school_days, h) for e, h in zip(leavers, hits, strict=True)]
 
 
-_FORKED: tuple[Reconciler, Sequence[Enrolment], int] | None = None  # what a forked worker searches
+# Pieces of the leavers per worker: a worker slowed by other work on the machine takes fewer.
+_PIECES_PER_WORKER = 8
+_FORKED: tuple[Reconciler, Sequence[Enrolment]] | None = None  # what a forked worker searches
 
 
 def _found_all(r: Reconciler, leavers: Sequence[Enrolment], workers: int) -> list[dict]:
     """`r._found` of each leaver, in order, shared between `workers` forked processes: they
-    inherit the built index rather than build it again, and each takes every n-th leaver, so
-    that the hard ones (found by the engine, not by an exact key) are shared out evenly."""
+    inherit the built index rather than build it again, and take the leavers in pieces, each
+    worker the next piece as it finishes one."""
     workers = min(workers, len(leavers))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [r._found(e) for e in leavers]
     global _FORKED
     r._engine()  # before the fork: built once, for every worker
-    _FORKED = (r, leavers, workers)
+    _FORKED = (r, leavers)
+    size = -(-len(leavers) // (workers * _PIECES_PER_WORKER))
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_found_share, range(workers))
+            pieces = pool.map(_found_piece, [(i, i + size) for i in range(0, len(leavers), size)], chunksize=1)
     finally:
         _FORKED = None
-    out: list[dict] = [{}] * len(leavers)
-    for k, part in enumerate(parts):
-        out[k::workers] = part
-    return out
+    return [found for piece in pieces for found in piece]
 
 
-def _found_share(k: int) -> list[dict]:
-    """In a forked worker: the k-th share of the leavers' searches."""
+def _found_piece(piece: tuple[int, int]) -> list[dict]:
+    """In a forked worker: the searches of one piece of the leavers."""
     assert _FORKED is not None
-    r, leavers, workers = _FORKED
-    return [r._found(e) for e in leavers[k::workers]]
+    r, leavers = _FORKED
+    return [r._found(e) for e in leavers[piece[0]:piece[1]]]
