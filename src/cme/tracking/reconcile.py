@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -387,8 +388,10 @@ def _found_all(r: Reconciler, leavers: Sequence[Enrolment], workers: int) -> lis
     _FORKED = (r, leavers)
     size = -(-len(leavers) // (workers * _PIECES_PER_WORKER))
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pieces = pool.map(_found_piece, [(i, i + size) for i in range(0, len(leavers), size)], chunksize=1)
+        # An executor, not multiprocessing.Pool: a worker killed (out of memory) fails the run
+        # (BrokenProcessPool) where a pool would wait for its piece for ever.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            pieces = list(pool.map(_found_piece, [(i, i + size) for i in range(0, len(leavers), size)]))
     finally:
         _FORKED = None
     return [found for piece in pieces for found in piece]

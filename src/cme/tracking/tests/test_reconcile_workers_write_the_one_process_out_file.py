@@ -3,6 +3,7 @@ process byte for byte, whatever the number (the Spark runner's test set: movers 
 siblings, twins and namesakes joining elsewhere)."""
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -43,4 +44,13 @@ def test_the_workers_give_each_leaver_the_outcome_of_one_process():
 def test_a_number_of_workers_below_one_is_refused(tmp_path, workers):
     with pytest.raises(CommandError, match="--workers"):
         _command(tmp_path / "out.csv", "--workers", workers)
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_worker_that_dies_fails_the_run_and_nothing_is_written(tmp_path, monkeypatch):
+    # Only the forked workers search (the parent builds the index and waits): each dies at once,
+    # as one killed for want of memory would.
+    monkeypatch.setattr(reconcile.Reconciler, "_found", lambda self, leaver: os._exit(1))
+    with pytest.raises(CommandError, match="a worker process stopped"):
+        _command(tmp_path / "out.csv", "--workers", "2")
     assert not (tmp_path / "out.csv").exists()

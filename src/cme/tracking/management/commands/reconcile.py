@@ -8,6 +8,7 @@
 import argparse
 import datetime as dt
 import os
+from concurrent.futures.process import BrokenProcessPool
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -71,6 +72,9 @@ class Command(BaseCommand):
                                  as_of=as_of, ehe=opts["ehe"], workers=opts["workers"])
         except InputError as e:
             raise CommandError(str(e)) from None
+        except BrokenProcessPool:
+            raise CommandError("a worker process stopped before it finished (out of memory?); nothing "
+                               "written. Fewer workers (--workers 1) need less memory.") from None
         counts: dict[str, int] = {}
         for o in outcomes:
             counts[o.status] = counts.get(o.status, 0) + 1
