@@ -1,6 +1,6 @@
 """Benchmark: reconcile a year of an authority's movements with `cme reconcile` (issue 11, point 7).
 
-    .venv/bin/python bench/reconcile.py [--data bench/data/movements] [--make] [--record]
+    .venv/bin/python bench/reconcile.py [--data bench/data/movements] [--make] [--record] [--workers N]
 
 Runs the batch command as a separate process (as an LA would), timing it end to end with its peak
 memory (resident set, from the kernel's accounting of the child process), then scores OUT.csv
@@ -33,6 +33,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=BENCH / "data" / "movements")
     ap.add_argument("--make", action="store_true", help="generate the data first (make_movements.py defaults)")
     ap.add_argument("--record", action="store_true", help="append the figures to bench/RESULTS.md")
+    ap.add_argument("--workers", type=int, help="cme reconcile --workers (default: the command's, the cores)")
     a = ap.parse_args()
     if a.make or not (a.data / "enrol.csv").exists():
         subprocess.run([sys.executable, str(BENCH / "make_movements.py"), "--out", str(a.data)], check=True)
@@ -40,7 +41,7 @@ def main() -> int:
     cme = ROOT / ".venv" / "bin" / "cme"
     cmd = [str(cme), "reconcile", "--enrolments", str(a.data / "enrol.csv"), "--as-of", "2025-07-18",
            "--la", "901", "--term-dates", str(a.data / "terms.csv"), "--ehe", str(a.data / "ehe.csv"),
-           "--out", str(out)]
+           "--out", str(out)] + (["--workers", str(a.workers)] if a.workers else [])
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0

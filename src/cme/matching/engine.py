@@ -455,11 +455,16 @@ class Index:
         self._delta_keys: list[int] = []
         self._delta_rows: list[int] = []
         self._size: int | None = None  # set on a part of a larger index (of_normalised)
+        self._alive: int | None = None  # records alive, counted once after each change
         self.add(people)
         self.compact()
 
     def __len__(self) -> int:
-        return self._size if self._size is not None else int(self.cols["alive"].sum())
+        if self._size is not None:
+            return self._size
+        if self._alive is None:  # asked several times for every referral scored
+            self._alive = int(self.cols["alive"].sum())
+        return self._alive
 
     # -- building -------------------------------------------------------------------------
 
@@ -527,6 +532,7 @@ class Index:
             new = np.asarray(rows[k], dtype=t).reshape((-1, w) if w else -1)
             self.cols[k] = np.concatenate([self.cols[k], new])
         self.addr = np.concatenate([self.addr, np.array(addr, dtype=object)])
+        self._alive = None
         size = len(self.names.strings) + 1  # last slot counts "no name" (-1)
         self.fn_count = np.pad(self.fn_count, (0, size - len(self.fn_count)))
         self.sn_count = np.pad(self.sn_count, (0, size - len(self.sn_count)))
@@ -541,6 +547,7 @@ class Index:
         rows = [self.row_of.pop(i) for i in ids if i in self.row_of]
         if rows:
             self.cols["alive"][np.array(rows)] = False
+            self._alive = None
 
     def compact(self) -> None:
         """Merge waiting blocking keys into the sorted key array."""
@@ -573,10 +580,12 @@ class Index:
         rows = np.array([self.row_of[i] for i in ids if i in self.row_of], dtype=np.int64)
         rows = rows[self.cols["alive"][rows]] if len(rows) else rows
         self.cols["alive"][rows] = False
+        self._alive = None
         try:
             yield
         finally:
             self.cols["alive"][rows] = True
+            self._alive = None
 
     def nbytes(self) -> int:
         """Memory held by the arrays (strings and dictionaries not included)."""
@@ -605,14 +614,16 @@ class Index:
         out = np.zeros(cand.shape[0])
         if not q_strs or cand.size == 0:
             return out
-        uniq, inv = np.unique(cand.ravel(), return_inverse=True)
-        sims = np.zeros(len(uniq))
-        valid = uniq >= 0
+        # Each name as often as it comes: for a referral's few dozen, cheaper than finding the
+        # distinct ones first.
+        flat = cand.ravel()
+        sims = np.zeros(len(flat))
+        valid = flat >= 0
         if valid.any():
-            strs = [self.names.strings[i] for i in uniq[valid]]
+            strs = [self.names.strings[i] for i in flat[valid]]
             matrix = process.cdist(list(q_strs), strs, scorer=JaroWinkler.normalized_similarity)
             sims[valid] = matrix.max(axis=0)
-        return _rows_max(sims[inv].reshape(cand.shape))
+        return _rows_max(sims.reshape(cand.shape))
 
     def _query_ids(self, strs: Sequence[str]) -> np.ndarray:
         return np.array([i for i in (self.names.get(s) for s in strs) if i >= 0], dtype=np.int32)
@@ -703,7 +714,7 @@ class Index:
             slip = (count == 1) | ((count == 2) & transposed)
             lev[slip & ~near] = D["year_digit"]
             lev[slip & near] = D["one_digit_typo"]
-            stand_in = (m * 100 + d) in _STAND_IN or np.isin(cmd, list(_STAND_IN))
+            stand_in = (m * 100 + d) in _STAND_IN or _isin(cmd, list(_STAND_IN))
             lev[stand_in & near] = D["year_only"]
             lev[(cmd == m * 100 + d) & (np.abs(cy - y) == 1)] = D["year_off_by_one"]
             if d != m and d <= 12:

@@ -56,9 +56,13 @@ def phonetic(name: str) -> str:
     return jellyfish.metaphone(name) if name else ""
 
 
+_NOT_POSTCODE = re.compile(r"[^A-Z0-9]")
+_SPACES = re.compile(r"\s+")
+
+
 def postcode(text: str) -> str:
     """Upper case without spaces: ' nm1 2ab' → 'NM12AB'. Non-UK codes are kept in that form too."""
-    return re.sub(r"[^A-Z0-9]", "", (text or "").upper())
+    return _NOT_POSTCODE.sub("", (text or "").upper())
 
 
 def postcode_sector_district(code: str) -> tuple[str, str]:
@@ -80,7 +84,7 @@ def address(text: str, code: str = "") -> tuple[str, int]:
 
 
 def upn(text: str) -> str:
-    return re.sub(r"\s+", "", text or "").upper()
+    return _SPACES.sub("", text or "").upper()
 
 
 def upn_is_temporary(value: str) -> bool:

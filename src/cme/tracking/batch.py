@@ -16,9 +16,12 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import gc
 import io
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from cme.attendance.calendar import (
@@ -30,6 +33,7 @@ from cme.attendance.calendar import (
 from cme.core.atomic import write_atomically
 from cme.matching.batch import COLUMNS as PERSON_COLUMNS
 from cme.matching.batch import InputError, person_from_row
+from cme.matching.engine import Person
 from cme.tracking.reconcile import (
     DEFAULT_GRACE,
     GROUNDS,
@@ -77,7 +81,74 @@ def _date(value: str, where: str, field: str, *, required: bool) -> dt.date | No
 
 
 def read_enrolments(text: str, name: str = "ENROL.csv") -> list[Enrolment]:
+    fast = _plain_enrolments(text)
+    if fast is not None:
+        return fast
     return [enrolment_from_row(name, number, row) for number, row in _rows(text, name, ENROL_COLUMNS)]
+
+
+# Checks of the fast reader, stricter than the row reader's (ASCII digits only), so that what
+# passes them passes the row reader's with the same values.
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_LAESTAB = re.compile(r"[0-9]{7}")
+_SEX = {"": "", "M": "M", "F": "F", "m": "M", "f": "F"}
+
+
+def _plain_dates(values: Sequence[str]) -> dict[str, dt.date | None] | None:
+    """Each distinct value as a date ("" as None); None if any is not a plain real date."""
+    out: dict[str, dt.date | None] = {}
+    for v in set(values):
+        if not v:
+            out[v] = None
+            continue
+        if not _PLAIN_DATE.fullmatch(v):
+            return None
+        try:
+            out[v] = dt.date.fromisoformat(v)
+        except ValueError:
+            return None
+    return out
+
+
+def _plain_enrolments(text: str) -> list[Enrolment] | None:
+    """ENROL.csv read a column at a time: what `enrolment_from_row` makes of every row, or None
+    when anything is out of the ordinary (a bad value, a short or long row), for the row reader
+    to read again and name the row and field. A year's file is read in seconds, not tens."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != ENROL_COLUMNS:
+        return None
+    rows = [row for row in reader if row]  # as csv.DictReader, which skips empty lines
+    if any(len(row) != len(ENROL_COLUMNS) for row in rows):
+        return None
+    if not rows:
+        return []
+    columns = [[v.strip() for v in column] for column in zip(*rows, strict=True)]
+    dobs, entries, leavings = _plain_dates(columns[5]), _plain_dates(columns[10]), _plain_dates(columns[11])
+    if dobs is None or entries is None or leavings is None or "" in entries:
+        return None
+    if not set(columns[6]) <= _SEX.keys():
+        return None
+    if not all(_PLAIN_LAESTAB.fullmatch(v) for v in set(columns[9])):
+        return None
+    if not all(not v or _PLAIN_LAESTAB.fullmatch(v) for v in set(columns[13])):
+        return None
+    grounds = {g: g.lower() for g in set(columns[12])}
+    if not all(not lower or lower in GROUNDS for lower in grounds.values()):
+        return None
+    out = []
+    for (number, upn, forename, middle, surname, former, dob, sex, postcode, address, laestab, entry, leaving,
+         ground, destination) in zip(itertools.count(2), *columns):
+        entered, left = entries[entry], leavings[leaving]
+        assert entered is not None
+        if (left is not None and left < entered) or (ground and left is None):
+            return None
+        # Positional, in Person's field order (id, upn, names, preferred names, dob, sex, postcode,
+        # address): keywords cost a second in a year's file.
+        person = Person(f"enrolment-{number}", upn, forename, middle, surname, former, "", "", dobs[dob],
+                        _SEX[sex], postcode, address)
+        out.append(Enrolment(person, laestab, entered, left, grounds[ground], destination))
+    return out
 
 
 def enrolment_from_row(name: str, number: int, row: dict[str, str]) -> Enrolment:
@@ -132,8 +203,30 @@ def read_calendar(text: str, la_code: str, name: str = "TERMS.csv") -> SchoolCal
 
 
 def run(enrol: str | Path, terms: str | Path, out: str | Path, *, la_code: str, as_of: dt.date,
-        ehe: str | Path | None = None, grace: int | None = None) -> list[Outcome]:
-    """Read, reconcile and write OUT.csv; InputError (nothing written) on any bad input."""
+        ehe: str | Path | None = None, grace: int | None = None, workers: int = 1) -> list[Outcome]:
+    """Read, reconcile and write OUT.csv; InputError (nothing written) on any bad input.
+    `workers`: processes that find the leavers again (cme.tracking.reconcile.reconcile)."""
+    with _no_cyclic_collection():
+        return _run(enrol, terms, out, la_code=la_code, as_of=as_of, ehe=ehe, grace=grace, workers=workers)
+
+
+@contextmanager
+def _no_cyclic_collection() -> Iterator[None]:
+    """A year's run makes millions of small objects and keeps them (records, keys, the index),
+    and makes next to no cyclic garbage: the cyclic collector would walk them all again and again
+    as they are made, a third of the run's time (measured on a 250,000-pupil year: 51 s down to
+    34 s, the same peak memory). Off for the run, back as it was after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(enrol: str | Path, terms: str | Path, out: str | Path, *, la_code: str, as_of: dt.date,
+         ehe: str | Path | None, grace: int | None, workers: int) -> list[Outcome]:
     if not re.fullmatch(r"\d{3}", la_code or ""):
         raise InputError(f"--la: {la_code!r} is not an LA code (3 digits)")
     enrolments = read_enrolments(_read(enrol, "ENROL.csv"))
@@ -146,7 +239,7 @@ def run(enrol: str | Path, terms: str | Path, out: str | Path, *, la_code: str, 
         except CalendarRangeError as e:
             raise InputError(f"TERMS.csv: {e}") from None
 
-    outcomes = reconcile(enrolments, home, la_code=la_code, as_of=as_of, school_days=school_days)
+    outcomes = reconcile(enrolments, home, la_code=la_code, as_of=as_of, school_days=school_days, workers=workers)
     del grace  # the batch reports school days; the grace period decides referrals in the service
     write_out(out, [(o.enrolment.person.upn, o.enrolment.laestab, o.enrolment.leaving_date, o.status, o.found_at,
                      o.school_days) for o in outcomes])

@@ -26,8 +26,10 @@ engine (several fields, not the UPN alone), which is most movers and keeps a yea
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -474,11 +476,14 @@ class Reconciler:
                 out[kind] = (int(self._index_rows[rows[hit[0]]]), hit[1]) if hit else (None, best)
         return out
 
-    def outcome(self, leaver: Enrolment, school_days: Callable[[dt.date, dt.date], int | None]) -> Outcome:
+    def outcome(self, leaver: Enrolment, school_days: Callable[[dt.date, dt.date], int | None],
+                hits: dict[str, tuple[int | None, float | None]] | None = None) -> Outcome:
+        """The leaver's status; `hits`: what `_found` gives for the leaver, when already known."""
         ground = (leaver.leaving_ground or "").lower()
         if ground in EXEMPT_GROUNDS:
             return Outcome(leaver, EXEMPT)
-        hits = self._found(leaver)
+        if hits is None:
+            hits = self._found(leaver)
         found, p = hits["roll"]
         if found is not None:
             return Outcome(leaver, ON_ROLL, found_at=self.records[found][1], probability=p,
@@ -496,9 +501,48 @@ class Reconciler:
 
 def reconcile(enrolments: Sequence[Enrolment], home_educated: Sequence[HomeEducated] = (), *,
               la_code: str, as_of: dt.date, school_days: Callable[[dt.date, dt.date], int | None],
-              model: Model | None = None, threshold: float = DEFAULT_THRESHOLD) -> list[Outcome]:
-    """An outcome for every enrolment that ended on or before the as-of date, in input order."""
+              model: Model | None = None, threshold: float = DEFAULT_THRESHOLD, workers: int = 1) -> list[Outcome]:
+    """An outcome for every enrolment that ended on or before the as-of date, in input order.
+    `workers` processes find the leavers again (each leaver's search is its own: the same
+    outcomes whatever the number)."""
     r = Reconciler(enrolments, home_educated, la_code=la_code, as_of=as_of, model=model,
                    threshold=threshold)
-    return [r.outcome(e, school_days) for e in enrolments
-            if e.leaving_date is not None and e.leaving_date <= as_of]
+    leavers = [e for e in enrolments if e.leaving_date is not None and e.leaving_date <= as_of]
+    searched = [i for i, e in enumerate(leavers) if (e.leaving_ground or "").lower() not in EXEMPT_GROUNDS]
+    hits: list[dict | None] = [None] * len(leavers)
+    for i, found in zip(searched, _found_all(r, [leavers[i] for i in searched], workers), strict=True):
+        hits[i] = found
+    return [r.outcome(e, school_days, h) for e, h in zip(leavers, hits, strict=True)]
+
+
+# Pieces of the leavers per worker: a worker slowed by other work on the machine takes fewer.
+_PIECES_PER_WORKER = 8
+_FORKED: tuple[Reconciler, Sequence[Enrolment]] | None = None  # what a forked worker searches
+
+
+def _found_all(r: Reconciler, leavers: Sequence[Enrolment], workers: int) -> list[dict]:
+    """`r._found` of each leaver, in order, shared between `workers` forked processes: they
+    inherit the built index rather than build it again, and take the leavers in pieces, each
+    worker the next piece as it finishes one."""
+    workers = min(workers, len(leavers))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [r._found(e) for e in leavers]
+    global _FORKED
+    r._engine()  # before the fork: built once, for every worker
+    _FORKED = (r, leavers)
+    size = -(-len(leavers) // (workers * _PIECES_PER_WORKER))
+    try:
+        # An executor, not multiprocessing.Pool: a worker killed (out of memory) fails the run
+        # (BrokenProcessPool) where a pool would wait for its piece for ever.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            pieces = list(pool.map(_found_piece, [(i, i + size) for i in range(0, len(leavers), size)]))
+    finally:
+        _FORKED = None
+    return [found for piece in pieces for found in piece]
+
+
+def _found_piece(piece: tuple[int, int]) -> list[dict]:
+    """In a forked worker: the searches of one piece of the leavers."""
+    assert _FORKED is not None
+    r, leavers = _FORKED
+    return [r._found(e) for e in leavers[piece[0]:piece[1]]]

@@ -1,10 +1,14 @@
 """`cme reconcile`: reconcile a year's enrolments with no database (issue 11, point 4).
 
     cme reconcile --enrolments ENROL.csv --as-of YYYY-MM-DD --la LA --term-dates TERMS.csv
-                  --out OUT.csv [--ehe EHE.csv] [--grace N] [--engine spark [--spark-master URL]]
+                  --out OUT.csv [--ehe EHE.csv] [--grace N] [--workers N]
+                  [--engine spark [--spark-master URL]]
 """
 
+import argparse
 import datetime as dt
+import os
+from concurrent.futures.process import BrokenProcessPool
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,6 +25,23 @@ def _day(text: str) -> dt.date:
         raise CommandError(f"--as-of: {text!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # what this process may use (a container's share)
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return n
+
+
 class Command(BaseCommand):
     help = "Say for every ended enrolment whether the child was found again; write OUT.csv."
     requires_system_checks = []  # runs without a database
@@ -34,6 +55,9 @@ class Command(BaseCommand):
         parser.add_argument("--ehe", help="EHE.csv: the home-education list")
         parser.add_argument("--grace", type=int, default=DEFAULT_GRACE,
                             help=f"school days before a leaver counts as overdue (default {DEFAULT_GRACE})")
+        parser.add_argument("--workers", type=_workers, default=_cores(),
+                            help="processes that find the leavers again, with --engine memory "
+                                 "(default: the cores this process may use, here %(default)s)")
         parser.add_argument("--engine", choices=("memory", "spark"), default="memory",
                             help="memory: one process (default); spark: an Apache Spark job, for enrolments "
                                  "across many authorities (the same rules and OUT.csv)")
@@ -45,9 +69,12 @@ class Command(BaseCommand):
             return self._spark(opts, as_of)
         try:
             outcomes = batch.run(opts["enrolments"], opts["term_dates"], opts["out"], la_code=opts["la"],
-                                 as_of=as_of, ehe=opts["ehe"])
+                                 as_of=as_of, ehe=opts["ehe"], workers=opts["workers"])
         except InputError as e:
             raise CommandError(str(e)) from None
+        except BrokenProcessPool:
+            raise CommandError("a worker process stopped before it finished (out of memory?); nothing "
+                               "written. Fewer workers (--workers 1) need less memory.") from None
         counts: dict[str, int] = {}
         for o in outcomes:
             counts[o.status] = counts.get(o.status, 0) + 1
