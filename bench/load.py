@@ -212,6 +212,7 @@ def main(argv=None) -> int:
         signins = results.pop("sign in")
         ramp_s = time.perf_counter() - t_ramp
         before = meter.snapshot()
+        client_cpu = time.process_time()  # this process's officers share the machine with the server
         started = time.perf_counter()
         window["until"] = time.time() + args.minutes * 60
         ready.set()
@@ -226,6 +227,7 @@ def main(argv=None) -> int:
             night.join()
         wall = time.perf_counter() - started
         used = meter.since(before)
+        client_cpu = time.process_time() - client_cpu
     lines = []
     total = errors = 0
     for kind, rows in sorted(results.items()):
@@ -238,7 +240,7 @@ def main(argv=None) -> int:
                      + (f" ({bad[0]})" if bad else "") + " |")
     head = (f"{args.officers} officers, think time {args.think:.0f} s, {args.minutes:.1f} min: {total:,} requests, "
             f"{total / wall:.1f} a second, {errors} errors; CPU: server {used['app']:.0f} s, PostgreSQL "
-            f"{used['db']:.0f} s over {wall:.0f} s")
+            f"{used['db']:.0f} s, the officers' client {client_cpu:.0f} s over {wall:.0f} s")
     table = "| request | n | p50 ms | p95 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---|\n" + "\n".join(lines)
     jobs_text = "\n".join(f"- alongside: {n}: {s:.1f} s, exit {rc}" + (f" ({err.strip()[:120]})" if rc else "")
                           + (f": {out[0]}" if out and not rc else "")

@@ -407,26 +407,59 @@ def _audit_list(user, summary: str, case_ids: list[int], child_ids: list[int]) -
         )
 
 
+# What a case's clocks and its place in "My work" read: the rest of the case, and its child, are
+# fetched only for the cases shown (an officer may hold hundreds).
+_CLOCK_FIELDS = ("la", "child", "reference", "stage", "category", "referred_on", "created_at", "located_on",
+                 "provision_determined_on", "moved_into_provision_on", "closed_on")
+
+
+def _my_work_items(user, today: dt.date, *, shown: slice | None = None) -> tuple[list[WorkItem], list[WorkItem]]:
+    visible = cases_visible_to(user)
+    tasks = list(
+        Task.objects.filter(case__in=visible, assigned_to=user, done_at__isnull=True)
+        .select_related("case__child")
+    )
+    cases = list(visible.filter(responsible_officer=user, stage__in=OPEN_STAGES).only(*_CLOCK_FIELDS))
+    states = clocks_for_cases(cases, today=today, las=(user.organisation,))
+    task_items = sorted(
+        (WorkItem(t.case, t.due_on, t.title, bool(t.due_on and t.due_on < today), t.urgent, t) for t in tasks),
+        key=lambda i: i.sort_key,
+    )
+    case_items = sorted(_case_items(cases, states, today), key=lambda i: i.sort_key)
+    page = case_items[shown] if shown is not None else case_items
+    full = visible.select_related("child").in_bulk([i.case.pk for i in page])
+    for item in page:
+        item.case = full[item.case.pk]
+    return task_items, case_items
+
+
+def _audit_work(user, items: list[WorkItem]) -> None:
+    shown = {i.case.pk: i.case.child_id for i in items}
+    _audit_list(user, "Viewed own work", list(shown), list(set(shown.values())))
+
+
 def my_work(*, user, today: dt.date | None = None) -> tuple[list[WorkItem], list[WorkItem]]:
     """The user's open tasks, and the open cases they are responsible for, each ordered by what
     is due first (urgent, then overdue, then by due date)."""
     today = today or timezone.localdate()
-    visible = cases_visible_to(user)
     with transaction.atomic():
-        tasks = list(
-            Task.objects.filter(case__in=visible, assigned_to=user, done_at__isnull=True)
-            .select_related("case__child")
-        )
-        cases = list(visible.filter(responsible_officer=user, stage__in=OPEN_STAGES).select_related("child"))
-        states = clocks_for_cases(cases, today=today)
-        task_items = sorted(
-            (WorkItem(t.case, t.due_on, t.title, bool(t.due_on and t.due_on < today), t.urgent, t) for t in tasks),
-            key=lambda i: i.sort_key,
-        )
-        case_items = sorted(_case_items(cases, states, today), key=lambda i: i.sort_key)
-        shown = {i.case.pk: i.case.child_id for i in [*task_items, *case_items]}
-        _audit_list(user, "Viewed own work", list(shown), list(set(shown.values())))
+        task_items, case_items = _my_work_items(user, today)
+        _audit_work(user, [*task_items, *case_items])
     return task_items, case_items
+
+
+def my_work_page(*, user, page: int, per_page: int, today: dt.date | None = None
+                 ) -> tuple[list[WorkItem], list[WorkItem], int]:
+    """my_work for the page: every open task, and one page of the cases (an officer may hold
+    hundreds), with how many cases there are. Only what is shown is audited as viewed. The
+    order needs every case's clocks, so they are all worked out; only the page is drawn."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        shown_slice = slice((page - 1) * per_page, page * per_page)
+        task_items, case_items = _my_work_items(user, today, shown=shown_slice)
+        shown = case_items[shown_slice]
+        _audit_work(user, [*task_items, *shown])
+    return task_items, shown, len(case_items)
 
 
 @dataclass

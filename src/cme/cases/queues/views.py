@@ -15,7 +15,7 @@ from cme.accounts import policy
 from cme.cases.queues import services
 from cme.cases.queues.forms import ReassignAllForm, ReassignCaseForm, TaskForm
 from cme.cases.queues.selectors import (
-    my_work,
+    my_work_page,
     officer_get_for_manager,
     officer_open_work,
     task_get_for_user,
@@ -25,14 +25,21 @@ from cme.cases.queues.selectors import (
 from cme.cases.register.selectors import case_get_for_user
 from cme.cases.register.views import STAGE_TAG_CLASSES, form_page
 from cme.core.forms import apply_service_errors
+from cme.core.paging import page_from, pagination_params
+
+# An officer may hold hundreds of open cases: the most pressing come first, a page at a time.
+MY_CASES_PER_PAGE = 50
 
 
 @require_http_methods(["GET", "HEAD"])
 def my_work_view(request):
     policy.require_la_staff_or_404(request.user)
-    tasks, cases = my_work(user=request.user)
+    page = page_from(request.GET)
+    tasks, cases, total = my_work_page(user=request.user, page=page, per_page=MY_CASES_PER_PAGE)
     return render(request, "work/mine.html", {
-        "tasks": tasks, "cases": cases, "today": timezone.localdate(), "stage_tag": STAGE_TAG_CLASSES,
+        "tasks": tasks, "cases": cases, "cases_total": total, "today": timezone.localdate(),
+        "stage_tag": STAGE_TAG_CLASSES, "page": page, "first_shown": (page - 1) * MY_CASES_PER_PAGE + 1,
+        "pagination": pagination_params(params=request.GET, page=page, total=total, per_page=MY_CASES_PER_PAGE),
     })
 
 

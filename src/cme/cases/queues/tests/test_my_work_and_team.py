@@ -129,3 +129,29 @@ def test_reassigning_a_leavers_work_to_themselves_is_refused(manager_a, officer_
     response = client_for(manager_a).post(f"/team/officers/{officer_a.pk}/reassign", {"to_officer": str(officer_a.pk)})
     assert response.status_code == 200 and "Choose an officer from the list" in response.text
     assert Task.objects.filter(assigned_to=officer_a).count() == 3
+
+
+def test_an_officer_with_many_cases_sees_them_a_page_at_a_time_and_only_the_page_is_audited(
+        la_a, officer_a, client_for):
+    from cme.cases.queues.views import MY_CASES_PER_PAGE
+
+    n = MY_CASES_PER_PAGE + 3
+    cases = [f.make_case(f.make_child(la_a, legal_forename=f"Child{i:03d}", legal_surname="Many"),
+                         responsible_officer=officer_a) for i in range(n)]
+    client = client_for(officer_a)
+    first = client.get("/work").text
+    assert f"Showing 1 to {MY_CASES_PER_PAGE} of {n} cases" in first
+    table = first.split('data-test="my-cases"')[1].split("</table>")[0]
+    assert table.count("Many") == MY_CASES_PER_PAGE
+    event = AuditEvent.objects.filter(actor=officer_a, summary="Viewed own work").latest("id")
+    assert len(event.detail["ids"]) == MY_CASES_PER_PAGE
+
+    second = client.get("/work?page=2").text
+    assert f"Showing {MY_CASES_PER_PAGE + 1} to {n} of {n} cases" in second
+    rest = second.split('data-test="my-cases"')[1].split("</table>")[0]
+    assert rest.count("Many") == 3
+    shown = {c.reference for c in cases if c.reference in table} | {c.reference for c in cases if c.reference in rest}
+    assert shown == {c.reference for c in cases}
+
+    beyond = client.get("/work?page=9").text
+    assert "There is no page 9" in beyond and "Many" not in beyond
