@@ -57,8 +57,12 @@ def fitting_children(qs: QuerySet, fields: dict) -> QuerySet:
     for field_name, legal in (("forename", "legal_forename"), ("surname", "legal_surname")):
         value = (fields.get(field_name) or "").strip()
         if value:
-            other = ChildName.objects.filter(child=OuterRef("pk"), **{f"{field_name}__istartswith": value})
-            qs = qs.filter(Q(**{f"{legal}__istartswith": value}) | Q(Exists(other)))
+            # The children whose legal or other name begins so, as one set of ids: each half
+            # uses its name index. Written as "legal name, or an EXISTS over other names", the
+            # OR kept PostgreSQL from either index, and it read every child of the authority.
+            legal_fit = qs.model._default_manager.filter(**{f"{legal}__istartswith": value}).values("pk")
+            other_fit = ChildName.objects.filter(**{f"{field_name}__istartswith": value}).values("child_id")
+            qs = qs.filter(pk__in=legal_fit.union(other_fit))
     if fields.get("date_of_birth"):
         qs = qs.filter(date_of_birth=fields["date_of_birth"])
     if fields.get("sex"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -312,32 +313,59 @@ def case_list_with_clocks(*, user, filters, sort: str, page: int, per_page: int,
     # (seconds for ten thousand open cases). The order is kept a minute per authority, filters
     # and sort, so that officers paging or reloading do not each pay for it; the clocks shown for
     # the page's rows are always worked out afresh.
-    key = "case-clock-order:" + hashlib.sha256(repr((
-        user.la_id, policy.may_see_restricted(user), sorted(filters.as_dict().items()), sort,
-        today or timezone.localdate(), _clock_data_version(user))).encode()).hexdigest()
-    ordered = caches["local"].get(key)
+    scope = repr((user.la_id, policy.may_see_restricted(user), sorted(filters.as_dict().items()), sort,
+                  today or timezone.localdate()))
+    key = "case-clock-order:" + hashlib.sha256((scope + repr(_clock_data_version(user))).encode()).hexdigest()
+    latest = "case-clock-order-latest:" + hashlib.sha256(scope.encode()).hexdigest()
+    # Kept in this process and in the shared cache: each of the server's processes would
+    # otherwise work the order out for itself, seconds in which that process serves no one else.
+    local, shared = caches["local"], caches["default"]
+    ordered = local.get(key)
     if ordered is None:
-        order = case_ordering(sort if sort_key != "due" else "-referred")
-        cases = list(cases_filtered(user=user, filters=filters).select_related("la").order_by(*order))
-        states = clocks_for_cases(cases, today=today)
-        if filters.overdue:
-            cases = [c for c in cases if any(
-                s.state == clocks.OVERDUE and (filters.overdue == "any" or s.key == filters.overdue)
-                for s in states[c.pk])]
-        urgent = {c.pk: most_urgent(states[c.pk]) for c in cases}
-        if sort_key == "due":
-            def due_key(case: Case):
-                u = urgent[case.pk]
-                return (u is None, u is not None and u.state != clocks.OVERDUE,
-                        u.due_on if u and u.due_on else dt.date.max, case.pk)
-            cases.sort(key=due_key, reverse=sort.startswith("-"))
-        ordered = [c.pk for c in cases]
-        caches["local"].set(key, ordered, 60)
+        ordered = shared.get(key)
+        if ordered is not None:
+            local.set(key, ordered, 60)
+    if ordered is None:
+        # One process works the new order out; a request meanwhile is shown the last order worked
+        # out (minutes old at most) rather than spending the same seconds on it.
+        # With no order yet to show, it waits for that process's, up to the claim's 30 s.
+        if not shared.add(key + ":working", True, 30):
+            ordered = shared.get(latest)
+            deadline = time.monotonic() + 30
+            while ordered is None and time.monotonic() < deadline and shared.get(key + ":working"):
+                time.sleep(0.25)
+                ordered = shared.get(key)
+        if ordered is None:
+            ordered = _clock_order(user, filters, sort, today)
+            local.set(key, ordered, 60)
+            shared.set(key, ordered, 60)
+            shared.set(latest, ordered, 600)
     total = len(ordered)
     ids = ordered[(page - 1) * per_page: page * per_page]
     rows = case_rows_of(user=user, ids=ids, filters=filters, page=page)
     states = clocks_for_cases(rows, today=today, las=(user.organisation,))
     return rows, total, {c.pk: most_urgent(states[c.pk]) for c in rows}
+
+
+def _clock_order(user, filters, sort: str, today: dt.date | None) -> list[int]:
+    """The ids of the cases matching the filters, in the order of `sort` (by the most urgent
+    clock's due date for "due"), kept to those with the overdue clock asked for."""
+    sort_key = sort.removeprefix("-")
+    order = case_ordering(sort if sort_key != "due" else "-referred")
+    cases = list(cases_filtered(user=user, filters=filters).only(*_CLOCK_FIELDS).order_by(*order))
+    states = clocks_for_cases(cases, today=today, las=(user.organisation,))
+    if filters.overdue:
+        cases = [c for c in cases if any(
+            s.state == clocks.OVERDUE and (filters.overdue == "any" or s.key == filters.overdue)
+            for s in states[c.pk])]
+    urgent = {c.pk: most_urgent(states[c.pk]) for c in cases}
+    if sort_key == "due":
+        def due_key(case: Case):
+            u = urgent[case.pk]
+            return (u is None, u is not None and u.state != clocks.OVERDUE,
+                    u.due_on if u and u.due_on else dt.date.max, case.pk)
+        cases.sort(key=due_key, reverse=sort.startswith("-"))
+    return [c.pk for c in cases]
 
 
 def _clock_data_version(user) -> tuple:
