@@ -483,6 +483,24 @@ def proc_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
 
+def reaped_children_cpu_seconds(pid: int) -> float:
+    """CPU of a process's children that have exited and been waited for (cutime + cstime)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
+
+
+def parent_pid(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
 def server_pids(master: int) -> list[int]:
     try:
         with open(f"/proc/{master}/task/{master}/children") as f:
@@ -515,17 +533,25 @@ class CpuMeter:
         self.master, self.dbname = master, dbname
 
     def snapshot(self) -> dict:
+        backends = backend_pids(self.dbname)
+        if backends and getattr(self, "postmaster", None) is None:
+            self.postmaster = parent_pid(backends[0])
+        postmaster = getattr(self, "postmaster", None)
         return {
             "app": {p: proc_cpu_seconds(p) or 0.0 for p in server_pids(self.master)},
-            "db": {p: proc_cpu_seconds(p) or 0.0 for p in backend_pids(self.dbname)},
+            "db": {p: proc_cpu_seconds(p) or 0.0 for p in backends},
+            # Backends that closed in between (settings keep a connection 60 s) are counted by
+            # the postmaster, which waits for them: their CPU is its children's.
+            "db_closed": reaped_children_cpu_seconds(postmaster) if postmaster else 0.0,
             "client": time.process_time(),
         }
 
     def since(self, before: dict) -> dict[str, float]:
         now = self.snapshot()
-        # Backends that closed in between are missed: a lower bound, fine for phases < 60 s
-        # (settings keep connections for 60 s).
         out = {k: sum(v - before[k].get(p, 0.0) for p, v in now[k].items()) for k in ("app", "db")}
+        # A backend that closed: all its CPU is in the postmaster's count, less what it had used before.
+        out["db"] += now["db_closed"] - before["db_closed"] - sum(
+            v for p, v in before["db"].items() if p not in now["db"])
         out["client"] = now["client"] - before["client"]
         return out
 
