@@ -47,3 +47,24 @@ def test_schools_and_partners_cannot_search_the_rolls(user, request, client_for,
     response = client_for(request.getfixturevalue(user)).get(reverse("identify:search"), SEARCH)
     assert response.status_code == 403
     assert "William Hartley" not in response.content.decode()
+
+
+def test_a_surname_finds_children_by_their_legal_or_former_surname_and_none_of_another_authority(
+        client_for, officer_a, manager_a, officer_b, la_a, la_b):
+    from cme.people.models import ChildName, NameKind
+    from cme.testing import factories as f
+
+    legal = f.make_child(la_a, legal_forename="Rosa", legal_surname="Marsden")
+    former = f.make_child(la_a, legal_forename="Ivy", legal_surname="Okafor")
+    ChildName.objects.create(child=former, kind=NameKind.FORMER, forename="Ivy", surname="Marsh")
+    f.make_child(la_a, legal_forename="Ada", legal_surname="Oram")
+    elsewhere = f.make_child(la_b, legal_forename="Rosa", legal_surname="Marsden")
+    ChildName.objects.create(child=elsewhere, kind=NameKind.FORMER, forename="Rosa", surname="Marshall")
+
+    for staff in (officer_a, manager_a):
+        page = client_for(staff).get(reverse("identify:search"), {"surname": "mars"}).content.decode()
+        assert f'href="/children/{legal.pk}"' in page and f'href="/children/{former.pk}"' in page
+        assert "Ada Oram" not in page and f'href="/children/{elsewhere.pk}"' not in page
+    page_b = client_for(officer_b).get(reverse("identify:search"), {"surname": "mars"}).content.decode()
+    assert f'href="/children/{elsewhere.pk}"' in page_b
+    assert f'href="/children/{legal.pk}"' not in page_b and f'href="/children/{former.pk}"' not in page_b

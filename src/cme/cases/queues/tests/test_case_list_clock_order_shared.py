@@ -11,15 +11,21 @@ def _shown(client, url="/cases?sort=due"):
     return client.get(url).text
 
 
-def test_the_order_worked_out_in_one_process_serves_the_others(la_a, officer_a, client_for, case_a):
+def test_the_order_worked_out_in_one_process_serves_the_others(la_a, officer_a, client_for, case_a, monkeypatch):
+    from cme.cases.queues import selectors
+
+    worked_out = []
+    real = selectors._clock_order
+    monkeypatch.setattr(selectors, "_clock_order", lambda *a, **k: worked_out.append(1) or real(*a, **k))
     client = client_for(officer_a)
     assert case_a.reference in _shown(client)
     caches["local"].clear()  # another process: nothing of its own kept
-    # What the other process reads is the shared order; a case added after it shows once the
-    # data changed (the key follows the cases), as before.
+    assert case_a.reference in _shown(client)
+    assert len(worked_out) == 1  # the second process read the first one's order
+    # A case added after it changes the data the order is kept for: worked out afresh, shown.
     later = f.make_case(f.make_child(la_a, legal_forename="Tom", legal_surname="Later"), responsible_officer=officer_a)
     page = _shown(client)
-    assert case_a.reference in page and later.reference in page
+    assert case_a.reference in page and later.reference in page and len(worked_out) == 2
 
 
 def test_while_another_process_works_the_order_out_the_last_one_is_shown(la_a, officer_a, client_for, case_a):
