@@ -32,6 +32,7 @@ which the reference notes are vendor-specific; a CTF decoder maps those at its o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -195,6 +196,7 @@ def _table(values: dict[int, int], default: int) -> bytes:
     return bytes(table)
 
 
+@functools.cache  # bytes, immutable: the reader's tables ask for it hundreds of times at start-up
 def valid_table(*, pre_2024: bool) -> bytes:
     """256 bytes: 1 where the byte is a valid mark (or `-`) in that regime, else 0."""
     codes = CODES_PRE_2024 if pre_2024 else CODES_2024

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -308,8 +309,11 @@ def day_flag_table(rules: Rules) -> np.ndarray:
 
 def day_flags(marks: np.ndarray, first_day: int, end_day: int, table: np.ndarray) -> np.ndarray:
     """Day flags for days [first_day, end_day) of every pupil: one byte per pupil per day."""
-    pairs = marks[:, 2 * first_day:2 * end_day]
-    pairs = np.ascontiguousarray(pairs).view("<u2")
+    if marks.flags.c_contiguous and marks.shape[1] % 2 == 0:
+        # AM and PM side by side are one uint16 where they lie: no copy of the days first.
+        pairs = marks.view("<u2")[:, first_day:end_day]
+    else:
+        pairs = np.ascontiguousarray(marks[:, 2 * first_day:2 * end_day]).view("<u2")
     out = np.empty(pairs.shape, np.uint8)
     step = max(1, (1 << 21) // max(1, pairs.shape[1]))  # bounded temporaries (take makes an intp copy)
     for a in range(0, pairs.shape[0], step):
@@ -538,6 +542,31 @@ def screen_arrays(regs: Registers, as_of: dt.date, rules: Rules,
     return block, base, end
 
 
+def _distinct_texts(columns: tuple[np.ndarray, ...], make: Callable[..., str]) -> list[str]:
+    """`make(*row)` for each row of the columns, each distinct row made once: most pupils share a
+    window, so a few thousand texts recur among tens of thousands of findings, and formatting
+    each finding's own would cost more than the rules that found them."""
+    if not len(columns[0]):
+        return []
+    # The columns as the digits of one integer (sorting one integer is far cheaper than sorting
+    # rows); when their ranges' product would not fit, rows are sorted as they are.
+    key, span = np.zeros(len(columns[0]), np.int64), 1
+    for column in columns:
+        low, size = int(column.min()), int(column.max()) - int(column.min()) + 1
+        if span * size >= 1 << 62:
+            key = None
+            break
+        key += (column - low) * span
+        span *= size
+    if key is None:
+        rows, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+    else:
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        rows = np.stack(columns, axis=1)[first]
+    made = [make(*row) for row in rows.tolist()]
+    return [made[i] for i in inverse.ravel().tolist()]
+
+
 def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
                   vulnerable: np.ndarray | None = None, table: np.ndarray | None = None,
                   with_evidence: bool = True, rows: bool = False) -> ScreenResult:
@@ -574,9 +603,6 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
             raise AssertionError("evidence and details out of step")
         made.extend(map(Finding._make, zip(u, lae, repeat(rule), texts, evidence)))
 
-    def take(arr: np.ndarray, idx: np.ndarray) -> list:
-        return arr[idx].tolist()
-
     codes = _codes_text(rules.continuous_absence_codes)
     leave_codes = _codes_text(rules.leave_codes)
     run = b["run_absent"]
@@ -587,19 +613,21 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
         if rule == "not_returned_after_leave":
             fires &= b["leave_before_run"]
         idx = np.flatnonzero(fires)
-        days, first = take(run, idx), take(base + b["run_first"], idx)
-        last = take(base + b["last_counted"], idx)
-        leave = take(base + b["run_brk"], idx)
-        texts, evidence = [], []
-        for d, f, la, lv in zip(days, first, last, leave, strict=True):
+        columns = (run[idx], (base + b["run_first"])[idx], (base + b["last_counted"])[idx],
+                   (base + b["run_brk"])[idx])
+
+        def absent(d: int, f: int, la: int, lv: int, rule: str = rule) -> str:
             span = f"{d} school days absent ({codes}) from {day_text[f]} to {day_text[la]}"
-            ev = {"school_days": d, "from": iso[f], "to": iso[la]}
             if rule == "not_returned_after_leave":
                 span = f"leave of absence ({leave_codes}) on {day_text[lv]}, then {span}"
+            return span
+
+        texts, evidence = _distinct_texts(columns, absent), []
+        for d, f, la, lv in zip(*(c.tolist() for c in columns), strict=True) if with_evidence else ():
+            ev = {"school_days": d, "from": iso[f], "to": iso[la]}
+            if rule == "not_returned_after_leave":
                 ev["leave_day"] = iso[lv]
-            texts.append(span)
-            if with_evidence:
-                evidence.append(ev)
+            evidence.append(ev)
         add(rule, idx, texts, evidence)
 
     for rule, key, prefix in (("severe_absence", "s", "severe"), ("persistent_absence", "p", "persistent")):
@@ -612,30 +640,26 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
         fires = (possible >= per_pupil(f"{prefix}_min_possible")) & (missed * den * 100 >= possible * num)
         idx = np.flatnonzero(fires)
         school_days = np.minimum(b["school_days"], per_pupil(f"{prefix}_window"))
-        texts, evidence = [], []
-        seen: dict[tuple, str] = {}  # most pupils share the window: the same few details recur
-        for m, p, sd, f, la in zip(take(missed, idx), take(possible, idx), take(school_days, idx),
-                                   take(base + b[f"first_{key}"], idx), take(base + b["last_marked"], idx),
-                                   strict=True):
-            text = seen.get((m, p, sd, f, la))
-            if text is None:
-                text = seen[m, p, sd, f, la] = (
-                    f"missed {m} of {p} possible sessions ({m * 100 // p}%) in {sd} school days "
+        columns = (missed[idx], possible[idx], school_days[idx], (base + b[f"first_{key}"])[idx],
+                   (base + b["last_marked"])[idx])
+
+        def missed_text(m: int, p: int, sd: int, f: int, la: int) -> str:
+            return (f"missed {m} of {p} possible sessions ({m * 100 // p}%) in {sd} school days "
                     f"from {day_text[f]} to {day_text[la]}")
-            texts.append(text)
-            if with_evidence:
-                evidence.append({"missed": m, "possible": p, "attended": p - m, "school_days": sd,
-                                 "from": iso[f], "to": iso[la]})
+
+        texts, evidence = _distinct_texts(columns, missed_text), []
+        for m, p, sd, f, la in zip(*(c.tolist() for c in columns), strict=True) if with_evidence else ():
+            evidence.append({"missed": m, "possible": p, "attended": p - m, "school_days": sd,
+                             "from": iso[f], "to": iso[la]})
         add(rule, idx, texts, evidence)
 
     pt_codes = _codes_text(rules.part_time_codes)
     idx = np.flatnonzero(b["run_pt"] >= per_pupil("part_time_timetable"))
-    texts, evidence = [], []
-    for d, f, la in zip(take(b["run_pt"], idx), take(base + b["run_pt_first"], idx),
-                        take(base + b["last_counted"], idx), strict=True):
-        texts.append(f"{pt_codes} on each of the last {d} school days, from {day_text[f]} to {day_text[la]}")
-        if with_evidence:
-            evidence.append({"school_days": d, "from": iso[f], "to": iso[la]})
+    columns = (b["run_pt"][idx], (base + b["run_pt_first"])[idx], (base + b["last_counted"])[idx])
+    texts = _distinct_texts(columns, lambda d, f, la: (
+        f"{pt_codes} on each of the last {d} school days, from {day_text[f]} to {day_text[la]}"))
+    evidence = [{"school_days": d, "from": iso[f], "to": iso[la]}
+                for d, f, la in zip(*(c.tolist() for c in columns), strict=True)] if with_evidence else []
     add("part_time_timetable", idx, texts, evidence)
 
     order = np.argsort(np.concatenate(keys), kind="stable") if keys else []
