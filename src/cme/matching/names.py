@@ -67,3 +67,64 @@ def are_variants(a: str, b: str) -> bool:
     """True when two normalised forenames are forms of one name (Bill and William, Tomi and
     Oluwatomiwa)."""
     return a != b and (bool(groups_of(a) & groups_of(b)) or a in short_forms(b) or b in short_forms(a))
+
+
+# Hanyu Pinyin syllables without tones (the standard table, with the "v" spelling of ü left out:
+# names on a school's roll write lü as "lu" or "lv" rarely). A given name written in pinyin
+# (Jiahao, Siqi, Zi Xuan) is two syllables, or three.
+_PINYIN_TABLE = """
+a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce
+cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun
+chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dian diao die ding diu
+dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fo fou fu ga gai gan gang gao ge
+gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou
+hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka
+kai kan kang kao ke ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei
+leng li lia lian liang liao lie lin ling liu long lou lu luan lue lun luo ma mai man mang mao me mei
+men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang
+niao nie nin ning niu nong nou nu nuan nue nuo o ou pa pai pan pang pao pei pen peng pi pian piao pie
+pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren
+reng ri rong rou ru ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shei
+shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai
+tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng
+wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo
+yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen
+zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo
+"""
+_PINYIN = frozenset(_PINYIN_TABLE.split())
+
+
+# Spellings English names rarely have and pinyin often does.
+_PINYIN_MARKS = ("x", "q", "zh", "j", "ao", "ui", "iu", "ie", "ia", "ng", "yi", "yu", "zi", "si", "ou", "ei")
+
+
+@cache
+def is_pinyin_given_name(name: str) -> bool:
+    """A normalised forename that reads as a Chinese given name in pinyin: two or three
+    syllables, and not a name of the groups (Anna, Nina, Leo and Mia read as pinyin too)."""
+    if not name or name_groups().get(name) or len(name) > 12:
+        return False
+    if not any(mark in name for mark in _PINYIN_MARKS):
+        return False  # Nina, Luna: pinyin syllables, but nothing only pinyin spells so
+
+    def splits(rest: str, left: int) -> bool:
+        if not rest:
+            return left < 2  # two or three syllables used
+        # After the first, a syllable opens with a consonant: one that opens with a vowel is
+        # written apart in a name (Xi'an) and reads as English run on (Si-en-na).
+        if left < 3 and rest[0] in "aeo":
+            return False
+        return left > 0 and any(rest[:k] in _PINYIN and splits(rest[k:], left - 1)
+                                for k in range(min(6, len(rest)), 0, -1))
+
+    return splits(name, 3)
+
+
+def reads_as_pinyin(name: str) -> bool:
+    """Could any reading of the name be pinyin at all (one to three syllables)? English names
+    mostly cannot (Tony, Grace, Chloe, Jason); a few can (Dan, Lena)."""
+    def splits(rest: str, left: int) -> bool:
+        return not rest or (left > 0 and any(rest[:k] in _PINYIN and splits(rest[k:], left - 1)
+                                             for k in range(min(6, len(rest)), 0, -1)))
+
+    return bool(name) and splits(name, 3)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz.distance import OSA
 
+from cme.matching import names as nm_names
 from cme.matching import normalise as nm
 from cme.matching.engine import (
     ADDR,
@@ -316,6 +317,62 @@ class _Established:
         return name in self._names
 
 
+# How many times likelier the same middle names are on two records of one child than on those of
+# a brother or sister at the same home whose forename is spelt like the child's. Both records
+# are a school's, each with the full name from a birth certificate or passport (SI 2024/208 reg
+# 5), so one child's agree unless one is misspelt (about 1 in 10 on the blind sets' movers);
+# brothers and sisters with forms of one forename (Jacob and Jakub) and the same middle names are
+# rarer than 1 in 100 sibling pairs. An estimate, not a measured figure: 10 keeps well inside it.
+MIDDLE_NAMES_RATIO = 10.0
+# How many times likelier a Chinese given name in pinyin on one record and an English name on the
+# other (Jiahao and Tony, Siqi and Chloe), at one home and birthday, are one pupil (the English
+# name used at school, common in English schools) than twins (whose names are alike in kind: two
+# pinyin names or two English ones). An estimate, as above.
+PREFERRED_NAME_RATIO = 10.0
+_SPELT_ALIKE = frozenset(LEVEL["forename"][k] for k in (
+    "exact", "variant", "close_spelling", "sounds_alike", "loose_spelling"))
+_FN_DIFFERENT = LEVEL["forename"]["different"]
+
+
+def _english_name_for_chinese(a: Person, b: Person) -> bool:
+    fa, fb = _first_name(a), _first_name(b)
+    return ((nm_names.is_pinyin_given_name(fa) and not nm_names.reads_as_pinyin(fb))
+            or (nm_names.is_pinyin_given_name(fb) and not nm_names.reads_as_pinyin(fa)))
+
+
+def _weigh_names_further(leaver: Person, others: Sequence[Person], levels: np.ndarray,
+                         probability: np.ndarray) -> np.ndarray:
+    """What the engine does not weigh, at the child's home only (elsewhere the other hypothesis
+    is a namesake, who may share the whole name: two Samuel John Wrights), each multiplying the
+    odds of the child over a brother or sister:
+
+    - a forename spelt like the child's and the same middle names (Livvy Alice and Olivia Alice,
+      born 2019 and 2010 by a slip of a key): MIDDLE_NAMES_RATIO;
+    - a pinyin given name against an English one, with the same surname, birthday and sex
+      (Jiahao and Tony): PREFERRED_NAME_RATIO."""
+    out = probability
+    middle = bool(_middle_names(leaver))
+    for t, other in enumerate(others):
+        lv = levels[t]
+        home, forename = int(lv[ADDR]), int(lv[FN])
+        if not (0 < probability[t] < 1 and home in _SAME_HOME):
+            continue
+        if home == _ADDRESS_ONLY and _postcodes_apart(leaver, other):
+            continue
+        ratio = 1.0
+        if middle and forename in _SPELT_ALIKE and _same_middle_names(leaver, other):
+            ratio = MIDDLE_NAMES_RATIO
+        elif (forename == _FN_DIFFERENT and int(lv[SN]) == _SURNAME_EXACT and int(lv[DOB]) == _DOB_EXACT
+              and int(lv[SEX]) != _SEX_DIFFERENT and _english_name_for_chinese(leaver, other)):
+            ratio = PREFERRED_NAME_RATIO
+        if ratio != 1.0:
+            if out is probability:
+                out = probability.copy()
+            odds = probability[t] / (1 - probability[t]) * ratio
+            out[t] = odds / (1 + odds)
+    return out
+
+
 def engine_choice(matcher: Matcher, leaver: Person, rows: np.ndarray, others: Sequence[Person],
                   kinds: Sequence[str], threshold: float,
                   established: Container[str] = frozenset()) -> tuple[dict[str, tuple[int, float]], float]:
@@ -328,6 +385,7 @@ def engine_choice(matcher: Matcher, leaver: Person, rows: np.ndarray, others: Se
     # that agrees still counts.
     s = matcher.score(normalise(replace(leaver, upn="")), rows, silent_when_different=(ADDR,))
     probability, _ = Matcher.posterior(s.child, s.sibling, s.namesake)
+    probability = _weigh_names_further(leaver, others, s.levels, probability)
     # The names alone cannot tell the child from a brother, a twin or a namesake: the date of
     # birth, the given names and the home decide which records may be the child. Asked in
     # order of probability, down to the first allowed one and on while above the threshold.
