@@ -220,12 +220,15 @@ def _same_house(a: Person, b: Person, home_level: int) -> bool:
 
 
 def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
-                      established: Container[str] = frozenset()) -> bool:
+                      established: Container[str] = frozenset(),
+                      kin_names: Container[str] = frozenset()) -> bool:
     """May the engine find the leaver again in `other` (a school's record, or the home-education
     list's), whatever its probability? Both records are a school's, each checked against a birth
     certificate or passport (SI 2024/208 reg 5: full name, sex, date of birth), so names, date
     of birth and home decide between the child and a brother, a twin or a namesake:
 
+    - a record under the forename of a brother or sister of the leaver's birthday already on a
+      roll (`kin_names`: Amina, twin of the leaver Amira) never: it is that child's;
     - given names that cannot be one child's (`_given_names_contradict`) never; nor a forename
       brothers share by custom (Muhammad) where only one record gives the second name;
     - a different sex with another forename (Noah, Nia: twins) never;
@@ -244,7 +247,9 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
       and birthday are all that is left, and a stranger shares them), unless one surname is a
       name that stands for one by custom (Singh, Kaur, Begum, Khatun);
     - the same date of birth, or day and month swapped (a keying slip, US order): yes;
-    - a date a year or a digit out at the same home: yes with the same forename (or a form of it,
+    - a date a year or a digit out at the same home (under another surname, the same house: a
+      postcode's other house numbers are neighbours, and an Akosua Darko born a day apart two
+      doors along is not Akosua Mensah): yes with the same forename (or a form of it,
       or the middle name the child is known by), whatever the surname (a mother's or a new
       father's: the given names have already been checked), or with a misspelt forename and the
       same surname. A brother or a cousin there has another forename, and no brother is born a
@@ -262,6 +267,8 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
     91 made afterwards) and our own (bench/make_movements.py): see bench/RESULTS.md,
     issue 11."""
     dob, forename, surname = int(levels[DOB]), int(levels[FN]), int(levels[SN])
+    if forename != _FN_EXACT and _first_name(other) in kin_names:
+        return False  # the twin on a roll, under the twin's own name
     if _given_names_contradict(leaver, other, forename):
         return False
     if _one_gives_middle_names(leaver, other) and {_first_name(leaver), _first_name(other)} <= _SHARED_FORENAMES:
@@ -283,7 +290,8 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
         return False  # a new surname and a new home leave forename and birthday: a stranger has those
     if dob in _DOB_ALWAYS:
         return True
-    if dob in _DOB_NEAR and same_home:
+    if (dob in _DOB_NEAR and same_home
+            and (surname != _SURNAME_DIFFERENT or _same_house(leaver, other, home))):
         return (forename in _KNOWN_FORENAME
                 or (forename in _MISSPELT_FORENAME and surname == _SURNAME_EXACT))
     if dob == _DOB_DIGIT:
@@ -295,6 +303,20 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
         return (same_home and _same_house(leaver, other, home) and forename in _SAME_FORENAME
                 and surname in _SIMILAR_SURNAME)
     return False
+
+
+def kin_key(p: Person) -> str:
+    """Surname and date of birth: what a child shares with a twin ("" without either)."""
+    surname = "".join(nm.name_tokens(p.surname))
+    return f"{surname}|{p.dob.isoformat()}" if surname and p.dob else ""
+
+
+def kin_names_of(leaver: Person, first_names: Iterable[str]) -> frozenset[str]:
+    """Of the forenames on the roll records that share the leaver's `kin_key` and were there
+    before the leaver left (given by the caller), those of another child: not the leaver's own
+    forename nor a form of it (the leaver dual-registered under a short form is the leaver)."""
+    own = _first_name(leaver)
+    return frozenset(f for f in first_names if f and f != own and not nm_names.are_variants(f, own))
 
 
 def established_names(first_names: Iterable[str]) -> frozenset[str]:
@@ -374,13 +396,14 @@ def _weigh_names_further(leaver: Person, others: Sequence[Person], levels: np.nd
 
 
 def engine_choice(matcher: Matcher, leaver: Person, rows: np.ndarray, others: Sequence[Person],
-                  kinds: Sequence[str], threshold: float,
-                  established: Container[str] = frozenset()) -> tuple[dict[str, tuple[int, float]], float]:
+                  kinds: Sequence[str], threshold: float, established: Container[str] = frozenset(),
+                  kin_names: Container[str] = frozenset()) -> tuple[dict[str, tuple[int, float]], float]:
     """The engine's part of finding a leaver again, shared by the in-process reconciler and the
     Spark runner: over the candidate `rows` (index rows, in the index's order; `others` their
     records and `kinds` "roll" or "ehe"), for each kind the first by probability at or above the
     threshold that may be the child (`_may_be_the_child`), as (position in rows, probability),
-    and the best probability of any that may be (0 when none may)."""
+    and the best probability of any that may be (0 when none may). `kin_names`: see
+    `kin_names_of`."""
     # A new UPN or address says little between schools (see `Reconciler._found`); an address
     # that agrees still counts.
     s = matcher.score(normalise(replace(leaver, upn="")), rows, silent_when_different=(ADDR,))
@@ -395,7 +418,7 @@ def engine_choice(matcher: Matcher, leaver: Person, rows: np.ndarray, others: Se
         p = float(probability[t])
         if best and p < threshold:
             break
-        if not _may_be_the_child(leaver, others[t], s.levels[t], established):
+        if not _may_be_the_child(leaver, others[t], s.levels[t], established, kin_names):
             continue
         best = best or p
         if p >= threshold and kinds[t] not in picked:
@@ -440,6 +463,12 @@ class Reconciler:
                                if e.leaving_date is not None and e.leaving_date <= as_of]
         self._people = people
         self.established = _Established(people)
+        # Roll records by surname and birthday, with when each began: a twin already on a roll.
+        self._kin: dict[str, list[tuple[str, int, int]]] = {}
+        for i, (p, (kind, _, start, _)) in enumerate(zip(people, self.records, strict=True)):
+            kin = kin_key(p) if kind == "roll" else ""
+            if kin:
+                self._kin.setdefault(kin, []).append((_first_name(p), start.toordinal(), i))
         self._model = model
         self._matcher: Matcher | None = None
         self._index_rows: np.ndarray = np.zeros(0, dtype=np.int64)  # index row -> record
@@ -527,12 +556,21 @@ class Reconciler:
         picked, best = engine_choice(matcher, leaver.person, rows,
                                      [self._people[int(self._index_rows[r])] for r in rows],
                                      [self.records[int(self._index_rows[r])][0] for r in rows], self.threshold,
-                                     self.established)
+                                     self.established, self._kin_names(leaver, own))
         for kind in ("roll", "ehe"):
             hit = picked.get(kind)
             if out[kind][0] is None:
                 out[kind] = (int(self._index_rows[rows[hit[0]]]), hit[1]) if hit else (None, best)
         return out
+
+    def _kin_names(self, leaver: Enrolment, own: int | None) -> frozenset[str]:
+        """Forenames of the leaver's brothers and sisters of one birthday on a roll since before
+        the join window (see `_may_be_the_child`): records begun since may be where the leaver
+        went."""
+        assert leaver.leaving_date is not None
+        before = leaver.leaving_date.toordinal() - self.join_window
+        return kin_names_of(leaver.person, (f for f, start, i in self._kin.get(kin_key(leaver.person), ())
+                                            if i != own and start < before))
 
     def outcome(self, leaver: Enrolment, school_days: Callable[[dt.date, dt.date], int | None],
                 hits: dict[str, tuple[int | None, float | None]] | None = None) -> Outcome:

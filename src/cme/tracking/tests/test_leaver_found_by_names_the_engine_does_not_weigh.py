@@ -70,3 +70,25 @@ def test_somali_and_polish_forms_and_short_forms_are_one_name():
     for a, b in [("maxamed", "mohamed"), ("muhd", "muhammad"), ("xasan", "hassan"), ("cabdi", "abdullahi"),
                  ("madzia", "magdalena"), ("matylda", "tilda"), ("harri", "henry"), ("faadumo", "fatima")]:
         assert are_variants(a, b), (a, b)
+
+
+def test_a_record_under_the_name_of_a_twin_already_on_a_roll_is_the_twins(tmp_path):
+    # Amira Guled Jama leaves; her twin Amina, on a roll since 2020, is registered at another school
+    # too. Guled is their father's name, so the middle names tell the twins nothing.
+    leaver = _leaver("Amira", "Guled", "Jama", "2016-01-23", "F")
+    twin = "A901100000002,Amina,Guled,Jama,,2016-01-23,F,NM1 2AB,12 Mill Lane,9011004,2020-09-01,,,"
+    joiner = _joiner("Amina Guled", "", "Jama", "2016-01-23", "F")
+    out = _run(tmp_path, [leaver, twin, joiner, *OTHERS])
+    assert out[("A901100000001", "9011001", "2025-01-17")]["status"] == "unreconciled"
+    # Without the twin's record the joiner could be Amira misspelt: an officer would ask.
+    out = _run(tmp_path, [leaver, joiner, *OTHERS])
+    assert out[("A901100000001", "9011001", "2025-01-17")]["status"] == "on_roll"
+
+
+def test_a_neighbour_of_another_surname_born_a_day_apart_is_not_the_leaver(tmp_path):
+    leaver = _leaver("Akosua", "Yaa", "Mensah", "2012-05-05", "F").replace("12 Mill Lane", "20 Barn Way")
+    neighbour = _joiner("Akosua", "", "Darko", "2012-05-04", "F", home="NM1 2AB,18 Barn Way")
+    assert _status(tmp_path, leaver, neighbour) == "unreconciled"
+    # At the same house a new surname (a stepfather's) and a slip of the day are the child.
+    same_house = _joiner("Akosua", "", "Darko", "2012-05-04", "F", home="NM1 2AB,20 Barn Way")
+    assert _status(tmp_path, leaver, same_house) == "on_roll"

@@ -114,7 +114,10 @@ def test_a_misspelt_forename_without_middle_names_or_address_is_the_leaver(tmp_p
 
 def test_a_birthday_mis_keyed_at_the_same_home_is_the_leaver_under_a_new_surname():
     # A mother's surname at the next school, or a new father's: the given names and the home agree.
-    assert _may_be_found(_joiner("Leo", "2015-03-12", middle="Thomas", postcode="NM1 2AB").replace(",Hartley,", ",Okafor,"))
+    okafor = _joiner("Leo", "2015-03-12", middle="Thomas", postcode="NM1 2AB").replace(",Hartley,", ",Okafor,")
+    assert _may_be_found(okafor.replace("3 New Road", "12 Mill Lane"))
+    # Under another surname in another house of the postcode: a neighbour's child.
+    assert not _may_be_found(okafor)
     # Known there by his middle name, the year keyed wrong.
     assert _may_be_found(_joiner("Thomas", "2015-03-12", postcode="NM1 2AB"))
     assert not _may_be_found(_joiner("Jack", "2015-03-12", postcode="NM1 2AB").replace(",Hartley,", ",Okafor,"))

@@ -6,7 +6,8 @@ The set (tests/data/spark-*.csv, from bench/make_movements.py, seed 9: 1,500 pup
 names, new surnames and addresses, dual registrations; lost children whose brother or sister joins
 another school the same week, whose namesake joins one, or whose twin stays) with three rows of
 the blind set's hard cases appended: a twin with a look-alike name joining as his brother leaves,
-a birthday keyed a year out at the same home, and a namesake born the year before elsewhere. Run
+a birthday keyed a year out at the same home, a namesake born the year before elsewhere, and a
+twin already on a roll (Amina) registered at another school as her sister (Amira) leaves. Run
 both ways on a local Spark of two executor threads, as a cluster would split it.
 """
 
@@ -45,15 +46,17 @@ def test_spark_runner_writes_the_in_process_out_file(session, tmp_path):
                                       ehe=EHE)
 
     assert (tmp_path / "spark.csv").read_bytes() == (tmp_path / "memory.csv").read_bytes()
-    assert sum(counts.values()) == 253 and counts["on_roll"] > 100 and counts["unreconciled"] > 10
+    assert sum(counts.values()) == 254 and counts["on_roll"] > 100 and counts["unreconciled"] > 10
     assert counts["home_education"] and counts["transferred_out"] and counts["exempt"]
     assert overdue <= counts["unreconciled"]
     # The hard cases, each as the rules decide: the twin is not the leaver; the birthday keyed a
-    # year out at the same home is; the namesake born the year before elsewhere is not.
+    # year out at the same home is; the namesake born the year before elsewhere is not; nor is a
+    # record under the name of a twin already on a roll.
     out = _rows(tmp_path / "spark.csv")
     assert out[("A901100000001", "9011001", "2025-01-17")]["status"] == "unreconciled"
     assert out[("A901100000002", "9011001", "2025-02-03")]["found_at"] == "9012003"
     assert out[("A901100000003", "9011002", "2025-03-01")]["status"] == "unreconciled"
+    assert out[("A901100000004", "9011003", "2025-06-19")]["status"] == "unreconciled"  # that is Amina
 
 
 def test_command_with_spark_engine_refuses_a_bad_row_as_in_process_and_writes_nothing(session, tmp_path):
