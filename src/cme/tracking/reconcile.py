@@ -201,6 +201,12 @@ def _postcodes_apart(a: Person, b: Person) -> bool:
     return bool(pa and pb) and OSA.distance(pa, pb) > 1
 
 
+def _at_same_home(a: Person, b: Person, home_level: int) -> bool:
+    """The engine's address level says one home, and the postcodes (where both give one) do not
+    say two."""
+    return home_level in _SAME_HOME and not (home_level == _ADDRESS_ONLY and _postcodes_apart(a, b))
+
+
 def _same_names_reordered(a: Person, b: Person) -> bool:
     """Both give the same two or more given names, in another order."""
     ga, gb = _given_names(a), _given_names(b)
@@ -276,7 +282,7 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
     if int(levels[SEX]) == _SEX_DIFFERENT and forename not in _SAME_FORENAME:
         return False  # a twin of the other sex (Noah, Nia), not a slip in one field
     home = int(levels[ADDR])
-    same_home = home in _SAME_HOME and not (home == _ADDRESS_ONLY and _postcodes_apart(leaver, other))
+    same_home = _at_same_home(leaver, other, home)
     if (dob == _DOB_EXACT and forename != _FN_EXACT and _one_gives_middle_names(leaver, other)
             and (same_home or forename == _FN_MIDDLE)):
         return False
@@ -377,9 +383,7 @@ def _weigh_names_further(leaver: Person, others: Sequence[Person], levels: np.nd
     for t, other in enumerate(others):
         lv = levels[t]
         home, forename = int(lv[ADDR]), int(lv[FN])
-        if not (0 < probability[t] < 1 and home in _SAME_HOME):
-            continue
-        if home == _ADDRESS_ONLY and _postcodes_apart(leaver, other):
+        if not (0 < probability[t] < 1 and _at_same_home(leaver, other, home)):
             continue
         ratio = 1.0
         if middle and forename in _SPELT_ALIKE and _same_middle_names(leaver, other):
@@ -463,12 +467,7 @@ class Reconciler:
                                if e.leaving_date is not None and e.leaving_date <= as_of]
         self._people = people
         self.established = _Established(people)
-        # Roll records by surname and birthday, with when each began: a twin already on a roll.
-        self._kin: dict[str, list[tuple[str, int, int]]] = {}
-        for i, (p, (kind, _, start, _)) in enumerate(zip(people, self.records, strict=True)):
-            kin = kin_key(p) if kind == "roll" else ""
-            if kin:
-                self._kin.setdefault(kin, []).append((_first_name(p), start.toordinal(), i))
+        self._kin: dict[str, list[tuple[str, int, int]]] | None = None  # see _kin_names
         self._model = model
         self._matcher: Matcher | None = None
         self._index_rows: np.ndarray = np.zeros(0, dtype=np.int64)  # index row -> record
@@ -569,8 +568,19 @@ class Reconciler:
         went."""
         assert leaver.leaving_date is not None
         before = leaver.leaving_date.toordinal() - self.join_window
-        return kin_names_of(leaver.person, (f for f, start, i in self._kin.get(kin_key(leaver.person), ())
+        return kin_names_of(leaver.person, (f for f, start, i in self._kin_index().get(kin_key(leaver.person), ())
                                             if i != own and start < before))
+
+    def _kin_index(self) -> dict[str, list[tuple[str, int, int]]]:
+        """Roll records by `kin_key`: (first name, start ordinal, record), made the first time a
+        leaver reaches the engine (most are found exactly)."""
+        if self._kin is None:
+            self._kin = {}
+            for i, (p, (kind, _, start, _)) in enumerate(zip(self._people, self.records, strict=True)):
+                kin = kin_key(p) if kind == "roll" else ""
+                if kin:
+                    self._kin.setdefault(kin, []).append((_first_name(p), start.toordinal(), i))
+        return self._kin
 
     def outcome(self, leaver: Enrolment, school_days: Callable[[dt.date, dt.date], int | None],
                 hits: dict[str, tuple[int | None, float | None]] | None = None) -> Outcome:
@@ -625,6 +635,7 @@ def _found_all(r: Reconciler, leavers: Sequence[Enrolment], workers: int) -> lis
         return [r._found(e) for e in leavers]
     global _FORKED
     r._engine()  # before the fork: built once, for every worker
+    r._kin_index()
     _FORKED = (r, leavers)
     size = -(-len(leavers) // (workers * _PIECES_PER_WORKER))
     try:
