@@ -101,11 +101,15 @@ _PINYIN_MARKS = ("x", "q", "zh", "j", "ao", "ui", "iu", "ie", "ia", "ng", "yi", 
 @cache
 def is_pinyin_given_name(name: str) -> bool:
     """A normalised forename that reads as a Chinese given name in pinyin: two or three
-    syllables, and not a name of the groups (Anna, Nina, Leo and Mia read as pinyin too)."""
+    syllables, or one of three letters or more (Ming, Hao, Jun), with a spelling only pinyin
+    has, and not a name of the groups (Anna, Nina, Leo and Mia read as pinyin too)."""
     if not name or name_groups().get(name) or len(name) > 12:
         return False
     if not any(mark in name for mark in _PINYIN_MARKS):
         return False  # Nina, Luna: pinyin syllables, but nothing only pinyin spells so
+
+    if name in _PINYIN:  # one syllable: a name in its own right when pinyin alone spells it so
+        return len(name) >= 3
 
     def splits(rest: str, left: int) -> bool:
         if not rest:
@@ -122,7 +126,11 @@ def is_pinyin_given_name(name: str) -> bool:
 
 def reads_as_pinyin(name: str) -> bool:
     """Could any reading of the name be pinyin at all (one to three syllables)? English names
-    mostly cannot (Tony, Grace, Chloe, Jason); a few can (Dan, Lena)."""
+    mostly cannot (Tony, Grace, Chloe, Jason); a few can (Alan, Dan, Lena): a name of the groups
+    counts as not pinyin."""
+    if name_groups().get(name):
+        return False
+
     def splits(rest: str, left: int) -> bool:
         return not rest or (left > 0 and any(rest[:k] in _PINYIN and splits(rest[k:], left - 1)
                                              for k in range(min(6, len(rest)), 0, -1)))
