@@ -124,10 +124,10 @@ def is_pinyin_given_name(name: str) -> bool:
     return splits(name, 3)
 
 
-def reads_as_pinyin(name: str) -> bool:
-    """Could any reading of the name be pinyin at all (one to three syllables)? English names
-    mostly cannot (Tony, Grace, Chloe, Jason); a few can (Alan, Dan, Lena): a name of the groups
-    counts as not pinyin."""
+def reads_as_pinyin(name: str, syllables: int = 3) -> bool:
+    """Could any reading of the name be pinyin at all (one to `syllables` syllables)? English
+    names mostly cannot (Tony, Grace, Chloe, Jason); a few can (Alan, Dan, Lena): a name of the
+    groups counts as not pinyin."""
     if name_groups().get(name):
         return False
 
@@ -135,4 +135,4 @@ def reads_as_pinyin(name: str) -> bool:
         return not rest or (left > 0 and any(rest[:k] in _PINYIN and splits(rest[k:], left - 1)
                                              for k in range(min(6, len(rest)), 0, -1)))
 
-    return bool(name) and splits(name, 3)
+    return bool(name) and splits(name, syllables)

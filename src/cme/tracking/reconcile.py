@@ -363,6 +363,11 @@ _FN_DIFFERENT = LEVEL["forename"]["different"]
 
 
 def _english_name_for_chinese(a: Person, b: Person) -> bool:
+    """One record's forename a Chinese given name in pinyin, the other's an English name, under a
+    Chinese surname (one or two pinyin syllables: Chen, Liu, Ouyang): Bianca reads as bian-ca, but
+    Bianca Radu is no pupil's pinyin name."""
+    if not nm_names.reads_as_pinyin("".join(nm.name_tokens(a.surname)), syllables=2):
+        return False
     fa, fb = _first_name(a), _first_name(b)
     return ((nm_names.is_pinyin_given_name(fa) and not nm_names.reads_as_pinyin(fb))
             or (nm_names.is_pinyin_given_name(fb) and not nm_names.reads_as_pinyin(fa)))

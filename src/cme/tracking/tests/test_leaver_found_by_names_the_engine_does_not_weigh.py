@@ -61,6 +61,9 @@ def test_twins_with_names_alike_in_kind_are_not_the_leaver(tmp_path):
                    _joiner("Haoran", "", "Chen", "2014-03-12", "M")) == "unreconciled"
     assert _status(tmp_path, _leaver("Cressida", "", "Martin", "2018-03-24", "F"),
                    _joiner("Sienna", "", "Martin", "2018-03-24", "F")) == "unreconciled"
+    # Bianca reads as bian-ca, but not under a surname that is not Chinese.
+    assert _status(tmp_path, _leaver("Sara", "", "Radu", "2012-05-22", "F"),
+                   _joiner("Bianca", "", "Radu", "2012-05-22", "F")) == "unreconciled"
 
 
 def test_pinyin_given_names_are_told_from_english_names_that_read_as_syllables():
