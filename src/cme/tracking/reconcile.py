@@ -261,8 +261,9 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
       same surname. A brother or a cousin there has another forename, and no brother is born a
       digit of the day or month from the child: only a twin, who has another forename;
     - a digit of the day or month out elsewhere (the same year): only with the same forename (or
-      a form of it), a like surname and the same middle names on both records. A namesake with
-      all of them, born within the same few months, is far rarer than a slip of the keyboard;
+      a form of it), a like surname and the same middle names on both records, or none on either
+      (nothing there to disagree). A namesake with the same names, born within the same few
+      months, is far rarer than a slip of the keyboard;
     - a year out elsewhere (a namesake born the year before, on the same day, is not rare: two
       Samuel John Wrights) never;
     - a date further out (two digits, a year digit, a stand-in): only with the same forename (or
@@ -302,7 +303,8 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
                 or (forename in _MISSPELT_FORENAME and surname == _SURNAME_EXACT))
     if dob == _DOB_DIGIT:
         return (forename in _SAME_FORENAME and surname in _SIMILAR_SURNAME
-                and _same_middle_names(leaver, other))
+                and (_same_middle_names(leaver, other)
+                     or not (_middle_names(leaver) or _middle_names(other))))
     if dob < 0:
         return same_home and forename in _SAME_FORENAME and surname == _SURNAME_EXACT
     if dob in _DOB_FURTHER:
