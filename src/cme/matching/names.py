@@ -128,11 +128,38 @@ def reads_as_pinyin(name: str, syllables: int = 3) -> bool:
     """Could any reading of the name be pinyin at all (one to `syllables` syllables)? English
     names mostly cannot (Tony, Grace, Chloe, Jason); a few can (Alan, Dan, Lena): a name of the
     groups counts as not pinyin."""
-    if name_groups().get(name):
-        return False
+    return not name_groups().get(name) and _in_pinyin_syllables(name, syllables)
+
+
+def _in_pinyin_syllables(name: str, syllables: int) -> bool:
+    """The name is one to `syllables` pinyin syllables run together."""
 
     def splits(rest: str, left: int) -> bool:
         return not rest or (left > 0 and any(rest[:k] in _PINYIN and splits(rest[k:], left - 1)
                                              for k in range(min(6, len(rest)), 0, -1)))
 
     return bool(name) and splits(name, syllables)
+
+
+# Chinese surnames as Hong Kong (Cantonese), Malaysian and Singaporean (Hokkien, Teochew, Hakka) and
+# Taiwanese (Wade-Giles) families write them: most British Chinese families came from Hong Kong or
+# South East Asia, so Chan, Wong and Leung are more common on a school roll than Chen, Wang and
+# Liang. Several are English names too (Lee, Law, Low, Man): a surname only ever counts together
+# with a given name that reads as pinyin.
+_CHINESE_SURNAME_TABLE = """
+au auyeung chai chan chang chau cheah cheng cheong cheung chew chia chiang chin ching chiu choi chong
+chou chow choy chu chua chuang chui chung fok fong foo fu fung goh ho hsieh hsu hui hung ip kam kan kee
+khoo koh kong kuan kuo kwan kwok kwong lai lam lau law lee leong leung li lim liu lo loh lok loo low lui
+lum lung mak man mok ng ong ooi pang poon quek seah see seto sham shek sin siu so soo sze tai tam tan
+tang tay teh teo tham thong tin toh tong tsai tsang tse tso tsui tung wai wan wee wong woo wu yap yau
+yee yeo yeoh yeung yim yip yiu yong yu yuen yung
+"""
+_CHINESE_SURNAMES = frozenset(_CHINESE_SURNAME_TABLE.split())
+
+
+def is_chinese_surname(name: str) -> bool:
+    """A normalised surname that is Chinese: one or two pinyin syllables (Chen, Ouyang), or a
+    common Cantonese, Hokkien, Teochew, Hakka or Wade-Giles spelling (Wong, Leung, Tan, Hsu).
+    Unlike a forename, a surname that is also an English name (Chan) still counts."""
+    return name in _CHINESE_SURNAMES or _in_pinyin_syllables(name, 2)
+

@@ -29,6 +29,7 @@ import datetime as dt
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -94,6 +95,9 @@ ESTABLISHED_MIN = 5
 _ADDRESS_ONLY = LEVEL["address"]["address"]
 _FN_LOOSE = LEVEL["forename"]["loose_spelling"]
 _SURNAME_DIFFERENT = LEVEL["surname"]["different"]
+_SPELT_ALIKE = frozenset(LEVEL["forename"][k] for k in (
+    "exact", "variant", "close_spelling", "sounds_alike", "loose_spelling"))
+_FN_DIFFERENT = LEVEL["forename"]["different"]
 # Forenames that brothers share by custom, each known by his second name (Muhammad Ayaan and
 # Muhammad Zain; Md and Mohd are how many registers write Muhammad): where one record gives the
 # second name and the other does not, the forename does not say which brother.
@@ -144,6 +148,11 @@ def _exact_keys(p: Person) -> list[tuple]:
     upn = nm.upn(p.upn)
     if upn and surname:
         keys.append(("upn", upn, p.dob, surname))
+        if forename:
+            # The UPN is the child's for life (a brother's, copied in error, comes with his own
+            # forename): with the same forename and surname it outweighs a date of birth keyed
+            # a year or a digit out by one of the schools.
+            keys.append(("upn_name", upn, forename, surname))
     pc = nm.postcode(p.postcode)
     if forename and surname and pc:
         keys.append(("name", forename, surname, p.dob, pc))
@@ -227,14 +236,15 @@ def _same_house(a: Person, b: Person, home_level: int) -> bool:
 
 def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
                       established: Container[str] = frozenset(),
-                      kin_names: Container[str] = frozenset()) -> bool:
+                      kin_names: AbstractSet[str] = frozenset()) -> bool:
     """May the engine find the leaver again in `other` (a school's record, or the home-education
     list's), whatever its probability? Both records are a school's, each checked against a birth
     certificate or passport (SI 2024/208 reg 5: full name, sex, date of birth), so names, date
     of birth and home decide between the child and a brother, a twin or a namesake:
 
     - a record under the forename of a brother or sister of the leaver's birthday already on a
-      roll (`kin_names`: Amina, twin of the leaver Amira) never: it is that child's;
+      roll (`kin_names`: Amina, twin of the leaver Amira), or a spelling nearer it than the
+      leaver's own (Aminah), never: it is that child's;
     - given names that cannot be one child's (`_given_names_contradict`) never; nor a forename
       brothers share by custom (Muhammad) where only one record gives the second name;
     - a different sex with another forename (Noah, Nia: twins) never;
@@ -274,8 +284,10 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
     91 made afterwards) and our own (bench/make_movements.py): see bench/RESULTS.md,
     issue 11."""
     dob, forename, surname = int(levels[DOB]), int(levels[FN]), int(levels[SN])
-    if forename != _FN_EXACT and _first_name(other) in kin_names:
-        return False  # the twin on a roll, under the twin's own name
+    if forename != _FN_EXACT and kin_names and (
+            _first_name(other) in kin_names
+            or (forename in _MISSPELT_FORENAME and _nearer_kin(_first_name(other), _first_name(leaver), kin_names))):
+        return False  # the twin on a roll, under the twin's own name or a misspelling nearer it
     if _given_names_contradict(leaver, other, forename):
         return False
     if _one_gives_middle_names(leaver, other) and {_first_name(leaver), _first_name(other)} <= _SHARED_FORENAMES:
@@ -319,12 +331,31 @@ def kin_key(p: Person) -> str:
     return f"{surname}|{p.dob.isoformat()}" if surname and p.dob else ""
 
 
-def kin_names_of(leaver: Person, first_names: Iterable[str]) -> frozenset[str]:
+def kin_names_of(leaver: Person, first_names: Iterable[str], classmates: Iterable[str] = ()) -> frozenset[str]:
     """Of the forenames on the roll records that share the leaver's `kin_key` and were there
     before the leaver left (given by the caller), those of another child: not the leaver's own
-    forename nor a form of it (the leaver dual-registered under a short form is the leaver)."""
+    forename nor a form of it (the leaver dual-registered under a short form is the leaver).
+    `classmates`: those of them on the leaver's own school's roll alongside the leaver under
+    another UPN, another child whatever the name (a school does not hold one child twice at
+    once): Abdi Sakariye and Abdullahi Sakariye, twins."""
     own = _first_name(leaver)
-    return frozenset(f for f in first_names if f and f != own and not nm_names.are_variants(f, own))
+    return (frozenset(f for f in first_names if f and f != own and not nm_names.are_variants(f, own))
+            | frozenset(f for f in classmates if f and f != own))
+
+
+def is_classmate(leaver_upn: str, laestab: str, entry: int, leaving: int,
+                 kin_upn: str, kin_laestab: str, kin_start: int, kin_end: int) -> bool:
+    """Is a kin record (see `kin_names_of`) on the leaver's school's roll alongside the leaver's
+    stay (ordinal dates; `_NEVER` for an open one), under another UPN?"""
+    return (kin_laestab == laestab and bool(leaver_upn) and bool(kin_upn) and kin_upn != leaver_upn
+            and kin_start < leaving and kin_end > entry)
+
+
+def _nearer_kin(first: str, own: str, kin_names: AbstractSet[str]) -> bool:
+    """The record's forename, a misspelling, is spelt nearer a kin name than the leaver's own
+    forename (Abdillahi: Abdullahi's, not Abdi's)."""
+    mine = OSA.distance(first, own)
+    return any(OSA.distance(first, k) < mine for k in kin_names)
 
 
 def established_names(first_names: Iterable[str]) -> frozenset[str]:
@@ -359,16 +390,13 @@ MIDDLE_NAMES_RATIO = 10.0
 # name used at school, common in English schools) than twins (whose names are alike in kind: two
 # pinyin names or two English ones). An estimate, as above.
 PREFERRED_NAME_RATIO = 10.0
-_SPELT_ALIKE = frozenset(LEVEL["forename"][k] for k in (
-    "exact", "variant", "close_spelling", "sounds_alike", "loose_spelling"))
-_FN_DIFFERENT = LEVEL["forename"]["different"]
 
 
 def _english_name_for_chinese(a: Person, b: Person) -> bool:
     """One record's forename a Chinese given name in pinyin, the other's an English name, under a
-    Chinese surname (one or two pinyin syllables: Chen, Liu, Ouyang): Bianca reads as bian-ca, but
-    Bianca Radu is no pupil's pinyin name."""
-    if not nm_names.reads_as_pinyin("".join(nm.name_tokens(a.surname)), syllables=2):
+    Chinese surname (`names.is_chinese_surname`: Chen, Ouyang, Wong, Leung): Bianca reads as
+    bian-ca, but Bianca Radu is no pupil's pinyin name."""
+    if not nm_names.is_chinese_surname("".join(nm.name_tokens(a.surname))):
         return False
     fa, fb = _first_name(a), _first_name(b)
     return ((nm_names.is_pinyin_given_name(fa) and not nm_names.reads_as_pinyin(fb))
@@ -408,7 +436,7 @@ def _weigh_names_further(leaver: Person, others: Sequence[Person], levels: np.nd
 
 def engine_choice(matcher: Matcher, leaver: Person, rows: np.ndarray, others: Sequence[Person],
                   kinds: Sequence[str], threshold: float, established: Container[str] = frozenset(),
-                  kin_names: Container[str] = frozenset()) -> tuple[dict[str, tuple[int, float]], float]:
+                  kin_names: AbstractSet[str] = frozenset()) -> tuple[dict[str, tuple[int, float]], float]:
     """The engine's part of finding a leaver again, shared by the in-process reconciler and the
     Spark runner: over the candidate `rows` (index rows, in the index's order; `others` their
     records and `kinds` "roll" or "ehe"), for each kind the first by probability at or above the
@@ -574,9 +602,20 @@ class Reconciler:
         the join window (see `_may_be_the_child`): records begun since may be where the leaver
         went."""
         assert leaver.leaving_date is not None
-        before = leaver.leaving_date.toordinal() - self.join_window
-        return kin_names_of(leaver.person, (f for f, start, i in self._kin_index().get(kin_key(leaver.person), ())
-                                            if i != own and start < before))
+        leaving = leaver.leaving_date.toordinal()
+        before = leaving - self.join_window
+        kin = [(f, i) for f, start, i in self._kin_index().get(kin_key(leaver.person), ())
+               if i != own and start < before]
+        if not kin:
+            return frozenset()
+        upn, entry = nm.upn(leaver.person.upn), leaver.entry_date.toordinal()
+        classmates = []
+        for f, i in kin:
+            _, where, start, end = self.records[i]
+            if is_classmate(upn, leaver.laestab, entry, leaving, nm.upn(self._people[i].upn), where,
+                            start.toordinal(), end.toordinal() if end else _NEVER):
+                classmates.append(f)
+        return kin_names_of(leaver.person, (f for f, _ in kin), classmates)
 
     def _kin_index(self) -> dict[str, list[tuple[str, int, int]]]:
         """Roll records by `kin_key`: (first name, start ordinal, record), made the first time a

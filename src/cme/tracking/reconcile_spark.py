@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cme.matching import normalise as nm
 from cme.matching.batch import InputError
 from cme.matching.engine import MAX_BLOCK, Index, Matcher, Model, blocking_key_values, normalise
 from cme.tracking import batch
@@ -46,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 RECORD_SCHEMA = ("seq long, error string, kind string, laestab string, start long, end long, leaving long, "
                  "ground string, destination string, record binary, forenames array<string>, "
                  "surnames array<string>, keys array<long>, query_keys array<long>, exact array<string>, "
-                 "first_name string, kin string")
+                 "first_name string, kin string, upn string")
 CHOICE_SCHEMA = "seq long, roll_seq long, ehe_seq long"
 
 
@@ -96,6 +97,7 @@ def _records(name: str, kind: str, first_seq: int, columns: tuple[str, ...]):
                 out["exact"].append([repr(key) for key in R._exact_keys(person)] if person else [])
                 out["first_name"].append(R._first_name(person) if person else "")
                 out["kin"].append(R.kin_key(person) if person and kind == "roll" else "")
+                out["upn"].append(nm.upn(person.upn) if person else "")
             yield pd.DataFrame(out)
 
     return run
@@ -150,13 +152,15 @@ def _scorer(model: Model, counts: Any, size: int, threshold: float, established:
         of_leaver: dict[int, list[int]] = {}
         for leaver_seq, c_seq in zip(candidates["l_seq"].tolist(), candidates["c_seq"].tolist(), strict=True):
             of_leaver.setdefault(int(leaver_seq), []).append(position[int(c_seq)])
-        for leaver_seq, blob, kin in zip(leavers["seq"].tolist(), leavers["record"].tolist(),
-                                         leavers["kin_names"].tolist(), strict=True):
+        for leaver_seq, blob, kin, classmates in zip(leavers["seq"].tolist(), leavers["record"].tolist(),
+                                                     leavers["kin_names"].tolist(),
+                                                     leavers["kin_classmates"].tolist(), strict=True):
             person, _ = pickle.loads(blob)  # noqa: S301
             rows = np.array(sorted(of_leaver.get(int(leaver_seq), [])), dtype=np.int64)
             found: dict[str, int | None] = {"roll": None, "ehe": None}
             if len(rows):
-                kin_names = R.kin_names_of(person, [] if kin is None else list(kin))
+                kin_names = R.kin_names_of(person, [] if kin is None else list(kin),
+                                           [] if classmates is None else list(classmates))
                 picked, _ = R.engine_choice(matcher, person, rows, [unpickled[r][0] for r in rows],
                                             [kinds[r] for r in rows], threshold, established, kin_names)
                 for kind, (t, _) in picked.items():
@@ -247,13 +251,22 @@ def reconcile(spark: SparkSession, enrol: str | Path, *, la_code: str, as_of: dt
     # Forenames on roll records of the leaver's surname and birthday begun before the join window
     # (Reconciler._kin_names): a twin already on a roll.
     roll_kin = records.filter((F.col("kind") == "roll") & (F.col("kin") != "")).select(
-        F.col("seq").alias("k_seq"), "kin", F.col("start").alias("k_start"), F.col("first_name").alias("k_first"))
-    kin = (to_score.filter(F.col("kin") != "").select(F.col("seq").alias("l_seq"), "kin", F.col("leaving").alias("l_leaving"))
+        F.col("seq").alias("k_seq"), "kin", F.col("start").alias("k_start"), F.col("first_name").alias("k_first"),
+        F.col("laestab").alias("k_laestab"), F.col("end").alias("k_end"), F.col("upn").alias("k_upn"))
+    # On the leaver's school's roll alongside the leaver under another UPN (R.is_classmate).
+    classmate = ((F.col("k_laestab") == F.col("l_laestab")) & (F.col("l_upn") != "") & (F.col("k_upn") != "")
+                 & (F.col("k_upn") != F.col("l_upn")) & (F.col("k_start") < F.col("l_leaving"))
+                 & (F.col("k_end") > F.col("l_start")))
+    kin = (to_score.filter(F.col("kin") != "")
+           .select(F.col("seq").alias("l_seq"), "kin", F.col("leaving").alias("l_leaving"),
+                   F.col("laestab").alias("l_laestab"), F.col("start").alias("l_start"), F.col("upn").alias("l_upn"))
            .join(roll_kin, "kin")
            .filter((F.col("k_seq") != F.col("l_seq")) & (F.col("k_start") < F.col("l_leaving") - R.JOIN_WINDOW_DAYS))
-           .groupBy("l_seq").agg(F.collect_set("k_first").alias("kin_names")))
+           .groupBy("l_seq").agg(F.collect_set("k_first").alias("kin_names"),
+                                 F.collect_set(F.when(classmate, F.col("k_first"))).alias("kin_classmates")))
     right = (to_score.join(kin, to_score["seq"] == kin["l_seq"], "left")
-             .select(F.pmod(F.xxhash64("seq"), F.lit(buckets)).alias("bucket"), "seq", "record", "kin_names"))
+             .select(F.pmod(F.xxhash64("seq"), F.lit(buckets)).alias("bucket"), "seq", "record", "kin_names",
+                     "kin_classmates"))
     choices = left.groupBy("bucket").cogroup(right.groupBy("bucket")).applyInPandas(
         _scorer(model, counts, size, threshold, established), CHOICE_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
     engine = {r["seq"]: (r["roll_seq"], r["ehe_seq"]) for r in choices.collect()}

@@ -7,7 +7,9 @@ names, new surnames and addresses, dual registrations; lost children whose broth
 another school the same week, whose namesake joins one, or whose twin stays) with three rows of
 the blind set's hard cases appended: a twin with a look-alike name joining as his brother leaves,
 a birthday keyed a year out at the same home, a namesake born the year before elsewhere, and a
-twin already on a roll (Amina) registered at another school as her sister (Amira) leaves. Run
+twin already on a roll (Amina) registered at another school as her sister (Amira) leaves, twins
+on one school's roll under two UPNs and forms of one name (Abdi, Abdullahi), and a leaver found by
+UPN and names with a birthday keyed a year out. Run
 both ways on a local Spark of two executor threads, as a cluster would split it.
 """
 
@@ -46,7 +48,7 @@ def test_spark_runner_writes_the_in_process_out_file(session, tmp_path):
                                       ehe=EHE)
 
     assert (tmp_path / "spark.csv").read_bytes() == (tmp_path / "memory.csv").read_bytes()
-    assert sum(counts.values()) == 254 and counts["on_roll"] > 100 and counts["unreconciled"] > 10
+    assert sum(counts.values()) == 256 and counts["on_roll"] > 100 and counts["unreconciled"] > 10
     assert counts["home_education"] and counts["transferred_out"] and counts["exempt"]
     assert overdue <= counts["unreconciled"]
     # The hard cases, each as the rules decide: the twin is not the leaver; the birthday keyed a
@@ -57,6 +59,10 @@ def test_spark_runner_writes_the_in_process_out_file(session, tmp_path):
     assert out[("A901100000002", "9011001", "2025-02-03")]["found_at"] == "9012003"
     assert out[("A901100000003", "9011002", "2025-03-01")]["status"] == "unreconciled"
     assert out[("A901100000004", "9011003", "2025-06-19")]["status"] == "unreconciled"  # that is Amina
+    # Abdillahi is Abdullahi's (his twin on the same school's roll under another UPN), not Abdi's;
+    # Harry's UPN and names outweigh a birthday keyed a year out.
+    assert out[("A901100000006", "9011006", "2025-05-02")]["status"] == "unreconciled"
+    assert out[("A901100000008", "9011008", "2025-06-12")]["found_at"] == "9012008"
 
 
 def test_command_with_spark_engine_refuses_a_bad_row_as_in_process_and_writes_nothing(session, tmp_path):
