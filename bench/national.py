@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from cme.matching import batch, calibration  # noqa: E402
-from cme.matching.engine import Index, choose_model, train  # noqa: E402
+from cme.matching.engine import Index, choose_model, fit_evidence_scale, train  # noqa: E402
 
 THRESHOLD = 0.9
 
@@ -60,23 +60,40 @@ def files_for(folder: Path, pupils: int, per_file: int) -> list[Path]:
     return files[:max(1, min(len(files), round(pupils / per_file)))]
 
 
-def make_model(folder: Path, per_file: int, prior: float) -> tuple[Path, dict]:
-    path = folder / "model.json"
+def make_model(folder: Path, per_file: int, prior: float, checked: int) -> tuple[Path, dict]:
+    path = folder / f"model-checked-{checked}.json"
     if path.exists():
         return path, json.loads(path.read_text())["trained_on"]
     start = time.perf_counter()
     roll = [p for f in files_for(folder, 100_000, per_file) for p in batch.read_people(f)]
-    referrals = batch.read_people(folder / "lost.csv")[:5000]
+    lost = batch.read_people(folder / "lost.csv")
+    referrals = lost[:5000]
     index = Index(roll)
     trained = train(roll, referrals, index=index)
     model = choose_model(trained, None, index, roll, gate=False).model
     learnt = model.prior_match_rate
     model.prior_match_rate = prior
+    if checked:
+        # The outcomes officers confirmed or rejected in an earlier run, as a consortium would
+        # have them: here the generator's truth for the first `checked` lost-pupil records (left
+        # out of the accuracy below), against the sample's roll (a child elsewhere is on no roll
+        # of the sample).
+        sample = {p.id for p in roll}
+        with open(folder / "truth.csv", newline="", encoding="utf-8") as f:
+            truth = {r["referral_id"]: r["roll_id"] for r in csv.DictReader(f)}
+        labelled = [(p, truth[p.id] if truth[p.id] in sample else None) for p in lost[:checked]]
+        model, _ = fit_evidence_scale(model, index, labelled)
     model.trained_on = {**model.trained_on, "sample_pupils": len(roll), "sample_lost": len(referrals),
-                        "learnt_prior_match_rate": learnt, "prior_match_rate_set": prior,
+                        "learnt_prior_match_rate": learnt, "prior_match_rate_set": prior, "checked": checked,
                         "seconds": round(time.perf_counter() - start, 1)}
     model.save(path)
     return path, model.trained_on
+
+
+def checked_ids(folder: Path, checked: int) -> set[str]:
+    """The lost-pupil records whose outcome the evidence scale was fitted on: not scored."""
+    with open(folder / "lost.csv", newline="", encoding="utf-8") as f:
+        return {r["id"] for _, r in zip(range(checked), csv.DictReader(f), strict=False)}
 
 
 class Peaks:
@@ -137,8 +154,10 @@ def run(folder: Path, files: list[Path], model: Path, args, label: str) -> dict:
         raise SystemExit(f"cme link failed ({proc.returncode}):\n{stderr[-3000:]}")
     summary = [line for line in stderr.splitlines() if "referrals matched" in line]
     on_this_roll = {p.id for f in files for p in batch.read_people(f)}
+    fitted_on = checked_ids(folder, args.checked)
     with open(folder / "truth.csv", newline="", encoding="utf-8") as f:
-        truth = {r["referral_id"]: (r["roll_id"] if r["roll_id"] in on_this_roll else None) for r in csv.DictReader(f)}
+        truth = {r["referral_id"]: (r["roll_id"] if r["roll_id"] in on_this_roll else None)
+                 for r in csv.DictReader(f) if r["referral_id"] not in fitted_on}
     with open(out, newline="", encoding="utf-8") as f:
         best = {r["referral_id"]: (r["roll_id"] or None, float(r["probability"])) for r in csv.DictReader(f)}
     c = calibration.assess((*best.get(r, (None, 0.0)), t) for r, t in truth.items())
@@ -163,10 +182,13 @@ def markdown(results: list[dict], args, trained: dict, started: str) -> str:
         f"Python {platform.python_version()}; Spark `{args.master}`, driver memory {args.driver_memory}, "
         f"{args.partitions} shuffle partitions; `--max-block {args.max_block}`.",
         f"- Command: `.venv/bin/python bench/national.py --pupils {args.pupils} --lost {args.lost} "
-        f"--sizes {args.sizes} --max-block {args.max_block} --master '{args.master}' --record`",
+        f"--sizes {args.sizes} --max-block {args.max_block} --checked {args.checked} --master '{args.master}' --record`",
         f"- Model: trained in one process on {trained.get('sample_pupils', '?'):,} pupils and "
         f"{trained.get('sample_lost', '?'):,} lost-pupil records ({trained.get('seconds', '?')} s); share of lost pupils "
-        f"on a roll set to {trained.get('prior_match_rate_set')} (the sample learnt {trained.get('learnt_prior_match_rate', 0):.3f}).",
+        f"on a roll set to {trained.get('prior_match_rate_set')} (the sample learnt {trained.get('learnt_prior_match_rate', 0):.3f}); "
+        + (f"evidence scale fitted on {trained['checked']:,} checked outcomes: {fit.get('scale')} (was {fit.get('was')}), "
+           "those records left out of the accuracy." if (fit := trained.get("evidence_scale_fit")) else
+           f"evidence scale {trained.get('evidence_scale', 'the default')} (no checked outcomes)."),
         "",
         "| pupils (authorities) | lost-pupil records | wall time | per million pupils | peak memory: driver / JVM / Python workers / all | candidate pairs | at 0.9: precision / recall / F1 | wrong child | bands hold | at 0.5 (asked of officers): precision / recall / F1 |",
         "| --- | ---: | ---: | ---: | --- | --- | --- | ---: | --- | --- |",
@@ -192,6 +214,9 @@ def main() -> None:
     parser.add_argument("--max-block", type=int, default=100)
     parser.add_argument("--prior", type=float, default=0.5,
                         help="share of lost pupils expected on a roll somewhere (a setting of the model)")
+    parser.add_argument("--checked", type=int, default=2000,
+                        help="fit the model's evidence scale on this many lost-pupil records' known outcomes "
+                             "(0: keep the default scale)")
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="10g")
     parser.add_argument("--partitions", type=int, default=64)
@@ -202,7 +227,7 @@ def main() -> None:
     folder = args.data or ROOT / "bench" / "data" / f"national-{args.pupils}-{args.lost}"
     ensure_data(folder, args.pupils, args.lost, args.authorities)
     per_file = args.pupils // len(roll_files(folder))
-    model, trained = make_model(folder, per_file, args.prior)
+    model, trained = make_model(folder, per_file, args.prior, args.checked)
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
         result = run(folder, files_for(folder, size, per_file), model, args, str(size))

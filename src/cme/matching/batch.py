@@ -14,7 +14,17 @@ from datetime import date
 from pathlib import Path
 
 from cme.core.atomic import write_atomically
-from cme.matching.engine import MAX_BLOCK, Index, Matcher, Model, Person, choose_model, train
+from cme.matching.engine import (
+    MAX_BLOCK,
+    MIN_LABELLED,
+    Index,
+    Matcher,
+    Model,
+    Person,
+    choose_model,
+    fit_evidence_scale,
+    train,
+)
 
 COLUMNS = ("id", "upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex", "postcode", "address")
 # Optional extra columns a roll may carry (a school information system export has them).
@@ -98,23 +108,75 @@ def read_people(path: str | Path) -> list[Person]:
 
 
 def link(roll: Sequence[Person], referrals: Sequence[Person], *, model: Model | None = None,
-         threshold: float = DEFAULT_THRESHOLD, seed: int = 0, max_block: int = MAX_BLOCK) -> tuple[list[Link], Model]:
+         threshold: float = DEFAULT_THRESHOLD, seed: int = 0, max_block: int = MAX_BLOCK,
+         checked: dict[str, str | None] | None = None) -> tuple[list[Link], Model]:
     """Best roll record for every referral. With no model given, trains on the data themselves
     and checks the result against the engine's defaults on labelled referrals made from the roll
     (`engine.choose_model`, reported in the model's `trained_on`). The trained model is used
     either way: it is fitted to the very files being linked, not to a history, and a check made
     on referrals of CME Tracker's own making must not overrule what the files show (FEBRL, with
-    no households and whole names replaced, reads as CME data never would)."""
+    no households and whole names replaced, reads as CME data never would).
+
+    `checked`: referral id -> the roll id it is truly about (None: on no roll), from
+    `read_checked`; the model's evidence scale is fitted to those outcomes before linking
+    (`engine.fit_evidence_scale`)."""
     index = Index(roll, max_block=max_block)
     if model is None:
         trained = train(roll, referrals, seed=seed, index=index)
         model = choose_model(trained, None, index, roll, seed=seed, gate=False).model
+    if checked:
+        model, _ = fit_evidence_scale(model, index, [(p, checked[p.id]) for p in referrals if p.id in checked])
     matcher = Matcher(model, index)
     links = []
     for person in referrals:
         roll_id, probability = matcher.best(person)
         links.append(Link(person.id, roll_id if probability >= threshold else None, probability))
     return links, model
+
+
+CHECKED_COLUMNS = ("referral_id", "roll_id")
+
+
+def read_checked(path: str | Path, referrals: Sequence[Person], roll: Sequence[Person]) -> dict[str, str | None]:
+    """Outcomes known for some of the referrals (CHECKED.csv: referral_id,roll_id; roll_id empty
+    for a child on no roll), such as officers' confirmations and rejections of an earlier run's
+    matches: referral id -> roll id or None. Every row is checked first; a bad one names its row
+    and field and nothing is used."""
+    path = Path(path)
+    referral_ids = {p.id for p in referrals}
+    roll_ids = {p.id for p in roll}
+    out: dict[str, str | None] = {}
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            header = tuple(c.strip() for c in next(reader, ()))
+            if header != CHECKED_COLUMNS:
+                raise InputError(f"{path.name} row 1: the header must be {','.join(CHECKED_COLUMNS)} "
+                                 f"(found {','.join(header) or 'nothing'})")
+            for number, row in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(CHECKED_COLUMNS):
+                    raise InputError(f"{path.name} row {number}: expected 2 fields (referral_id,roll_id), "
+                                     f"found {len(row)}")
+                referral_id, roll_id = (cell.strip() for cell in row)
+                if referral_id not in referral_ids:
+                    raise InputError(f"{path.name} row {number}, field referral_id: {referral_id!r} is not a "
+                                     "referral in the referrals file")
+                if referral_id in out:
+                    raise InputError(f"{path.name} row {number}, field referral_id: {referral_id!r} is given twice")
+                if roll_id and roll_id not in roll_ids:
+                    raise InputError(f"{path.name} row {number}, field roll_id: {roll_id!r} is not a record of "
+                                     "the roll (leave it empty for a child on no roll)")
+                out[referral_id] = roll_id or None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path.name}: not UTF-8 text (byte {e.start})") from None
+    except csv.Error as e:
+        raise InputError(f"{path.name}: not a readable CSV file ({e})") from None
+    if len(out) < MIN_LABELLED:
+        raise InputError(f"{path.name}: {len(out)} checked outcomes; at least {MIN_LABELLED} are needed to fit "
+                         "the evidence scale")
+    return out
 
 
 def write_links(path: str | Path, links: Sequence[Link], found: dict[str, dict[str, str]] | None = None) -> None:

@@ -798,6 +798,10 @@ DEFAULT_HOUSEHOLD_SHARE = 0.5
 # links, where full weight (1.0) left the middle bands about twice too sure. A model file may
 # set its own.
 DEFAULT_EVIDENCE_SCALE = 0.8
+# The scales `fit_evidence_scale` tries: 0.6 to 1.2 by 0.05.
+EVIDENCE_SCALES = tuple(round(0.6 + 0.05 * k, 2) for k in range(13))
+# Fewer checked referrals than this say too little to move the scale from the model's.
+MIN_LABELLED = 200
 
 
 def clip_rates(child: float, sibling: float, namesake: float,
@@ -1443,6 +1447,38 @@ def holdout_calibration(model: Model, index: Index, holdout: Holdout,
             rid, probability = matcher.best(item.referral)
             outcomes.append((same_child(rid) if rid else None, probability, item.truth))
     return assess(outcomes)
+
+
+def fit_evidence_scale(model: Model, index: Index, labelled: Sequence[tuple[Person, str | None]],
+                       scales: Sequence[float] = EVIDENCE_SCALES) -> tuple[Model, dict[float, Calibration]]:
+    """The model with the evidence scale under which its probabilities best match checked
+    outcomes: `labelled` pairs each referral with the id of the record it is truly about (None:
+    the child is on no roll), such as officers' confirmations and rejections of an earlier run's
+    matches. The scale with the lowest Brier score among those whose every probability band
+    holds (none overconfident), else the model's own. Why a fit: how far the fields depend on one
+    another, which the scale stands for, differs by data (DEFAULT_EVIDENCE_SCALE is right for an
+    authority's referrals; a national roll's lost-pupil records, with the child's new address and
+    UPN, are often all names and birthday, and 0.8 leaves them too unsure)."""
+    if len(labelled) < MIN_LABELLED:
+        raise ValueError(f"{len(labelled)} checked referrals: at least {MIN_LABELLED} are needed to fit the "
+                         "evidence scale")
+    queries = [(normalise(person), truth) for person, truth in labelled]
+    candidates = [index.candidates(n) for n, _ in queries]
+    reports: dict[float, Calibration] = {}
+    for scale in scales:
+        matcher = Matcher(replace(model, evidence_scale=scale), index)
+        outcomes = []
+        for (n, truth), rows in zip(queries, candidates, strict=True):
+            rid, probability = matcher.best_among(n, rows)
+            outcomes.append((rid, probability, truth))
+        reports[scale] = assess(outcomes)
+    holding = [s for s in scales if reports[s].bands_hold]
+    best = min(holding, key=lambda s: reports[s].brier) if holding else model.evidence_scale
+    fitted = replace(model, evidence_scale=best, trained_on={**model.trained_on, "evidence_scale_fit": {
+        "labelled": len(labelled), "scale": best, "was": model.evidence_scale,
+        "brier": {str(s): round(reports[s].brier, 5) for s in scales},
+        "bands_hold": {str(s): reports[s].bands_hold for s in scales}}})
+    return fitted, reports
 
 
 @dataclass(frozen=True)

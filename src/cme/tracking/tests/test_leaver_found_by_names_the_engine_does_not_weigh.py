@@ -4,7 +4,12 @@ under a forename spelt alike (a birthday keyed years out is then a slip, not an 
 and a Chinese given name in pinyin against an English one (the name a pupil uses at school, not a
 twin's). Found on blind seeds 161 and 171, checked on seeds made afterwards (bench/RESULTS.md)."""
 
-from cme.matching.names import are_variants, is_chinese_surname, is_pinyin_given_name, reads_as_pinyin
+from cme.matching.names import (
+    are_variants,
+    is_chinese_surname,
+    is_pinyin_given_name,
+    reads_as_pinyin,
+)
 from cme.tracking.tests.test_reconcile_command import _run
 
 HOME = "NM1 2AB,12 Mill Lane"

@@ -34,6 +34,9 @@ class Command(BaseCommand):
                             help="lowest probability that counts as a match (default 0.9)")
         parser.add_argument("--model", help="a saved model (JSON); without it, train on the inputs")
         parser.add_argument("--save-model", help="write the trained model here")
+        parser.add_argument("--checked", help="CHECKED.csv (referral_id,roll_id): outcomes known for some of the "
+                                              "referrals, such as officers' confirmations of an earlier run's "
+                                              "matches; the model's evidence scale is fitted to them before linking")
         parser.add_argument("--max-block", type=_count, default=MAX_BLOCK,
                             help=f"skip a blocking key held by more roll records than this (default {MAX_BLOCK}; "
                                  "a national roll wants fewer, see docs/national-search.md)")
@@ -54,14 +57,20 @@ class Command(BaseCommand):
             roll = batch.read_people(opts["roll"])
             referrals = batch.read_people(opts["referrals"])
             model = Model.load(opts["model"]) if opts["model"] else None
+            checked = batch.read_checked(opts["checked"], referrals, roll) if opts["checked"] else None
         except (batch.InputError, ValueError, KeyError, OSError) as e:
             raise CommandError(str(e)) from None
-        links, model = batch.link(roll, referrals, model=model, threshold=opts["threshold"], max_block=opts["max_block"])
+        links, model = batch.link(roll, referrals, model=model, threshold=opts["threshold"], max_block=opts["max_block"],
+                                  checked=checked)
         if opts["save_model"]:
             model.save(opts["save_model"])
         batch.write_links(opts["out"], links)
         matched = sum(1 for item in links if item.roll_id)
         self.stderr.write(f"{matched} of {len(links)} referrals matched at probability ≥ {opts['threshold']}")
+        fit = model.trained_on.get("evidence_scale_fit")
+        if checked and fit:
+            self.stderr.write(f"evidence scale fitted on {fit['labelled']} checked outcomes: {fit['scale']} "
+                              f"(was {fit['was']})")
         check = model.trained_on.get("check")
         if check:
             for name, c in check["calibration"].items():
@@ -81,9 +90,10 @@ class Command(BaseCommand):
 
         if not opts["model"]:
             raise CommandError("--engine spark needs --model: train one with `cme link` on an authority's roll "
-                               "(--save-model) or `cme matching-train`, so that every part of the run scores alike")
-        if opts["save_model"]:
-            raise CommandError("--save-model trains in one process; with --engine spark give --model")
+                               "(--save-model; --checked fits it to known outcomes) or `cme matching-train`, so that "
+                               "every part of the run scores alike")
+        if opts["save_model"] or opts["checked"]:
+            raise CommandError("--save-model and --checked train in one process; with --engine spark give --model")
         try:
             conf = spark.conf_of(opts["spark_conf"])
         except ValueError as e:
