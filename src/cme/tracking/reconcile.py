@@ -43,6 +43,7 @@ from cme.matching.engine import (
     DOB,
     FN,
     LEVEL,
+    ORDER,
     SEX,
     SN,
     Index,
@@ -390,6 +391,11 @@ MIDDLE_NAMES_RATIO = 10.0
 # name used at school, common in English schools) than twins (whose names are alike in kind: two
 # pinyin names or two English ones). An estimate, as above.
 PREFERRED_NAME_RATIO = 10.0
+# How many times likelier forename and surname swapped on one record, each agreeing with the
+# other record's crosswise (Evans James and Jamie Evans), at one home and birthday, are one pupil
+# (a school's columns swapped, the engine's swap at its usual cost) than twins: a twin read so
+# would be named after the family's surname. An estimate, as above.
+SWAPPED_NAMES_RATIO = 10.0
 
 
 def _english_name_for_chinese(a: Person, b: Person) -> bool:
@@ -412,7 +418,9 @@ def _weigh_names_further(leaver: Person, others: Sequence[Person], levels: np.nd
     - a forename spelt like the child's and the same middle names (Livvy Alice and Olivia Alice,
       born 2019 and 2010 by a slip of a key): MIDDLE_NAMES_RATIO;
     - a pinyin given name against an English one, with the same surname, birthday and sex
-      (Jiahao and Tony): PREFERRED_NAME_RATIO."""
+      (Jiahao and Tony): PREFERRED_NAME_RATIO;
+    - forename and surname swapped on one record, each agreeing with the other's crosswise, with
+      the same birthday and sex (Evans James and Jamie Evans): SWAPPED_NAMES_RATIO."""
     out = probability
     middle = bool(_middle_names(leaver))
     for t, other in enumerate(others):
@@ -426,6 +434,9 @@ def _weigh_names_further(leaver: Person, others: Sequence[Person], levels: np.nd
         elif (forename == _FN_DIFFERENT and int(lv[SN]) == _SURNAME_EXACT and int(lv[DOB]) == _DOB_EXACT
               and int(lv[SEX]) != _SEX_DIFFERENT and _english_name_for_chinese(leaver, other)):
             ratio = PREFERRED_NAME_RATIO
+        elif (int(lv[ORDER]) and forename in _SPELT_ALIKE and int(lv[SN]) in _SIMILAR_SURNAME
+              and int(lv[DOB]) in _DOB_ALWAYS and int(lv[SEX]) != _SEX_DIFFERENT):
+            ratio = SWAPPED_NAMES_RATIO
         if ratio != 1.0:
             if out is probability:
                 out = probability.copy()

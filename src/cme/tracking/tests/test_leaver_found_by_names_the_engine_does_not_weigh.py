@@ -142,3 +142,13 @@ def test_a_hong_kong_familys_pupil_known_by_an_english_name_is_the_leaver(tmp_pa
     assert _status(tmp_path, _leaver("Jiahao", "", "Chan", "2022-02-20", "M"),
                    _joiner("Ethan", "", "Chan", "2022-02-20", "M")) == "on_roll"
     assert is_chinese_surname("wong") and is_chinese_surname("ouyang") and not is_chinese_surname("radu")
+
+
+def test_a_roll_record_with_the_names_swapped_is_the_leaver_at_the_same_home(tmp_path):
+    # The old school's columns swapped: forename Evans, surname James. Jamie Evans at the same home,
+    # born the same day, is the child (a twin would be named after the family's surname).
+    leaver = _leaver("Evans", "", "James", "2016-07-19", "M")
+    assert _status(tmp_path, leaver, _joiner("Jamie", "", "Evans", "2016-07-19", "M")) == "on_roll"
+    # Only one name agreeing crosswise (Ahmed Ahmed against Yusuf Ahmed) is not a swap.
+    assert _status(tmp_path, _leaver("Yusuf", "", "Ahmed", "2018-05-13", "M"),
+                   _joiner("Ahmed", "", "Ahmed", "2018-05-13", "M")) == "unreconciled"
