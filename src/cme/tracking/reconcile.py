@@ -256,10 +256,11 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
       and a misspelt forename (a new-entry return) is not a twin's pattern;
     - both records' given names the same, in another order, at the same home (Maria Daria and
       Daria Maria: twins share a home; elsewhere it is the child known by the middle name) never;
-    - the same date of birth and home with a forename spelt a little alike where both forenames
-      are names the authority's children hold (`established`: Ayaan and Rayyan, Harry and
-      Harvey are twins' names; Nisher or Szymek beside Nisha or Szymon is a slip or a short
-      form), unless the middle names agree: never;
+    - the same date of birth, wherever they live, with a forename spelt a little alike where both
+      forenames are names the authority's children hold (`established`: Ayaan and Rayyan, Harry
+      and Harvey, Sana and Amna are twins' names, and a twin may be at another address than the
+      roll's; Nisher or Szymek beside Nisha or Szymon is a slip or a short form), unless the
+      middle names agree: never;
     - a different surname at a different home with no middle names agreeing: never (forename
       and birthday are all that is left, and a stranger shares them), unless one surname is a
       name that stands for one by custom (Singh, Kaur, Begum, Khatun);
@@ -302,7 +303,7 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
         return False
     if forename == _FN_MIDDLE and same_home and _same_names_reordered(leaver, other):
         return False  # Maria Daria and Daria Maria at one home: twins named so, or one school's slip
-    if (dob == _DOB_EXACT and same_home and forename == _FN_LOOSE and not _same_middle_names(leaver, other)
+    if (dob == _DOB_EXACT and forename == _FN_LOOSE and not _same_middle_names(leaver, other)
             and _first_name(leaver) in established and _first_name(other) in established):
         return False  # Ayaan and Rayyan, Harry and Harvey: two names, not a slip of one
     if (surname == _SURNAME_DIFFERENT and not same_home and not _same_middle_names(leaver, other)

@@ -175,3 +175,6 @@ def test_twins_names_that_are_both_names_are_not_a_slip(tmp_path):
     assert _run(tmp_path, [leaver, rayyan, *OTHERS, *holders])[KEY]["status"] == "unreconciled"
     slip = ",Aayan,,Hartley,,2014-03-12,M,NM1 2AB,12 Mill Lane,9012002,2025-01-27,,,"
     assert _run(tmp_path, [leaver, slip, *OTHERS, *holders])[KEY]["status"] == "on_roll"
+    # Nor is Rayyan the leaver at another address: a twin may live where the roll does not say.
+    elsewhere = rayyan.replace("NM1 2AB,12 Mill Lane", "NM6 9QF,19 Rowan Gardens")
+    assert _run(tmp_path, [leaver, elsewhere, *OTHERS, *holders])[KEY]["status"] == "unreconciled"
