@@ -74,10 +74,10 @@ def make_model(folder: Path, per_file: int, prior: float, checked: int) -> tuple
     learnt = model.prior_match_rate
     model.prior_match_rate = prior
     if checked:
-        # The outcomes officers confirmed or rejected in an earlier run, as a consortium would
-        # have them: here the generator's truth for the first `checked` lost-pupil records (left
-        # out of the accuracy below), against the sample's roll (a child elsewhere is on no roll
-        # of the sample).
+        # Outcomes known from an earlier run (matches officers confirmed, children since found on
+        # no roll), as a consortium would have them: here the generator's truth for the first
+        # `checked` lost-pupil records (left out of the accuracy below), against the sample's roll
+        # (a child elsewhere is on no roll of the sample).
         sample = {p.id for p in roll}
         with open(folder / "truth.csv", newline="", encoding="utf-8") as f:
             truth = {r["referral_id"]: r["roll_id"] for r in csv.DictReader(f)}

@@ -35,8 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--model", help="a saved model (JSON); without it, train on the inputs")
         parser.add_argument("--save-model", help="write the trained model here")
         parser.add_argument("--checked", help="CHECKED.csv (referral_id,roll_id): outcomes known for some of the "
-                                              "referrals, such as officers' confirmations of an earlier run's "
-                                              "matches; the model's evidence scale is fitted to them before linking")
+                                              "referrals, such as the matches officers confirmed in an earlier "
+                                              "run; the model's evidence scale is fitted to them before linking")
         parser.add_argument("--max-block", type=_count, default=MAX_BLOCK,
                             help=f"skip a blocking key held by more roll records than this (default {MAX_BLOCK}; "
                                  "a national roll wants fewer, see docs/national-search.md)")
