@@ -140,8 +140,8 @@ CHECKED_COLUMNS = ("referral_id", "roll_id")
 def read_checked(path: str | Path, referrals: Sequence[Person], roll: Sequence[Person]) -> dict[str, str | None]:
     """Outcomes known for some of the referrals (CHECKED.csv: referral_id,roll_id; roll_id empty
     for a child on no roll), such as the matches officers confirmed in an earlier run and the
-    children since found on no roll: referral id -> roll id or None. Every row is checked first; a bad one names its row
-    and field and nothing is used."""
+    children since found on no roll: referral id -> roll id or None. Every row is checked first;
+    a bad one names its row and field and nothing is used."""
     path = Path(path)
     referral_ids = {p.id for p in referrals}
     roll_ids = {p.id for p in roll}

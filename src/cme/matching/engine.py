@@ -1454,8 +1454,8 @@ def fit_evidence_scale(model: Model, index: Index, labelled: Sequence[tuple[Pers
     """The model with the evidence scale under which its probabilities best match checked
     outcomes: `labelled` pairs each referral with the id of the record it is truly about (None:
     the child is on no roll), such as the matches officers confirmed in an earlier run and the
-    children since found on no roll. The scale with the lowest Brier score among those whose every probability band
-    holds (none overconfident), else the model's own. Why a fit: how far the fields depend on one
+    children since found on no roll. The scale with the lowest Brier score among those whose
+    every probability band holds (none overconfident), else the model's own. Why a fit: how far the fields depend on one
     another, which the scale stands for, differs by data (DEFAULT_EVIDENCE_SCALE is right for an
     authority's referrals; a national roll's lost-pupil records, with the child's new address and
     UPN, are often all names and birthday, and 0.8 leaves them too unsure)."""
