@@ -59,7 +59,10 @@ if ! is_good_python "$VENV/bin/python"; then
 fi
 
 # The stamp holds a hash of everything that decides what is installed.
-want="$( { cat "$LOCK" pyproject.toml; "$VENV/bin/python" -VV; } | sha256sum | cut -d' ' -f1)"
+# setup.py and the C source too: the editable install compiles the register reader's byte
+# loops (src/cme/attendance/_regscan.c), so a change there must build them again.
+want="$( { cat "$LOCK" pyproject.toml setup.py src/cme/attendance/_regscan.c; "$VENV/bin/python" -VV; } \
+    | sha256sum | cut -d' ' -f1)"
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
     say "$VENV is up to date ($("$VENV/bin/python" -V))"
     exit 0

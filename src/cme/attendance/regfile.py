@@ -10,19 +10,17 @@ ignored (neither read nor checked).
 Why a hand-written reader: the marks field is 99% of the file (about 1,300 bytes a row, 330 MB
 for 250,000 pupils) and must end as one byte per session. A general CSV reader (the csv module,
 pyarrow, polars) would copy that field into a string column and still leave us to split and
-translate 170 million tokens. Here the file is read in blocks of whole lines, and numpy works on
-the bytes where they lie:
+translate 170 million tokens. Here the file is read in blocks of whole lines, where they lie:
 
-1. line ends are found with one vectorised comparison;
-2. rows of the usual shape (13-character UPN, 7-digit LAESTAB, ISO date, one-character codes)
-   with the most common length and start date are viewed as a 2-D array; each code and the space
-   after it read as one little-endian uint16, whose low byte *is* the code's in-memory byte
-   (codes.py keeps one-character codes as their ASCII byte), so extraction is a cast, not a loop;
-3. the other rows (two-character codes such as C2 or Y1, other start dates, quoted fields) are
-   tokenised together: token boundaries from the spaces, two-character tokens through a
-   65,536-entry pair table;
-4. every session up to as-of is checked against its regime's code set with one table look-up
-   per day (AM and PM together).
+1. the line ends are found, and the block checked to be ASCII, in one pass (C, _regscan.c);
+2. the fixed-width prefix of every row (13-character UPN, 7-digit LAESTAB, ISO date) is viewed
+   as a 2-D array and checked in bulk with numpy; other rows (quoted fields, stray spaces) are
+   split one by one;
+3. each row's marks are read once, in C, into one byte per session: a one-character code is
+   its own byte, a two-character code (C2, Y1) goes through a 65,536-entry pair table, and each
+   is checked against the code set of its session's regime (pre-2024 or 2024) on the way;
+4. a row the C loop doubts (an unknown code, a stray space or comma) is read again token by
+   token in Python, which names the pupil, date and session of the fault.
 
 Bad input raises RegisterFileError naming the row (the header is row 1) and the field; an
 unknown code names the pupil, date and session too.
@@ -43,6 +41,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 import numpy as np
 
+from cme.attendance import _regscan
 from cme.attendance import codes as C
 from cme.attendance.screening import Registers, csv_field
 
@@ -72,10 +71,6 @@ def _shifted(error: Exception, rows: int) -> Exception:
 
 
 def _tables():
-    single_valid = np.zeros(256, bool)
-    for code in [*C.CODES_2024, *C.CODES_PRE_2024, C.NO_SESSION]:
-        if len(code) == 1:
-            single_valid[ord(code)] = True
     pair = np.zeros(65536, np.uint8)  # first byte + 256 * second byte -> in-memory byte, 0 = invalid
     for code, byte in C.TWO_CHARACTER_BYTES.items():
         pair[ord(code[0]) + 256 * ord(code[1])] = byte
@@ -86,10 +81,12 @@ def _tables():
         v = np.frombuffer(C.valid_table(pre_2024=pre), np.uint8).astype(bool)
         idx = np.arange(65536)
         valid_day[pre] = v[idx & 0xFF] & v[idx >> 8]
-    return single_valid, pair, upn_ok, valid_day
+    return pair, upn_ok, valid_day
 
 
-SINGLE_VALID, PAIR, UPN_OK, VALID_DAY = _tables()
+PAIR, UPN_OK, VALID_DAY = _tables()
+# What the C loop checks each session against: 1 for a valid mark (or "-") of the regime.
+VALID_PRE, VALID_POST = C.valid_table(pre_2024=True), C.valid_table(pre_2024=False)
 # For bytes.translate: 1 for each byte that may not be in a UPN (UPN_BAD) or a LAESTAB
 # (DIGIT_BAD); DATE_SHAPE turns a date of the right shape into b"dddd-dd-dd".
 UPN_BAD = bytes(0 if UPN_OK[b] else 1 for b in range(256))
@@ -258,29 +255,25 @@ def _check_fields(upn: bytes, laestab: bytes, row: int) -> None:
         raise _error(row, "laestab", f"{laestab[:20]!r} is not a LAESTAB (7 digits)")
 
 
-def _newlines(buf: np.ndarray) -> np.ndarray:
-    """Offsets of the newlines. One in a thousand bytes is one: the 8-byte words that hold any
-    are found first (a pass an eighth as long), then the bytes within just those words; numpy's
-    flatnonzero over every byte costs twice as much."""
-    hit = buf == NEWLINE
-    whole = len(hit) // 8 * 8
-    words = np.flatnonzero(hit[:whole].view(np.uint64) != 0)
-    word, byte = np.nonzero(hit[:whole].reshape(-1, 8)[words])
-    ends = words[word] * 8 + byte
-    if whole < len(hit):
-        ends = np.concatenate([ends, whole + np.flatnonzero(hit[whole:])])
-    return ends
+def _newlines(buf: np.ndarray) -> tuple[np.ndarray, int]:
+    """Offsets of the newlines, and the OR of every byte of the block (>= 0x80: not ASCII)."""
+    out = np.empty(len(buf) // 32 + 1024, np.int64)  # rows are longer than 32 bytes, as a rule
+    found, ored = _regscan.scan_lines(buf, out)
+    if found > len(out):
+        out = np.empty(found, np.int64)
+        found, ored = _regscan.scan_lines(buf, out)
+    return out[:found], ored
 
 
 def _parse_block(buf: np.ndarray, first_row: int, as_of: dt.date,
                  ascii_ok: bool = False) -> tuple[Registers, int]:
-    if not ascii_ok and buf.max() >= 0x80:
+    ends, ored = _newlines(buf)
+    if not ascii_ok and ored >= 0x80:
         at = int(np.argmax(buf >= 0x80))
         row = first_row + int(np.count_nonzero(buf[:at] == NEWLINE))
         raise _error(row, "marks" if buf[:at].tobytes().rsplit(b"\n", 1)[-1].count(b",") >= 3 else "row",
                      "contains a character that is not ASCII: UPNs, LAESTABs, dates and attendance "
                      "codes are all plain ASCII")
-    ends = _newlines(buf)
     n_lines = len(ends)
     starts = np.empty(n_lines, np.int64)
     starts[0] = 0
@@ -355,161 +348,27 @@ def _parse_block(buf: np.ndarray, first_row: int, as_of: dt.date,
     cols = 2 * days
     off_by_date = np.array([2 * (d - origin).days for d in dates])
     off = off_by_date[date_idx]
-    # Held in a bytearray so that bytes.translate can check every code in one C pass.
-    store = bytearray(n * cols)
-    marks = np.frombuffer(store, np.uint8).reshape(n, cols)
+    marks = np.empty((n, cols), np.uint8)
     want = np.clip(cols - off, 0, None)  # sessions wanted from each row, up to as-of
-    k_tokens = (ends - marks_start + 1) // 2
-    need = np.minimum(k_tokens, want)
-    # Only rows that will not fill their whole width need "-" written first.
-    partial = np.flatnonzero((off > 0) | (need < cols))
-    if len(partial) * 4 > n:
-        marks[:] = C.NO_SESSION_BYTE
-    elif len(partial):
-        marks[partial] = C.NO_SESSION_BYTE
-
-    # One-character codes: each code and the space after it are one little-endian uint16 whose
-    # low byte is the in-memory byte. Rows whose separators do not line up (two-character codes,
-    # quoting, errors) come back as `bad` and go through the tokeniser.
-    bad = _extract(buf, marks_start, need, off, np.arange(n), marks)
-    bad = np.union1d(bad, np.flatnonzero((ends - marks_start) % 2 == 0))
-    if len(bad):
-        marks[bad] = C.NO_SESSION_BYTE
-        _tokenise(buf, bad, marks_start, ends, off, want, marks, row_no, upn, dates, date_idx)
-
-    _check_codes(marks, origin, row_no, upn, store)
+    switch = 2 * max(0, min(days, (C.REGIME_SWITCH - origin).days))  # first 2024-regime column
+    odd = np.empty(n, np.int64)
+    n_odd = _regscan.read_marks(buf, _int64(marks_start), _int64(ends), _int64(off), _int64(want),
+                                marks, cols, VALID_PRE, VALID_POST, switch, PAIR, odd)
+    odd = odd[:n_odd]
+    # The rows the C loop doubted, token by token: an unknown token or a fifth field is named
+    # here; then a known code of the wrong regime, by _check_codes.
+    for k in odd.tolist():
+        marks[k] = C.NO_SESSION_BYTE
+        _read_exact(bytes(buf[marks_start[k]:ends[k]]), k, off, want, marks, row_no, upn, dates[date_idx[k]])
+    if n_odd:
+        _check_codes(marks[odd], origin, row_no[odd], upn[odd])
     # UPN and LAESTAB stay fixed-width bytes (S13, S7): decoding 250,000 of them would cost more
     # than screening; findings decode the few they name.
     return Registers(upn, laestab, origin, marks, row_no), n_lines
 
 
-BIG_GROUP = 256
-CHUNK_ROWS = 512
-
-
-def _separators_ok(pairs: np.ndarray) -> np.ndarray:
-    """Per row of (code | separator << 8) pairs: every code is followed by a space, except that
-    the last may end the line.
-
-    The pairs of a good row all lie in 0x2000-0x20FF, so two fast reductions decide it. The last
-    separator matters too: when as-of cuts a row short, "C2" must not pass as "C"."""
-    ok = np.ones(len(pairs), bool)
-    if pairs.shape[1] > 1:
-        body = pairs[:, :-1]
-        ok &= (body.min(axis=1) >= 0x2000) & (body.max(axis=1) <= 0x20FF)
-    last = pairs[:, -1] >> 8
-    return ok & ((last == SPACE) | (last == NEWLINE) | (last == CR))
-
-
-def _extract(data: np.ndarray, start: np.ndarray, need: np.ndarray, off: np.ndarray,
-             rows: np.ndarray, marks: np.ndarray) -> np.ndarray:
-    """Copy rows of one-character codes (code, space, code, ...) from `data` into marks.
-
-    start/need/off are per row of `marks` (byte offset of the first code in `data`, sessions to
-    take, first column); `rows` says which rows to take. Returns the rows whose separators are
-    not all spaces: they hold garbage, which the caller clears and reads again.
-    """
-    rows = rows[need[rows] > 0]
-    if not len(rows):
-        return np.array([], np.int64)
-    bad = []
-    key = need[rows] * 8192 + off[rows]
-    order = np.argsort(key, kind="stable")
-    keys = key[order]
-    bounds = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1, [len(keys)]])
-    sizes = np.diff(bounds)
-    in_order = rows[order]
-    # The small groups' rows all go together (below): only the big groups are cut out.
-    small = in_order[np.repeat(sizes < BIG_GROUP, sizes)]
-    for g in np.flatnonzero(sizes >= BIG_GROUP).tolist():
-        group = in_order[bounds[g]:bounds[g + 1]]
-        n_need, o = int(need[group[0]]), int(off[group[0]])
-        # Rows of one length and start date: usually nearly all rows of a block. Gathered as
-        # uint16 pairs through a sliding window over the bytes whose rows may start at any byte:
-        # such rows (of odd length) alternate between odd and even offsets, and unaligned reads
-        # cost less than an aligned view per parity, each gathering every other row.
-        first = start[group]
-        step = int(first[1] - first[0]) if len(group) > 1 else 0
-        even = len(group) > 1 and step >= 2 * n_need and bool(np.all(np.diff(first) == step))
-        if even:
-            pairs = np.ndarray((len(group), n_need), "<u2", data, int(first[0]), (step, 2))
-        else:
-            pairs = np.ndarray((len(data) - 2 * n_need + 1, n_need), "<u2", data, 0, (1, 2))
-        contiguous = len(group) > 1 and group[-1] - group[0] == len(group) - 1
-        # A few hundred rows at a time, so that the separator check reads what the copy has
-        # just brought into the cache.
-        for a in range(0, len(group), CHUNK_ROWS):
-            rows_c = group[a:a + CHUNK_ROWS]
-            chunk = pairs[a:a + CHUNK_ROWS] if even else pairs[first[a:a + CHUNK_ROWS]]
-            if contiguous:
-                marks[rows_c[0]:rows_c[-1] + 1, o:o + n_need] = chunk  # keeps the low byte: the code
-            else:
-                marks[rows_c, o:o + n_need] = chunk
-            ok = _separators_ok(chunk)
-            if not ok.all():
-                bad.append(rows_c[~ok])
-    if len(small):
-        # Many small groups (joiners' start dates): one flat gather and scatter for them all.
-        # Session i of the lot is the k-th of its row: it is read at 2 * i plus a per-row shift
-        # and written at i plus another, so only those shifts are repeated per session.
-        r = small
-        nd = need[r]
-        before = np.cumsum(nd) - nd  # sessions of the earlier rows
-        i = np.arange(int(nd.sum()))
-        pos = 2 * i + np.repeat(start[r] - 2 * before, nd)
-        marks.reshape(-1, copy=False)[i + np.repeat(r * marks.shape[1] + off[r] - before, nd)] = data[pos]
-        sep = data[pos + 1]
-        sep_bad = sep != SPACE
-        last = before + nd - 1  # a row's last code may end its line
-        sep_bad[last] &= (sep[last] != NEWLINE) & (sep[last] != CR)
-        if sep_bad.any():
-            bad.append(np.unique(r[np.searchsorted(before, np.flatnonzero(sep_bad), side="right") - 1]))
-    return np.concatenate(bad) if bad else np.array([], np.int64)
-
-
-def _tokenise(buf, rows, marks_start, ends, off, want, marks, row_no, upn, dates, date_idx) -> None:
-    """Rows with two-character codes or odd spacing: fold each two-character code into its byte,
-    then read them like the others; a row that still does not line up is read token by token."""
-    mv = memoryview(buf)
-    pieces = []
-    for a, b in zip(marks_start[rows].tolist(), ends[rows].tolist(), strict=True):
-        pieces.append(mv[a:b])
-        pieces.append(b"\n")
-    joined = bytearray().join(pieces)
-    blob = np.frombuffer(joined, np.uint8)
-    digit = np.flatnonzero((blob - 48) < 10)  # uint8 wraps: one comparison finds the digits
-    digit = digit[digit > 0]
-    # Each digit and the character before it, read as one little-endian uint16: PAIR's index.
-    folded = PAIR[np.ndarray((len(blob) - 1,), "<u2", blob, 0, (1,))[digit - 1]]
-    digit, folded = digit[folded != 0], folded[folded != 0]
-    blob[digit - 1] = folded
-    # The folded digits are dropped by one deletion in C: the block is ASCII (checked first) and
-    # no code's byte is 0xFF, so 0xFF marks them and nothing else.
-    blob[digit] = 0xFF
-    blob = np.frombuffer(joined.translate(None, b"\xff"), np.uint8)
-    row_end = np.flatnonzero(blob == NEWLINE)
-    row_start = np.empty(len(row_end), np.int64)
-    row_start[0] = 0
-    row_start[1:] = row_end[:-1] + 1
-    length = row_end - row_start
-    # Rows of one-character tokens have odd length; then every row starts at an even offset as
-    # long as the ones before it are well formed, which the u16 view needs.
-    odd = length % 2 == 1
-    local_need = np.minimum((length + 1) // 2, want[rows])
-    local_need[~odd] = 0
-    aligned = np.ones(len(rows), bool)
-    aligned[1:] = np.cumsum(~odd)[:-1] == 0  # parity breaks after the first even-length row
-    take = odd & aligned
-    start = np.zeros(marks.shape[0], np.int64)
-    need = np.zeros(marks.shape[0], np.int64)
-    start[rows] = row_start
-    need[rows] = np.where(take, local_need, 0)
-    bad = _extract(blob, start, need, off, rows[take], marks) if take.any() else np.array([], np.int64)
-    exact = np.union1d(bad, rows[~take])
-    for k in exact.tolist():
-        marks[k] = C.NO_SESSION_BYTE
-        marks_k = bytes(buf[marks_start[k]:ends[k]])
-        _read_exact(marks_k, k, off, want, marks, row_no, upn, dates[date_idx[k]])
+def _int64(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, np.int64)
 
 
 TOKEN_BYTE = {code.encode(): C.encode(code) for code in [*C.CODES_2024, *C.CODES_PRE_2024, C.NO_SESSION]}
@@ -538,18 +397,9 @@ def _text(value) -> str:
     return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
 
 
-# Each byte to 0 when it is a valid mark in the regime, else 1: a translation and a search for 1
-# check a block's codes in two C passes (faster than deleting the valid bytes).
-INVALID_MAP = {pre: bytes(1 - v for v in C.valid_table(pre_2024=pre)) for pre in (True, False)}
-
-
-def _check_codes(marks: np.ndarray, origin: dt.date, row_no, upn, store: bytearray | None = None) -> None:
+def _check_codes(marks: np.ndarray, origin: dt.date, row_no, upn) -> None:
     """Every session must hold a code of its regime (chosen by the session's date)."""
     switch = max(0, min(marks.shape[1] // 2, (C.REGIME_SWITCH - origin).days))
-    # One regime for the whole block: deleting every valid byte, in C, must leave nothing.
-    one_regime = store is not None and switch in (0, marks.shape[1] // 2)
-    if one_regime and b"\x01" not in store.translate(INVALID_MAP[switch > 0]):
-        return
     for pre, a, b in ((True, 0, switch), (False, switch, marks.shape[1] // 2)):
         if b <= a:
             continue

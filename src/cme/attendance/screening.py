@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -451,6 +451,9 @@ class Finding(NamedTuple):
     evidence: dict | None
 
 
+_new_finding = partial(tuple.__new__, Finding)
+
+
 @dataclass
 class ScreenResult:
     findings: list[Finding]
@@ -601,7 +604,9 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
             evidence = [None] * len(texts)
         elif len(evidence) != len(texts):  # pragma: no cover - guards the loops above
             raise AssertionError("evidence and details out of step")
-        made.extend(map(Finding._make, zip(u, lae, repeat(rule), texts, evidence)))
+        # tuple.__new__ straight from the zip: Finding._make (a Python function per finding,
+        # with a length check) cost more than the rules that found them.
+        made.extend(map(_new_finding, zip(u, lae, repeat(rule), texts, evidence)))
 
     codes = _codes_text(rules.continuous_absence_codes)
     leave_codes = _codes_text(rules.leave_codes)

@@ -106,12 +106,6 @@ def test_a_bad_field_among_good_rows_is_named_as_ever(bad, message):
     assert str(err.value) == message
 
 
-def test_no_code_is_stored_as_0xff():
-    # The tokeniser marks the digits it has folded away with 0xFF (see regfile._tokenise).
-    assert 0xFF not in C.TWO_CHARACTER_BYTES.values()
-    assert all(C.encode(code) != 0xFF for code in [*C.CODES_2024, *C.CODES_PRE_2024, C.NO_SESSION])
-
-
 def test_wrong_header_is_row_1():
     with pytest.raises(RegisterFileError, match="row 1, field header"):
         read("pupil,school,date,marks\n")

@@ -6,8 +6,10 @@ import datetime as dt
 import io
 import random
 
+import numpy as np
 import pytest
 
+from cme.attendance import codes as C
 from cme.attendance import regfile, screening
 from cme.attendance.screening import Registers, load_rules, screen
 
@@ -65,24 +67,37 @@ def test_engine_matches_the_plain_reading(seed, window, monkeypatch):
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("big_group", [1, regfile.BIG_GROUP])
-def test_file_reader_gives_the_same_marks(seed, big_group, monkeypatch):
-    # big_group=1: every row of a shape is gathered with the others of its shape (through the
-    # unaligned window, a few rows at a time) rather than one session at a time.
-    monkeypatch.setattr(regfile, "BIG_GROUP", big_group)
-    monkeypatch.setattr(regfile, "CHUNK_ROWS", 7 if big_group == 1 else regfile.CHUNK_ROWS)
+@pytest.mark.parametrize("as_of", [dt.date(2025, 9, 2), dt.date(2025, 12, 12), dt.date(2026, 6, 1)])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_file_reader_gives_the_same_marks(seed, as_of, newline):
+    # Rows of every length and start date, one- and two-character codes, cut short by as-of at
+    # any point (a C2 must not be read as C), through blocks that end anywhere.
     rows = random_rows(seed, pupils=200)
-    as_of = dt.date(2025, 12, 12)
-    data = regfile.to_csv_bytes(rows)
+    data = regfile.to_csv_bytes(rows).replace(b"\n", newline.encode())
     for block in (1 << 12, 1 << 16, 1 << 24):
         parts = list(regfile.read_registers(io.BytesIO(data), as_of, block_bytes=block))
         got = screening.concat(parts)
         want = Registers.from_codes(rows)
         cols = got.marks.shape[1]
         assert got.origin == want.origin
-        assert (got.marks == want.marks[:, :cols]).all()
+        assert cols == 2 * ((as_of - want.origin).days + 1)
+        expected = np.full((len(rows), cols), C.NO_SESSION_BYTE, np.uint8)  # "-" after the rows end
+        expected[:, :min(cols, want.marks.shape[1])] = want.marks[:, :cols]
+        assert (got.marks == expected).all()
         assert [u.decode() for u in got.upn] == [r[0] for r in rows]
         assert list(got.row) == list(range(2, len(rows) + 2))
+
+
+def test_file_reader_reads_both_regimes_by_session_date():
+    # H (holiday) is a code before 19 August 2024 and not after; C2 and Y1 only after. Each
+    # session is checked against the regime of its own date, within one row.
+    rows = [("A901101200001", "9011001", dt.date(2024, 8, 17), ["H", "H", "-", "-", "C2", "Y1"])]
+    regs = regfile.read_registers(io.BytesIO(regfile.to_csv_bytes(rows)), dt.date(2024, 8, 19))
+    assert bytes(next(regs).marks[0]) == b"HH--" + bytes([C.encode("C2"), C.encode("Y1")])
+    for late in (["H", "H", "-", "-", "H", "/"], ["C2", "/", "-", "-", "/", "/"]):
+        row = [("A901101200001", "9011001", dt.date(2024, 8, 17), late)]
+        with pytest.raises(C.UnknownCodeError, match=f"row 2, field marks: unknown attendance code '{late[0]}'"):
+            list(regfile.read_registers(io.BytesIO(regfile.to_csv_bytes(row)), dt.date(2024, 8, 19)))
 
 
 def test_streamed_file_screen_matches_the_plain_reading(tmp_path):

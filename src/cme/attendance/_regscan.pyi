@@ -1,0 +1,6 @@
+# The register file reader's byte loops, compiled from _regscan.c (see there and regfile.py).
+from collections.abc import Buffer
+
+def scan_lines(data: Buffer, out: Buffer, /) -> tuple[int, int]: ...
+def read_marks(data: Buffer, starts: Buffer, ends: Buffer, offs: Buffer, wants: Buffer, marks: Buffer,
+               cols: int, pre: Buffer, post: Buffer, sw: int, pair: Buffer, odd: Buffer, /) -> int: ...
