@@ -1,4 +1,5 @@
-/* The two byte loops of the register file reader (regfile.py), in C.
+/* The byte loops of the register file reader (regfile.py), and the screening's day-flag look-up
+   (screening.py), in C.
 
    Why C: the marks field is 99% of a REG.csv (about 1,300 bytes a row) and must end as one
    byte per session. In numpy each step is its own pass over the block with a temporary as big
@@ -12,7 +13,7 @@
    regfile.py reads it token by token in Python for the exact message. So this file decides no
    error message and no rule: it is a fast path whose every doubt goes back to the slow one.
 
-   Both functions release the GIL: regfile's threads read two blocks at a time. */
+   Every function releases the GIL: regfile's threads read two blocks at a time. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -209,9 +210,46 @@ done:
     return result;
 }
 
+/* day_flags(table, marks, cols, first, end, out) -> None
+   For each row r of marks (uint8, `cols` a row) and day d in [first, end):
+   out[r][d - first] = table[marks[r][2d] | marks[r][2d + 1] << 8], table being 65,536 bytes.
+   The screening's day flags (screening.day_flags builds the table; this only looks it up):
+   numpy's take would first widen every index to 8 bytes. */
+static PyObject *day_flags(PyObject *self, PyObject *args) {
+    Py_buffer table, marks, out;
+    Py_ssize_t cols, first, end;
+    if (!PyArg_ParseTuple(args, "y*y*nnnw*", &table, &marks, &cols, &first, &end, &out))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t width = end - first, rows = cols > 0 ? marks.len / cols : 0;
+    if (table.len != 65536 || cols < 0 || first < 0 || width < 0 || 2 * end > cols ||
+        (cols > 0 && marks.len % cols) || out.len != rows * width) {
+        PyErr_SetString(PyExc_ValueError, "day_flags: table, marks or out of the wrong size");
+        goto done;
+    }
+    const uint8_t *t = (const uint8_t *)table.buf, *m = (const uint8_t *)marks.buf;
+    uint8_t *o = (uint8_t *)out.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        const uint8_t *row = m + r * cols + 2 * first;
+        uint8_t *dst = o + r * width;
+        for (Py_ssize_t d = 0; d < width; d++)
+            dst[d] = t[row[2 * d] | (row[2 * d + 1] << 8)];
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&table);
+    PyBuffer_Release(&marks);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scan_lines", scan_lines, METH_VARARGS, "Newline offsets and the OR of every byte."},
     {"read_marks", read_marks, METH_VARARGS, "Rows of marks into one byte per session."},
+    {"day_flags", day_flags, METH_VARARGS, "A day-flag byte per AM and PM pair, by a table."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from cme.attendance import _regscan
 from cme.attendance import codes as C
 
 try:
@@ -308,16 +309,12 @@ def day_flag_table(rules: Rules) -> np.ndarray:
 
 
 def day_flags(marks: np.ndarray, first_day: int, end_day: int, table: np.ndarray) -> np.ndarray:
-    """Day flags for days [first_day, end_day) of every pupil: one byte per pupil per day."""
-    if marks.flags.c_contiguous and marks.shape[1] % 2 == 0:
-        # AM and PM side by side are one uint16 where they lie: no copy of the days first.
-        pairs = marks.view("<u2")[:, first_day:end_day]
-    else:
-        pairs = np.ascontiguousarray(marks[:, 2 * first_day:2 * end_day]).view("<u2")
-    out = np.empty(pairs.shape, np.uint8)
-    step = max(1, (1 << 21) // max(1, pairs.shape[1]))  # bounded temporaries (take makes an intp copy)
-    for a in range(0, pairs.shape[0], step):
-        np.take(table, pairs[a:a + step], out=out[a:a + step])
+    """Day flags for days [first_day, end_day) of every pupil: one byte per pupil per day, the
+    table's byte for the day's AM and PM (one look-up per day, in C: numpy's take would widen
+    every index to eight bytes first)."""
+    marks = np.ascontiguousarray(marks, np.uint8)
+    out = np.empty((marks.shape[0], max(0, end_day - first_day)), np.uint8)
+    _regscan.day_flags(np.ascontiguousarray(table, np.uint8), marks, marks.shape[1], first_day, end_day, out)
     return out
 
 
