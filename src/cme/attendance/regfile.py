@@ -49,7 +49,7 @@ HEADER = b"upn,laestab,start_date,marks"
 OUT_HEADER = "upn,laestab,rule,detail"
 PREFIX = 33  # 13 (UPN) + 1 + 7 (LAESTAB) + 1 + 10 (date) + 1
 BLOCK_BYTES = 16 << 20
-SPACE, NEWLINE, CR, COMMA = 32, 10, 13, 44
+NEWLINE, CR, COMMA = 10, 13, 44
 
 
 class RegisterFileError(ValueError):
