@@ -199,3 +199,33 @@ def test_a_named_pipe_is_read_as_a_stream_not_split(tmp_path):
     (tmp_path / "reg.csv").write_text(text)
     regfile.screen_file(tmp_path / "reg.csv", dt.date(2025, 10, 31), tmp_path / "file.csv", processes=1)
     assert (tmp_path / "piped.csv").read_bytes() == (tmp_path / "file.csv").read_bytes()
+
+
+def test_a_fifth_field_is_refused_even_after_the_as_of_date():
+    # Marks after as-of are not read, but a comma there still means the row has five fields.
+    row = "A901100000001,9011001,2025-09-01," + " ".join(["/", "\\"] * 7) + " /,x\n"
+    with pytest.raises(RegisterFileError, match="row 2, field marks: expected 4 fields"):
+        read(HEADER + row, as_of=dt.date(2025, 9, 3))
+
+
+def test_a_block_of_blank_lines_is_read_and_counted():
+    # Far more line ends than a block of rows holds (the line-end scan is asked again, larger).
+    good = "A901100000001,9011001,2025-09-01,/ \\\n"
+    regs = read(HEADER + good + "\n" * 50_000 + good.replace("001,", "002,", 1))
+    assert list(regs.row) == [2, 50_003]
+
+
+@pytest.mark.parametrize("days_before", range(1, 7))
+def test_regimes_change_mid_row_wherever_the_fast_run_stands(days_before):
+    # Rows starting 1-6 days before 19 August 2024: the run of codes read eight at a time meets
+    # the switch at each of its places. K (2024 only) after it, H (pre-2024 only) before.
+    start = dt.date(2024, 8, 19) - dt.timedelta(days=days_before)
+    before = 2 * (dt.date(2024, 8, 19) - start).days
+    sessions = ["H"] * before + ["K"] * 24
+    row = f"A901100000001,9011001,{start.isoformat()},{' '.join(sessions)}\n"
+    regs = read(HEADER + row, as_of=dt.date(2024, 9, 30))
+    assert decoded(regs)[:len(sessions)] == sessions
+    swapped = ["K"] * before + ["H"] * 24
+    with pytest.raises(C.UnknownCodeError, match="unknown attendance code 'K'"):
+        read(HEADER + f"A901100000001,9011001,{start.isoformat()},{' '.join(swapped)}\n",
+             as_of=dt.date(2024, 9, 30))
