@@ -494,9 +494,15 @@ def _day_texts(day0: int, end: int) -> tuple[list[str], list[str]]:
 
 
 def _strings(values: np.ndarray) -> list[str]:
-    """str for each value of an array of str or of ASCII bytes (S13, S7), converted in C."""
+    """str for each value of an array of str or of ASCII bytes (S13): the bytes decoded at once
+    and cut, which costs half numpy's conversion to str; numpy's when a value is shorter than
+    its width (padded with NULs, which numpy drops)."""
     if values.dtype.kind == "S":
-        values = values.astype(f"U{values.dtype.itemsize}")
+        size = values.dtype.itemsize
+        text = values.tobytes().decode("ascii")
+        if "\x00" not in text:
+            return [text[i:i + size] for i in range(0, len(text), size)]
+        values = values.astype(f"U{size}")
     return values.tolist()
 
 
@@ -586,13 +592,16 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
 
     day0 = regs.origin.toordinal()
     iso, day_text = _day_texts(day0, end)
+    # A few hundred providers: each LAESTAB's text made once, each finding's looked up.
+    providers, inverse = _provider_keys(regs.laestab)
+    provider_names = [_text(p) for p in providers.tolist()]
     # Rows are built from plain lists: indexing numpy arrays one element at a time is slow.
     keys: list[np.ndarray] = []
     made: list = []  # Findings, or with rows=True the rows of the batch file
 
     def add(rule: str, idx: np.ndarray, texts: list[str], evidence: list[dict]) -> None:
         keys.append(idx * 8 + RULE_NAMES.index(rule))
-        u, lae = _strings(regs.upn[idx]), _strings(regs.laestab[idx])
+        u, lae = _strings(regs.upn[idx]), list(map(provider_names.__getitem__, inverse[idx].tolist()))
         if rows:
             quoted = {text: csv_field(text) for text in set(texts)}  # the same few details recur
             made.extend(map(f"{{}},{{}},{rule},{{}}".format, u, lae, map(quoted.__getitem__, texts)))
@@ -668,12 +677,11 @@ def screen_pupils(regs: Registers, as_of: dt.date, rules: Rules,
     findings = [made[k] for k in order.tolist()] if len(made) else []
     findings, batch_rows = ([], findings) if rows else (findings, [])
 
-    providers, inverse = _provider_keys(regs.laestab)
     last_abs = np.where(b["last_marked"] >= 0, base + b["last_marked"], -1)
     latest = np.full(len(providers), -1)
     np.maximum.at(latest, inverse, last_abs)
-    latest_marked = {_text(p): (dt.date.fromordinal(day0 + int(d)) if d >= 0 else None)
-                     for p, d in zip(providers, latest, strict=True)}
+    latest_marked = {p: (dt.date.fromordinal(day0 + int(d)) if d >= 0 else None)
+                     for p, d in zip(provider_names, latest.tolist(), strict=True)}
     return ScreenResult(findings, latest_marked, batch_rows)
 
 
