@@ -19,6 +19,19 @@ Writes, never holding the national roll in memory (one authority at a time):
   or sister of a rolled pupil lost from the same family (30%), a twin (5%), a namesake born a year
   or more apart (20%); the others are unrelated (45%).
 - truth.csv: referral_id, roll_id (empty when on no roll), kind.
+
+Dates, for the timing comparison (a roll's entry_date, a lost pupil's leaving_date), as of the
+search on AS_OF: a pupil joined the current school at the start of its key stage (reception,
+Year 7, Year 12), or mid-phase (in-year admissions: MOBILITY a year, cumulated); a lost pupil
+left between LEFT_FROM and AS_OF. A child found elsewhere joined the next school at the delay of
+FOUND_DELAYS from leaving: often weeks BEFORE the old school deleted the child (a deletion under
+reg 9(1)(h) or (i) waits for enquiries and 20 school days of absence), often weeks after, some
+months or a year later, at a September start when a summer leaver (no school takes a pupil in
+August). The hard cases stay hard: the household of a lost brother or sister (or twin) moved with
+the family (FAMILY_MOVED), so the rolled sibling joined the next school when the lost child left;
+a namesake may be a mid-year joiner too; an authority in NO_ENTRY_DATES sends its roll without
+entry dates; NO_LEAVING_DATE of the records are open CME cases (no school left) rather than lost
+pupils.
 """
 
 import argparse
@@ -26,6 +39,7 @@ import csv
 import random
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,9 +59,17 @@ from make_roll import (
 
 from cme.matching.batch import COLUMNS
 
-HEADER = (*COLUMNS, "preferred_forename")
+HEADER = (*COLUMNS, "preferred_forename", "entry_date", "leaving_date")
 NO_ROLL_KINDS = {"sibling": 0.30, "twin": 0.05, "namesake": 0.20, "unrelated": 0.45}
 UPN_GIVEN = {"same": 0.3, "other": 0.5, "none": 0.2}
+AS_OF = date(2026, 1, 15)
+LEFT_FROM = date(2024, 9, 1)
+MOBILITY = 0.04  # share of pupils admitted to a school mid-year, each year
+# Days from leaving the last school to joining the next: (share, fewest, most).
+FOUND_DELAYS = ((0.25, -80, -1), (0.45, 0, 60), (0.18, 61, 200), (0.12, 201, 420))
+FAMILY_MOVED = 0.7
+NO_ENTRY_DATES = 0.12
+NO_LEAVING_DATE = 0.1
 
 
 class NationalGenerator(Generator):
@@ -75,7 +97,42 @@ def areas(count: int, rng: random.Random) -> list[tuple[str, str]]:
 
 
 def row_of(r: dict) -> list[str]:
-    return [r["dob"].isoformat() if c == "dob" and r["dob"] else (r.get(c) or "") for c in HEADER]
+    return [r[c].isoformat() if c in ("dob", "entry_date", "leaving_date") and r.get(c) else (r.get(c) or "")
+            for c in HEADER]
+
+
+def phase_start(dob: date) -> date:
+    """The September the pupil started the current key stage (reception, Year 7 or Year 12)."""
+    reception = (dob.year + 4 if dob.month < 9 else dob.year + 5)
+    starts = [date(reception + k, 9, 3) for k in (0, 7, 12)]
+    return max([s for s in starts if s <= AS_OF] or starts[:1])
+
+
+def school_day(day: date) -> date:
+    """No school admits a pupil in August or at a weekend: the next school day."""
+    if day.month == 8:
+        day = date(day.year, 9, 3)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def usual_entry(rng: random.Random, dob: date) -> date:
+    start = phase_start(dob)
+    years = max((AS_OF - start).days / 365.25, 0.0)
+    if rng.random() < 1 - (1 - MOBILITY) ** years:  # admitted mid-phase
+        return school_day(start + timedelta(days=rng.randrange(max((AS_OF - start).days, 1))))
+    return start
+
+
+def moved_at(rng: random.Random) -> tuple[date, date]:
+    """A leaving date and the next school's entry date, for a child who left and was admitted
+    elsewhere (or a brother or sister who moved with the child)."""
+    _, lo, hi = rng.choices(FOUND_DELAYS, weights=[d[0] for d in FOUND_DELAYS])[0]
+    delay = rng.randint(lo, hi)
+    latest = AS_OF - timedelta(days=max(delay, 0))
+    left = LEFT_FROM + timedelta(days=rng.randrange(max((latest - LEFT_FROM).days, 1)))
+    return school_day(left), min(school_day(left + timedelta(days=delay)), AS_OF)
 
 
 def old_address(g: NationalGenerator, place: tuple[str, str]) -> tuple[str, str]:
@@ -118,10 +175,9 @@ def make(pupils: int, lost: int, authorities: int, seed: int, out: Path, found_s
             on_roll = {c["id"] for c in roll}
             for key, house in households.items():
                 households[key] = [c for c in house if c["id"] in on_roll]
-            with open(out / "roll" / f"la-{k:03d}.csv", "w", newline="", encoding="utf-8") as f:
-                w = csv.writer(f)
-                w.writerow(HEADER)
-                w.writerows(row_of(c) for c in roll)
+            for c in roll:
+                c["entry_date"] = usual_entry(rng, c["dob"])
+            records: list[tuple[dict, tuple[str, str]]] = []
             # This authority's share of the country's lost pupils: children who left another
             # authority with no known destination, found here or on no roll at all.
             for _ in range(lost_per_la[k]):
@@ -134,17 +190,36 @@ def make(pupils: int, lost: int, authorities: int, seed: int, out: Path, found_s
                     given = rng.choices(list(UPN_GIVEN), weights=list(UPN_GIVEN.values()))[0]
                     if kind not in ("upn_given", "temporary_upn_given"):
                         record["upn"] = {"same": child["upn"], "other": make_upn(rng, temporary=False), "none": ""}[given]
+                    record["leaving_date"], child["entry_date"] = moved_at(rng)
                     truth = (child["id"], kind)
                 else:
                     kind = rng.choices(list(NO_ROLL_KINDS), weights=list(NO_ROLL_KINDS.values()))[0]
                     child = no_roll_child(g, kind, roll, households, number)
                     record = referral_from(g, child, rng.choice(kinds_on_roll), number)
                     record["upn"] = make_upn(rng, temporary=False) if rng.random() < 0.8 else ""
+                    record["leaving_date"] = moved_at(rng)[0]
+                    if kind in ("sibling", "twin") and rng.random() < FAMILY_MOVED:
+                        # The family moved: the rolled brothers and sisters joined their next
+                        # school when the lost child left the last (the lost one joined none).
+                        record["leaving_date"], joined = moved_at(rng)
+                        for sibling in households.get(child.get("household", ""), []):
+                            sibling["entry_date"] = min(school_day(joined + timedelta(days=rng.randint(0, 3))), AS_OF)
                     truth = ("", f"no_roll_{kind}")
                 record["id"] = f"LOST{number:07d}"
                 # Known by the authority the child left: the old address (if any was kept).
                 if record["address"] or record["postcode"]:
                     record["address"], record["postcode"] = old_address(g, left)
+                record["entry_date"] = None
+                if rng.random() < NO_LEAVING_DATE:
+                    record["leaving_date"] = None
+                records.append((record, truth))
+            no_dates = rng.random() < NO_ENTRY_DATES
+            with open(out / "roll" / f"la-{k:03d}.csv", "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(HEADER)
+                w.writerows(row_of({**c, "leaving_date": None} | ({"entry_date": None} if no_dates else {}))
+                            for c in roll)
+            for record, truth in records:
                 lost_writer.writerow(row_of(record))
                 truth_writer.writerow([record["id"], *truth])
                 counts[truth[1]] = counts.get(truth[1], 0) + 1

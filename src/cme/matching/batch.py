@@ -27,8 +27,10 @@ from cme.matching.engine import (
 )
 
 COLUMNS = ("id", "upn", "forename", "middle_names", "surname", "former_surname", "dob", "sex", "postcode", "address")
-# Optional extra columns a roll may carry (a school information system export has them).
-OPTIONAL_COLUMNS = ("preferred_forename", "preferred_surname")
+# Optional extra columns a roll may carry (a school information system export has them); the
+# dates are the timing comparison's: a roll's entry_date (the day the pupil joined the school),
+# a lost pupil's leaving_date (the day the child left the last).
+OPTIONAL_COLUMNS = ("preferred_forename", "preferred_surname", "entry_date", "leaving_date")
 OUTPUT_COLUMNS = ("referral_id", "roll_id", "probability")
 DEFAULT_THRESHOLD = 0.9
 _DOB = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -55,15 +57,7 @@ def _parse_row(name: str, number: int | None, row: dict[str, str]) -> Person:
     if None in row:
         raise InputError(f"{where}: more values than columns in the header")
     text = {k: (row.get(k) or "").strip() for k in COLUMNS + OPTIONAL_COLUMNS}
-    dob = None
-    if text["dob"]:
-        m = _DOB.match(text["dob"])
-        if not m:
-            raise InputError(f"{where}, field dob: {text['dob']!r} is not a date in the form YYYY-MM-DD")
-        try:
-            dob = date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            raise InputError(f"{where}, field dob: {text['dob']} is not a real date") from None
+    dob, entry_date, leaving_date = (_date(where, k, text[k]) for k in ("dob", "entry_date", "leaving_date"))
     if text["sex"].upper() not in {"", "M", "F"}:
         raise InputError(f"{where}, field sex: {text['sex']!r} must be M, F or empty")
     return Person(
@@ -71,7 +65,20 @@ def _parse_row(name: str, number: int | None, row: dict[str, str]) -> Person:
         surname=text["surname"], former_surname=text["former_surname"], dob=dob,
         sex=text["sex"].upper(), postcode=text["postcode"], address=text["address"],
         preferred_forename=text["preferred_forename"], preferred_surname=text["preferred_surname"],
+        entry_date=entry_date, leaving_date=leaving_date,
     )
+
+
+def _date(where: str, field: str, value: str) -> date | None:
+    if not value:
+        return None
+    m = _DOB.match(value)
+    if not m:
+        raise InputError(f"{where}, field {field}: {value!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise InputError(f"{where}, field {field}: {value} is not a real date") from None
 
 
 # For the other batch contracts that carry the same person columns (cme reconcile, cme ctf-write).

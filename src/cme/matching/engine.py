@@ -37,6 +37,8 @@ from cme.matching.names import groups_of, short_forms
 ENGINE_VERSION = "1.0"
 MODEL_FORMAT = 2
 READABLE_FORMATS = (1, 2)  # format 1 files lack the sibling, namesake and twin rates
+# Comparisons added since format 2 was first written: a file without one reads with its defaults.
+ADDED_COMPARISONS = ("timing", "middle_name")
 # A UPN given is another child's now and then (a brother's or sister's, typed from the wrong
 # record): same UPN is strong evidence, never proof. log2(0.95 / 1e-4), about 13 bits.
 UPN_MAX_WEIGHT = 13.2
@@ -121,9 +123,32 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
         ("as_given", "agrees", "forename and surname in the usual order"),
         ("swapped", "similar", "forename and surname swapped"),
     ),
+    # When the record's pupil joined its school against when the referred child left the last
+    # one (a lost pupil's leaving date; a roll's entry dates): a child who leaves with no known
+    # destination turns up at the next school within weeks, mid-year, where a namesake has mostly
+    # been on roll since the start of the key stage. Missing unless both dates are given.
+    "timing": _levels(
+        ("in_year_soon", "agrees", "joined this school mid-year, close to the day the child left the last"),
+        ("intake_soon", "similar", "joined this school at the start of a school year, soon after the child left the last"),
+        ("within_a_year", "similar", "joined this school within a year after the child left the last"),
+        ("before", "disagrees", "on this school's roll since well before the child left the last"),
+        ("long_after", "disagrees", "joined this school more than a year after the child left the last"),
+    ),
+    # Middle names, where both records give them: a school's record holds the full name from a
+    # birth certificate or passport, so one child's agree, where a namesake's agree only by
+    # chance (as often as the name is common). Missing when the forename level is "middle_name"
+    # (the record knows the child by it): that comparison has already weighed it.
+    "middle_name": _levels(
+        ("same", "agrees", "a middle name the same"),
+        ("initial", "similar", "only the initial of a middle name is given, and it agrees"),
+        ("close_spelling", "similar", "a middle name spelt almost the same"),
+        ("different", "disagrees", "different middle names"),
+    ),
 }
 NAMES = tuple(COMPARISONS)
-FN, SN, DOB, SEX, ADDR, UPN, ORDER = range(7)
+FN, SN, DOB, SEX, ADDR, UPN, ORDER, TIMING, MIDDLE = range(9)
+# The comparisons of `Index.compare` (name order, timing and middle names are added by their own).
+RECORD_FIELDS = 6
 # Each comparison's levels by name: LEVEL["forename"]["exact"] is 0.
 LEVEL = {name: {lv.name: i for i, lv in enumerate(levels)} for name, levels in COMPARISONS.items()}
 FN_EXACT, FN_VARIANT = LEVEL["forename"]["exact"], LEVEL["forename"]["variant"]
@@ -155,6 +180,8 @@ DEFAULT_M = {
     "address": [0.6, 0.1, 0.05, 0.03, 0.03, 0.05, 0.05, 0.09],
     "upn": [0.95, 0.02, 0.03],
     "name_order": [0.98, 0.02],
+    "timing": [0.6, 0.1, 0.15, 0.12, 0.03],
+    "middle_name": [0.88, 0.02, 0.04, 0.06],
 }
 DEFAULT_U = {
     "forename": [0.01, 0.005, 0.002, 0.005, 0.01, 0.05, 0.01, 0.908],
@@ -166,6 +193,9 @@ DEFAULT_U = {
     # Not a probability: a swap is judged on the name comparisons themselves, so the order
     # comparison only carries the (m) cost of a swap among true matches.
     "name_order": [1.0, 1.0],
+    # Training measures u on the referrals' leaving dates against random pupils' entry dates.
+    "timing": [0.02, 0.06, 0.07, 0.8, 0.05],
+    "middle_name": [0.02, 0.01, 0.01, 0.96],
 }
 # How a brother's or sister's forename, birthday and sex compare with the child's: what a
 # referral about an unrolled sibling shows against the rolled one. Parents name children alike
@@ -178,6 +208,18 @@ DEFAULT_S = {
     "sex": [0.5, 0.5],
 }
 SIBLING_FIELDS = {"forename": 0, "dob": 2, "sex": 3}  # columns of the levels array
+
+# The timing comparison's bounds, in days from the leaving date to the entry date. A school that
+# does not know where a child went deletes the child only after its enquiries (reg 9(1)(h), (i):
+# twenty school days of absence and more), so the child is often on the next roll weeks before
+# the last one lets go: the window opens well before the leaving date. UNVERIFIED: chosen from
+# the deletion grounds' timescales, not from a published study of lost pupils' next entries.
+TIMING_SOON = (-90, 90)
+TIMING_INTAKE_SOON = 120  # a September start can follow a summer leaving by up to four months
+TIMING_YEAR = 400
+# Entry dates in the first fortnight of September are the normal start of a school year (a
+# reception or Year 7 intake), which many pupils share; any other entry is an in-year admission.
+INTAKE_DAYS = (9, 1, 14)  # (month, first day, last day)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,6 +242,10 @@ class Person:
     sex: str = ""
     postcode: str = ""
     address: str = ""
+    # A roll record: the day the pupil joined the school whose roll it is. A lost pupil's record:
+    # the day the child left the school it comes from. Either may be empty.
+    entry_date: date | None = None
+    leaving_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +263,9 @@ class _Norm:
     num: int
     upn: str
     upn_temp: bool
+    entered: int = 0  # date ordinals; 0 is none given
+    left: int = 0
+    intake: bool = False  # entered at the normal start of a school year
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -248,6 +297,10 @@ def normalise(p: Person) -> _Norm:
         num=num,
         upn=upn,
         upn_temp=nm.upn_is_temporary(upn),
+        entered=p.entry_date.toordinal() if p.entry_date else 0,
+        left=p.leaving_date.toordinal() if p.leaving_date else 0,
+        intake=p.entry_date is not None and p.entry_date.month == INTAKE_DAYS[0]
+        and INTAKE_DAYS[1] <= p.entry_date.day <= INTAKE_DAYS[2],
     )
 
 
@@ -396,7 +449,8 @@ _COLUMNS = {
     "fn": (np.int32, 2), "mid": (np.int32, 2), "sn": (np.int32, 3), "parts": (np.int32, 4),
     "ymd": (np.int32, 0), "dig": (np.int8, 8), "sex": (np.int8, 0), "pc": (np.int32, 0),
     "sector": (np.int32, 0), "district": (np.int32, 0), "num": (np.int32, 0),
-    "upn": (np.int32, 0), "upn_temp": (np.bool_, 0), "alive": (np.bool_, 0),
+    "upn": (np.int32, 0), "upn_temp": (np.bool_, 0), "entered": (np.int32, 0), "intake": (np.bool_, 0),
+    "alive": (np.bool_, 0),
 }
 
 
@@ -450,14 +504,26 @@ class Index:
         self.addr = np.zeros(0, dtype=object)
         self.fn_count = np.zeros(0, dtype=np.int32)
         self.sn_count = np.zeros(0, dtype=np.int32)
+        self.mid_count = np.zeros(0, dtype=np.int32)
+        self._with_middles: int | None = None  # records giving a middle name (set on a part)
         self._keys = np.zeros(0, dtype=np.int64)
         self._rows = np.zeros(0, dtype=np.int32)
         self._delta_keys: list[int] = []
         self._delta_rows: list[int] = []
         self._size: int | None = None  # set on a part of a larger index (of_normalised)
         self._alive: int | None = None  # records alive, counted once after each change
+        self._mid_alive: int | None = None  # of them, those giving a middle name
         self.add(people)
         self.compact()
+
+    def with_middles(self) -> int:
+        """Records (alive) that give a middle name: how common a middle name is, is its share of these."""
+        if self._with_middles is not None:
+            return self._with_middles
+        if self._mid_alive is None:
+            c = self.cols
+            self._mid_alive = int((c["alive"] & (c["mid"][:, 0] >= 0)).sum())
+        return self._mid_alive
 
     def __len__(self) -> int:
         if self._size is not None:
@@ -475,7 +541,8 @@ class Index:
 
     @classmethod
     def of_normalised(cls, ids: Sequence[str], records: Sequence[_Norm], *, forename_counts: Mapping[str, int],
-                      surname_counts: Mapping[str, int], size: int) -> Index:
+                      surname_counts: Mapping[str, int], size: int, middle_counts: Mapping[str, int] | None = None,
+                      with_middles: int = 0) -> Index:
         """A part of a larger index: these records only, already normalised, scored as they would
         be in the whole. How common each name is (`forename_counts`, `surname_counts`: records
         holding it) and how many records the whole holds (`size`) come from the whole, so that
@@ -487,7 +554,9 @@ class Index:
         strings = index.names.strings
         index.fn_count = np.array([forename_counts.get(s, 0) for s in strings] + [0], dtype=np.int64)
         index.sn_count = np.array([surname_counts.get(s, 0) for s in strings] + [0], dtype=np.int64)
+        index.mid_count = np.array([(middle_counts or {}).get(s, 0) for s in strings] + [0], dtype=np.int64)
         index._size = size
+        index._with_middles = with_middles
         return index
 
     def _add_normalised(self, ids: Sequence[str], records: Sequence[_Norm], *, keys: bool) -> None:
@@ -496,6 +565,7 @@ class Index:
         addr: list[str] = []
         fn_seen: list[int] = []
         sn_seen: list[int] = []
+        mid_seen: list[int] = []
         start = len(self.ids)
         for offset, (ident, n) in enumerate(zip(ids, records, strict=True)):
             row = start + offset
@@ -506,7 +576,9 @@ class Index:
             fn_seen.extend(fn)
             sn_seen.extend(sn)
             rows["fn"].append(_pad(fn, 2))
-            rows["mid"].append(_pad([self.names.add(s) for s in n.middles], 2))
+            mid = [self.names.add(s) for s in n.middles]
+            mid_seen.extend(mid)
+            rows["mid"].append(_pad(mid, 2))
             rows["sn"].append(_pad(sn, 3))
             rows["parts"].append(_pad([self.names.add(s) for s in n.parts], 4))
             rows["ymd"].append(n.ymd)
@@ -517,6 +589,8 @@ class Index:
             rows["num"].append(n.num)
             rows["upn"].append(self.codes.add(n.upn))
             rows["upn_temp"].append(n.upn_temp)
+            rows["entered"].append(n.entered)
+            rows["intake"].append(n.intake)
             addr.append(n.addr)
             if keys:
                 for k in _blocking_keys(n, query=False):
@@ -532,13 +606,15 @@ class Index:
             new = np.asarray(rows[k], dtype=t).reshape((-1, w) if w else -1)
             self.cols[k] = np.concatenate([self.cols[k], new])
         self.addr = np.concatenate([self.addr, np.array(addr, dtype=object)])
-        self._alive = None
+        self._alive = self._mid_alive = None
         size = len(self.names.strings) + 1  # last slot counts "no name" (-1)
         self.fn_count = np.pad(self.fn_count, (0, size - len(self.fn_count)))
         self.sn_count = np.pad(self.sn_count, (0, size - len(self.sn_count)))
+        self.mid_count = np.pad(self.mid_count, (0, size - len(self.mid_count)))
         np.add.at(self.fn_count, np.array(fn_seen, dtype=np.int64), 1)
         np.add.at(self.sn_count, np.array(sn_seen, dtype=np.int64), 1)
-        self.fn_count[-1] = self.sn_count[-1] = 0
+        np.add.at(self.mid_count, np.array(mid_seen, dtype=np.int64), 1)
+        self.fn_count[-1] = self.sn_count[-1] = self.mid_count[-1] = 0
         if len(self._delta_keys) > 50_000:
             self.compact()
 
@@ -547,7 +623,7 @@ class Index:
         rows = [self.row_of.pop(i) for i in ids if i in self.row_of]
         if rows:
             self.cols["alive"][np.array(rows)] = False
-            self._alive = None
+            self._alive = self._mid_alive = None
 
     def compact(self) -> None:
         """Merge waiting blocking keys into the sorted key array."""
@@ -580,12 +656,12 @@ class Index:
         rows = np.array([self.row_of[i] for i in ids if i in self.row_of], dtype=np.int64)
         rows = rows[self.cols["alive"][rows]] if len(rows) else rows
         self.cols["alive"][rows] = False
-        self._alive = None
+        self._alive = self._mid_alive = None
         try:
             yield
         finally:
             self.cols["alive"][rows] = True
-            self._alive = None
+            self._alive = self._mid_alive = None
 
     def nbytes(self) -> int:
         """Memory held by the arrays (strings and dictionaries not included)."""
@@ -769,6 +845,48 @@ class Index:
         out[:, UPN] = lev
         return out, fn_tf / total, sn_tf / total
 
+    def middle(self, n: _Norm, rows: np.ndarray, forename: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The middle-name comparison's levels (-1 where either record gives none, or where the
+        `forename` level is already "middle_name"), and the share of the records giving middle
+        names that hold the agreeing one (0 where none agrees exactly)."""
+        k = len(rows)
+        lev = np.full(k, -1, dtype=np.int8)
+        freq = np.zeros(k)
+        if not n.middles or not k:
+            return lev, freq
+        M = LEVEL["middle_name"]
+        mid = self.cols["mid"][rows]
+        given = mid[:, 0] >= 0
+        lev[given] = M["different"]
+        lev[given & (self._name_sims(n.middles, mid) >= 0.92)] = M["close_spelling"]
+        _, first, length = self.names.arrays()
+        q_first = [ord(m[0]) for m in n.middles]
+        short = any(len(m) == 1 for m in n.middles)
+        lev[given & _rows_any(_isin(first[mid], q_first) & ((length[mid] == 1) | short))] = M["initial"]
+        exact = _isin(mid, self._query_ids(n.middles))
+        lev[_rows_any(exact)] = M["same"]
+        lev[forename == LEVEL["forename"]["middle_name"]] = -1
+        agreeing = np.where(exact[:, 0], mid[:, 0], mid[:, 1])
+        freq = np.where(lev == M["same"], self.mid_count[agreeing], 0) / max(self.with_middles(), 1)
+        return lev, freq
+
+    def timing(self, n: _Norm, rows: np.ndarray) -> np.ndarray:
+        """The timing comparison's levels (-1 where either date is missing)."""
+        entered = self.cols["entered"][rows]
+        lev = np.full(len(rows), -1, dtype=np.int8)
+        if not n.left:
+            return lev
+        T = LEVEL["timing"]
+        days = entered.astype(np.int64) - n.left
+        intake = self.cols["intake"][rows]
+        lev[days > TIMING_YEAR] = T["long_after"]
+        lev[days <= TIMING_YEAR] = T["within_a_year"]
+        lev[days < TIMING_SOON[0]] = T["before"]
+        lev[(days >= TIMING_SOON[0]) & (days <= TIMING_INTAKE_SOON) & intake] = T["intake_soon"]
+        lev[(days >= TIMING_SOON[0]) & (days <= TIMING_SOON[1]) & ~intake] = T["in_year_soon"]
+        lev[entered == 0] = -1
+        return lev
+
 
 # ---------------------------------------------------------------------------------------------
 # Model
@@ -905,6 +1023,9 @@ class Model:
         params = data["parameters"]
         m, u = {}, {}
         for name, levels in COMPARISONS.items():
+            if name in ADDED_COMPARISONS and name not in params["comparisons"]:
+                m[name], u[name] = list(DEFAULT_M[name]), list(DEFAULT_U[name])
+                continue
             given = {g["level"]: g for g in params["comparisons"].get(name) or []}
             names = [lv.name for lv in levels]
             if not given or set(given) - set(names) or [n for n in names if n in given] != list(given):
@@ -978,8 +1099,8 @@ class Scored:
     `priors` are the log2 prior odds of each, for one record."""
 
     rows: np.ndarray
-    levels: np.ndarray  # rows x 7 comparison levels (-1 missing)
-    weights: np.ndarray  # rows x 7 bits each comparison adds for "the record is the child"
+    levels: np.ndarray  # rows x comparisons (NAMES): levels, -1 missing
+    weights: np.ndarray  # rows x comparisons: bits each adds for "the record is the child"
     evidence: np.ndarray  # rows x 3: child, sibling, namesake
     priors: tuple[float, float, float]
 
@@ -1025,7 +1146,7 @@ class Matcher:
 
     def refresh_model(self) -> None:
         self._w = self.model.weights()
-        self._u_exact = (self.model.u["forename"][0], self.model.u["surname"][0])
+        self._u_exact = (self.model.u["forename"][0], self.model.u["surname"][0], self.model.u["middle_name"][0])
         # log2(s / u) for a brother's or sister's forename, birthday and sex; a missing field
         # (level -1) adds nothing. A stand-in date says as little of a sibling as of anyone.
         self._sibling = {}
@@ -1052,9 +1173,9 @@ class Matcher:
         return np.where(freq > 0, np.log2(u_exact / np.maximum(freq, floor)), 0.0)
 
     def _levels(self, n: _Norm, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Levels (with name order) and the name adjustments for how common the agreeing
-        forename and surname are (rows x 2): the referral read as given or with its forename
-        and surname swapped, whichever fits each candidate better."""
+        """Levels (every comparison of NAMES) and the name adjustments for how common the
+        agreeing forename, surname and middle name are (rows x 3): the referral read as given or
+        with its forename and surname swapped, whichever fits each candidate better."""
         w = self._w
         lev, fn_tf, sn_tf = self.index.compare(n, rows)
         names = w[FN][lev[:, FN]] + w[SN][lev[:, SN]]
@@ -1070,22 +1191,29 @@ class Matcher:
                 lev[better, SN] = s_lev[better, SN]
                 adj[better] = s_adj[better]
                 order[better] = 1
-        return np.concatenate([lev, order[:, None]], axis=1), adj
+        mid, mid_freq = self.index.middle(n, rows, lev[:, FN])
+        adj = np.concatenate([adj, self._tf(mid_freq, self._u_exact[2])[:, None]], axis=1)
+        return np.concatenate([lev, order[:, None], self.index.timing(n, rows)[:, None], mid[:, None]], axis=1), adj
 
-    def score(self, n: _Norm, rows: np.ndarray, *, silent_when_different: tuple[int, ...] = ()) -> Scored:
+    def score(self, n: _Norm, rows: np.ndarray, *, silent_when_different: tuple[int, ...] = (),
+              unweighed: tuple[int, ...] = ()) -> Scored:
         """Every candidate row weighed as the child, as a brother or sister of the child, and as
         a namesake of the child. `silent_when_different`: comparisons (ADDR, UPN) whose
         disagreement says nothing here, weighed as if missing while agreement still counts (the
-        child's record at the next school, after a move of house)."""
+        child's record at the next school, after a move of house). `unweighed`: comparisons the
+        caller weighs by its own rules, weighed here as if missing."""
         w = self._w
         lev, adj = self._levels(n, rows)
         for col in silent_when_different:
             lev[lev[:, col] == len(COMPARISONS[NAMES[col]]) - 1, col] = -1
+        for col in unweighed:
+            lev[:, col] = -1
         weights = np.empty(lev.shape, dtype=float)
         for col in range(len(NAMES)):
             weights[:, col] = w[col][lev[:, col]]
         weights[:, FN] += adj[:, 0]
         weights[:, SN] += adj[:, 1]
+        weights[:, MIDDLE] += np.where(lev[:, MIDDLE] >= 0, adj[:, 2], 0.0)
         # The same forename (or a form of it) already says the sex; agreeing on sex then adds
         # nothing, or a namesake would gain a bit for it.
         same_name = (lev[:, FN] == FN_EXACT) | (lev[:, FN] == FN_VARIANT)
@@ -1095,7 +1223,9 @@ class Matcher:
         # they were, evidence overstates itself. Each bit counts `evidence_scale` of a bit.
         weights *= self.model.evidence_scale
         evidence = weights.sum(axis=1)
-        sibling = weights[:, SN] + weights[:, ADDR]
+        # A brother or sister moves house, and school, with the child: the household's timing
+        # is shared as its address is.
+        sibling = weights[:, SN] + weights[:, ADDR] + weights[:, TIMING]
         for col, table in self._sibling.items():
             sibling = sibling + self.model.evidence_scale * table[lev[:, col]]
         namesake = weights[:, FN] + weights[:, SN] + weights[:, ORDER] + weights[:, SEX]
@@ -1186,13 +1316,14 @@ class Matcher:
         for col, name in enumerate(NAMES):
             level = int(lev[col])
             if level < 0:
-                evidence.append(Evidence(name, "missing", "missing", 0.0, "not given on one side"))
+                if name not in ("timing", "middle_name"):  # seldom both given: nothing to say
+                    evidence.append(Evidence(name, "missing", "missing", 0.0, "not given on one side"))
                 continue
             if name == "name_order" and level == 0:
                 continue  # nothing to say when the names are in the usual order
             lv = COMPARISONS[name][level]
             weight = float(s.weights[t, col])
-            tf = col in (FN, SN) and abs(weight - self.model.evidence_scale * float(self._w[col][level])) > 1e-9
+            tf = col in (FN, SN, MIDDLE) and abs(weight - self.model.evidence_scale * float(self._w[col][level])) > 1e-9
             label = lv.label + (" (weighed by how common the name is)" if tf else "")
             evidence.append(Evidence(name, lv.outcome, lv.name, round(weight, 2), label))
         for alternative, share in shares.items():
@@ -1207,8 +1338,11 @@ class Matcher:
 # Training
 
 
-def _sample_u(index: Index, roll: Sequence[Person], rng: np.random.Generator, pairs: int) -> tuple[dict, int]:
-    """Level counts over random pairs of the roll: nearly all are different children."""
+def _sample_u(index: Index, roll: Sequence[Person], rng: np.random.Generator, pairs: int,
+              referrals: Sequence[Person] = ()) -> tuple[dict, int]:
+    """Level counts over random pairs of the roll: nearly all are different children. The
+    timing's over referrals with a leaving date against random records of the roll, the roll's
+    own records having none."""
     counts = {name: np.zeros(len(COMPARISONS[name])) for name in NAMES}
     total = len(index.ids)
     if total < 2 or not roll:
@@ -1219,10 +1353,18 @@ def _sample_u(index: Index, roll: Sequence[Person], rng: np.random.Generator, pa
     for i in rng.choice(len(roll), size=n_queries, replace=False):
         rows = rng.integers(0, total, size=per).astype(np.int32)
         rows = rows[rows != index.row_of.get(roll[i].id, -1)]
-        lev, _, _ = index.compare(normalise(roll[i]), rows)
-        for col, name in enumerate(NAMES[:6]):
+        n = normalise(roll[i])
+        lev, _, _ = index.compare(n, rows)
+        for col, name in enumerate(NAMES[:RECORD_FIELDS]):
             counts[name] += np.bincount(lev[:, col][lev[:, col] >= 0], minlength=len(COMPARISONS[name]))
+        mid = index.middle(n, rows, lev[:, FN])[0]
+        counts["middle_name"] += np.bincount(mid[mid >= 0], minlength=len(COMPARISONS["middle_name"]))
         seen += len(rows)
+    leaving = [p for p in referrals if p.leaving_date]
+    if leaving:
+        for i in rng.choice(len(leaving), size=min(len(leaving), 2000), replace=False):
+            lev = index.timing(normalise(leaving[i]), rng.integers(0, total, size=per).astype(np.int32))
+            counts["timing"] += np.bincount(lev[lev >= 0], minlength=len(COMPARISONS["timing"]))
     return counts, seen
 
 
@@ -1347,7 +1489,7 @@ def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int
     """
     rng = np.random.default_rng(seed)
     index = index or Index(roll)
-    counts, seen = _sample_u(index, roll, rng, u_pairs)
+    counts, seen = _sample_u(index, roll, rng, u_pairs, referrals)
     beta = 200.0  # pseudo-pairs: with a tiny roll the defaults still hold
     u = {}
     for name in NAMES:
@@ -1374,9 +1516,12 @@ def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int
         rows = index.candidates(q)
         rows = rows[rows != self_row]
         if len(rows):
-            blocks.append(index.compare(q, rows)[0])
+            lev = index.compare(q, rows)[0]
+            # Name order is not learnt (a swap is judged on the names); timing and middle names are.
+            blocks.append(np.concatenate([lev, np.full((len(rows), 1), -1, dtype=np.int8), index.timing(q, rows)[:, None],
+                                          index.middle(q, rows, lev[:, FN])[0][:, None]], axis=1))
             candidate_rows.append((q, rows))
-    levels = np.concatenate(blocks) if blocks else np.zeros((0, 6), dtype=np.int8)
+    levels = np.concatenate(blocks) if blocks else np.zeros((0, len(NAMES)), dtype=np.int8)
 
     m0 = [np.array(DEFAULT_M[name]) for name in NAMES]
     uu = [u[name] for name in NAMES]
@@ -1387,13 +1532,15 @@ def train(roll: Sequence[Person], referrals: Sequence[Person] = (), *, seed: int
     # Round 1, pairs that share a date of birth: learns everything but the date of birth. Twins
     # share it too, and the household's surname and address: a class of their own.
     by_dob = levels[levels[:, DOB] == DOB_EXACT]
-    m_dob = _em(by_dob, [FN, SN, SEX, ADDR, UPN], m0, uu, shared=(SN, ADDR) if households else ())
+    # A household moves school together: its timing is shared as its address is.
+    m_dob = _em(by_dob, [FN, SN, SEX, ADDR, UPN, TIMING, MIDDLE], m0, uu,
+                shared=(SN, ADDR, TIMING) if households else ())
     # Round 2, pairs that share forename and surname: learns the date of birth and the rest.
     # Only pairs with both dates: without one, a namesake elsewhere (names agree, address not)
     # reads as the child who moved, and would teach that children move more than they do.
     by_name = levels[(levels[:, FN] == FN_EXACT) & (levels[:, SN] == LEVEL["surname"]["exact"])
                      & (levels[:, DOB] >= 0)]
-    m_name = _em(by_name, [DOB, SEX, ADDR, UPN], m0, uu)
+    m_name = _em(by_name, [DOB, SEX, ADDR, UPN, TIMING, MIDDLE], m0, uu)
     m = {}
     for col, name in enumerate(NAMES):
         estimates = [r[col] for r in (m_dob, m_name) if col in r]

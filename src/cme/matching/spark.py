@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # What a record becomes once normalised: the engine's normalised record, pickled (one binary
 # column moves through Spark's joins far cheaper than a dozen typed ones), the names that are
 # counted over the roll, and its blocking keys.
-NORM_SCHEMA = "seq long, id string, error string, norm binary, forenames array<string>, surnames array<string>, keys array<long>"
+NORM_SCHEMA = "seq long, id string, error string, norm binary, forenames array<string>, surnames array<string>, middles array<string>, keys array<long>"
 LINK_SCHEMA = "seq long, referral_id string, roll_id string, probability double"
 
 
@@ -170,6 +170,7 @@ def _normaliser(name: str, query: bool):
                 columns["norm"].append(pickle.dumps(tuple(getattr(n, f) for f in _NORM_FIELDS), protocol=5) if n else b"")
                 columns["forenames"].append(list(n.forenames) if n else [])
                 columns["surnames"].append(list(n.surnames) if n else [])
+                columns["middles"].append(list(n.middles) if n else [])
                 columns["keys"].append(blocking_key_values(n, query) if n else [])
             yield pd.DataFrame(columns)
 
@@ -233,10 +234,11 @@ def _scorer(model: Model, counts: Any, size: int, threshold: float):
         matcher = None
         rows_of: dict[int, np.ndarray] = {}
         if len(candidates):
-            forenames, surnames = counts.value
+            forenames, surnames, middles, with_middles = counts.value
             index = Index.of_normalised(
                 candidates["c_id"].tolist(), _norms_of(candidates["c_norm"]),
                 forename_counts=forenames, surname_counts=surnames, size=size,
+                middle_counts=middles, with_middles=with_middles,
             )
             matcher = Matcher(model, index)
             position = pd.Series(np.arange(len(candidates), dtype=np.int32), index=candidates["c_seq"].to_numpy())
@@ -284,7 +286,9 @@ def link_frame(spark: SparkSession, roll_path: str | Path, referrals_path: str |
         rows = roll.select(F.explode(column).alias("name")).groupBy("name").count().collect()
         return {r["name"]: int(r["count"]) for r in rows}
 
-    counts = spark.sparkContext.broadcast((name_counts("forenames"), name_counts("surnames")))
+    with_middles = roll.filter(F.size("middles") > 0).count()
+    counts = spark.sparkContext.broadcast((name_counts("forenames"), name_counts("surnames"), name_counts("middles"),
+                                           with_middles))
 
     # Blocking as joins; a key too common to narrow anything down is dropped, as in process.
     roll_keys = roll.select("seq", F.explode("keys").alias("key"))

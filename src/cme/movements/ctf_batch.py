@@ -47,7 +47,8 @@ def read_pupils(data: bytes, *, source: str, name: str = "PUPILS.csv") -> list[P
     pupils = []
     for position, row in enumerate(table.rows, start=1):
         values = {k: row[k] for k in COLUMNS}
-        person = person_from_row(name, row.number, values)
+        # The dates are the CTF's school history, read below with its own messages.
+        person = person_from_row(name, row.number, {k: values[k] for k in PERSON_COLUMNS})
         where = f"{name} row {row.number} (id {person.id})"
         if not person.surname:
             raise InputError(f"{where}, field surname: a CTF pupil needs a surname")

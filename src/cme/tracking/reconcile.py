@@ -43,6 +43,7 @@ from cme.matching.engine import (
     DOB,
     FN,
     LEVEL,
+    MIDDLE,
     ORDER,
     SEX,
     SN,
@@ -456,8 +457,10 @@ def engine_choice(matcher: Matcher, leaver: Person, rows: np.ndarray, others: Se
     and the best probability of any that may be (0 when none may). `kin_names`: see
     `kin_names_of`."""
     # A new UPN or address says little between schools (see `Reconciler._found`); an address
-    # that agrees still counts.
-    s = matcher.score(normalise(replace(leaver, upn="")), rows, silent_when_different=(ADDR,))
+    # that agrees still counts. Middle names are this module's to weigh (`_weigh_names_further`,
+    # `_may_be_the_child`: at the child's home against a brother or sister, elsewhere against a
+    # namesake), by rules measured on the blind sets; the engine's comparison would count them twice.
+    s = matcher.score(normalise(replace(leaver, upn="")), rows, silent_when_different=(ADDR,), unweighed=(MIDDLE,))
     probability, _ = Matcher.posterior(s.child, s.sibling, s.namesake)
     probability = _weigh_names_further(leaver, others, s.levels, probability)
     # The names alone cannot tell the child from a brother, a twin or a namesake: the date of

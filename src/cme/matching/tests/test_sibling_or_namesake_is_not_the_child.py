@@ -2,13 +2,14 @@
 point 1): household and name agreement are evidence of the family and the name, not the child."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 
 from cme.matching.engine import Index, Matcher, Model, Person
 from cme.matching.tests.conftest import FILLER, ROLL
 
-HOME = dict(surname="Burton", postcode="NM9 4QR", address="17 Orchard Way, Northmoor")
+HOME: dict[str, Any] = dict(surname="Burton", postcode="NM9 4QR", address="17 Orchard Way, Northmoor")
 HOUSEHOLD = [
     Person("ella", forename="Ella", middle_names="Evelyn", dob=date(2012, 4, 3), sex="F", **HOME),
     Person("jack", forename="Jack", dob=date(2015, 9, 21), sex="M", **HOME),

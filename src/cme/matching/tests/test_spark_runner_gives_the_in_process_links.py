@@ -157,3 +157,22 @@ def test_found_details_carry_the_pupil_found_back_in_the_import_format(session, 
         assert row.person["laestab"] == "8812001" and row.person["entry_date"] == "2026-09-01"
         assert (row.person["forename"], row.person["surname"]) == (pupil.forename, pupil.surname)
         assert row.probability >= 0.9
+
+
+def test_national_set_with_entry_and_leaving_dates_gives_the_in_process_links(session):
+    """The timing comparison both ways (tests/data/national, from bench/make_national.py: three
+    authorities' rolls with entry dates, one sent without; lost pupils with leaving dates, some
+    open cases without; brothers and sisters who moved with the family)."""
+    folder = DATA / "national"
+    roll = [p for f in sorted((folder / "roll").glob("*.csv")) for p in batch.read_people(f)]
+    lost = batch.read_people(folder / "lost.csv")
+    expected, model = batch.link(roll, lost, threshold=0.0)
+    links, _ = spark_runner.link(session, folder / "roll", folder / "lost.csv", model=model, threshold=0.0)
+    assert [item.referral_id for item in links] == [item.referral_id for item in expected]
+    assert max(abs(a.probability - b.probability) for a, b in zip(links, expected, strict=True)) <= 1e-9
+    # Ties between two records read in another order may fall to the other; none that links.
+    assert all(a.roll_id == b.roll_id or b.probability < 0.5 for a, b in zip(links, expected, strict=True))
+    # The dates were read and weighed: most lost pupils with a leaving date have a candidate
+    # whose roll gives an entry date.
+    assert sum(1 for p in lost if p.leaving_date) > 250 and sum(1 for p in roll if p.entry_date) > 1500
+    assert model.u["timing"] != Model().u["timing"]  # learnt from the leaving dates, not the defaults
