@@ -58,7 +58,7 @@ class MatchIn(Schema):
 
 
 class EvidenceOut(Schema):
-    field: str = Field(description="forename, surname, dob, sex, address, upn, name_order; prior; other_candidates, sibling, namesake (the rival explanations)")
+    field: str = Field(description="forename, surname, dob, sex, address, upn, name_order, timing, middle_name; prior; other_candidates, sibling, namesake (the rival explanations)")
     outcome: str = Field(description="agrees, similar, disagrees, missing; prior for the starting point")
     level: str = Field(examples=["close_spelling"])
     weight: float = Field(description="Bits of evidence this comparison added (log2 of the likelihood ratio)")
