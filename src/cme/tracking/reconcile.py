@@ -157,8 +157,20 @@ def _exact_keys(p: Person) -> list[tuple]:
             keys.append(("upn_name", upn, forename, surname))
     pc = nm.postcode(p.postcode)
     if forename and surname and pc:
+        # Not on its own where both records give middle names and none agree (`middles_apart`).
         keys.append(("name", forename, surname, p.dob, pc))
     return keys
+
+
+def middle_tokens(p: Person) -> list[str]:
+    """The middle names a record gives in its own field."""
+    return nm.name_tokens(p.middle_names)
+
+
+def middles_apart(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Both records give middle names and share none: Mary Marie and Mary-Ann Florence, born the
+    same day at one home, are twins, whatever the first part of the forename (the "name" key)."""
+    return bool(a) and bool(b) and not set(a) & set(b)
 
 
 def _given_names(p: Person) -> tuple[str, ...]:
@@ -580,9 +592,12 @@ class Reconciler:
         keys = _exact_keys(leaver.person)
         if leaver.person.id in self.child_of:
             keys.insert(0, ("child", self.child_of[leaver.person.id]))
+        middles = middle_tokens(leaver.person)
         for key in keys:
             for i in self.exact.get(key, ()):
                 kind = self.records[i][0]
+                if key[0] == "name" and middles_apart(middles, middle_tokens(self._people[i])):
+                    continue
                 if i != own and out[kind][0] is None and self._valid(i, leaver):
                     out[kind] = (i, 1.0)
         if out["roll"][0] is not None:

@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # record itself pickled (one binary column moves through joins cheaply).
 RECORD_SCHEMA = ("seq long, error string, kind string, laestab string, start long, end long, leaving long, "
                  "ground string, destination string, record binary, forenames array<string>, "
-                 "surnames array<string>, keys array<long>, query_keys array<long>, exact array<string>, "
+                 "surnames array<string>, keys array<long>, query_keys array<long>, exact array<string>, middles array<string>, "
                  "first_name string, kin string, upn string")
 CHOICE_SCHEMA = "seq long, roll_seq long, ehe_seq long"
 
@@ -95,6 +95,7 @@ def _records(name: str, kind: str, first_seq: int, columns: tuple[str, ...]):
                 stripped = replace(person, upn="", address="", postcode="") if person else None
                 out["query_keys"].append(blocking_key_values(normalise(stripped), True) if stripped else [])
                 out["exact"].append([repr(key) for key in R._exact_keys(person)] if person else [])
+                out["middles"].append(R.middle_tokens(person) if person else [])
                 out["first_name"].append(R._first_name(person) if person else "")
                 out["kin"].append(R.kin_key(person) if person and kind == "roll" else "")
                 out["upn"].append(nm.upn(person.upn) if person else "")
@@ -207,9 +208,13 @@ def reconcile(spark: SparkSession, enrol: str | Path, *, la_code: str, as_of: dt
 
     # Exact agreements: the first valid record per kind, in key order, then record order.
     lk = tracked.select(F.col("seq").alias("l_seq"), F.col("laestab").alias("l_laestab"),
-                        F.col("leaving").alias("l_leaving"), F.posexplode("exact").alias("key_pos", "key"))
-    rk = records.select("seq", "kind", "laestab", "start", "end", F.explode("exact").alias("key"))
-    valid = ((F.col("seq") != F.col("l_seq")) & (F.col("start") <= today)
+                        F.col("leaving").alias("l_leaving"), F.col("middles").alias("l_middles"),
+                        F.posexplode("exact").alias("key_pos", "key"))
+    rk = records.select("seq", "kind", "laestab", "start", "end", "middles", F.explode("exact").alias("key"))
+    # R.middles_apart, for the "name" key: both give middle names and share none.
+    apart = (F.col("key").startswith("('name',") & (F.size("l_middles") > 0) & (F.size("middles") > 0)
+             & (F.size(F.array_intersect("l_middles", "middles")) == 0))
+    valid = ((F.col("seq") != F.col("l_seq")) & (F.col("start") <= today) & ~apart
              & ((F.col("kind") == "ehe") | ((F.col("laestab") != F.col("l_laestab")) & (F.col("end") > F.col("l_leaving")))))
     exact = (lk.join(rk, "key").filter(valid)
              .groupBy("l_seq", "kind").agg(F.min(F.struct("key_pos", "seq")).alias("first"))

@@ -134,6 +134,17 @@ def test_a_namesake_two_doors_along_born_two_years_apart_is_not_the_leaver():
     assert not _may_be_found(",Leo,Thomas,Hartley,,2016-03-12,M,NM8 4ZZ,12 Mill Road,9012002,2025-01-27,,,")
 
 
+def test_a_double_forename_beginning_alike_is_not_the_same_name(tmp_path):
+    # Mary Marie leaves; Mary-Ann Florence, same birthday, same home, joins: not one child (both
+    # registers hold the full name, and the middle names share nothing), though the first part of
+    # the forename, the surname, birthday and postcode agree exactly.
+    mary = "A901100000001,Mary,Marie,Hartley,,2014-03-12,F,NM1 2AB,12 Mill Lane,9011001,2022-09-05,2025-01-17,g,"
+    twin = ",Mary-Ann,Florence,Hartley,,2014-03-12,F,NM1 2AB,12 Mill Lane,9012002,2025-01-22,,,"
+    assert _run(tmp_path, [mary, twin, *OTHERS])[KEY]["status"] == "unreconciled"
+    out = _run(tmp_path, [mary, twin.replace(",Florence,", ",Marie,"), *OTHERS])
+    assert out[KEY]["status"] == "on_roll"  # Mary-Ann Marie: the same child, the second forename added
+
+
 def test_a_new_surname_at_a_new_home_needs_the_middle_names(tmp_path):
     # Forename and birthday are all that is left: a stranger has those.
     joiner = _joiner("Leo", "2014-03-12").replace(",Hartley,", ",Okafor,")
