@@ -163,8 +163,8 @@ def _exact_keys(p: Person) -> list[tuple]:
 
 
 def middle_tokens(p: Person) -> list[str]:
-    """The middle names a record gives in its own field."""
-    return nm.name_tokens(p.middle_names)
+    """The middle names a record gives in its own field (a list: the Spark join's array column)."""
+    return list(nm.name_tokens(p.middle_names))
 
 
 def middles_apart(a: Sequence[str], b: Sequence[str]) -> bool:
