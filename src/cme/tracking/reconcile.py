@@ -34,6 +34,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from cme.matching import names as nm_names
@@ -95,6 +96,8 @@ _CONVENTION_SURNAMES = frozenset(("singh", "kaur", "begum", "khatun", "bibi"))
 # A forename this many records hold is a name, not a typing slip [local choice: configurable].
 ESTABLISHED_MIN = 5
 _ADDRESS_ONLY = LEVEL["address"]["address"]
+_POSTCODE_TYPO = LEVEL["address"]["postcode_typo"]
+_ADDRESS_ALIKE = 70  # token-set ratio: the engine's "address much alike"
 _FN_LOOSE = LEVEL["forename"]["loose_spelling"]
 _SURNAME_DIFFERENT = LEVEL["surname"]["different"]
 _SPELT_ALIKE = frozenset(LEVEL["forename"][k] for k in (
@@ -224,10 +227,21 @@ def _postcodes_apart(a: Person, b: Person) -> bool:
     return bool(pa and pb) and OSA.distance(pa, pb) > 1
 
 
+def _streets_apart(a: Person, b: Person) -> bool:
+    """Both give an address and they are not alike (the engine's "address much alike" bar)."""
+    na, nb = normalise(a).addr, normalise(b).addr
+    return bool(na and nb) and fuzz.token_set_ratio(na, nb) < _ADDRESS_ALIKE
+
+
 def _at_same_home(a: Person, b: Person, home_level: int) -> bool:
     """The engine's address level says one home, and the postcodes (where both give one) do not
-    say two."""
-    return home_level in _SAME_HOME and not (home_level == _ADDRESS_ONLY and _postcodes_apart(a, b))
+    say two; nor, for a postcode one character out, the addresses (4 Cherry Close, HN3 4YG and
+    21 Rowan Lane, HN3 4YR are neighbours' postcodes, not a slip)."""
+    if home_level == _ADDRESS_ONLY:
+        return not _postcodes_apart(a, b)
+    if home_level == _POSTCODE_TYPO:
+        return not _streets_apart(a, b)
+    return home_level in _SAME_HOME
 
 
 def _same_names_reordered(a: Person, b: Person) -> bool:
@@ -287,8 +301,9 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
       digit of the day or month from the child: only a twin, who has another forename;
     - a digit of the day or month out elsewhere (the same year): only with the same forename (or
       a form of it), a like surname and the same middle names on both records, or none on either
-      (nothing there to disagree). A namesake with the same names, born within the same few
-      months, is far rarer than a slip of the keyboard;
+      (nothing there to disagree) unless the surname is one of custom (Begum, Kaur: no family's).
+      A namesake with the same names, born within the same few months, is far rarer than a slip
+      of the keyboard;
     - a year out elsewhere (a namesake born the year before, on the same day, is not rare: two
       Samuel John Wrights) never;
     - a date further out (two digits, a year digit, a stand-in): only with the same forename (or
@@ -329,9 +344,10 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
         return (forename in _KNOWN_FORENAME
                 or (forename in _MISSPELT_FORENAME and surname == _SURNAME_EXACT))
     if dob == _DOB_DIGIT:
+        # Begum or Kaur agreeing is no family's name agreeing: the middle names must.
         return (forename in _SAME_FORENAME and surname in _SIMILAR_SURNAME
                 and (_same_middle_names(leaver, other)
-                     or not (_middle_names(leaver) or _middle_names(other))))
+                     or not (_middle_names(leaver) or _middle_names(other) or _convention_surname(leaver, other))))
     if dob < 0:
         return same_home and forename in _SAME_FORENAME and surname == _SURNAME_EXACT
     if dob in _DOB_FURTHER:
@@ -459,6 +475,38 @@ def _weigh_names_further(leaver: Person, others: Sequence[Person], levels: np.nd
     return out
 
 
+def _same_upn_is_the_child(levels: np.ndarray) -> bool:
+    """A record with the leaver's permanent UPN is the leaver where the date of birth is the
+    same or a slip away (a digit, a year, day and month swapped) and the forename is the same or
+    spelt alike, or the names are swapped between the columns (Oliver Kowalski on a roll as
+    Kowalski Oliwa): the UPN is the child's for life (data-standards.md §2.6), and a brother's
+    copied in error comes with his own forename and birthday. Surname and home may have changed
+    (a mother's name, a move). The exact keys (`_exact_keys`) ask more: this is what the
+    engine's levels let us ask besides."""
+    dob, forename = int(levels[DOB]), int(levels[FN])
+    return (dob in _DOB_ALWAYS or dob in _DOB_NEAR) and (forename in _SPELT_ALIKE or bool(levels[ORDER] > 0))
+
+
+# Log2 odds below the best record's by more than this, a record's reading as the child is a
+# rival of less than one part in a million: not worth the rules' time.
+_NEGLIGIBLE_BITS = 20.0
+
+
+def leaver_posterior(child: np.ndarray, sibling: np.ndarray, namesake: np.ndarray) -> np.ndarray:
+    """Probability that each candidate is the leaver, against that candidate being another child
+    (the leaver's brother or sister, a namesake), the leaver being another of the candidates, or
+    none of them. Not the engine's posterior, where every candidate's brother or sister is a rival
+    of every other: that asks whether a referral is on any roll at all, and a child on no roll
+    whose twin is on one explains the referral. A leaver was on a roll and is no one's reading:
+    the twin who joined another school the week the leaver left (Ollie Phillips) says nothing
+    against Ella May Phillips at a third school."""
+    top = max(0.0, float(child.max()), float(sibling.max()), float(namesake.max()))
+    mine = np.exp2(np.clip(child - top, -1000.0, 0.0))
+    own = np.exp2(np.clip(sibling - top, -1000.0, 0.0)) + np.exp2(np.clip(namesake - top, -1000.0, 0.0))
+    rivals = (mine.sum() - mine) + own + 2.0 ** -min(top, 1000.0)
+    return mine / (mine + np.maximum(rivals, 1e-300))
+
+
 def engine_choice(matcher: Matcher, leaver: Person, rows: np.ndarray, others: Sequence[Person],
                   kinds: Sequence[str], threshold: float, established: Container[str] = frozenset(),
                   kin_names: AbstractSet[str] = frozenset()) -> tuple[dict[str, tuple[int, float]], float]:
@@ -473,19 +521,48 @@ def engine_choice(matcher: Matcher, leaver: Person, rows: np.ndarray, others: Se
     # `_may_be_the_child`: at the child's home against a brother or sister, elsewhere against a
     # namesake), by rules measured on the blind sets; the engine's comparison would count them twice.
     s = matcher.score(normalise(replace(leaver, upn="")), rows, silent_when_different=(ADDR,), unweighed=(MIDDLE,))
-    probability, _ = Matcher.posterior(s.child, s.sibling, s.namesake)
-    probability = _weigh_names_further(leaver, others, s.levels, probability)
     # The names alone cannot tell the child from a brother, a twin or a namesake: the date of
-    # birth, the given names and the home decide which records may be the child. Asked in
-    # order of probability, down to the first allowed one and on while above the threshold.
+    # birth, the given names and the home decide which records may be the child. A record they
+    # rule out is no rival as the child (Ollie, the leaver Ella's twin at her home, is not Ella:
+    # his reading as her must not hide her record at a third school); asked of the records whose
+    # reading as the child is not negligible, the likeliest first.
+    allowed: dict[int, bool] = {}
+    child = s.child
+    top = float(child.max())
+    for t in np.argsort(-child, kind="stable"):
+        if child[t] < top - _NEGLIGIBLE_BITS:
+            break
+        allowed[int(t)] = _may_be_the_child(leaver, others[t], s.levels[t], established, kin_names)
+    ruled_out = [t for t, ok in allowed.items() if not ok]
+    if ruled_out:
+        child = child.copy()
+        child[ruled_out] = -1000.0
+    probability = leaver_posterior(child, s.sibling, s.namesake)
+    probability = _weigh_names_further(leaver, others, s.levels, probability)
+    # The leaver's own permanent UPN with a birthday and forename that fit is the leaver
+    # (`_same_upn_is_the_child`), as an exact key is: whatever the rules would say of the rest.
+    upn = nm.upn(leaver.upn)
+    proven: set[int] = set()
+    if upn and not nm.upn_is_temporary(upn):
+        proven = {t for t, other in enumerate(others)
+                  if nm.upn(other.upn) == upn and _same_upn_is_the_child(s.levels[t])}
+        if proven:
+            probability = probability.copy()
+            probability[list(proven)] = 1.0
+    # For each kind, the likeliest record the rules allow, down to the first allowed one and on
+    # while above the threshold.
     picked: dict[str, tuple[int, float]] = {}
     best = 0.0
     for t in np.argsort(-probability, kind="stable"):
         p = float(probability[t])
         if best and p < threshold:
             break
-        if not _may_be_the_child(leaver, others[t], s.levels[t], established, kin_names):
-            continue
+        if int(t) not in proven:
+            ok = allowed.get(int(t))
+            if ok is None:
+                ok = _may_be_the_child(leaver, others[t], s.levels[t], established, kin_names)
+            if not ok:
+                continue
         best = best or p
         if p >= threshold and kinds[t] not in picked:
             picked[kinds[t]] = (int(t), p)
@@ -615,6 +692,7 @@ class Reconciler:
         # The leaver's own record and the child's earlier stays are not where the child went
         # next; among the rest, the engine weighs each as the child, a sibling or a namesake.
         rows = rows[self._next_placements(rows, leaver)]
+        rows = rows[[not self._another_childs(int(self._index_rows[r]), leaver, own) for r in rows]]
         if not len(rows):
             return out
         picked, best = engine_choice(matcher, leaver.person, rows,
@@ -626,6 +704,25 @@ class Reconciler:
             if out[kind][0] is None:
                 out[kind] = (int(self._index_rows[rows[hit[0]]]), hit[1]) if hit else (None, best)
         return out
+
+    def _another_childs(self, i: int, leaver: Enrolment, own: int | None) -> bool:
+        """Is record i another child's, by that child's own UPN? It shares UPN, forename and
+        surname (one child, see `_exact_keys`; a twin's UPN copied in error comes with the twin's
+        forename) with a roll record that is not the leaver's and was open while the leaver was on roll:
+        a child on two rolls under two UPNs at once is two children (a dual registration keeps
+        the UPN). Adelbert Green, on another school's roll for years and moving school the
+        month after the leaver Adelbert Green left, is that pupil, not the leaver."""
+        assert leaver.leaving_date is not None
+        mine = nm.upn(leaver.person.upn)
+        for key in _exact_keys(self._people[i]):
+            if key[0] != "upn_name" or key[1] == mine:
+                continue
+            for r in self.exact.get(key, ()):
+                kind, _, start, end = self.records[r]
+                if (r != i and r != own and kind == "roll" and start < leaver.leaving_date
+                        and (end is None or end > leaver.entry_date)):
+                    return True
+        return False
 
     def _kin_names(self, leaver: Enrolment, own: int | None) -> frozenset[str]:
         """Forenames of the leaver's brothers and sisters of one birthday on a roll since before

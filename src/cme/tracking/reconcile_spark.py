@@ -249,6 +249,21 @@ def reconcile(spark: SparkSession, enrol: str | Path, *, la_code: str, as_of: dt
                     | ((F.col("c_laestab") != F.col("l_laestab")) & (F.col("c_end") > F.col("l_leaving")))))
     pairs = (query.join(index_keys, "key").select("l_seq", "c_seq", "l_laestab", "l_leaving").distinct()
              .join(meta, "c_seq").filter(placement))
+    # Not a record that is another child's by that child's own UPN, forename and surname, on a
+    # roll while the leaver was (Reconciler._another_childs).
+    upn_name = F.col("key").startswith("('upn_name',")
+    held = (records.filter(F.col("kind") == "roll")
+            .select(F.col("seq").alias("o_seq"), F.col("start").alias("o_start"), F.col("end").alias("o_end"),
+                    F.explode("exact").alias("key")).filter(upn_name))
+    claimed = (index.select(F.col("seq").alias("c_seq"), F.col("upn").alias("c_upn"), F.explode("exact").alias("key"))
+               .filter(upn_name).join(held, "key").filter(F.col("o_seq") != F.col("c_seq")))
+    stays = to_score.select(F.col("seq").alias("l_seq"), F.col("upn").alias("l_upn"), F.col("start").alias("l_start"),
+                            F.col("leaving").alias("l_left"))
+    another_childs = (pairs.select("l_seq", "c_seq").join(claimed, "c_seq").join(stays, "l_seq")
+                      .filter((F.col("c_upn") != F.col("l_upn")) & (F.col("o_seq") != F.col("l_seq"))
+                              & (F.col("o_start") < F.col("l_left")) & (F.col("o_end") > F.col("l_start")))
+                      .select("l_seq", "c_seq").distinct())
+    pairs = pairs.join(another_childs, ["l_seq", "c_seq"], "left_anti")
     n_leavers = to_score.count()
     buckets = max(-(-n_leavers // LEAVERS_PER_GROUP), 2 * spark.sparkContext.defaultParallelism)
     left = pairs.select(F.pmod(F.xxhash64("l_seq"), F.lit(buckets)).alias("bucket"), "l_seq", "c_seq", "c_kind",

@@ -9,8 +9,11 @@ the blind set's hard cases appended: a twin with a look-alike name joining as hi
 a birthday keyed a year out at the same home, a namesake born the year before elsewhere, and a
 twin already on a roll (Amina) registered at another school as her sister (Amira) leaves, twins
 on one school's roll under two UPNs and forms of one name (Abdi, Abdullahi), and a leaver found by
-UPN and names with a birthday keyed a year out, and twins Mary Marie and Mary-Ann Florence. Run
-both ways on a local Spark of two executor threads, as a cluster would split it.
+UPN and names with a birthday keyed a year out, and twins Mary Marie and Mary-Ann Florence; and
+a namesake on another roll for years under his own UPN who moves school after the leaver left
+(Adelbert Greenhow), a leaver found by her own UPN with a forename misspelt and a day mis-keyed
+(Noor Kazmi), and a leaver found at a third school the week her twin joined another (Ella May
+Phillipson). Run both ways on a local Spark of two executor threads, as a cluster would split it.
 """
 
 import csv
@@ -48,7 +51,7 @@ def test_spark_runner_writes_the_in_process_out_file(session, tmp_path):
                                       ehe=EHE)
 
     assert (tmp_path / "spark.csv").read_bytes() == (tmp_path / "memory.csv").read_bytes()
-    assert sum(counts.values()) == 257 and counts["on_roll"] > 100 and counts["unreconciled"] > 10
+    assert sum(counts.values()) == 261 and counts["on_roll"] > 100 and counts["unreconciled"] > 10
     assert counts["home_education"] and counts["transferred_out"] and counts["exempt"]
     assert overdue <= counts["unreconciled"]
     # The hard cases, each as the rules decide: the twin is not the leaver; the birthday keyed a
@@ -66,6 +69,12 @@ def test_spark_runner_writes_the_in_process_out_file(session, tmp_path):
     # Mary Marie and Mary-Ann Florence agree on the exact key (first forename, surname, birthday,
     # postcode) but their middle names do not: twins, in the Spark join as in process.
     assert out[("A901100000009", "9011009", "2024-11-04")]["status"] == "unreconciled"
+    # The other Adelbert Greenhow's record is his (his UPN and names on a roll all the while the
+    # leaver was on hers), found by it; the leaver is not.
+    assert out[("A901100000010", "9011010", "2025-01-10")]["status"] == "unreconciled"
+    assert out[("B901100000011", "9011011", "2025-03-10")]["found_at"] == "9012011"
+    assert out[("A901100000012", "9011012", "2025-03-21")]["found_at"] == "9012012"
+    assert out[("P873287021140", "9011013", "2024-11-17")]["found_at"] == "9012014"
 
 
 def test_command_with_spark_engine_refuses_a_bad_row_as_in_process_and_writes_nothing(session, tmp_path):
