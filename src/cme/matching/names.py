@@ -1,7 +1,8 @@
 """Forename groups: nicknames, diminutives and spellings of the same name (pure: no Django).
 
 English nicknames come from the `nicknames` package; spellings across languages and a few
-diminutives it lacks come from data/name-variants.csv. See data/SOURCES.md.
+diminutives it lacks come from data/name-variants.csv; pairs of names those lists join that are
+two names (Emma and Emily) are parted by data/distinct-names.csv. See data/SOURCES.md.
 """
 
 from collections import defaultdict
@@ -13,6 +14,7 @@ import nicknames
 from cme.matching.normalise import name_tokens
 
 VARIANTS_FILE = Path(__file__).resolve().parent / "data" / "name-variants.csv"
+DISTINCT_FILE = Path(__file__).resolve().parent / "data" / "distinct-names.csv"
 
 
 def _key(name: str) -> str:
@@ -37,6 +39,13 @@ def name_groups() -> dict[str, frozenset[str]]:
         group = f"v:{names[0]}"
         for name in names:
             groups[name].add(group)
+    # Two names the lists join that are two names (twins are given them: Emma and Emily): the
+    # first of each pair leaves the groups it shares with the second.
+    for line in DISTINCT_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        first, second = (_key(n) for n in line.split(",")[:2])
+        groups[first] -= groups[second]
     return {name: frozenset(keys) for name, keys in groups.items() if name}
 
 

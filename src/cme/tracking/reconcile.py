@@ -194,6 +194,12 @@ def _given_names_contradict(a: Person, b: Person, forename_level: int) -> bool:
     return not (set(ga[1:]) & set(gb)) and not (set(gb[1:]) & set(ga))
 
 
+def _named_after_family(p: Person) -> bool:
+    """The forename is the surname (Ali Ali): read swapped, the record reads the same."""
+    first = _first_name(p)
+    return bool(first) and first == "".join(nm.name_tokens(p.surname))
+
+
 def _first_name(p: Person) -> str:
     return next(iter(_given_names(p)), "")
 
@@ -320,6 +326,8 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
         return False  # the twin on a roll, under the twin's own name or a misspelling nearer it
     if _given_names_contradict(leaver, other, forename):
         return False
+    if int(levels[ORDER]) > 0 and surname == _SURNAME_DIFFERENT and (_named_after_family(leaver) or _named_after_family(other)):
+        return False  # Ali Ali against Saad Ali: no swap reads a forename that is the surname; a twin
     if _one_gives_middle_names(leaver, other) and {_first_name(leaver), _first_name(other)} <= _SHARED_FORENAMES:
         return False  # Muhammad Ayaan against Muhammad: which of the brothers?
     if int(levels[SEX]) == _SEX_DIFFERENT and forename not in _SAME_FORENAME:

@@ -6,11 +6,13 @@ home when the addresses were two streets (neighbours' postcodes), letting a name
 year apart be taken for the leaver."""
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 
+from cme.matching.engine import LEVEL, SN, Person
 from cme.tracking.batch import read_enrolments
-from cme.tracking.reconcile import Reconciler, leaver_posterior
+from cme.tracking.reconcile import Reconciler, _may_be_the_child, leaver_posterior
 from cme.tracking.tests.test_reconcile_command import HEADER, _run
 
 UPN = "A901100000001"
@@ -134,3 +136,20 @@ def test_a_pupils_earlier_record_under_the_upn_he_has_again_does_not_hide_him(tm
     back = "A901100000001,Noor,,Khan,,2015-09-17,F,NM7 9XY,3 New Road,9012002,2025-01-27,,,"
     out = _run(tmp_path, [first, leaver, back, *OTHERS])
     assert out[("T901100000099", "9011001", "2025-01-17")]["status"] == "on_roll"
+
+
+def test_a_record_whose_forename_is_its_surname_is_no_swap_of_the_leavers_names():
+    # Saad Ali leaves; Ali Ali, same birthday and home, joins. Where the engine reads the names
+    # crosswise (Ali against Ali, Ali against Saad), the reading is no swap: "Ali Ali" swapped is
+    # the same record, so one name agreeing is his twin's name, not Saad's columns swapped.
+    leaver = Person("l", forename="Saad", surname="Ali", dob=dt.date(2019, 7, 5), sex="M",
+                    postcode="NM2 2ZF", address="11 Laburnum Court")
+    twin = replace(leaver, id="t", forename="Ali")
+    crosswise = np.array([LEVEL["forename"]["exact"], LEVEL["surname"]["different"], LEVEL["dob"]["exact"],
+                          LEVEL["sex"]["same"], LEVEL["address"]["postcode_and_address"], -1, 1, -1, -1])
+    assert not _may_be_the_child(leaver, twin, crosswise)
+    # Saad's own record with the columns swapped (Ali Saad) is read so, and may be him.
+    swapped = replace(leaver, id="s", forename="Ali", surname="Saad")
+    both = crosswise.copy()
+    both[SN] = LEVEL["surname"]["exact"]
+    assert _may_be_the_child(leaver, swapped, both)
