@@ -27,42 +27,52 @@ def _status(tmp_path, *rows, leaver=LEAVER):
     return _run(tmp_path, [leaver, *rows, *OTHERS])[KEY]["status"]
 
 
+def _leavers_row(tmp_path, leaver, *rows):
+    """The leaver's row of OUT.csv, the leaver's enrolment first and the others after."""
+    fields = leaver.split(",")
+    return _run(tmp_path, [leaver, *rows, *OTHERS])[(fields[0], fields[9], fields[11])]
+
+
+def _joiner(forename, surname, dob, sex="F", upn=UPN):
+    # The next school's record: a new home, the UPN the CTF brought.
+    return f"{upn},{forename},,{surname},,{dob},{sex},NM7 9XY,3 New Road,9012002,2025-01-27,,,"
+
+
 def test_leaver_with_own_upn_and_a_birthday_a_digit_out_is_found(tmp_path):
     # The next school's record: the UPN from the CTF, the forename misspelt, a day mis-keyed, a new
     # home. No name key agrees exactly; the UPN is the child's for life.
-    joiner = f"{UPN},Nlor,,Khan,,2015-09-08,F,NM7 9XY,3 New Road,9012002,2025-01-27,,,"
+    joiner = _joiner("Nlor", "Khan", "2015-09-08")
     assert _status(tmp_path, joiner) == "on_roll"
 
 
 def test_leaver_with_own_upn_and_names_swapped_between_the_columns_is_found(tmp_path):
-    joiner = f"{UPN},Khan,,Noor,,2015-09-07,F,NM7 9XY,3 New Road,9012002,2025-01-27,,,"
+    joiner = _joiner("Khan", "Noor", "2015-09-07")
     assert _status(tmp_path, joiner) == "on_roll"
 
 
 def test_leaver_with_own_upn_under_a_new_surname_is_found(tmp_path):
     # A mother's surname at the new school and a new home: forename and birthday alone would not do
     # (a stranger has those), the UPN with them does.
-    joiner = f"{UPN},Noor,,Begg,,2015-09-07,F,NM7 9XY,3 New Road,9012002,2025-01-27,,,"
+    joiner = _joiner("Noor", "Begg", "2015-09-07")
     assert _status(tmp_path, joiner) == "on_roll"
 
 
 def test_a_brothers_upn_copied_onto_another_childs_record_does_not_find_the_leaver(tmp_path):
     # The UPN agrees but the forename and the birthday are another child's: a slip of the school's
     # admissions clerk, not the leaver.
-    joiner = f"{UPN},Bilal,,Khan,,2011-02-20,M,NM7 9XY,3 New Road,9012002,2025-01-27,,,"
+    joiner = _joiner("Bilal", "Khan", "2011-02-20", sex="M")
     assert _status(tmp_path, joiner) == "unreconciled"
     # Nor with the leaver's forename and a birthday years out under a new surname (with the same
     # surname, the exact "upn_name" key finds her: a date keyed a year or a digit out by a school).
-    joiner = f"{UPN},Noor,,Begg,,2011-02-20,F,NM7 9XY,3 New Road,9012002,2025-01-27,,,"
+    joiner = _joiner("Noor", "Begg", "2011-02-20")
     assert _status(tmp_path, joiner) == "unreconciled"
 
 
 def test_a_temporary_upn_in_common_proves_nothing(tmp_path):
     temporary = "A90110000000A"
     leaver = LEAVER.replace(UPN, temporary)
-    joiner = f"{temporary},Nlor,,Khan,,2015-09-08,F,NM7 9XY,3 New Road,9012002,2025-01-27,,,"
-    out = _run(tmp_path, [leaver, joiner, *OTHERS])
-    assert out[(temporary, "9011001", "2025-01-17")]["status"] == "unreconciled"
+    joiner = _joiner("Nlor", "Khan", "2015-09-08", upn=temporary)
+    assert _leavers_row(tmp_path, leaver, joiner)["status"] == "unreconciled"
 
 
 def test_a_twin_joining_elsewhere_does_not_count_against_the_leaver_found_at_a_third_school(tmp_path):
@@ -71,9 +81,8 @@ def test_a_twin_joining_elsewhere_does_not_count_against_the_leaver_found_at_a_t
     leaver = "P873287021140,Ella,May,Phillips,,2017-01-11,F,NM1 5WX,64 Rectory Terrace,9011001,2022-09-05,2025-01-17,g,"
     twin = ",Ollie,,Phillips,,2017-01-11,M,NM1 5WX,64 Rectory Terrace,9013003,2025-01-20,,,"
     ella = "L873287021410,Ella,May,Phillips,,2017-01-11,F,NM8 5HY,Greystones Beech St,9012002,2025-01-22,,,"
-    out = _run(tmp_path, [leaver, twin, ella, *OTHERS])
-    assert out[("P873287021140", "9011001", "2025-01-17")]["status"] == "on_roll"
-    assert out[("P873287021140", "9011001", "2025-01-17")]["found_at"] == "9012002"
+    row = _leavers_row(tmp_path, leaver, twin, ella)
+    assert row["status"] == "on_roll" and row["found_at"] == "9012002"
 
 
 def test_leaver_posterior_weighs_each_candidate_against_its_own_readings():
@@ -98,13 +107,11 @@ def test_a_postcode_one_character_out_with_another_street_is_not_the_leavers_hom
     # slip of one, so the birthday a year out is a namesake's.
     leaver = "X873290726058,Ava,,Roberts-Lockshaw,,2021-12-25,F,NM3 4YG,4 Cherry Close,9011001,2024-09-02,2025-01-17,g,"
     namesake = ",Ava,,Roberts-Lockshaw,,2020-12-25,F,NM3 4YR,21 Rowan Lane,9012002,2025-01-27,,,"
-    out = _run(tmp_path, [leaver, namesake, *OTHERS])
-    assert out[("X873290726058", "9011001", "2025-01-17")]["status"] == "unreconciled"
+    assert _leavers_row(tmp_path, leaver, namesake)["status"] == "unreconciled"
     # The same postcode slip with the leaver's own street and house: the same home, and a year
     # mis-keyed there is the leaver.
     mover = ",Ava,,Roberts-Lockshaw,,2020-12-25,F,NM3 4YR,4 Cherry Close,9012002,2025-01-27,,,"
-    out = _run(tmp_path, [leaver, mover, *OTHERS])
-    assert out[("X873290726058", "9011001", "2025-01-17")]["status"] == "on_roll"
+    assert _leavers_row(tmp_path, leaver, mover)["status"] == "on_roll"
 
 
 def test_a_record_that_is_another_pupils_by_his_own_upn_is_not_the_leaver(tmp_path):
@@ -134,7 +141,7 @@ def test_a_pupils_earlier_record_under_the_upn_he_has_again_does_not_hide_him(tm
     first = "A901100000001,Noor,,Khan,,2015-09-07,F,NM1 2AB,12 Mill Lane,9013003,2019-09-02,2021-07-20,g,"
     leaver = "T901100000099,Noor,,Khan,,2015-09-07,F,NM1 2AB,12 Mill Lane,9011001,2021-09-01,2025-01-17,g,"
     back = "A901100000001,Noor,,Khan,,2015-09-17,F,NM7 9XY,3 New Road,9012002,2025-01-27,,,"
-    out = _run(tmp_path, [first, leaver, back, *OTHERS])
+    out = _run(tmp_path, [first, leaver, back, *OTHERS])  # the earlier record first, as a roll holds it
     assert out[("T901100000099", "9011001", "2025-01-17")]["status"] == "on_roll"
 
 
