@@ -160,3 +160,18 @@ def test_a_record_whose_forename_is_its_surname_is_no_swap_of_the_leavers_names(
     both = crosswise.copy()
     both[SN] = LEVEL["surname"]["exact"]
     assert _may_be_the_child(leaver, swapped, both)
+
+
+def test_a_date_a_digit_out_elsewhere_under_begum_needs_the_middle_names_to_agree():
+    # Begum is no family's name (Bangladeshi girls carry it): Sumaiya Begum born ten days from
+    # the leaver at another home is as likely another Sumaiya Begum, unless the middle names agree.
+    leaver = Person("l", forename="Sumaiya", surname="Begum", dob=dt.date(2022, 4, 16), sex="F",
+                    postcode="NM2 7DL", address="62 Hawthorn Street")
+    other = replace(leaver, id="o", dob=dt.date(2022, 4, 26), postcode="NM12 9AU", address="8 Woodside Road")
+    levels = np.array([LEVEL["forename"]["exact"], LEVEL["surname"]["exact"], LEVEL["dob"]["one_digit_typo"],
+                       LEVEL["sex"]["same"], LEVEL["address"]["different"], -1, 0, -1, -1])
+    assert not _may_be_the_child(leaver, other, levels)
+    assert _may_be_the_child(replace(leaver, middle_names="Noor"), replace(other, middle_names="Noor"), levels)
+    # A family's surname with no middle names on either record: a slip of the keyboard, as before.
+    khan = replace(leaver, surname="Khanom-Ahmed")
+    assert _may_be_the_child(khan, replace(other, surname="Khanom-Ahmed"), levels)
