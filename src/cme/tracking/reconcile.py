@@ -143,9 +143,14 @@ class Outcome:
     found_id: str = ""
 
 
+def _surname_key(p: Person) -> str:
+    """The surname as one key: its parts joined (Smith-Jones, Smith Jones: smithjones)."""
+    return "".join(nm.name_tokens(p.surname))
+
+
 def _exact_keys(p: Person) -> list[tuple]:
     """Keys on which two records agree only if they are the same child (several fields)."""
-    surname = "".join(nm.name_tokens(p.surname))
+    surname = _surname_key(p)
     forename = "".join(nm.name_tokens(p.forename)[:1])
     keys: list[tuple] = []
     if p.dob is None:
@@ -197,7 +202,7 @@ def _given_names_contradict(a: Person, b: Person, forename_level: int) -> bool:
 def _named_after_family(p: Person) -> bool:
     """The forename is the surname (Ali Ali): read swapped, the record reads the same."""
     first = _first_name(p)
-    return bool(first) and first == "".join(nm.name_tokens(p.surname))
+    return bool(first) and first == _surname_key(p)
 
 
 def _first_name(p: Person) -> str:
@@ -366,7 +371,7 @@ def _may_be_the_child(leaver: Person, other: Person, levels: np.ndarray,
 
 def kin_key(p: Person) -> str:
     """Surname and date of birth: what a child shares with a twin ("" without either)."""
-    surname = "".join(nm.name_tokens(p.surname))
+    surname = _surname_key(p)
     return f"{surname}|{p.dob.isoformat()}" if surname and p.dob else ""
 
 
@@ -440,7 +445,7 @@ def _english_name_for_chinese(a: Person, b: Person) -> bool:
     """One record's forename a Chinese given name in pinyin, the other's an English name, under a
     Chinese surname (`names.is_chinese_surname`: Chen, Ouyang, Wong, Leung): Bianca reads as
     bian-ca, but Bianca Radu is no pupil's pinyin name."""
-    if not nm_names.is_chinese_surname("".join(nm.name_tokens(a.surname))):
+    if not nm_names.is_chinese_surname(_surname_key(a)):
         return False
     fa, fb = _first_name(a), _first_name(b)
     return ((nm_names.is_pinyin_given_name(fa) and not nm_names.reads_as_pinyin(fb))
