@@ -64,5 +64,35 @@ def test_a_leaver_with_no_destination_is_referred_then_found_again(
     page.get_by_role("button", name=re.compile(r"^The same child")).click()
     expect(page.get_by_text("Match confirmed")).to_be_visible()
     assert Leaver.objects.get(child=child).status == LeaverStatus.ON_ROLL
+    # The next night's run sees no roll record of her at the new school yet: the officer's word holds.
+    leavers_reconcile(la_id=la_a.pk, as_of=dt.date(2025, 3, 4))
     page.goto("/leavers")
     expect(page.get_by_text("Every leaver has been found again.")).to_be_visible()
+
+
+def test_a_pupil_found_by_matching_alone_waits_for_the_officer_on_the_leavers_page(
+        page, signed_in_page, la_a, school_a, officer_a, assert_accessible):
+    """Ella left with no destination; a pupil Ellie Burton, of her birthday, joined another school
+    that week: her record under another spelling, or her twin. Not found until the officer says."""
+    born = dt.date(2016, 3, 3)
+    ella = f.make_child(la_a, legal_forename="Ella", legal_surname="Burton", upn=f.make_upn("901"),
+                        date_of_birth=born, sex="F")
+    f.enrol(ella, school_a, entry=dt.date(2022, 9, 5), upn=ella.upn, leaving_date=dt.date(2025, 1, 10))
+    high = f.make_school(la_a, "Northmoor High School", estab="4002")
+    ellie = f.make_child(la_a, legal_forename="Ellie", legal_surname="Burton", date_of_birth=born, sex="F")
+    f.enrol(ellie, high, entry=dt.date(2025, 1, 15))
+    leavers_reconcile(la_id=la_a.pk, as_of=dt.date(2025, 1, 20))
+    assert Leaver.objects.get(child=ella).status == LeaverStatus.UNRECONCILED
+
+    signed_in_page(officer_a)
+    page.goto("/leavers")
+    card = page.locator("[data-test=possible-match]")
+    expect(card).to_contain_text("Ella Burton, left Northmoor Primary School")
+    expect(card).to_contain_text("admitted to Northmoor High School")
+    expect(page.locator("[data-test=leavers]")).to_contain_text("Possible match")
+    assert_accessible(page)
+    card.get_by_role("button", name=re.compile(r"^Not the same child")).click()
+    expect(page.get_by_text("match rejected, still not found")).to_be_visible()
+    expect(page.locator("[data-test=possible-match]")).to_have_count(0)
+    expect(page.locator("[data-test=leavers]")).to_contain_text("Ella Burton")
+    assert_accessible(page)

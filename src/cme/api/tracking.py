@@ -17,7 +17,7 @@ from cme.api.schemas import Flag as StrictFlag
 from cme.providers.models import Enrolment
 from cme.providers.selectors import provider_by_laestab_for_user
 from cme.tracking import selectors, services
-from cme.tracking.models import GROUND_LABELS, LeaverStatus, Source
+from cme.tracking.models import GROUND_LABELS, Leaver, LeaverMatch, LeaverStatus, Source
 
 router = Router(tags=["Movements"])
 WRITE = {401: Refusal, 403: Refusal, 404: Refusal, 415: BadInput, 422: BadInput}
@@ -131,6 +131,14 @@ def new_entry(request, payload: NewEntryIn):
     return Status(201, NewEntryOut(id=entry.pk, match=entry.match_state, probability=entry.probability))
 
 
+class PossibleMatchOut(Schema):
+    enrolment_id: int
+    child_id: int
+    school: str
+    entry_date: date
+    probability: float | None
+
+
 class LeaverOut(Schema):
     id: int
     child_id: int
@@ -141,6 +149,20 @@ class LeaverOut(Schema):
     found_at: str
     school_days: int | None
     referral: str | None
+    match: str = Field(description="to_confirm: a possible match waits for an officer (`possible_match`; "
+                                   "`POST /leavers/{leaver_id}/match-decision`); confirmed: an officer confirmed "
+                                   "where the leaver was found; empty otherwise")
+    possible_match: PossibleMatchOut | None
+
+
+def _leaver_out(r: Leaver) -> LeaverOut:
+    found = r.found_enrolment if r.match_state == LeaverMatch.TO_CONFIRM else None
+    return LeaverOut(id=r.pk, child_id=r.child_id, school=r.provider.name, leaving_date=r.leaving_date,
+                     ground=r.ground, status=r.status, found_at=r.found_at, school_days=r.school_days,
+                     referral=r.referral.reference if r.referral else None, match=r.match_state,
+                     possible_match=PossibleMatchOut(enrolment_id=found.pk, child_id=found.child_id,
+                                                     school=found.provider.name, entry_date=found.entry_date,
+                                                     probability=r.probability) if found else None)
 
 
 class LeaverQuery(Schema):
@@ -155,10 +177,29 @@ class LeaverQuery(Schema):
 def leavers(request, q: Query[LeaverQuery]):
     user = request.auth
     policy.require_la_staff(user, "Only council staff can see leavers")
-    return [LeaverOut(id=r.pk, child_id=r.child_id, school=r.provider.name, leaving_date=r.leaving_date,
-                      ground=r.ground, status=r.status, found_at=r.found_at, school_days=r.school_days,
-                      referral=r.referral.reference if r.referral else None)
-            for r in selectors.leavers_list(user=user, status=q.status)]
+    return [_leaver_out(r) for r in selectors.leavers_list(user=user, status=q.status)]
+
+
+class LeaverMatchDecisionIn(MovementIn):
+    decision: Literal["confirm", "reject"] = Field(
+        description="confirm: the pupil found is the leaver (found again there); reject: another child "
+                    "(the leaver stays not found, and that record is not put forward again)")
+
+
+@router.post("/leavers/{leaver_id}/match-decision", response={200: LeaverOut, **WRITE},
+             summary="Confirm or reject a leaver's possible match",
+             description="A case officer's decision on a record the reconciliation found by matching alone. "
+                         "Until confirmed, the leaver is not found again (and is referred after the grace period).",
+             operation_id="leaver_match_decide")
+def leaver_match_decision(request, leaver_id: int, payload: LeaverMatchDecisionIn):
+    user = request.auth
+    leaver = selectors.leaver_get_for_user(user=user, leaver_id=leaver_id, require=policy.require_caseworker)
+    try:
+        leaver = services.leaver_match_decide(actor=user, leaver=leaver, confirm=payload.decision == "confirm")
+    except DjangoValidationError as e:
+        raise service_error(e) from e
+    leaver = selectors.leaver_get_for_user(user=user, leaver_id=leaver.pk)
+    return Status(200, _leaver_out(leaver))
 
 
 # -- the officer's side: deletion returns seen, new entries decided, the radar -----------------

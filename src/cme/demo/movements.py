@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from random import Random
 
+from cme.people.models import Child
 from cme.providers.models import Enrolment, Organisation, OrgKind
 from cme.tracking import services
 from cme.tracking.models import Source
@@ -16,7 +17,16 @@ from cme.tracking.models import Source
 PLAN = [("a", "moved"), ("c", "moved"), ("g", "moved"), ("g", "moved"), ("a", "moved"), ("g", "moved"),
         ("f", "home"), ("f", "home"), ("f", "home_no_notice"),
         ("g", "away"), ("a", "away"), ("g", "away"),
-        ("g", "lost"), ("g", "lost"), ("g", "lost"), ("i", "lost"), ("h", "lost"), ("o", "excluded")]
+        ("g", "lost"), ("g", "lost"), ("g", "lost"), ("i", "lost"), ("h", "lost"), ("o", "excluded"),
+        ("g", "look-alike")]
+
+
+def _spelt_otherwise(name: str) -> str:
+    """The name as another school might spell it (Sofia, Sophia; Ella, Ela)."""
+    for a, b in (("ph", "f"), ("f", "ph"), ("ie", "y"), ("y", "ie"), ("ll", "l"), ("nn", "n"), ("i", "y")):
+        if a in name[1:]:
+            return name[0] + name[1:].replace(a, b, 1)
+    return name + "e"
 
 
 def build_demo_movements(las: list[Organisation], *, seed: int, today: dt.date, log=print) -> None:
@@ -51,6 +61,15 @@ def build_demo_movements(las: list[Organisation], *, seed: int, today: dt.date, 
                                          entry_date=min(left + dt.timedelta(days=rng.randint(1, 8)), today))
             if then == "lost":
                 lost.append(e)
+            if then == "look-alike":
+                # A pupil of her birthday and surname, her name spelt otherwise, joins another school
+                # that week: her, or a twin? A possible match for the officer to confirm.
+                child = e.child
+                other = Child.objects.create(la=la, legal_forename=_spelt_otherwise(child.legal_forename),
+                                             legal_surname=child.legal_surname, date_of_birth=child.date_of_birth,
+                                             sex=child.sex)
+                Enrolment.objects.create(child=other, provider=rng.choice([s for s in schools if s.pk != e.provider_id]),
+                                         year_group=e.year_group, entry_date=min(left + dt.timedelta(days=3), today))
         summary = services.leavers_reconcile(la_id=la.pk, as_of=today)
         # Two new pupils who may be children the authority is looking for, and one who is not.
         for e in lost[:2]:
@@ -64,4 +83,4 @@ def build_demo_movements(las: list[Organisation], *, seed: int, today: dt.date, 
         services.new_entry_record(actor=None, provider=schools[0], entry_date=today, source=Source.API,
                                   person={"forename": "Nadia", "surname": "Oyelaran", "dob": "2016-02-11", "sex": "F"})
         log(f"{la.name}: {len(PLAN)} deletion returns; leavers {summary.counts}, "
-            f"{summary.referrals_opened} referred")
+            f"{summary.to_confirm} possible matches to confirm, {summary.referrals_opened} referred")

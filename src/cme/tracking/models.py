@@ -125,6 +125,12 @@ class LeaverStatus(models.TextChoices):
     EXEMPT = "exempt", "Needs no tracking"
 
 
+class LeaverMatch(models.TextChoices):
+    NONE = "", "None"
+    TO_CONFIRM = "to_confirm", "Possible match to confirm"
+    CONFIRMED = "confirmed", "Confirmed by an officer"
+
+
 class Leaver(models.Model):
     """A pupil who left a roll of the LA, tracked until found again (issue 11, point 3). One per
     ended enrolment, kept current by the reconciliation run (`cme reconcile-leavers`)."""
@@ -142,6 +148,19 @@ class Leaver(models.Model):
     checked_on = models.DateField()
     referral = models.ForeignKey("intake.Referral", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
+    # A record found by matching alone (no UPN, no exact agreement) is put to an officer, as a new
+    # entry's likely match is: a twin given a second spelling of the leaver's name looks just like
+    # the leaver's own record under that spelling, and taking it would leave a missing child
+    # marked found. Until confirmed, the leaver stays not found (and is referred after the grace
+    # period). What the officer decided holds over every later run.
+    match_state = models.CharField(max_length=12, choices=LeaverMatch.choices, default=LeaverMatch.NONE, blank=True)
+    found_enrolment = models.ForeignKey("providers.Enrolment", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+")
+    probability = models.FloatField(null=True, blank=True)
+    rejected = models.JSONField(default=list, blank=True)  # enrolment ids an officer said are not this child
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -50,7 +50,8 @@ def _audit_list(user, object_type: str, summary: str, ids: list, child_ids: list
 def leavers_list(*, user, status: str = LeaverStatus.UNRECONCILED, provider_id: int | None = None,
                  ground: str = "", limit: int | None = None) -> list[Leaver]:
     """Leavers of one status, the longest gone first (oldest leaving date), with the filters."""
-    qs = leavers_visible_to(user).filter(status=status).select_related("child", "provider", "referral")
+    qs = leavers_visible_to(user).filter(status=status).select_related("child", "provider", "referral",
+                                                                       "found_enrolment__provider", "found_enrolment__child")
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
     if ground:
@@ -60,6 +61,23 @@ def leavers_list(*, user, status: str = LeaverStatus.UNRECONCILED, provider_id: 
         _audit_list(user, "leaver", f"Listed {len(rows)} leavers ({status})", [r.pk for r in rows],
                     [r.child_id for r in rows])
     return rows
+
+
+def leaver_get_for_user(*, user, leaver_id: int, require=None) -> Leaver:
+    """One leaver of the user's authority (audited), or 404 (the refusal audited)."""
+    with transaction.atomic():
+        leaver = (leavers_visible_to(user).select_related("child", "provider", "found_enrolment__provider", "found_enrolment__child")
+                  .filter(pk=leaver_id).first())
+        if leaver is not None:
+            if require is not None:
+                require(user)
+            audit_record(actor=user, action=Action.VIEW, object_type="leaver", object_id=leaver.pk,
+                         child_id=leaver.child_id, la_id=leaver.la_id, summary="Viewed a leaver")
+    if leaver is None:
+        audit_access_refused(actor=user, object_type="leaver", object_id=leaver_id,
+                             owner=Leaver.objects.filter(pk=leaver_id))
+        raise Http404("No such leaver")
+    return leaver
 
 
 def deletion_returns_list(*, user, limit: int = 200) -> list[DeletionReturn]:

@@ -34,6 +34,7 @@ from cme.tracking.models import (
     GROUNDS_2006,
     DeletionReturn,
     Leaver,
+    LeaverMatch,
     LeaverStatus,
     NewEntry,
     Source,
@@ -335,37 +336,46 @@ def new_entry_decide(*, actor, entry: NewEntry, confirm: bool) -> NewEntry:
     entry.decided_by = actor
     entry.decided_at = timezone.now()
     entry.save(update_fields=["match_state", "decided_by", "decided_at"])
-    if confirm and entry.matched_leaver_id:
-        Leaver.objects.filter(pk=entry.matched_leaver_id).update(
-            status=LeaverStatus.ON_ROLL, found_at=entry.provider.name, school_days=None)
+    leaver = (Leaver.objects.select_for_update().filter(pk=entry.matched_leaver_id).first()
+              if entry.matched_leaver_id else None)
+    if leaver is not None and confirm:
+        # Held over later runs: the school may have sent no roll record the run could find.
+        leaver.status, leaver.found_at, leaver.school_days = LeaverStatus.ON_ROLL, entry.provider.name, None
+        leaver.match_state, leaver.found_enrolment, leaver.probability = (
+            LeaverMatch.CONFIRMED, entry.enrolment, entry.probability)
+        leaver.decided_by, leaver.decided_at = actor, entry.decided_at
+        leaver.save()
+    elif leaver is not None and entry.enrolment_id:
+        leaver.rejected = sorted({*leaver.rejected, entry.enrolment_id})
+        if leaver.found_enrolment_id == entry.enrolment_id and leaver.match_state == LeaverMatch.TO_CONFIRM:
+            leaver.match_state, leaver.found_enrolment, leaver.probability = LeaverMatch.NONE, None, None
+        leaver.save()
     if confirm:
-        _found_on_roll(actor=actor, entry=entry)
+        where = f"on the roll of {entry.provider.name} from {entry.entry_date:%d %B %Y}"
+        _found_again(actor=actor, leaver=leaver, child_id=entry.matched_child_id or (leaver.child_id if leaver else None),
+                     la_id=entry.la_id, where=where + " (a new entry the officer confirmed)")
     audit_record(actor=actor, action=Action.CHANGE, object_type="new_entry", object_id=entry.pk,
                  child_id=entry.matched_child_id, la_id=entry.la_id,
                  summary=("Confirmed" if confirm else "Rejected") + f" the match of a new entry at {entry.provider.name}")
     return entry
 
 
-def _found_on_roll(*, actor, entry: NewEntry) -> None:
-    """The child a confirmed new entry is: on a roll again. A referral of the leaver still waiting
-    for triage is closed (there is no child missing to triage), and each open case of the child
-    gets a task for its officer to record it and close the case: an officer's call, not ours."""
-    where = f"on the roll of {entry.provider.name} from {entry.entry_date:%d %B %Y}"
-    leaver = (Leaver.objects.filter(pk=entry.matched_leaver_id).select_related("referral").first()
-              if entry.matched_leaver_id else None)
-    referral = leaver.referral if leaver else None
-    if referral is not None and referral.status == ReferralStatus.AWAITING_TRIAGE:
-        referral_close_not_cme(actor=actor, referral=referral,
-                               reason=f"Found again: {where} (a new entry the officer confirmed)")
-    child_id = entry.matched_child_id or (leaver.child_id if leaver else None)
-    cases = Case.objects.filter(la_id=entry.la_id, child_id=child_id, closed_on__isnull=True) if child_id else []
+def _found_again(*, actor, leaver: Leaver | None, child_id: int | None, la_id: int, where: str) -> None:
+    """A child confirmed found: a referral of the leaver still waiting for triage is closed (there
+    is no child missing to triage), and each open case of the child gets a task for its officer
+    to record it and close the case: an officer's call, not ours."""
+    if leaver is not None and leaver.referral_id:
+        referral = leaver.referral
+        if referral is not None and referral.status == ReferralStatus.AWAITING_TRIAGE:
+            referral_close_not_cme(actor=actor, referral=referral, reason=f"Found again: {where}")
+    cases = Case.objects.filter(la_id=la_id, child_id=child_id, closed_on__isnull=True) if child_id else []
     for case in cases:
         Task.objects.create(case=case, kind=TaskKind.FOLLOW_UP, assigned_to=case.responsible_officer,
                             due_on=timezone.localdate(),
-                            title=f"Child found {where}: record it and close the case if in school")
+                            title=f"Child found {where.split(' (')[0]}: record it and close the case if in school")
         audit_record(actor=actor, action=Action.CHANGE, object_type="case", object_id=case.pk,
                      child_id=case.child_id, la_id=case.la_id,
-                     summary=f"A new entry confirmed the child {where}: task set for {case.reference}")
+                     summary=f"The child was confirmed found {where}: task set for {case.reference}")
 
 
 # -- the reconciliation run ---------------------------------------------------------------------
@@ -376,13 +386,19 @@ class ReconcileSummary:
     leavers: int
     counts: dict[str, int]
     referrals_opened: int
+    to_confirm: int = 0  # of the unreconciled, those with a possible match waiting for an officer
+
+
+_FOUND = (rc.ON_ROLL, rc.HOME_EDUCATION)
 
 
 @transaction.atomic
 def leavers_reconcile(*, la_id: int, as_of: dt.date | None = None, actor=None) -> ReconcileSummary:
     """Every pupil who left a roll of the LA: found again (another roll, the home-education list),
     transferred out, exempt, or not found; one not found beyond the grace period becomes a CME
-    referral with the evidence, once. Idempotent: a second run the same day changes nothing."""
+    referral with the evidence, once. A record found by matching alone is a possible match for an
+    officer to confirm, and the leaver stays not found until then; an officer's decision holds
+    over later runs. Idempotent: a second run the same day changes nothing."""
     la = Organisation.objects.get(pk=la_id, kind=OrgKind.LA)
     as_of = as_of or timezone.localdate()
     grace = grace_days(la)
@@ -404,26 +420,24 @@ def leavers_reconcile(*, la_id: int, as_of: dt.date | None = None, actor=None) -
     r = rc.Reconciler(records, home, la_code=la.la_code, as_of=as_of, child_of=child_of)
     by_id = {f"e{e.pk}": e for e in enrolments}
     counts: dict[str, int] = {}
-    opened = 0
+    opened = to_confirm = 0
     existing = {lv.enrolment_id: lv for lv in Leaver.objects.filter(la_id=la_id)}
     for record in records:
         if record.leaving_date is None or record.leaving_date > as_of:
             continue
         e = by_id[record.person.id]
         outcome = r.outcome(record, lambda a, b: _school_days(la_id, a, b))
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        found_at = outcome.found_at
-        if outcome.status == rc.ON_ROLL and outcome.found_id in by_id:
-            found_at = by_id[outcome.found_id].provider.name
         leaver = existing.get(e.pk) or Leaver(la=la, enrolment=e, child=e.child, provider=e.provider)
         assert e.leaving_date is not None
         leaver.leaving_date = e.leaving_date
         leaver.ground, leaver.destination = record.leaving_ground, record.destination
-        leaver.status, leaver.found_at, leaver.school_days = outcome.status, found_at, outcome.school_days
+        _settle(leaver, outcome, by_id.get(outcome.found_id) if outcome.found_id else None, as_of)
         leaver.checked_on = as_of
         leaver.save()
-        if (outcome.status == rc.UNRECONCILED and leaver.referral_id is None
-                and (outcome.school_days or 0) > grace):
+        counts[leaver.status] = counts.get(leaver.status, 0) + 1
+        to_confirm += leaver.match_state == LeaverMatch.TO_CONFIRM
+        if (leaver.status == rc.UNRECONCILED and leaver.referral_id is None
+                and (leaver.school_days or 0) > grace):
             leaver.referral = _refer(la, leaver, grace)
             leaver.save(update_fields=["referral"])
             opened += 1
@@ -431,9 +445,71 @@ def leavers_reconcile(*, la_id: int, as_of: dt.date | None = None, actor=None) -
                  object_type="reconciliation", object_id=as_of.isoformat(), la_id=la_id,
                  summary=f"Reconciled {sum(counts.values())} leavers as of {as_of:%d %B %Y}: "
                          + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-                         + f"; {opened} CME referrals opened",
-                 detail={"counts": counts, "referrals": opened, "grace": grace})
-    return ReconcileSummary(sum(counts.values()), counts, opened)
+                         + f"; {to_confirm} possible matches to confirm; {opened} CME referrals opened",
+                 detail={"counts": counts, "referrals": opened, "grace": grace, "to_confirm": to_confirm})
+    return ReconcileSummary(sum(counts.values()), counts, opened, to_confirm)
+
+
+def _settle(leaver: Leaver, outcome: rc.Outcome, found: Enrolment | None, as_of: dt.date) -> None:
+    """The leaver's status from the run's outcome and what officers decided before. An exact
+    agreement (the same child's record, the UPN with the names and birthday) is taken; the
+    engine's probability alone (below 1) makes a possible match to confirm, unless an officer
+    said that record is not this child; a confirmed match stays found whatever the engine says
+    now (an officer may confirm a new entry the school sent without a roll record)."""
+    status, found_at, days = outcome.status, outcome.found_at, outcome.school_days
+    if status == rc.ON_ROLL and found is not None:
+        found_at = found.provider.name
+    by_matching = status in _FOUND and (outcome.probability or 0.0) < 1.0
+    if leaver.match_state == LeaverMatch.CONFIRMED and (by_matching or status not in _FOUND):
+        leaver.status, leaver.school_days = (leaver.status if leaver.status in _FOUND else rc.ON_ROLL), None
+        return
+    if by_matching:
+        days = _school_days(leaver.la_id, leaver.leaving_date, as_of)
+        if found is not None and found.pk not in leaver.rejected:
+            leaver.match_state, leaver.found_enrolment, leaver.probability = (
+                LeaverMatch.TO_CONFIRM, found, outcome.probability)
+        else:
+            leaver.match_state, leaver.found_enrolment, leaver.probability = LeaverMatch.NONE, None, None
+        leaver.status, leaver.found_at, leaver.school_days = rc.UNRECONCILED, "", days
+        return
+    if leaver.match_state == LeaverMatch.TO_CONFIRM or status not in _FOUND:
+        leaver.match_state, leaver.probability = (
+            LeaverMatch.CONFIRMED if leaver.match_state == LeaverMatch.CONFIRMED else LeaverMatch.NONE), None
+    if leaver.match_state != LeaverMatch.CONFIRMED:
+        leaver.found_enrolment = found if status in _FOUND else None
+    leaver.status, leaver.found_at, leaver.school_days = status, found_at, days
+
+
+@transaction.atomic
+def leaver_match_decide(*, actor, leaver: Leaver, confirm: bool) -> Leaver:
+    """The officer confirms a possible match (the leaver is found again there) or says the record
+    is another child's (the leaver stays not found, and that record is never put forward again)."""
+    leaver = Leaver.objects.select_for_update().select_related("found_enrolment__provider", "provider").get(pk=leaver.pk)
+    found = leaver.found_enrolment
+    if leaver.match_state != LeaverMatch.TO_CONFIRM or found is None:
+        raise ValidationError({"decision": "This leaver has no possible match waiting for a decision"})
+    leaver.decided_by, leaver.decided_at = actor, timezone.now()
+    where = found.provider.name
+    if confirm:
+        leaver.match_state = LeaverMatch.CONFIRMED
+        leaver.status = rc.HOME_EDUCATION if found.provider.kind == OrgKind.HOME_EDUCATION else rc.ON_ROLL
+        leaver.found_at, leaver.school_days = where, None
+    else:
+        leaver.rejected = sorted({*leaver.rejected, found.pk})
+        leaver.match_state, leaver.found_enrolment, leaver.probability = LeaverMatch.NONE, None, None
+    leaver.save()
+    # The new entry that put the same record forward, if any, is decided with it.
+    NewEntry.objects.filter(matched_leaver=leaver, enrolment=found, match_state=NewEntry.MatchState.TO_CONFIRM).update(
+        match_state=NewEntry.MatchState.CONFIRMED if confirm else NewEntry.MatchState.REJECTED,
+        decided_by=actor, decided_at=leaver.decided_at)
+    audit_record(actor=actor, action=Action.CHANGE, object_type="leaver", object_id=leaver.pk,
+                 child_id=leaver.child_id, la_id=leaver.la_id,
+                 summary=(f"Confirmed the leaver from {leaver.provider.name} found again at {where}" if confirm
+                          else f"Rejected the possible match at {where}: another child"))
+    if confirm:
+        _found_again(actor=actor, leaver=leaver, child_id=leaver.child_id, la_id=leaver.la_id,
+                     where=f"at {where} (a match the officer confirmed)")
+    return leaver
 
 
 def _refer(la: Organisation, leaver: Leaver, grace: int):
@@ -444,6 +520,9 @@ def _refer(la: Organisation, leaver: Leaver, grace: int):
                 f"or its home-education list after {leaver.school_days} school days (the authority allows "
                 f"{grace}). " + ("No next school or address was given." if not leaver.destination else
                                  f"The school named {leaver.destination} as the next school."))
+    if leaver.match_state == LeaverMatch.TO_CONFIRM and leaver.found_enrolment is not None:
+        concerns += (f" A possible match waits for an officer on the leavers page: a pupil admitted to "
+                     f"{leaver.found_enrolment.provider.name} (probability {leaver.probability or 0:.2f}).")
     fields: dict[str, Any] = {"child_forename": child.legal_forename, "child_surname": child.legal_surname,
               "child_date_of_birth": child.date_of_birth, "child_sex": child.sex,
               "last_known_school": leaver.provider.name, "referrer_name": "Reconciliation of leavers",

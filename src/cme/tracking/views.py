@@ -18,7 +18,7 @@ from cme.core.forms import apply_service_errors
 from cme.providers.models import Enrolment, Organisation
 from cme.tracking import selectors, services
 from cme.tracking.forms import DecisionForm, DeletionReturnForm, LeaverFilterForm, ReturnsUploadForm
-from cme.tracking.models import GROUND_LABELS, Source
+from cme.tracking.models import GROUND_LABELS, LeaverMatch, Source
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,6 +99,8 @@ def leavers(request):
     return render(request, "tracking/leavers.html", {
         "rows": rows, "form": form, "grace": grace, "labels": GROUND_LABELS,
         "overdue": sum(1 for r in rows if (r.school_days or 0) > grace),
+        "to_confirm": [r for r in rows if r.match_state == LeaverMatch.TO_CONFIRM],
+        "can_decide": policy.may_work_cases(user),
         "csv_href": request.get_full_path() + ("&" if request.GET else "?") + "format=csv",
         "xlsx_href": request.get_full_path() + ("&" if request.GET else "?") + "format=xlsx",
     })
@@ -134,6 +136,22 @@ def new_entry_decide(request, entry_id: int):
             messages.success(request, "Match confirmed: the leaver is found" if form.cleaned_data["decision"] == "confirm"
                              else "Match rejected")
     return redirect("tracking:new-entries")
+
+
+@require_POST
+def leaver_match_decide(request, leaver_id: int):
+    leaver = selectors.leaver_get_for_user(user=request.user, leaver_id=leaver_id, require=policy.require_caseworker)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        confirm = form.cleaned_data["decision"] == "confirm"
+        try:
+            services.leaver_match_decide(actor=request.user, leaver=leaver, confirm=confirm)
+        except ValidationError as e:
+            messages.error(request, "; ".join(e.messages))
+        else:
+            messages.success(request, f"{leaver.child.full_name}: " + (
+                "match confirmed, found again" if confirm else "match rejected, still not found"))
+    return redirect("tracking:leavers")
 
 
 @require_GET

@@ -46,6 +46,7 @@ EXPECTED = {
     ("post", "/api/v1/deletion-returns"),
     ("post", "/api/v1/new-entries"),
     ("get", "/api/v1/leavers"),
+    ("post", "/api/v1/leavers/{leaver_id}/match-decision"),
     ("get", "/api/v1/deletion-returns"),
     ("get", "/api/v1/new-entries"),
     ("post", "/api/v1/new-entries/{entry_id}/decision"),

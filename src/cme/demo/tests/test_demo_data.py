@@ -101,6 +101,7 @@ def test_demo_has_a_term_of_movements_some_reconciled_some_not(demo):
         statuses = set(Leaver.objects.filter(la=la).values_list("status", flat=True))
         assert {"on_roll", "home_education", "transferred_out", "unreconciled"} <= statuses, la
         assert NewEntry.objects.filter(la=la, match_state="to_confirm").exists(), la
+        assert Leaver.objects.filter(la=la, match_state="to_confirm").exists(), la
 
 
 def test_demo_has_a_case_handed_off_each_way_between_its_authorities(demo, settings):

@@ -35,4 +35,5 @@ class Command(BaseCommand):
         for la in las:
             s = leavers_reconcile(la_id=la.pk, as_of=as_of)
             counts = ", ".join(f"{k} {v}" for k, v in sorted(s.counts.items())) or "no leavers"
-            self.stdout.write(f"{la.name}: {s.leavers} leavers ({counts}); {s.referrals_opened} referrals opened")
+            self.stdout.write(f"{la.name}: {s.leavers} leavers ({counts}); {s.to_confirm} possible matches "
+                              f"to confirm; {s.referrals_opened} referrals opened")
