@@ -55,6 +55,15 @@ def _leaver(child) -> Leaver:
     return Leaver.objects.get(child=child)
 
 
+def _roll_new_entry(enrolment) -> NewEntry:
+    """The new entry a roll import makes of a joiner."""
+    child = enrolment.child
+    return new_entry_record(actor=None, provider=enrolment.provider, entry_date=enrolment.entry_date, source="roll",
+                            enrolment=enrolment, child=child, person={
+                                "upn": "", "forename": child.legal_forename, "surname": child.legal_surname,
+                                "dob": child.date_of_birth.isoformat(), "sex": child.sex})
+
+
 def test_a_record_found_by_matching_alone_leaves_the_leaver_not_found_with_a_match_to_confirm(
         ella, ellie_at_high, la_a):
     summary = leavers_reconcile(la_id=la_a.pk, as_of=dt.date(2025, 1, 17))
@@ -133,10 +142,7 @@ def test_a_confirmed_new_entry_with_no_roll_record_stays_found_on_later_runs(ell
 def test_a_new_entry_rejected_for_the_leaver_is_not_put_forward_by_the_nightly_run(ella, ellie_at_high, high,
                                                                                   la_a, officer_a):
     leavers_reconcile(la_id=la_a.pk, as_of=dt.date(2025, 1, 12))
-    entry = new_entry_record(actor=None, provider=high, entry_date=dt.date(2025, 1, 15), source="roll",
-                             enrolment=ellie_at_high, child=ellie_at_high.child, person={
-                                 "upn": "", "forename": "Ellie", "surname": "Burton", "dob": BORN.isoformat(),
-                                 "sex": "F"})
+    entry = _roll_new_entry(ellie_at_high)
     assert entry.matched_leaver == _leaver(ella)
     new_entry_decide(actor=officer_a, entry=entry, confirm=False)
     leavers_reconcile(la_id=la_a.pk, as_of=dt.date(2025, 1, 17))
@@ -146,10 +152,7 @@ def test_a_new_entry_rejected_for_the_leaver_is_not_put_forward_by_the_nightly_r
 def test_deciding_the_leavers_match_decides_the_new_entry_that_put_it_forward(ella, ellie_at_high, high,
                                                                              la_a, officer_a):
     leavers_reconcile(la_id=la_a.pk, as_of=dt.date(2025, 1, 12))
-    entry = new_entry_record(actor=None, provider=high, entry_date=dt.date(2025, 1, 15), source="roll",
-                             enrolment=ellie_at_high, child=ellie_at_high.child, person={
-                                 "upn": "", "forename": "Ellie", "surname": "Burton", "dob": BORN.isoformat(),
-                                 "sex": "F"})
+    entry = _roll_new_entry(ellie_at_high)
     leavers_reconcile(la_id=la_a.pk, as_of=dt.date(2025, 1, 17))
     leaver_match_decide(actor=officer_a, leaver=_leaver(ella), confirm=False)
     entry.refresh_from_db()
