@@ -108,11 +108,17 @@ def leavers(request):
 
 def _leavers_export(fmt: str, rows) -> HttpResponse:
     header = ["surname", "forename", "date_of_birth", "upn", "school", "leaving_date", "ground",
-              "school_days", "referral"]
+              "school_days", "referral", "possible_match_at", "possible_match_probability"]
     return export_response(fmt, filename="unreconciled-leavers", header=header, title="Leavers", rows=(
         [r.child.legal_surname, r.child.legal_forename, r.child.date_of_birth, r.child.upn,
          r.provider.name, r.leaving_date, r.ground, r.school_days,
-         r.referral.reference if r.referral else ""] for r in rows))
+         r.referral.reference if r.referral else "", *_possible_match(r)] for r in rows))
+
+
+def _possible_match(r) -> list:
+    if r.match_state != LeaverMatch.TO_CONFIRM or r.found_enrolment is None:
+        return ["", ""]
+    return [r.found_enrolment.provider.name, round(r.probability or 0, 3)]
 
 
 @require_GET

@@ -174,6 +174,17 @@ def test_possible_matches_are_shown_and_decided_on_the_page_by_their_own_authori
     assert _leaver(ella).status == (LeaverStatus.ON_ROLL if mine else LeaverStatus.UNRECONCILED)
 
 
+def test_the_leavers_export_names_the_possible_match(client_for, officer_a, ella, ellie_at_high, la_a):
+    import csv
+    import io
+
+    leavers_reconcile(la_id=la_a.pk, as_of=dt.date(2025, 1, 17))
+    response = client_for(officer_a).get("/leavers?format=csv")
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert row["forename"] == "Ella" and row["possible_match_at"] == "Northmoor High"
+    assert 0.5 < float(row["possible_match_probability"]) < 1
+
+
 def test_a_school_user_cannot_decide_a_leavers_match(client_for, school_user_a, ella, ellie_at_high, la_a):
     leavers_reconcile(la_id=la_a.pk, as_of=dt.date(2025, 1, 17))
     response = client_for(school_user_a).post(f"/leavers/{_leaver(ella).pk}/match", {"decision": "confirm"})
