@@ -484,7 +484,8 @@ def _settle(leaver: Leaver, outcome: rc.Outcome, found: Enrolment | None, as_of:
 def leaver_match_decide(*, actor, leaver: Leaver, confirm: bool) -> Leaver:
     """The officer confirms a possible match (the leaver is found again there) or says the record
     is another child's (the leaver stays not found, and that record is never put forward again)."""
-    leaver = Leaver.objects.select_for_update().select_related("found_enrolment__provider", "provider").get(pk=leaver.pk)
+    # Locked alone: PostgreSQL refuses FOR UPDATE across the nullable join to the record found.
+    leaver = Leaver.objects.select_for_update().get(pk=leaver.pk)
     found = leaver.found_enrolment
     if leaver.match_state != LeaverMatch.TO_CONFIRM or found is None:
         raise ValidationError({"decision": "This leaver has no possible match waiting for a decision"})
