@@ -198,7 +198,6 @@ def leaver_match_decision(request, leaver_id: int, payload: LeaverMatchDecisionI
         leaver = services.leaver_match_decide(actor=user, leaver=leaver, confirm=payload.decision == "confirm")
     except DjangoValidationError as e:
         raise service_error(e) from e
-    leaver = selectors.leaver_get_for_user(user=user, leaver_id=leaver.pk)
     return Status(200, _leaver_out(leaver))
 
 

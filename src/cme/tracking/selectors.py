@@ -50,8 +50,8 @@ def _audit_list(user, object_type: str, summary: str, ids: list, child_ids: list
 def leavers_list(*, user, status: str = LeaverStatus.UNRECONCILED, provider_id: int | None = None,
                  ground: str = "", limit: int | None = None) -> list[Leaver]:
     """Leavers of one status, the longest gone first (oldest leaving date), with the filters."""
-    qs = leavers_visible_to(user).filter(status=status).select_related("child", "provider", "referral",
-                                                                       "found_enrolment__provider", "found_enrolment__child")
+    qs = leavers_visible_to(user).filter(status=status).select_related(
+        "child", "provider", "referral", "found_enrolment__provider", "found_enrolment__child")
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
     if ground:
@@ -66,7 +66,8 @@ def leavers_list(*, user, status: str = LeaverStatus.UNRECONCILED, provider_id: 
 def leaver_get_for_user(*, user, leaver_id: int, require=None) -> Leaver:
     """One leaver of the user's authority (audited), or 404 (the refusal audited)."""
     with transaction.atomic():
-        leaver = (leavers_visible_to(user).select_related("child", "provider", "found_enrolment__provider", "found_enrolment__child")
+        leaver = (leavers_visible_to(user)
+                  .select_related("child", "provider", "found_enrolment__provider", "found_enrolment__child")
                   .filter(pk=leaver_id).first())
         if leaver is not None:
             if require is not None:
