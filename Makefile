@@ -67,13 +67,14 @@ freeze: bootstrap ## Lock pyproject.toml's dependencies into requirements*.txt (
 	    -o requirements-bench.txt
 	@scripts/bootstrap.sh
 
-# Benchmarks are bench/*.py except the data makers (make_*.py, *data.py). BENCH=web runs one.
+# Benchmarks are bench/*.py except the data makers (make_*.py, *data.py, movements_from_messy.py).
+# BENCH=web runs one.
 bench: bootstrap ## Run the benchmarks in bench/ (BENCH=web for one; see bench/README.md)
 	@$(PY) -m pip install --quiet --progress-bar off -r requirements-bench.txt \
 	    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 	@shopt -s nullglob; files=(); \
 	for f in bench/$(or $(BENCH),*).py; do \
-	    case "$$(basename $$f)" in make_*|*data.py) ;; *) files+=("$$f") ;; esac; done; \
+	    case "$$(basename $$f)" in make_*|*data.py|movements_from_messy.py) ;; *) files+=("$$f") ;; esac; done; \
 	if [ $${#files[@]} -eq 0 ]; then echo "No benchmarks in bench/ yet."; fi; \
 	for f in "$${files[@]}"; do echo "== $$f"; $(PY) "$$f" || exit $$?; done
 

@@ -1,9 +1,10 @@
 """How low "lost reported found" can go, and what the service asks of officers (issue 11).
 
-    .venv/bin/python bench/reconcile_frontier.py /tmp/messy21-mov /tmp/messy22-mov ...
+    .venv/bin/python bench/reconcile_frontier.py [/tmp/messy21-mov /tmp/messy22-mov ...]
 
 Each folder is a year of movements with truth.csv (bench/movements_from_messy.py, or
-bench/make_movements.py). Every folder is reconciled in process as `cme reconcile` runs it
+bench/make_movements.py; with none given, our own year in bench/data/movements, made if missing,
+as bench/reconcile.py makes it). Every folder is reconciled in process as `cme reconcile` runs it
 (`cme.tracking.batch.run`), keeping each leaver's outcome, the record it was found in and the
 probability; then, summed over the folders:
 
@@ -20,6 +21,7 @@ import argparse
 import csv
 import datetime as dt
 import re
+import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -31,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from cme.tracking import batch
 
+BENCH = Path(__file__).resolve().parent
 FOUND = {"on_roll", "home_education"}
 AS_OF = dt.date(2025, 7, 18)
 THRESHOLDS = (0.9, 0.95, 0.98, 0.99, 0.993, 0.996, 0.999, 0.9995)
@@ -75,8 +78,13 @@ def narrow_twin_rule(leaver, found, forenames: Counter) -> bool:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("folders", type=Path, nargs="+")
-    rows = [r for folder in ap.parse_args().folders for r in outcomes(folder)]
+    ap.add_argument("folders", type=Path, nargs="*")
+    folders = ap.parse_args().folders
+    if not folders:
+        folders = [BENCH / "data" / "movements"]
+        if not (folders[0] / "enrol.csv").exists():
+            subprocess.run([sys.executable, str(BENCH / "make_movements.py"), "--out", str(folders[0])], check=True)
+    rows = [r for folder in folders for r in outcomes(folder)]
     truly_found = sum(1 for t, *_ in rows if t in FOUND)
     fl0 = sum(1 for t, s, *_ in rows if t in FOUND and s not in FOUND)
     print(f"{len(rows):,} leavers, {truly_found:,} truly found again")
