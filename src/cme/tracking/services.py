@@ -472,10 +472,10 @@ def _settle(leaver: Leaver, outcome: rc.Outcome, found: Enrolment | None, as_of:
             leaver.match_state, leaver.found_enrolment, leaver.probability = LeaverMatch.NONE, None, None
         leaver.status, leaver.found_at, leaver.school_days = rc.UNRECONCILED, "", days
         return
-    if leaver.match_state == LeaverMatch.TO_CONFIRM or status not in _FOUND:
-        leaver.match_state, leaver.probability = (
-            LeaverMatch.CONFIRMED if leaver.match_state == LeaverMatch.CONFIRMED else LeaverMatch.NONE), None
+    # An exact agreement, or nothing found: a possible match waiting is gone (a confirmed match
+    # reaching here was found exactly, and stays confirmed).
     if leaver.match_state != LeaverMatch.CONFIRMED:
+        leaver.match_state, leaver.probability = LeaverMatch.NONE, None
         leaver.found_enrolment = found if status in _FOUND else None
     leaver.status, leaver.found_at, leaver.school_days = status, found_at, days
 
